@@ -1,0 +1,38 @@
+import { z } from "zod";
+
+/**
+ * The user's configuration file (`~/.config/hotspot-helper/config.json`, or `--config`).
+ * Plugin-specific `config` and `credentials` are opaque here and validated by each
+ * plugin's own schemas when the registry loads it.
+ */
+export const pluginSettingsSchema = z
+  .object({
+    /** false disables the plugin entirely. */
+    enabled: z.boolean().default(true),
+    config: z.unknown().optional(),
+    /** Credentials inline (the skeleton's way; a later credential store supersedes it). */
+    credentials: z.unknown().optional(),
+  })
+  .strict();
+export type PluginSettings = z.infer<typeof pluginSettingsSchema>;
+
+export const userConfigSchema = z
+  .object({
+    /** Connectivity probe: 204 means online. */
+    probeUrl: z.url().default("http://connectivitycheck.gstatic.com/generate_204"),
+    /** Deadline for each plugin's evaluate, ms (Apple uses 45 s; we default to 5 s so a silent plugin cannot stall a join). */
+    evaluateTimeoutMs: z.number().int().positive().max(120_000).default(5_000),
+    /** Deadline for authenticate, maintain and logoff, ms. */
+    hookTimeoutMs: z.number().int().positive().max(600_000).default(45_000),
+    /** Default maintain interval, seconds. */
+    maintainIntervalSeconds: z.number().positive().max(86_400).default(300),
+    /** Per-SSID preferred plugin, consulted when confidences tie. Keys are SSID text, or `hex:<hex>` for exact bytes. */
+    preferences: z.record(z.string(), z.string()).default({}),
+    plugins: z.record(z.string(), pluginSettingsSchema).default({}),
+  })
+  .strict();
+export type UserConfig = z.infer<typeof userConfigSchema>;
+
+export function defaultUserConfig(): UserConfig {
+  return userConfigSchema.parse({});
+}

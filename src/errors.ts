@@ -1,0 +1,151 @@
+/**
+ * The error catalogue: every expected failure in hotspot-helper has a stable code here,
+ * with a message template. Code elsewhere throws `hotspotError("CODE", params, { cause })`
+ * rather than ad-hoc `Error`s, so the CLI can map codes to exit codes in one place and
+ * tests can assert on codes instead of message wording.
+ *
+ * `userError: true` marks errors caused by the user's input (a bad file, a bad flag):
+ * the CLI prints them without a stack trace. Anything else reaching the top is a bug.
+ */
+
+type Params = Readonly<Record<string, string | number | boolean | undefined>>;
+
+interface Entry {
+  readonly template: (p: Params) => string;
+  readonly userError: boolean;
+  readonly exitCode: number;
+}
+
+const s = (v: Params[string]): string => (v === undefined ? "?" : String(v));
+
+/** Exit codes: 1 generic failure, 2 usage/user input, 3 plugin problems, 4 network/portal, 70 internal. */
+export const catalogue = {
+  HH_USAGE: { template: (p) => s(p.message), userError: true, exitCode: 2 },
+  HH_FILE_UNREADABLE: {
+    template: (p) => `cannot read ${s(p.file)}: ${s(p.reason)}`,
+    userError: true,
+    exitCode: 2,
+  },
+  HH_SCAN_FILE_INVALID: {
+    template: (p) => `invalid scan file ${s(p.file)}: ${s(p.field)}: ${s(p.reason)}`,
+    userError: true,
+    exitCode: 2,
+  },
+  HH_CONFIG_INVALID: {
+    template: (p) => `invalid config ${s(p.file)}: ${s(p.field)}: ${s(p.reason)}`,
+    userError: true,
+    exitCode: 2,
+  },
+  HH_SSID_INVALID: { template: (p) => `invalid SSID: ${s(p.reason)}`, userError: true, exitCode: 2 },
+  HH_PLUGIN_LOAD_FAILED: {
+    template: (p) => `plugin at ${s(p.path)} failed to load: ${s(p.reason)}`,
+    userError: true,
+    exitCode: 3,
+  },
+  HH_PLUGIN_DEFINITION_INVALID: {
+    template: (p) => `plugin ${s(p.plugin)} (${s(p.path)}) has an invalid definition: ${s(p.field)}: ${s(p.reason)}`,
+    userError: true,
+    exitCode: 3,
+  },
+  HH_PLUGIN_DUPLICATE_ID: {
+    template: (p) => `two plugins share the id "${s(p.plugin)}": ${s(p.first)} and ${s(p.second)}`,
+    userError: true,
+    exitCode: 3,
+  },
+  HH_PLUGIN_CLAIM_CONFLICT: {
+    template: (p) =>
+      `plugins "${s(p.first)}" and "${s(p.second)}" make the identical claim ${s(p.claim)} at the same confidence and priority; give one a different priority`,
+    userError: true,
+    exitCode: 3,
+  },
+  HH_PLUGIN_CONFIG_INVALID: {
+    template: (p) => `configuration for plugin ${s(p.plugin)} is invalid: ${s(p.field)}: ${s(p.reason)}`,
+    userError: true,
+    exitCode: 3,
+  },
+  HH_PLUGIN_NOT_FOUND: { template: (p) => `no plugin with id "${s(p.plugin)}"`, userError: true, exitCode: 3 },
+  HH_PLUGIN_HOOK_TIMEOUT: {
+    template: (p) => `plugin ${s(p.plugin)}: ${s(p.hook)} did not answer within ${s(p.ms)} ms`,
+    userError: false,
+    exitCode: 3,
+  },
+  HH_PLUGIN_HOOK_FAILED: {
+    template: (p) => `plugin ${s(p.plugin)}: ${s(p.hook)} threw: ${s(p.reason)}`,
+    userError: false,
+    exitCode: 3,
+  },
+  HH_PLUGIN_RESULT_INVALID: {
+    template: (p) => `plugin ${s(p.plugin)}: ${s(p.hook)} returned an invalid result: ${s(p.field)}: ${s(p.reason)}`,
+    userError: false,
+    exitCode: 3,
+  },
+  HH_CREDENTIAL_HOST_REFUSED: {
+    template: (p) =>
+      `refused to send credentials of plugin ${s(p.plugin)} to ${s(p.url)}: ${s(p.reason)}`,
+    userError: false,
+    exitCode: 4,
+  },
+  HH_HTTP_FAILED: {
+    template: (p) => `${s(p.method)} ${s(p.url)} failed: ${s(p.reason)}`,
+    userError: false,
+    exitCode: 4,
+  },
+  HH_HTTP_TOO_MANY_REDIRECTS: {
+    template: (p) => `too many redirects (more than ${s(p.max)}) starting at ${s(p.url)}`,
+    userError: false,
+    exitCode: 4,
+  },
+  HH_HTTP_BODY_TOO_LARGE: {
+    template: (p) => `response from ${s(p.url)} exceeds ${s(p.max)} bytes`,
+    userError: false,
+    exitCode: 4,
+  },
+  HH_FORM_NOT_FOUND: {
+    template: (p) => `no form matching ${s(p.selector)} on ${s(p.url)}`,
+    userError: false,
+    exitCode: 4,
+  },
+  HH_PORTAL_VERIFY_FAILED: {
+    template: (p) => `login reported success but the network is still ${s(p.verdict)}`,
+    userError: false,
+    exitCode: 4,
+  },
+  HH_DEMO_FAILED: { template: (p) => `demo failed: ${s(p.reason)}`, userError: false, exitCode: 1 },
+  HH_INTERNAL: { template: (p) => `internal error: ${s(p.reason)}`, userError: false, exitCode: 70 },
+} as const satisfies Record<string, Entry>;
+
+export type ErrorCode = keyof typeof catalogue;
+
+export class HotspotError extends Error {
+  readonly code: ErrorCode;
+  readonly params: Params;
+  override readonly name = "HotspotError";
+
+  constructor(code: ErrorCode, params: Params = {}, options?: { cause?: unknown }) {
+    super(catalogue[code].template(params), options);
+    this.code = code;
+    this.params = params;
+  }
+
+  get userError(): boolean {
+    return catalogue[this.code].userError;
+  }
+
+  get exitCode(): number {
+    return catalogue[this.code].exitCode;
+  }
+}
+
+export function hotspotError(code: ErrorCode, params: Params = {}, options?: { cause?: unknown }): HotspotError {
+  return new HotspotError(code, params, options);
+}
+
+export function isHotspotError(e: unknown, code?: ErrorCode): e is HotspotError {
+  return e instanceof HotspotError && (code === undefined || e.code === code);
+}
+
+/** A short human reason for any thrown value, for logs and error params. */
+export function reasonOf(e: unknown): string {
+  if (e instanceof Error) return e.message;
+  return String(e);
+}

@@ -1,0 +1,67 @@
+import { z } from "zod";
+import { type Confidence, confidenceSchema } from "./confidence.ts";
+import { type Security, securitySchema } from "./network.ts";
+import { MAX_SSID_BYTES, type SsidInput, ssidInputSchema } from "./ssid.ts";
+
+/**
+ * Static claims: data the registry compiles into one index, so matching a scan runs no
+ * plugin code. Each claim names exactly one matcher and a confidence; `security`
+ * optionally narrows it (a click-through plugin claims only open networks).
+ *
+ * SSIDs in `ssid` / `ssidPrefix` are compared as bytes; give `{ hex }` for non-UTF-8 names.
+ * `ssidPattern` is a JavaScript regular expression tested against the SSID's text form
+ * (invalid UTF-8 shown as U+FFFD); anchor it yourself (`^…$`) when you mean the whole name.
+ * `bssidPrefix` is 1–6 colon-separated octets, e.g. an OUI `"02:1a:11"`.
+ */
+export type Claim =
+  | { readonly ssid: SsidInput; readonly confidence: Confidence; readonly security?: readonly Security[] }
+  | { readonly ssidPrefix: SsidInput; readonly confidence: Confidence; readonly security?: readonly Security[] }
+  | {
+      readonly ssidPattern: string;
+      readonly flags?: string;
+      readonly confidence: Confidence;
+      readonly security?: readonly Security[];
+    }
+  | { readonly bssidPrefix: string; readonly confidence: Confidence; readonly security?: readonly Security[] };
+
+const common = {
+  confidence: confidenceSchema.exclude(["none"]),
+  security: z.array(securitySchema).min(1).optional(),
+};
+
+const ssidField = ssidInputSchema.refine(
+  (v) => (typeof v === "string" ? Buffer.byteLength(v, "utf8") : v.hex.length / 2) <= MAX_SSID_BYTES,
+  { message: `SSID longer than ${MAX_SSID_BYTES} bytes` },
+);
+
+export const claimSchema = z.union([
+  z.object({ ssid: ssidField, ...common }).strict(),
+  z.object({ ssidPrefix: ssidField.refine((v) => (typeof v === "string" ? v.length > 0 : v.hex.length > 0), "prefix must not be empty"), ...common }).strict(),
+  z
+    .object({
+      ssidPattern: z.string().min(1),
+      flags: z.string().regex(/^[imsu]*$/, "only the flags i, m, s and u are allowed").optional(),
+      ...common,
+    })
+    .strict()
+    .refine(
+      (c) => {
+        try {
+          new RegExp(c.ssidPattern, c.flags);
+          return true;
+        } catch {
+          return false;
+        }
+      },
+      { message: "not a valid regular expression", path: ["ssidPattern"] },
+    ),
+  z
+    .object({
+      bssidPrefix: z
+        .string()
+        .transform((s) => s.toLowerCase())
+        .pipe(z.string().regex(/^[0-9a-f]{2}(?::[0-9a-f]{2}){0,5}$/, "BSSID prefix must be 1-6 octets like 02:1a:11")),
+      ...common,
+    })
+    .strict(),
+]);

@@ -1,0 +1,124 @@
+import type { z } from "zod";
+import type { Claim } from "./claims.ts";
+import type {
+  AuthenticateContext,
+  EvaluateContext,
+  FilterScanListContext,
+  LogoffContext,
+  MaintainContext,
+} from "./context.ts";
+import type { ScannedNetwork } from "./network.ts";
+import type { AuthenticateResult, DynamicClaims, EvaluateResult, LogoffResult, MaintainResult } from "./results.ts";
+
+/** The SDK version plugins declare compatibility with (`sdk: "^0.1.0"`). */
+export const SDK_VERSION = "0.1.0";
+
+/** A host the plugin's login traffic may carry credentials to. */
+export interface PortalHost {
+  /** Exact host name (`login.example.net`) or a suffix wildcard (`*.example.net`). */
+  readonly host: string;
+  /** Allow credentials over plain HTTP to this host. Default false: TLS only. */
+  readonly allowHttp?: boolean;
+}
+
+/**
+ * A hotspot plugin. Write one as the default export of a module:
+ *
+ * @example
+ * ```ts
+ * import { definePlugin, z } from "hotspot-helper/sdk";
+ *
+ * export default definePlugin({
+ *   id: "acme-wifi",
+ *   displayName: "ACME Wi-Fi",
+ *   version: "1.0.0",
+ *   sdk: "^0.1.0",
+ *   claims: [{ ssid: "ACME Free", confidence: "high" }],
+ *   portalHosts: [{ host: "login.acme.example" }],
+ *   credentialsSchema: z.object({ username: z.string(), password: z.string() }),
+ *   async authenticate({ portal, forms, credentials }) {
+ *     if (!portal.loginUrl || !credentials) return { result: "failure", reason: "no portal or no credentials" };
+ *     const { forms: found } = await forms.load(portal.loginUrl);
+ *     const form = found[0];
+ *     if (!form) return { result: "temporaryFailure", reason: "login form not found" };
+ *     await forms.submit(form, { user: credentials.username, pass: credentials.password });
+ *     return { result: "success" };
+ *   },
+ * });
+ * ```
+ */
+export interface PluginDefinition<TConfig = unknown, TCredentials = unknown> {
+  /** Unique kebab-case id, e.g. `acme-wifi`. Used in config, logs and the CLI. */
+  readonly id: string;
+  /** Short name shown next to the network in `hotspot list` (Apple: "no longer than 15 characters"). */
+  readonly displayName: string;
+  /** The plugin's own semver version. */
+  readonly version: string;
+  /** Semver range of the SDK this plugin was built for, e.g. `^0.1.0`. */
+  readonly sdk: string;
+  /** One line for `hotspot plugins`. */
+  readonly description?: string;
+  /**
+   * Breaks ties between plugins with equal confidence (after the user's per-SSID
+   * preference). Higher wins; default 0.
+   */
+  readonly priority?: number;
+  /** Hosts that may receive this plugin's credentials. Without any, credentials go nowhere. */
+  readonly portalHosts?: readonly PortalHost[];
+  /** Validates the plugin's `config` from the user's config file; defaults apply here. */
+  readonly configSchema?: z.ZodType<TConfig>;
+  /** Validates the plugin's credentials; required for plugins that use credentials. */
+  readonly credentialsSchema?: z.ZodType<TCredentials>;
+  /**
+   * Static claims, compiled into the registry's index at load time. A function is called
+   * once at load with the validated config (so users can enable networks in config); it
+   * never runs at scan time.
+   */
+  readonly claims?: readonly Claim[] | ((config: TConfig) => readonly Claim[]);
+  /** Per-hook deadlines in ms, overriding the daemon's defaults (evaluate 5 000, others 45 000). */
+  readonly timeouts?: Partial<Readonly<Record<HookName, number>>>;
+
+  /**
+   * Dynamic claims beyond the static ones, when a scan completes. No network access:
+   * decide from the scan alone. Return claims by BSSID. Called only if defined.
+   */
+  filterScanList?(networks: readonly ScannedNetwork[], ctx: FilterScanListContext<TConfig>): Promise<DynamicClaims>;
+  /**
+   * After a join on a network this plugin claimed: look at the portal (it may make HTTP
+   * requests) and answer how sure it is now. All claiming plugins run in parallel; the
+   * first `high` ends evaluation; a plugin past its deadline counts as `none`. Without
+   * this hook the static claim's confidence stands.
+   */
+  evaluate?(ctx: EvaluateContext<TConfig>): Promise<EvaluateResult>;
+  /** Log in. Called on the winning plugin only. */
+  authenticate?(ctx: AuthenticateContext<TConfig, TCredentials>): Promise<AuthenticateResult>;
+  /** Periodically (default every 300 s, sooner when the session expires) check or renew the session. */
+  maintain?(ctx: MaintainContext<TConfig, TCredentials>): Promise<MaintainResult>;
+  /** End the session (on request, or before leaving). */
+  logoff?(ctx: LogoffContext<TConfig, TCredentials>): Promise<LogoffResult>;
+}
+
+export type HookName = "filterScanList" | "evaluate" | "authenticate" | "maintain" | "logoff";
+export const HOOK_NAMES: readonly HookName[] = ["filterScanList", "evaluate", "authenticate", "maintain", "logoff"];
+
+const BRAND = Symbol.for("hotspot-helper.plugin");
+
+/** A definition that went through `definePlugin`. */
+export type Plugin<TConfig = unknown, TCredentials = unknown> = PluginDefinition<TConfig, TCredentials> & {
+  readonly [BRAND]: true;
+};
+
+/**
+ * Declares a plugin. Types flow from `configSchema` and `credentialsSchema` into every
+ * hook's context. The definition is validated when the daemon loads it, not here, so a
+ * broken plugin is reported with its path instead of failing at import.
+ */
+export function definePlugin<TConfig = undefined, TCredentials = undefined>(
+  definition: PluginDefinition<TConfig, TCredentials>,
+): Plugin<TConfig, TCredentials> {
+  return Object.freeze({ ...definition, [BRAND]: true as const });
+}
+
+export function isBrandedPlugin(value: unknown): boolean {
+  return typeof value === "object" && value !== null && (value as Record<symbol, unknown>)[BRAND] === true;
+}

@@ -1,0 +1,56 @@
+import type { EventEmitter } from "eventemitter3";
+import type { JoinedNetwork, ScannedNetwork } from "../helper-api/network.ts";
+
+/** A completed scan of one Wi-Fi device: the full list, not a delta. */
+export interface ScanList {
+  readonly device: string;
+  readonly networks: readonly ScannedNetwork[];
+  /** Epoch ms when the scan completed. */
+  readonly at: number;
+}
+
+/** The device reached "activated" on an access point. */
+export interface JoinEvent {
+  readonly device: string;
+  readonly network: JoinedNetwork;
+}
+
+/** The device left the network (disconnect, device removed, or another SSID). */
+export interface LeaveEvent {
+  readonly device: string;
+  /** The network that was left. */
+  readonly network: JoinedNetwork;
+  readonly reason: "disconnected" | "device-removed" | "switched" | "source-stopped";
+}
+
+/** Same SSID, new BSSID: the session carries over. */
+export interface RoamEvent {
+  readonly device: string;
+  readonly network: JoinedNetwork;
+  readonly previousBssid: string;
+}
+
+export interface ScanSourceEvents {
+  scan: (list: ScanList) => void;
+  join: (event: JoinEvent) => void;
+  leave: (event: LeaveEvent) => void;
+  roam: (event: RoamEvent) => void;
+  /** A non-fatal problem (malformed data from the peer, a lost connection) worth logging. */
+  warning: (error: Error) => void;
+}
+
+/**
+ * Where scans and join/leave events come from: NetworkManager over D-Bus, node-wifi, or a
+ * fixture. Typed events on eventemitter3; `on` returns the emitter, so use `off` or
+ * `removeAllListeners` in `stop`.
+ */
+export interface ScanSource extends EventEmitter<ScanSourceEvents> {
+  /** Short name for logs, e.g. `fixture:cafe.json` or `networkmanager`. */
+  readonly name: string;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  /** The latest scan of each device. */
+  current(): readonly ScanList[];
+  /** Ask for a fresh scan; resolves with the completed list(s). */
+  rescan(): Promise<readonly ScanList[]>;
+}

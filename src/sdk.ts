@@ -1,0 +1,48 @@
+/**
+ * hotspot-helper/sdk: everything a hotspot operator needs to write a plugin, and nothing
+ * of the daemon's internals. Import from here only:
+ *
+ * ```ts
+ * import { definePlugin, z } from "hotspot-helper/sdk";
+ * ```
+ */
+export { z } from "zod";
+export type { Claim } from "./helper-api/claims.ts";
+export { CONFIDENCES, type Confidence, compareConfidence } from "./helper-api/confidence.ts";
+export type {
+  AuthenticateContext,
+  BaseContext,
+  EvaluateContext,
+  FilterScanListContext,
+  FormHelper,
+  FormInput,
+  HtmlForm,
+  HttpClient,
+  HttpRequestInit,
+  HttpResponse,
+  JsonValue,
+  LogoffContext,
+  MaintainContext,
+  PluginLogger,
+  PluginStore,
+  PortalInfo,
+  SessionInfo,
+} from "./helper-api/context.ts";
+export { isSecure, type JoinedNetwork, type ScannedNetwork, SECURITIES, type Security } from "./helper-api/network.ts";
+export {
+  definePlugin,
+  type HookName,
+  type Plugin,
+  type PluginDefinition,
+  type PortalHost,
+  SDK_VERSION,
+} from "./helper-api/plugin.ts";
+export type {
+  AuthenticateResult,
+  DynamicClaims,
+  EvaluateResult,
+  LogoffResult,
+  MaintainResult,
+  SessionFacts,
+} from "./helper-api/results.ts";
+export { bytesToHex, hexToBytes, ssidToText } from "./helper-api/ssid.ts";
