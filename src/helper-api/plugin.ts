@@ -63,8 +63,12 @@ export interface PluginDefinition<TConfig = unknown, TCredentials = unknown> {
    * preference). Higher wins; default 0.
    */
   readonly priority?: number;
-  /** Hosts that may receive this plugin's credentials. Without any, credentials go nowhere. */
-  readonly portalHosts?: readonly PortalHost[];
+  /**
+   * Hosts that may receive this plugin's credentials. Without any, credentials go nowhere.
+   * A function is called once at load with the validated config (for operators whose
+   * portal host is configurable).
+   */
+  readonly portalHosts?: readonly PortalHost[] | ((config: TConfig) => readonly PortalHost[]);
   /** Validates the plugin's `config` from the user's config file; defaults apply here. */
   readonly configSchema?: z.ZodType<TConfig>;
   /** Validates the plugin's credentials; required for plugins that use credentials. */

@@ -2,7 +2,8 @@ import type { HotspotError } from "../errors.ts";
 import type { Claim } from "./claims.ts";
 import type { Confidence } from "./confidence.ts";
 import type { ScannedNetwork } from "./network.ts";
-import type { Plugin } from "./plugin.ts";
+import type { UserConfig } from "../config/schema.ts";
+import type { Plugin, PortalHost } from "./plugin.ts";
 
 /** A plugin that passed validation, with its validated config and credentials. */
 export interface LoadedPlugin {
@@ -17,6 +18,24 @@ export interface LoadedPlugin {
   readonly credentials: unknown;
   /** Static claims after resolving a claims function against the config. */
   readonly claims: readonly Claim[];
+  /** Portal hosts after resolving a portalHosts function against the config. */
+  readonly portalHosts: readonly PortalHost[];
+}
+
+export interface LoadRegistryOptions {
+  /** Extra plugin folders (`--plugins DIR`, repeatable): each is a plugin folder or a folder of plugin folders. */
+  readonly pluginDirs: readonly string[];
+  /** Load the bundled `plugins/` folder too. Default true. */
+  readonly includeBundled?: boolean;
+  /** Plugins given as objects (tests, `hotspot plugin test`), loaded after the folders. */
+  readonly inline?: readonly { readonly plugin: unknown; readonly source: string }[];
+  readonly config: UserConfig;
+  /**
+   * true (the CLI): the first broken plugin throws its coded error.
+   * false (the daemon): broken plugins are skipped and listed in `problems`.
+   * Duplicate ids and claim conflicts always throw: the user must resolve them.
+   */
+  readonly strict: boolean;
 }
 
 /** One plugin's claim on one network. */
