@@ -110,6 +110,22 @@ export const catalogue = {
     userError: false,
     exitCode: 4,
   },
+  HH_FIXTURE_BSSID_NOT_FOUND: {
+    template: (p) => `no access point ${s(p.bssid)} in the fixture scan of ${s(p.device)}`,
+    userError: false,
+    exitCode: 70,
+  },
+  HH_FIXTURE_NOT_JOINED: {
+    template: (p) => `cannot ${s(p.action)}: ${s(p.device)} has not joined a network`,
+    userError: false,
+    exitCode: 70,
+  },
+  HH_FIXTURE_ROAM_SSID_MISMATCH: {
+    template: (p) =>
+      `cannot roam from SSID ${s(p.from)} to ${s(p.bssid)} (SSID ${s(p.to)}): roaming keeps the SSID; leave and join instead`,
+    userError: false,
+    exitCode: 70,
+  },
   HH_DEMO_FAILED: { template: (p) => `demo failed: ${s(p.reason)}`, userError: false, exitCode: 1 },
   HH_INTERNAL: { template: (p) => `internal error: ${s(p.reason)}`, userError: false, exitCode: 70 },
 } as const satisfies Record<string, Entry>;
