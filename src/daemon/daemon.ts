@@ -1,0 +1,212 @@
+import { EventEmitter } from "eventemitter3";
+import { probe } from "../auth/probe.ts";
+import { verifyOnline } from "../auth/verify.ts";
+import type { UserConfig } from "../config/schema.ts";
+import { type HotspotError, hotspotError, isHotspotError, reasonOf } from "../errors.ts";
+import type { PluginLogger, PluginStore, PortalInfo } from "../helper-api/context.ts";
+import type { JoinedNetwork, ScannedNetwork } from "../helper-api/network.ts";
+import { createMemoryStore, createPluginLogger } from "../helper-api/plugin-services.ts";
+import type { ClaimMatch, LoadedPlugin, PluginRegistry } from "../helper-api/registry-types.ts";
+import type { JoinEvent, LeaveEvent, RoamEvent, ScanList, ScanSource } from "../scan/source.ts";
+import { secretStrings } from "../util/redact.ts";
+import type { DaemonEvents } from "./events.ts";
+import type { HttpLogEntry, LogSink } from "./log.ts";
+import { createPluginCalls, type PluginCalls } from "./plugin-calls.ts";
+import { DeviceSession, type RetryPolicy } from "./session.ts";
+
+export interface DaemonOptions {
+  readonly source: ScanSource;
+  readonly registry: PluginRegistry;
+  readonly config: UserConfig;
+  readonly log: LogSink;
+  /**
+   * The probe URL for a joined network. Defaults to `config.probeUrl`; the demo and the
+   * harness route each simulated network to its own loopback portal with it.
+   */
+  probeUrlFor?(network: JoinedNetwork): string;
+  readonly retry?: RetryPolicy;
+  /** Probe attempts when verifying a login (the portal may open a moment late). */
+  readonly verifyAttempts?: number;
+  readonly verifyDelayMs?: number;
+  onHttp?(entry: HttpLogEntry): void;
+}
+
+/**
+ * The orchestrator: follows a ScanSource, annotates scans with the registry's claims, and
+ * runs one DeviceSession per Wi-Fi device on join/leave/roam. Problems inside plugins or
+ * probes are contained and reported as `problem` events; the daemon keeps serving.
+ */
+export class Daemon extends EventEmitter<DaemonEvents> {
+  readonly #opts: DaemonOptions;
+  readonly #sessions = new Map<string, DeviceSession>();
+  readonly #winners = new Map<string, string>();
+  readonly #scanClaims = new Map<string, { readonly network: ScannedNetwork; readonly claims: readonly ClaimMatch[] }>();
+  readonly #calls: PluginCalls;
+  readonly #stores = new Map<string, PluginStore>();
+  readonly #loggers = new Map<string, PluginLogger>();
+  readonly #secrets: ReadonlySet<string>;
+  #started = false;
+  readonly #listeners: { scan: (l: ScanList) => void; join: (e: JoinEvent) => void; leave: (e: LeaveEvent) => void; roam: (e: RoamEvent) => void; warning: (e: Error) => void };
+
+  constructor(opts: DaemonOptions) {
+    super();
+    this.#opts = opts;
+    const secrets = new Set<string>();
+    for (const p of opts.registry.plugins) secretStrings(p.credentials, secrets);
+    this.#secrets = secrets;
+    this.#calls = createPluginCalls({
+      registry: opts.registry,
+      config: opts.config,
+      loggerFor: (p) => this.#loggerFor(p),
+      storeFor: (p) => this.#storeFor(p),
+      ...(opts.onHttp ? { onHttp: opts.onHttp } : {}),
+    });
+    this.#listeners = {
+      scan: (l) => void this.#onScan(l),
+      join: (e) => void this.#session(e.device).join(e.network),
+      leave: (e) => this.#sessions.get(e.device)?.leave(`left ${e.network.ssidText} (${e.reason})`),
+      roam: (e) => this.#sessions.get(e.device)?.roam(e.network),
+      warning: (e) => this.#log("warn", e.message),
+    };
+  }
+
+  /** Every credential string of every loaded plugin, for redaction by log sinks. */
+  get secrets(): ReadonlySet<string> {
+    return this.#secrets;
+  }
+
+  async start(): Promise<void> {
+    if (this.#started) return;
+    this.#started = true;
+    for (const problem of this.#opts.registry.problems) this.#log("warn", `plugin skipped: ${problem.message}`);
+    const s = this.#opts.source;
+    s.on("scan", this.#listeners.scan);
+    s.on("join", this.#listeners.join);
+    s.on("leave", this.#listeners.leave);
+    s.on("roam", this.#listeners.roam);
+    s.on("warning", this.#listeners.warning);
+    await s.start();
+  }
+
+  /** Idempotent: safe to call from several signal handlers. */
+  async stop(): Promise<void> {
+    if (!this.#started) return;
+    this.#started = false;
+    const s = this.#opts.source;
+    s.off("scan", this.#listeners.scan);
+    s.off("join", this.#listeners.join);
+    s.off("leave", this.#listeners.leave);
+    s.off("roam", this.#listeners.roam);
+    s.off("warning", this.#listeners.warning);
+    for (const session of this.#sessions.values()) session.leave("daemon stopping");
+    await s.stop();
+  }
+
+  session(device: string): DeviceSession | undefined {
+    return this.#sessions.get(device);
+  }
+
+  sessions(): readonly DeviceSession[] {
+    return [...this.#sessions.values()];
+  }
+
+  /** Logs off the session on `device` (or every device). Returns how many sessions were logged off. */
+  async logoff(device?: string): Promise<number> {
+    const targets = device ? [this.#sessions.get(device)].filter((s) => s !== undefined) : [...this.#sessions.values()];
+    const done = await Promise.all(targets.map((s) => s.logoff()));
+    return done.filter(Boolean).length;
+  }
+
+  /** Claims on one network, from the latest scan when it was in it, else from the static index. */
+  claimsFor(network: ScannedNetwork): readonly ClaimMatch[] {
+    return this.#scanClaims.get(network.bssid)?.claims ?? this.#opts.registry.claimsFor(network);
+  }
+
+  async #onScan(list: ScanList): Promise<void> {
+    try {
+      const claims = await this.#opts.registry.filterScanList(list.networks);
+      list.networks.forEach((network, i) => {
+        this.#scanClaims.set(network.bssid, { network, claims: claims[i] ?? [] });
+      });
+      this.emit("networks", list.device, list.networks, claims);
+    } catch (e) {
+      this.#problem(undefined, e);
+    }
+  }
+
+  #session(device: string): DeviceSession {
+    let session = this.#sessions.get(device);
+    if (session) return session;
+    const detect = (network: JoinedNetwork, signal: AbortSignal): Promise<PortalInfo> =>
+      probe(this.#probeUrl(network), { signal, ...(network.captivePortalUri ? { apiUri: network.captivePortalUri } : {}) });
+    session = new DeviceSession(
+      device,
+      {
+        config: this.#opts.config,
+        calls: this.#calls,
+        detect,
+        verify: async (network, signal) =>
+          verifyOnline(this.#probeUrl(network), {
+            signal,
+            attempts: this.#opts.verifyAttempts ?? 3,
+            delayMs: this.#opts.verifyDelayMs ?? 500,
+          }),
+        claimsFor: (network) => this.claimsFor(network),
+        winners: this.#winners,
+        onState: (c) => {
+          this.#log("info", `${c.device}: ${c.from} → ${c.to} (${c.reason})`, c.pluginId ? { plugin: c.pluginId } : undefined);
+          this.emit("state", c);
+        },
+        onPortal: (p) => this.emit("portal", device, p),
+        onEvaluated: (r) => this.emit("evaluated", device, r),
+        onAuthenticated: (id, facts) => this.emit("authenticated", device, id, facts),
+        onUiRequired: (id, url) => this.emit("uiRequired", device, id, url),
+        onMaintained: (id, result) => this.emit("maintained", device, id, result),
+        onLoggedOff: (id) => this.emit("loggedOff", device, id),
+        onProblem: (e) => this.#problem(device, e),
+      },
+      this.#opts.retry,
+    );
+    this.#sessions.set(device, session);
+    return session;
+  }
+
+  #probeUrl(network: JoinedNetwork): string {
+    return this.#opts.probeUrlFor?.(network) ?? this.#opts.config.probeUrl;
+  }
+
+  #loggerFor(plugin: LoadedPlugin): PluginLogger {
+    let logger = this.#loggers.get(plugin.id);
+    if (!logger) {
+      logger = createPluginLogger(plugin.id, (e) =>
+        this.#opts.log({ level: e.level, scope: plugin.id, message: e.message, ...(e.fields ? { fields: e.fields } : {}) }),
+      );
+      this.#loggers.set(plugin.id, logger);
+    }
+    return logger;
+  }
+
+  #storeFor(plugin: LoadedPlugin): PluginStore {
+    let store = this.#stores.get(plugin.id);
+    if (!store) {
+      store = createMemoryStore();
+      this.#stores.set(plugin.id, store);
+    }
+    return store;
+  }
+
+  #problem(device: string | undefined, e: unknown): void {
+    const error = toHotspot(e);
+    this.#log("warn", error.message, { code: error.code, ...(device ? { device } : {}) });
+    this.emit("problem", device, error);
+  }
+
+  #log(level: "debug" | "info" | "warn" | "error", message: string, fields?: Record<string, unknown>): void {
+    this.#opts.log({ level, scope: "daemon", message, ...(fields ? { fields } : {}) });
+  }
+}
+
+
+function toHotspot(e: unknown): HotspotError {
+  return isHotspotError(e) ? e : hotspotError("HH_INTERNAL", { reason: reasonOf(e) }, { cause: e });
+}

@@ -1,0 +1,159 @@
+import { createFormHelper } from "../auth/forms.ts";
+import { createHttpClient } from "../auth/http-client.ts";
+import type { UserConfig } from "../config/schema.ts";
+import type { AuthenticateContext, PluginLogger, PluginStore, PortalInfo, SessionInfo } from "../helper-api/context.ts";
+import { evaluateCandidates } from "../helper-api/evaluate.ts";
+import { runHook } from "../helper-api/hook-runner.ts";
+import type { JoinedNetwork } from "../helper-api/network.ts";
+import type { HookName } from "../helper-api/plugin.ts";
+import type { ClaimMatch, LoadedPlugin, PluginRegistry } from "../helper-api/registry-types.ts";
+import {
+  type AuthenticateResult,
+  authenticateResultSchema,
+  type LogoffResult,
+  logoffResultSchema,
+  type MaintainResult,
+  maintainResultSchema,
+} from "../helper-api/results.ts";
+import { preferenceFor } from "../helper-api/arbitration.ts";
+import type { HttpLogEntry } from "./log.ts";
+
+/**
+ * The daemon's side of the plugin boundary: builds each hook's context from plain data
+ * (network, portal, session, config, credentials) plus capabilities made for that one
+ * call, and runs the hook under its deadline. Keeping context construction here, away
+ * from the session logic, is what lets plugins move into workers later.
+ */
+export interface PluginCalls {
+  plugin(id: string): LoadedPlugin | undefined;
+  evaluate(
+    candidates: readonly ClaimMatch[],
+    network: JoinedNetwork,
+    portal: PortalInfo,
+    signal: AbortSignal,
+  ): Promise<readonly ClaimMatch[]>;
+  authenticate(plugin: LoadedPlugin, network: JoinedNetwork, portal: PortalInfo, signal: AbortSignal): Promise<AuthenticateResult>;
+  maintain(
+    plugin: LoadedPlugin,
+    network: JoinedNetwork,
+    portal: PortalInfo,
+    session: SessionInfo,
+    signal: AbortSignal,
+  ): Promise<MaintainResult>;
+  logoff(
+    plugin: LoadedPlugin,
+    network: JoinedNetwork,
+    portal: PortalInfo,
+    session: SessionInfo,
+    signal: AbortSignal,
+  ): Promise<LogoffResult>;
+}
+
+export interface PluginCallsOptions {
+  readonly registry: PluginRegistry;
+  readonly config: UserConfig;
+  loggerFor(plugin: LoadedPlugin): PluginLogger;
+  storeFor(plugin: LoadedPlugin): PluginStore;
+  /** Every HTTP request a plugin makes, already free of secrets. */
+  onHttp?(entry: HttpLogEntry): void;
+}
+
+export function createPluginCalls(opts: PluginCallsOptions): PluginCalls {
+  const { registry, config } = opts;
+
+  const timeoutFor = (plugin: LoadedPlugin, hook: HookName): number =>
+    plugin.definition.timeouts?.[hook] ?? (hook === "evaluate" ? config.evaluateTimeoutMs : config.hookTimeoutMs);
+
+  const context = (
+    plugin: LoadedPlugin,
+    network: JoinedNetwork,
+    portal: PortalInfo,
+    signal: AbortSignal,
+  ): AuthenticateContext<unknown, unknown> => {
+    const http = createHttpClient({
+      credentials: plugin.credentials,
+      portalHosts: plugin.portalHosts,
+      pluginId: plugin.id,
+      signal,
+      onRequest: (e) => opts.onHttp?.({ ...e, pluginId: plugin.id }),
+    });
+    return {
+      signal,
+      log: opts.loggerFor(plugin),
+      config: plugin.config,
+      store: opts.storeFor(plugin),
+      network,
+      portal,
+      http,
+      forms: createFormHelper(http),
+      credentials: plugin.credentials,
+    };
+  };
+
+  return {
+    plugin: (id) => registry.get(id),
+
+    async evaluate(candidates, network, portal, signal) {
+      const preferred = preferenceFor(config, network);
+      const { ranked } = await evaluateCandidates({
+        candidates,
+        registry,
+        timeoutMs: config.evaluateTimeoutMs,
+        signal,
+        ...(preferred ? { preferredPluginId: preferred } : {}),
+        invoke: async (plugin, hookSignal) => {
+          const evaluate = plugin.definition.evaluate;
+          if (!evaluate) return undefined;
+          return evaluate.call(plugin.definition, context(plugin, network, portal, hookSignal));
+        },
+      });
+      return ranked;
+    },
+
+    authenticate(plugin, network, portal, signal) {
+      const authenticate = plugin.definition.authenticate;
+      if (!authenticate) {
+        return Promise.resolve({ result: "unsupportedNetwork", reason: `${plugin.id} has no authenticate hook` });
+      }
+      return runHook<AuthenticateResult>({
+        plugin,
+        hook: "authenticate",
+        timeoutMs: timeoutFor(plugin, "authenticate"),
+        signal,
+        schema: authenticateResultSchema,
+        invoke: (s) => authenticate.call(plugin.definition, context(plugin, network, portal, s)),
+      });
+    },
+
+    async maintain(plugin, network, portal, session, signal) {
+      const maintain = plugin.definition.maintain;
+      if (!maintain) {
+        // Without a maintain hook the probe decides: intercepted again means the session ended.
+        return portal.verdict === "portal"
+          ? { result: "authenticationRequired", reason: "the probe is intercepted again" }
+          : { result: "success" };
+      }
+      return runHook<MaintainResult>({
+        plugin,
+        hook: "maintain",
+        timeoutMs: timeoutFor(plugin, "maintain"),
+        signal,
+        schema: maintainResultSchema,
+        invoke: (s) => maintain.call(plugin.definition, { ...context(plugin, network, portal, s), session }),
+      });
+    },
+
+    logoff(plugin, network, portal, session, signal) {
+      const logoff = plugin.definition.logoff;
+      if (!logoff) return Promise.resolve(undefined);
+      return runHook<LogoffResult>({
+        plugin,
+        hook: "logoff",
+        timeoutMs: timeoutFor(plugin, "logoff"),
+        signal,
+        schema: logoffResultSchema,
+        invoke: (s) => logoff.call(plugin.definition, { ...context(plugin, network, portal, s), session }),
+      });
+    },
+  };
+}

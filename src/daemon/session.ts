@@ -1,0 +1,360 @@
+import pRetry, { AbortError } from "p-retry";
+import type { UserConfig } from "../config/schema.ts";
+import { HotspotError, hotspotError, isHotspotError, reasonOf } from "../errors.ts";
+import type { PortalInfo, SessionInfo } from "../helper-api/context.ts";
+import type { JoinedNetwork } from "../helper-api/network.ts";
+import type { ClaimMatch, LoadedPlugin } from "../helper-api/registry-types.ts";
+import type { AuthenticateResult, SessionFacts } from "../helper-api/results.ts";
+import type { StateChange } from "./events.ts";
+import type { PluginCalls } from "./plugin-calls.ts";
+import { canTransition, type SessionState } from "./states.ts";
+
+/** What a session needs from the daemon around it. */
+export interface SessionDeps {
+  readonly config: UserConfig;
+  readonly calls: PluginCalls;
+  /** Finds the portal on the joined link (probe, RFC 8910 URI). Never throws for network trouble. */
+  detect(network: JoinedNetwork, signal: AbortSignal): Promise<PortalInfo>;
+  /** Re-probes after a login; true when the network is really open. */
+  verify(network: JoinedNetwork, signal: AbortSignal): Promise<{ online: boolean; portal: PortalInfo }>;
+  /** Claims on this network from the latest scan (static + dynamic), best first. */
+  claimsFor(network: JoinedNetwork): readonly ClaimMatch[];
+  /** Per-network cache of the chosen plugin (Apple's helper cache): skips evaluate on rejoin. */
+  readonly winners: Map<string, string>;
+  /** Asks the network manager to re-check connectivity, so the desktop turns online at once. */
+  recheckConnectivity?(): Promise<void>;
+  onState(change: StateChange): void;
+  onPortal(portal: PortalInfo): void;
+  onEvaluated(ranked: readonly ClaimMatch[]): void;
+  onAuthenticated(pluginId: string, facts: SessionFacts): void;
+  onUiRequired(pluginId: string, url: string): void;
+  onMaintained(pluginId: string, result: "success" | "authenticationRequired" | "failure"): void;
+  onLoggedOff(pluginId: string): void;
+  onProblem(error: HotspotError): void;
+}
+
+/** Retry policy for temporaryFailure and transport errors during authenticate. */
+export interface RetryPolicy {
+  readonly retries: number;
+  readonly minTimeoutMs: number;
+  readonly maxTimeoutMs: number;
+}
+
+export const DEFAULT_RETRY: RetryPolicy = { retries: 4, minTimeoutMs: 2_000, maxTimeoutMs: 60_000 };
+
+/** Renew this long before the portal's announced expiry, so the session never lapses. */
+const RENEW_MARGIN_S = 30;
+
+export function networkKey(n: { ssidHex: string }): string {
+  return `ssid:${n.ssidHex}`;
+}
+
+/** Internal signal that an attempt should be retried (temporaryFailure, failed verification). */
+class RetryableFailure extends Error {}
+
+/**
+ * One Wi-Fi device's session: evaluate → authenticate → verify → maintain → logoff.
+ * Every step runs under the attachment's AbortSignal, so a leave cancels whatever is in
+ * flight (hooks, probes, retry waits) at once.
+ */
+export class DeviceSession {
+  #state: SessionState = "Inactive";
+  #network: JoinedNetwork | undefined;
+  #plugin: LoadedPlugin | undefined;
+  #session: SessionInfo | undefined;
+  #portal: PortalInfo | undefined;
+  #attach: AbortController | undefined;
+  #maintainTimer: ReturnType<typeof setTimeout> | undefined;
+  #running: Promise<void> = Promise.resolve();
+  #lastReason = "";
+
+  constructor(
+    readonly device: string,
+    private readonly deps: SessionDeps,
+    private readonly retry: RetryPolicy = DEFAULT_RETRY,
+  ) {}
+
+  get state(): SessionState {
+    return this.#state;
+  }
+  get network(): JoinedNetwork | undefined {
+    return this.#network;
+  }
+  get pluginId(): string | undefined {
+    return this.#plugin?.id;
+  }
+  get sessionInfo(): SessionInfo | undefined {
+    return this.#session;
+  }
+  get lastReason(): string {
+    return this.#lastReason;
+  }
+  /** Resolves when the current join's work (up to Authenticated or a final state) is done. */
+  idle(): Promise<void> {
+    return this.#running;
+  }
+
+  join(network: JoinedNetwork): Promise<void> {
+    this.#detach("switched network");
+    this.#network = network;
+    const attach = new AbortController();
+    this.#attach = attach;
+    this.#running = this.#guard(() => this.#evaluateAndLogin(network, attach.signal, new Set()));
+    return this.#running;
+  }
+
+  /** Same SSID, new BSSID: the portal session belongs to the SSID, so it carries over. */
+  roam(network: JoinedNetwork): void {
+    if (this.#network) this.#network = network;
+  }
+
+  leave(reason: string): void {
+    this.#detach(reason);
+    this.#network = undefined;
+  }
+
+  /** Log off on request: runs the plugin's logoff, then Inactive. */
+  async logoff(): Promise<boolean> {
+    const plugin = this.#plugin;
+    const network = this.#network;
+    const session = this.#session;
+    const attach = this.#attach;
+    if (!plugin || !network || !session || !attach || !["Authenticated", "Maintaining"].includes(this.#state)) {
+      return false;
+    }
+    this.#clearMaintain();
+    this.#to("LoggingOff", "logoff requested");
+    try {
+      await this.deps.calls.logoff(plugin, network, this.#portal ?? (await this.deps.detect(network, attach.signal)), session, attach.signal);
+      this.deps.onLoggedOff(plugin.id);
+    } catch (e) {
+      this.deps.onProblem(asHotspotError(e));
+    }
+    this.#session = undefined;
+    this.#to("Inactive", "logged off");
+    return true;
+  }
+
+  async #evaluateAndLogin(network: JoinedNetwork, signal: AbortSignal, excluded: Set<string>): Promise<void> {
+    this.#to("Evaluating", excluded.size ? `re-evaluating without ${[...excluded].join(", ")}` : "joined");
+    const portal = await this.deps.detect(network, signal);
+    this.#portal = portal;
+    this.deps.onPortal(portal);
+    if (portal.verdict === "online") {
+      this.#to("Inactive", "no captive portal: already online");
+      return;
+    }
+    const plugin = await this.#choose(network, portal, signal, excluded);
+    if (!plugin) return;
+    this.#plugin = plugin;
+    await this.#authenticate(network, plugin, signal, excluded);
+  }
+
+  async #choose(
+    network: JoinedNetwork,
+    portal: PortalInfo,
+    signal: AbortSignal,
+    excluded: Set<string>,
+  ): Promise<LoadedPlugin | undefined> {
+    const cached = this.deps.winners.get(networkKey(network));
+    const candidates = this.deps.claimsFor(network).filter((c) => !excluded.has(c.pluginId) && c.confidence !== "none");
+    if (cached && !excluded.has(cached) && candidates.some((c) => c.pluginId === cached)) {
+      const plugin = this.deps.calls.plugin(cached);
+      if (plugin) return plugin;
+    }
+    if (candidates.length === 0) {
+      this.#to("Inactive", "no plugin claims this network");
+      return undefined;
+    }
+    const ranked = await this.deps.calls.evaluate(candidates, network, portal, signal);
+    this.deps.onEvaluated(ranked);
+    const best = ranked.find((c) => c.confidence !== "none");
+    if (!best) {
+      this.#to("Inactive", "every claiming plugin declined after evaluate");
+      return undefined;
+    }
+    return this.deps.calls.plugin(best.pluginId);
+  }
+
+  async #authenticate(network: JoinedNetwork, plugin: LoadedPlugin, signal: AbortSignal, excluded: Set<string>) {
+    this.#to("Authenticating", `${plugin.id} chosen`, plugin.id);
+    let outcome: AuthenticateResult;
+    try {
+      outcome = await pRetry(
+        async (attempt) => {
+          const portal = attempt === 1 && this.#portal ? this.#portal : await this.deps.detect(network, signal);
+          this.#portal = portal;
+          const result = await this.deps.calls.authenticate(plugin, network, portal, signal).catch((e: unknown) => {
+            const err = asHotspotError(e);
+            // A hook that times out or throws may have hit a transient portal problem: retry.
+            if (isHotspotError(err, "HH_PLUGIN_RESULT_INVALID")) throw new AbortError(err);
+            throw err;
+          });
+          if (result.result === "temporaryFailure") throw new RetryableFailure(result.reason ?? "temporary failure");
+          if (result.result !== "success") return result;
+          const verified = await this.deps.verify(network, signal);
+          if (!verified.online) {
+            throw new RetryableFailure(
+              hotspotError("HH_PORTAL_VERIFY_FAILED", { verdict: verified.portal.verdict }).message,
+            );
+          }
+          return result;
+        },
+        {
+          retries: this.retry.retries,
+          minTimeout: this.retry.minTimeoutMs,
+          maxTimeout: this.retry.maxTimeoutMs,
+          randomize: true,
+          signal,
+          onFailedAttempt: ({ error, attemptNumber, retriesLeft }) => {
+            if (signal.aborted) return;
+            this.#lastReason = `attempt ${attemptNumber} failed: ${error.message}`;
+            if (error instanceof HotspotError) this.deps.onProblem(error);
+            if (retriesLeft > 0) this.#to("Authenticating", `${this.#lastReason}; retrying`, plugin.id);
+          },
+        },
+      );
+    } catch (e) {
+      if (signal.aborted) return;
+      this.#to("Failure", `authentication did not succeed: ${reasonOf(e)}`, plugin.id);
+      return;
+    }
+    if (signal.aborted) return;
+    switch (outcome.result) {
+      case "success":
+        return this.#authenticated(plugin, outcome.session ?? {}, signal, "login verified");
+      case "uiRequired":
+        this.#to("PresentingUI", `a person must open ${outcome.url}`, plugin.id);
+        this.deps.onUiRequired(plugin.id, outcome.url);
+        return;
+      case "unsupportedNetwork":
+        excluded.add(plugin.id);
+        this.deps.winners.delete(networkKey(network));
+        return this.#evaluateAndLogin(network, signal, excluded);
+      case "failure":
+        this.#to("Failure", `login failed: ${outcome.reason ?? "no reason given"}`, plugin.id);
+        return;
+      case "temporaryFailure":
+        this.#to("Failure", `login failed: ${outcome.reason ?? "temporary failure"}`, plugin.id);
+        return;
+    }
+  }
+
+  async #authenticated(plugin: LoadedPlugin, facts: SessionFacts, signal: AbortSignal, reason: string) {
+    const network = this.#network;
+    if (!network) return;
+    this.#session = { authenticatedAt: Date.now(), facts };
+    this.deps.winners.set(networkKey(network), plugin.id);
+    this.#to("Authenticated", reason, plugin.id);
+    this.deps.onAuthenticated(plugin.id, facts);
+    if (this.deps.recheckConnectivity) {
+      await this.deps.recheckConnectivity().catch((e: unknown) => this.deps.onProblem(asHotspotError(e)));
+    }
+    if (!signal.aborted) this.#scheduleMaintain(facts, signal);
+  }
+
+  /** Next maintain: the plugin's interval or the default, and earlier when the session expires sooner. */
+  maintainDelayMs(facts: SessionFacts): number {
+    let seconds = facts.maintainIntervalSeconds ?? this.deps.config.maintainIntervalSeconds;
+    if (facts.expiresInSeconds !== undefined) {
+      seconds = Math.min(seconds, Math.max(1, facts.expiresInSeconds - RENEW_MARGIN_S));
+    }
+    return Math.round(seconds * 1000);
+  }
+
+  #scheduleMaintain(facts: SessionFacts, signal: AbortSignal): void {
+    this.#clearMaintain();
+    this.#maintainTimer = setTimeout(() => {
+      this.#maintainTimer = undefined;
+      this.#running = this.#guard(() => this.#maintain(signal));
+    }, this.maintainDelayMs(facts));
+  }
+
+  async #maintain(signal: AbortSignal): Promise<void> {
+    const plugin = this.#plugin;
+    const network = this.#network;
+    const session = this.#session;
+    if (!plugin || !network || !session || signal.aborted || this.#state !== "Authenticated") return;
+    this.#to("Maintaining", "periodic check", plugin.id);
+    const maintained = { ...network, justJoined: false };
+    let result: "success" | "authenticationRequired" | "failure";
+    let facts = session.facts;
+    try {
+      const portal = await this.deps.detect(maintained, signal);
+      this.#portal = portal;
+      const answer = await this.deps.calls.maintain(plugin, maintained, portal, session, signal);
+      result = answer.result;
+      if (answer.result === "success" && answer.session) facts = answer.session;
+    } catch (e) {
+      if (signal.aborted) return;
+      this.deps.onProblem(asHotspotError(e));
+      result = "failure";
+    }
+    if (signal.aborted) return;
+    this.deps.onMaintained(plugin.id, result);
+    if (result === "success") {
+      this.#session = { ...session, facts };
+      this.#to("Authenticated", "session still valid", plugin.id);
+      this.#scheduleMaintain(facts, signal);
+    } else if (result === "authenticationRequired") {
+      this.#session = undefined;
+      await this.#authenticate(network, plugin, signal, new Set());
+    } else {
+      this.#session = undefined;
+      this.deps.winners.delete(networkKey(network));
+      await this.#evaluateAndLogin(network, signal, new Set());
+    }
+  }
+
+  #detach(reason: string): void {
+    this.#clearMaintain();
+    if (this.#attach) {
+      this.#attach.abort(new Error(reason));
+      this.#attach = undefined;
+    }
+    this.#session = undefined;
+    this.#plugin = undefined;
+    this.#portal = undefined;
+    if (this.#state !== "Inactive") this.#to("Inactive", reason);
+  }
+
+  #clearMaintain(): void {
+    if (this.#maintainTimer) clearTimeout(this.#maintainTimer);
+    this.#maintainTimer = undefined;
+  }
+
+  /** Contains anything unexpected: a bug in one session must not take the daemon down. */
+  async #guard(work: () => Promise<void>): Promise<void> {
+    try {
+      await work();
+    } catch (e) {
+      if (this.#attach?.signal.aborted ?? true) return;
+      this.deps.onProblem(asHotspotError(e));
+      if (canTransition(this.#state, "Failure")) this.#to("Failure", reasonOf(e));
+    }
+  }
+
+  #to(to: SessionState, reason: string, pluginId?: string): void {
+    const from = this.#state;
+    if (!canTransition(from, to)) {
+      throw hotspotError("HH_INTERNAL", { reason: `session ${this.device}: illegal transition ${from} → ${to}` });
+    }
+    this.#state = to;
+    this.#lastReason = reason;
+    const change: StateChange = {
+      device: this.device,
+      from,
+      to,
+      reason,
+      ...(this.#network ? { network: this.#network } : {}),
+      ...((pluginId ?? this.#plugin?.id) ? { pluginId: pluginId ?? this.#plugin?.id } : {}),
+    };
+    this.deps.onState(change);
+  }
+}
+
+function asHotspotError(e: unknown): HotspotError {
+  if (e instanceof HotspotError) return e;
+  if (e instanceof AbortError) return asHotspotError(e.originalError);
+  return hotspotError("HH_INTERNAL", { reason: reasonOf(e) }, { cause: e });
+}
