@@ -1,0 +1,135 @@
+/**
+ * Terminal-safe text and display widths.
+ *
+ * An SSID is chosen by whoever runs the access point, so it is attacker-controlled: it may
+ * hold ESC sequences that recolour or clear the terminal, newlines that forge extra rows,
+ * bidi overrides that reverse what follows, or bytes that are not UTF-8 at all. Renderers
+ * pass every SSID (and plugin-provided display names) through `escapeBytes`/`escapeText`,
+ * which shows such content as `\xNN` escapes of the raw bytes. A backslash itself becomes
+ * `\\`, so an SSID that literally reads `\x1b` cannot pass for an escaped ESC.
+ */
+
+/** Zero-width joiner/non-joiner and emoji tag characters are format characters that emoji sequences need. */
+const keepFormat = (cp: number): boolean =>
+  cp === 0x200c || cp === 0x200d || (cp >= 0xe0020 && cp <= 0xe007f);
+const UNSAFE = /^[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]$/u;
+
+/** A decoded piece of a byte string: a valid UTF-8 code point, or a byte that is not part of one. */
+type Piece = { readonly cp: number; readonly bytes: Uint8Array } | { readonly invalid: number };
+
+/** Strict UTF-8 decoding (no overlongs, no surrogates, max U+10FFFF); each bad byte stands alone. */
+function* utf8Pieces(bytes: Uint8Array): Generator<Piece> {
+  let i = 0;
+  while (i < bytes.length) {
+    const b0 = bytes[i] ?? 0;
+    const [len, lo, hi] = leadInfo(b0);
+    let ok = len > 0 && i + len <= bytes.length;
+    if (ok) {
+      for (let k = 1; k < len; k++) {
+        const b = bytes[i + k] ?? 0;
+        const [min, max] = k === 1 ? [lo, hi] : [0x80, 0xbf];
+        if (b < min || b > max) ok = false;
+      }
+    }
+    if (!ok) {
+      yield { invalid: b0 };
+      i += 1;
+      continue;
+    }
+    let cp = len === 1 ? b0 : b0 & (0xff >> (len + 1));
+    for (let k = 1; k < len; k++) cp = (cp << 6) | ((bytes[i + k] ?? 0) & 0x3f);
+    yield { cp, bytes: bytes.subarray(i, i + len) };
+    i += len;
+  }
+}
+
+/** Sequence length and the allowed range of the second byte for a lead byte (RFC 3629 table). */
+function leadInfo(b: number): readonly [number, number, number] {
+  if (b < 0x80) return [1, 0, 0];
+  if (b >= 0xc2 && b <= 0xdf) return [2, 0x80, 0xbf];
+  if (b === 0xe0) return [3, 0xa0, 0xbf];
+  if (b === 0xed) return [3, 0x80, 0x9f];
+  if (b >= 0xe1 && b <= 0xef) return [3, 0x80, 0xbf];
+  if (b === 0xf0) return [4, 0x90, 0xbf];
+  if (b >= 0xf1 && b <= 0xf3) return [4, 0x80, 0xbf];
+  if (b === 0xf4) return [4, 0x80, 0x8f];
+  return [0, 0, 0];
+}
+
+const hex2 = (b: number): string => `\\x${b.toString(16).padStart(2, "0")}`;
+
+/**
+ * Renders bytes as terminal-safe text: printable UTF-8 as is; control, format and
+ * line-separator characters and invalid bytes as `\xNN` per byte; `\` as `\\`; any
+ * character in `alsoEscape` (e.g. `:` for terse output) as `\` plus the character.
+ */
+export function escapeBytes(bytes: Uint8Array, alsoEscape = ""): string {
+  let out = "";
+  for (const piece of utf8Pieces(bytes)) {
+    if ("invalid" in piece) {
+      out += hex2(piece.invalid);
+      continue;
+    }
+    const ch = String.fromCodePoint(piece.cp);
+    if (ch === "\\" || alsoEscape.includes(ch)) out += `\\${ch}`;
+    else if (UNSAFE.test(ch) && !keepFormat(piece.cp)) out += Array.from(piece.bytes, hex2).join("");
+    else out += ch;
+  }
+  return out;
+}
+
+/** `escapeBytes` for a JS string (e.g. a plugin's display name). */
+export function escapeText(text: string, alsoEscape = ""): string {
+  return escapeBytes(new TextEncoder().encode(text), alsoEscape);
+}
+
+/** East Asian Wide and Fullwidth ranges (UAX #11) that occur in real SSIDs: CJK, Hangul, kana, fullwidth forms. */
+const WIDE_RANGES: readonly (readonly [number, number])[] = [
+  [0x1100, 0x115f],
+  [0x2e80, 0x303e],
+  [0x3041, 0x33ff],
+  [0x3400, 0x4dbf],
+  [0x4e00, 0x9fff],
+  [0xa000, 0xa4cf],
+  [0xa960, 0xa97f],
+  [0xac00, 0xd7a3],
+  [0xf900, 0xfaff],
+  [0xfe10, 0xfe19],
+  [0xfe30, 0xfe6f],
+  [0xff00, 0xff60],
+  [0xffe0, 0xffe6],
+  [0x1b000, 0x1b2ff],
+  [0x1f200, 0x1f2ff],
+  [0x20000, 0x2fffd],
+  [0x30000, 0x3fffd],
+];
+
+function isWide(cp: number): boolean {
+  return WIDE_RANGES.some(([lo, hi]) => cp >= lo && cp <= hi);
+}
+
+const EMOJI = /\p{Extended_Pictographic}|\p{Regional_Indicator}/u;
+const EMOJI_PRESENTATION = /\p{Emoji_Presentation}|\ufe0f/u;
+const ZERO_WIDTH = /^[\p{Mn}\p{Me}\p{Cf}]+$/u;
+const segmenter = new Intl.Segmenter("en", { granularity: "grapheme" });
+
+/**
+ * Terminal columns a (safe) string occupies: wide CJK and emoji-presentation graphemes take
+ * two, combining marks and joiners none. Good for common cases, as nmcli's own is.
+ */
+export function displayWidth(text: string): number {
+  let width = 0;
+  for (const { segment } of segmenter.segment(text)) {
+    const cp = segment.codePointAt(0) ?? 0;
+    if (EMOJI.test(segment) && EMOJI_PRESENTATION.test(segment)) width += 2;
+    else if (isWide(cp)) width += 2;
+    else if (ZERO_WIDTH.test(segment)) width += 0;
+    else width += 1;
+  }
+  return width;
+}
+
+/** Pads with spaces to `width` display columns. */
+export function padDisplay(text: string, width: number): string {
+  return text + " ".repeat(Math.max(0, width - displayWidth(text)));
+}

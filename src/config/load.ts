@@ -1,0 +1,57 @@
+import { readFile } from "node:fs/promises";
+import { homedir } from "node:os";
+import { isAbsolute, join } from "node:path";
+import { hotspotError, reasonOf } from "../errors.ts";
+import { errnoCode, fsReason, jsonErrorWithLine } from "../scan/scan-file.ts";
+import { firstIssue } from "../util/zod.ts";
+import { type UserConfig, userConfigSchema } from "./schema.ts";
+
+/**
+ * `$XDG_CONFIG_HOME/hotspot-helper/config.json`, or `~/.config/hotspot-helper/config.json`.
+ * The XDG Base Directory spec says a relative `XDG_CONFIG_HOME` is invalid and must be
+ * ignored, so we fall back to `~/.config` then too.
+ */
+export function defaultConfigPath(env: NodeJS.ProcessEnv = process.env): string {
+  const xdg = env.XDG_CONFIG_HOME;
+  const base = xdg && isAbsolute(xdg) ? xdg : join(env.HOME || homedir(), ".config");
+  return join(base, "hotspot-helper", "config.json");
+}
+
+/**
+ * Reads and validates the user's config file. Without `path`, the default location is
+ * used and a missing file means all defaults (most users never write one); a path the
+ * user gave explicitly must exist.
+ * @throws HH_FILE_UNREADABLE when an explicit file (or an existing default one) cannot be read;
+ * HH_CONFIG_INVALID naming the file and field for bad JSON or a schema violation.
+ */
+export async function loadUserConfig(
+  path?: string,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<UserConfig> {
+  const file = path ?? defaultConfigPath(env);
+  let text: string;
+  try {
+    text = await readFile(file, "utf8");
+  } catch (e) {
+    if (path === undefined && errnoCode(e) === "ENOENT") return userConfigSchema.parse({});
+    throw hotspotError("HH_FILE_UNREADABLE", { file, reason: fsReason(e) }, { cause: e });
+  }
+  return parseUserConfig(text, file);
+}
+
+/** Validates config text; `file` names it in errors. */
+export function parseUserConfig(text: string, file: string): UserConfig {
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (e) {
+    throw hotspotError(
+      "HH_CONFIG_INVALID",
+      { file, field: "(root)", reason: `not valid JSON: ${jsonErrorWithLine(reasonOf(e), text)}` },
+      { cause: e },
+    );
+  }
+  const parsed = userConfigSchema.safeParse(data);
+  if (!parsed.success) throw hotspotError("HH_CONFIG_INVALID", { file, ...firstIssue(parsed.error) });
+  return parsed.data;
+}
