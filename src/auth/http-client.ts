@@ -1,0 +1,258 @@
+import type { LookupFunction } from "node:net";
+import { performance } from "node:perf_hooks";
+import { hotspotError } from "../errors.ts";
+import type { HttpClient, HttpRequestInit, HttpResponse } from "../helper-api/context.ts";
+import type { PortalHost } from "../helper-api/plugin.ts";
+import { type CookieJar, createCookieJar } from "./cookies.ts";
+import {
+  compileSecrets,
+  credentialRefusal,
+  loggableUrl,
+  type SecretSet,
+  urlWithoutQuery,
+} from "./secrets.ts";
+import { HOTSPOT_USER_AGENT, type RawResponse, sendRaw, TransportError } from "./transport.ts";
+
+/**
+ * The HTTP client plugins get on their context. Differences from fetch, on purpose:
+ * redirects are not followed unless asked (a portal's redirect is information), bodies
+ * are capped, every request is bounded in time, and the plugin's credentials can only
+ * reach the portal hosts it declared, over TLS unless allowed otherwise. The guard runs
+ * before every hop, so a redirect cannot carry a secret somewhere else either.
+ */
+
+/** One line of the request log. Never contains a secret (see `url`). */
+export interface HttpRequestLogEntry {
+  readonly method: string;
+  /** The full URL with every spelling of every secret replaced by `***`. */
+  readonly url: string;
+  /** Absent when no response arrived. */
+  readonly status?: number;
+  /** Duration of this hop, in ms. */
+  readonly ms: number;
+  /** Error code (and reason) when the hop failed or was refused. */
+  readonly error?: string;
+}
+
+export interface HttpClientOptions {
+  /** The plugin's validated credentials; every string leaf is treated as a secret. */
+  readonly credentials?: unknown;
+  /** Hosts allowed to receive secrets. */
+  readonly portalHosts?: readonly PortalHost[];
+  /** For error messages. */
+  readonly pluginId?: string;
+  /** Source address for every connection (the Wi-Fi interface's address). */
+  readonly localAddress?: string;
+  /** Called once per hop (including refused ones), with secrets scrubbed. */
+  readonly onRequest?: (entry: HttpRequestLogEntry) => void;
+  /** Aborts every request of this client (hook deadline, network left). */
+  readonly signal?: AbortSignal;
+  /** Use this jar instead of a fresh one (to share a session across clients). */
+  readonly cookies?: CookieJar;
+  /** Name resolution override (issue 5: the link's DNS servers). */
+  readonly lookup?: LookupFunction;
+  /** Extra trusted CA certificates (PEM). */
+  readonly ca?: string | Buffer | readonly (string | Buffer)[];
+}
+
+/** The plugin-facing HttpClient plus its cookie jar, for the daemon and tests. */
+export interface AuthHttpClient extends HttpClient {
+  readonly cookies: CookieJar;
+}
+
+export const DEFAULT_HTTP_TIMEOUT_MS = 10_000;
+export const DEFAULT_MAX_BODY_BYTES = 2 * 1024 * 1024;
+export const DEFAULT_MAX_REDIRECTS = 10;
+const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
+
+interface Hop {
+  url: URL;
+  method: string;
+  headers: Record<string, string>;
+  body: string | undefined;
+}
+
+function decodeBody(res: RawResponse): string {
+  const charset = /charset\s*=\s*"?([\w.:-]+)/i.exec(res.headers["content-type"] ?? "")?.[1];
+  try {
+    return new TextDecoder(charset ?? "utf-8").decode(res.body);
+  } catch {
+    return res.body.toString("utf8");
+  }
+}
+
+function lowerKeys(headers: Readonly<Record<string, string>> | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(headers ?? {})) out[k.toLowerCase()] = v;
+  return out;
+}
+
+/** The hop after a redirect: 301/302/303 turn into a body-less GET (as browsers do), 307/308 repeat as is. */
+function nextHop(hop: Hop, status: number, location: URL): Hop {
+  const headers = { ...hop.headers };
+  delete headers.cookie;
+  // fetch drops credentials-bearing headers when a redirect changes origin; so do we.
+  if (location.origin !== hop.url.origin) delete headers.authorization;
+  const toGet =
+    status === 303 || ((status === 301 || status === 302) && hop.method !== "GET" && hop.method !== "HEAD");
+  if (!toGet) return { url: location, method: hop.method, headers, body: hop.body };
+  delete headers["content-type"];
+  delete headers["content-length"];
+  return { url: location, method: hop.method === "HEAD" ? "HEAD" : "GET", headers, body: undefined };
+}
+
+export function createHttpClient(opts: HttpClientOptions = {}): AuthHttpClient {
+  const secrets: SecretSet = compileSecrets(opts.credentials);
+  const hosts = opts.portalHosts ?? [];
+  const plugin = opts.pluginId ?? "(unknown)";
+  const jar = opts.cookies ?? createCookieJar();
+
+  const log = (entry: HttpRequestLogEntry): void => {
+    try {
+      opts.onRequest?.(entry);
+    } catch {
+      // a broken log sink must not break a login
+    }
+  };
+
+  /** Refuses the hop before anything is sent when it carries a secret to the wrong place. */
+  const guard = (hop: Hop): void => {
+    if (secrets.size === 0) return;
+    const texts = [hop.url.href, ...Object.values(hop.headers), hop.body ?? ""];
+    if (!texts.some((t) => secrets.foundIn(t))) return;
+    const reason = credentialRefusal(hop.url, hosts);
+    if (reason === undefined) return;
+    const url = urlWithoutQuery(hop.url, secrets);
+    log({
+      method: hop.method,
+      url: loggableUrl(hop.url, secrets),
+      ms: 0,
+      error: "HH_CREDENTIAL_HOST_REFUSED",
+    });
+    throw hotspotError("HH_CREDENTIAL_HOST_REFUSED", { plugin, url, reason });
+  };
+
+  const sendHop = async (hop: Hop, deadline: number, maxBodyBytes: number): Promise<RawResponse> => {
+    guard(hop);
+    const headers = { ...hop.headers };
+    const cookie = jar.cookieHeader(hop.url);
+    if (cookie !== undefined) headers.cookie = cookie;
+    const started = performance.now();
+    const shownUrl = loggableUrl(hop.url, secrets);
+    try {
+      const res = await sendRaw({
+        url: hop.url,
+        method: hop.method,
+        headers,
+        ...(hop.body === undefined ? {} : { body: Buffer.from(hop.body, "utf8") }),
+        timeoutMs: Math.max(1, deadline - performance.now()),
+        maxBodyBytes,
+        overflow: "error",
+        ...(opts.localAddress === undefined ? {} : { localAddress: opts.localAddress }),
+        ...(opts.lookup === undefined ? {} : { lookup: opts.lookup }),
+        ...(opts.ca === undefined ? {} : { ca: opts.ca }),
+        ...(opts.signal === undefined ? {} : { signal: opts.signal }),
+      });
+      jar.setCookies(res.setCookie, hop.url);
+      log({ method: hop.method, url: shownUrl, status: res.status, ms: performance.now() - started });
+      return res;
+    } catch (e) {
+      const ms = performance.now() - started;
+      if (e instanceof TransportError && e.kind === "too-large") {
+        log({ method: hop.method, url: shownUrl, ms, error: "HH_HTTP_BODY_TOO_LARGE" });
+        throw hotspotError("HH_HTTP_BODY_TOO_LARGE", { url: shownUrl, max: maxBodyBytes }, { cause: e });
+      }
+      const reason = secrets.redact(e instanceof Error ? e.message : String(e));
+      log({ method: hop.method, url: shownUrl, ms, error: `HH_HTTP_FAILED: ${reason}` });
+      throw hotspotError("HH_HTTP_FAILED", { method: hop.method, url: shownUrl, reason }, { cause: e });
+    }
+  };
+
+  const request = async (url: string | URL, init: HttpRequestInit = {}): Promise<HttpResponse> => {
+    const headers = lowerKeys(init.headers);
+    headers["user-agent"] ??= HOTSPOT_USER_AGENT;
+    headers.accept ??= "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8";
+    let body: string | undefined;
+    if (init.body instanceof URLSearchParams) {
+      body = init.body.toString();
+      headers["content-type"] ??= "application/x-www-form-urlencoded";
+    } else if (init.body !== undefined) {
+      body = init.body;
+      headers["content-type"] ??= "text/plain;charset=UTF-8";
+    }
+    const method = (init.method ?? (body === undefined ? "GET" : "POST")).toUpperCase();
+    let hop: Hop;
+    try {
+      hop = { url: new URL(url), method, headers, body };
+    } catch (e) {
+      throw hotspotError(
+        "HH_HTTP_FAILED",
+        { method, url: "(invalid URL)", reason: "invalid URL" },
+        { cause: e },
+      );
+    }
+    const maxRedirects = init.maxRedirects ?? DEFAULT_MAX_REDIRECTS;
+    const maxBodyBytes = init.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+    // One budget for the whole call, redirects included, so a chain of slow hops stays bounded.
+    const deadline = performance.now() + (init.timeoutMs ?? DEFAULT_HTTP_TIMEOUT_MS);
+    const startUrl = hop.url;
+    const redirects: string[] = [];
+    for (;;) {
+      if (hop.url.protocol !== "http:" && hop.url.protocol !== "https:") {
+        const shown = loggableUrl(hop.url, secrets);
+        throw hotspotError("HH_HTTP_FAILED", {
+          method: hop.method,
+          url: shown,
+          reason: "only http and https are supported",
+        });
+      }
+      const res = await sendHop(hop, deadline, maxBodyBytes);
+      const location = res.headers.location;
+      if (init.followRedirects !== true || !REDIRECT_STATUSES.has(res.status) || location === undefined) {
+        return {
+          url: hop.url.href,
+          status: res.status,
+          headers: responseHeaders(res),
+          body: decodeBody(res),
+          redirects,
+        };
+      }
+      if (redirects.length >= maxRedirects) {
+        throw hotspotError("HH_HTTP_TOO_MANY_REDIRECTS", {
+          max: maxRedirects,
+          url: urlWithoutQuery(startUrl, secrets),
+        });
+      }
+      let target: URL;
+      try {
+        target = new URL(location, hop.url);
+      } catch (e) {
+        throw hotspotError(
+          "HH_HTTP_FAILED",
+          {
+            method: hop.method,
+            url: loggableUrl(hop.url, secrets),
+            reason: "redirect to an invalid Location",
+          },
+          { cause: e },
+        );
+      }
+      redirects.push(hop.url.href);
+      hop = nextHop(hop, res.status, target);
+    }
+  };
+
+  return {
+    cookies: jar,
+    request,
+    get: (url, init = {}) => request(url, { ...init, method: "GET" }),
+    post: (url, body, init = {}) => request(url, { ...init, method: "POST", body }),
+  };
+}
+
+/** Response headers for plugins: set-cookie values are joined by "\n" (", " is ambiguous inside Expires dates). */
+function responseHeaders(res: RawResponse): Record<string, string> {
+  return res.setCookie.length === 0
+    ? { ...res.headers }
+    : { ...res.headers, "set-cookie": res.setCookie.join("\n") };
+}

@@ -1,0 +1,111 @@
+import type { LookupFunction } from "node:net";
+import type { PortalInfo } from "../helper-api/context.ts";
+import { HOTSPOT_USER_AGENT, sendRaw, TransportError } from "./transport.ts";
+
+/**
+ * Captive-portal detection by one HTTP probe, classified the way Android does
+ * (NetworkMonitor): 204 means online; any other 200-399 means a portal, whose login page
+ * is the redirect's Location (or the probe URL itself when the page was served in place);
+ * a 200 with an empty or tiny body is a broken transparent proxy, not a portal.
+ */
+
+export interface ProbeOptions {
+  /** Whole exchange; default 10 000 ms (Android's socket timeout). */
+  readonly timeoutMs?: number;
+  readonly signal?: AbortSignal;
+  /** Source address, so the probe leaves through the joined interface. */
+  readonly localAddress?: string;
+  /** RFC 8910 API URI from DHCP, copied into the result. */
+  readonly apiUri?: string;
+  /**
+   * A 200 whose body starts with this (after trimming) counts as online, for probe URLs
+   * that answer a known page instead of 204 (NetworkManager's "NetworkManager is online",
+   * Apple's Success page).
+   */
+  readonly onlineBody?: string;
+  /** Name resolution override (see transport). */
+  readonly lookup?: LookupFunction;
+  /** Extra trusted CA certificates for https probe URLs. */
+  readonly ca?: string | Buffer | readonly (string | Buffer)[];
+}
+
+export const DEFAULT_PROBE_TIMEOUT_MS = 10_000;
+/** Enough for any portal page's first screen; we only look at status, Location and size. */
+export const PROBE_BODY_CAP_BYTES = 64 * 1024;
+/** Android: Content-Length ≤ 4 on a 200 means a broken proxy, not a portal. */
+const BROKEN_PROXY_MAX_BYTES = 4;
+
+/** Probes `url` once without following redirects. Never throws: failures are `unreachable` with a reason. */
+export async function probe(url: string, opts: ProbeOptions = {}): Promise<PortalInfo> {
+  const base = { probeUrl: url, ...(opts.apiUri === undefined ? {} : { apiUri: opts.apiUri }) };
+  let target: URL;
+  try {
+    target = new URL(url);
+  } catch {
+    return { ...base, verdict: "unreachable", reason: "invalid probe URL" };
+  }
+  if (target.protocol !== "http:" && target.protocol !== "https:") {
+    return { ...base, verdict: "unreachable", reason: `unsupported probe scheme ${target.protocol}` };
+  }
+  try {
+    const res = await sendRaw({
+      url: target,
+      method: "GET",
+      headers: {
+        "user-agent": HOTSPOT_USER_AGENT,
+        connection: "close",
+        accept: "*/*",
+        "cache-control": "no-cache",
+      },
+      timeoutMs: opts.timeoutMs ?? DEFAULT_PROBE_TIMEOUT_MS,
+      maxBodyBytes: PROBE_BODY_CAP_BYTES,
+      overflow: "truncate",
+      ...(opts.localAddress === undefined ? {} : { localAddress: opts.localAddress }),
+      ...(opts.lookup === undefined ? {} : { lookup: opts.lookup }),
+      ...(opts.ca === undefined ? {} : { ca: opts.ca }),
+      ...(opts.signal === undefined ? {} : { signal: opts.signal }),
+    });
+    return classify(target, res.status, res.headers, res.body, opts.onlineBody, base);
+  } catch (e) {
+    const reason = e instanceof TransportError ? e.message : String(e);
+    return { ...base, verdict: "unreachable", reason };
+  }
+}
+
+function classify(
+  target: URL,
+  status: number,
+  headers: Readonly<Record<string, string>>,
+  body: Buffer,
+  onlineBody: string | undefined,
+  base: { probeUrl: string; apiUri?: string },
+): PortalInfo {
+  if (status === 204) return { ...base, verdict: "online", status };
+  if (status === 200) {
+    // NetworkManager's check servers mark a genuine answer with this header; a portal never sends it.
+    if (headers["x-networkmanager-status"]?.trim().toLowerCase() === "online") {
+      return { ...base, verdict: "online", status };
+    }
+    if (onlineBody !== undefined && body.toString("utf8").trim().startsWith(onlineBody.trim())) {
+      return { ...base, verdict: "online", status };
+    }
+    const declared = headers["content-length"] === undefined ? Number.NaN : Number(headers["content-length"]);
+    const size = Number.isFinite(declared) ? declared : body.length;
+    if (size <= BROKEN_PROXY_MAX_BYTES) {
+      return { ...base, verdict: "unreachable", status, reason: "broken proxy" };
+    }
+  }
+  if (status >= 200 && status <= 399) {
+    if (status >= 300) {
+      const location = headers.location;
+      if (location === undefined) return { ...base, verdict: "portal", status };
+      try {
+        return { ...base, verdict: "portal", status, loginUrl: new URL(location, target).href };
+      } catch {
+        return { ...base, verdict: "portal", status };
+      }
+    }
+    return { ...base, verdict: "portal", status, loginUrl: target.href };
+  }
+  return { ...base, verdict: "unreachable", status, reason: `HTTP ${status}` };
+}
