@@ -126,6 +126,27 @@ export const catalogue = {
     userError: false,
     exitCode: 70,
   },
+  HH_NM_UNAVAILABLE: {
+    template: (p) =>
+      `NetworkManager is not reachable on ${s(p.bus)}: ${s(p.reason)} (is NetworkManager running? set DBUS_SYSTEM_BUS_ADDRESS or --bus for another bus)`,
+    userError: false,
+    exitCode: 4,
+  },
+  HH_NM_BAD_PROPERTY: {
+    template: (p) => `NetworkManager sent a malformed ${s(p.iface)}.${s(p.property)} on ${s(p.path)}: ${s(p.reason)}`,
+    userError: false,
+    exitCode: 4,
+  },
+  HH_NM_SCAN_REFUSED: {
+    template: (p) => `NetworkManager refused a scan on ${s(p.device)}: ${s(p.reason)}; showing the last scan`,
+    userError: false,
+    exitCode: 4,
+  },
+  HH_NM_CALL_FAILED: {
+    template: (p) => `NetworkManager call ${s(p.method)} failed: ${s(p.reason)}`,
+    userError: false,
+    exitCode: 4,
+  },
   HH_DEMO_FAILED: { template: (p) => `demo failed: ${s(p.reason)}`, userError: false, exitCode: 1 },
   HH_INTERNAL: { template: (p) => `internal error: ${s(p.reason)}`, userError: false, exitCode: 70 },
 } as const satisfies Record<string, Entry>;
