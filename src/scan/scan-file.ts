@@ -108,16 +108,46 @@ export async function readScanFile(path: string): Promise<ScanList> {
   return parseScanFile(text, path);
 }
 
-/** Node 20's JSON errors give only a character offset; editors want a line and column. */
+/**
+ * Adds a line and column to a JSON.parse error. Node 20's V8 gives "at position N" for most
+ * errors, but for an unexpected token only a snippet of 10 characters either side (with
+ * raw newlines in it), so we recover the position from the snippet and drop it.
+ */
 export function jsonErrorWithLine(message: string, text: string): string {
   if (/\bline \d+/.test(message)) return message;
-  const m = /at position (\d+)/.exec(message);
-  if (!m?.[1]) return message;
-  const position = Number(m[1]);
+  const at = /at position (\d+)/.exec(message);
+  if (at?.[1]) return `${message} (${lineColumn(text, Number(at[1]))})`;
+  if (message === "Unexpected end of JSON input") return `${message} (${lineColumn(text, text.length)})`;
+  const token = /^Unexpected token '([\s\S]+?)', (\.\.\.)?"([\s\S]*)"(\.\.\.)? is not valid JSON$/.exec(
+    message,
+  );
+  if (!token?.[1] || token[3] === undefined) return message;
+  const position = tokenPosition(text, token[1], token[3], token[2] !== undefined, token[4] !== undefined);
+  const head = `Unexpected token '${token[1]}'`;
+  return position === undefined ? head : `${head} at position ${position} (${lineColumn(text, position)})`;
+}
+
+/** V8 (JsonParser::ReportUnexpectedToken) shows source[pos-10, pos+10), with "..." where it cut. */
+function tokenPosition(
+  text: string,
+  token: string,
+  snippet: string,
+  cutStart: boolean,
+  cutEnd: boolean,
+): number | undefined {
+  const CONTEXT = 10;
+  const start = text.indexOf(snippet);
+  if (start < 0) return undefined;
+  let position: number;
+  if (cutStart) position = start + CONTEXT;
+  else if (cutEnd) position = start + snippet.length - CONTEXT;
+  else position = start + snippet.indexOf(token);
+  return text.startsWith(token, position) ? position : undefined;
+}
+
+function lineColumn(text: string, position: number): string {
   const before = text.slice(0, position);
-  const line = before.split("\n").length;
-  const column = position - before.lastIndexOf("\n");
-  return `${message} (line ${line} column ${column})`;
+  return `line ${before.split("\n").length} column ${position - before.lastIndexOf("\n")}`;
 }
 
 const errnoSchema = z.object({ code: z.string() });
