@@ -43,7 +43,8 @@ export const catalogue = {
     exitCode: 3,
   },
   HH_PLUGIN_DEFINITION_INVALID: {
-    template: (p) => `plugin ${s(p.plugin)} (${s(p.path)}) has an invalid definition: ${s(p.field)}: ${s(p.reason)}`,
+    template: (p) =>
+      `plugin ${s(p.plugin)} (${s(p.path)}) has an invalid definition: ${s(p.field)}: ${s(p.reason)}`,
     userError: true,
     exitCode: 3,
   },
@@ -63,7 +64,11 @@ export const catalogue = {
     userError: true,
     exitCode: 3,
   },
-  HH_PLUGIN_NOT_FOUND: { template: (p) => `no plugin with id "${s(p.plugin)}"`, userError: true, exitCode: 3 },
+  HH_PLUGIN_NOT_FOUND: {
+    template: (p) => `no plugin with id "${s(p.plugin)}"`,
+    userError: true,
+    exitCode: 3,
+  },
   HH_PLUGIN_HOOK_TIMEOUT: {
     template: (p) => `plugin ${s(p.plugin)}: ${s(p.hook)} did not answer within ${s(p.ms)} ms`,
     userError: false,
@@ -75,13 +80,13 @@ export const catalogue = {
     exitCode: 3,
   },
   HH_PLUGIN_RESULT_INVALID: {
-    template: (p) => `plugin ${s(p.plugin)}: ${s(p.hook)} returned an invalid result: ${s(p.field)}: ${s(p.reason)}`,
+    template: (p) =>
+      `plugin ${s(p.plugin)}: ${s(p.hook)} returned an invalid result: ${s(p.field)}: ${s(p.reason)}`,
     userError: false,
     exitCode: 3,
   },
   HH_CREDENTIAL_HOST_REFUSED: {
-    template: (p) =>
-      `refused to send credentials of plugin ${s(p.plugin)} to ${s(p.url)}: ${s(p.reason)}`,
+    template: (p) => `refused to send credentials of plugin ${s(p.plugin)} to ${s(p.url)}: ${s(p.reason)}`,
     userError: false,
     exitCode: 4,
   },
@@ -133,7 +138,8 @@ export const catalogue = {
     exitCode: 4,
   },
   HH_NM_BAD_PROPERTY: {
-    template: (p) => `NetworkManager sent a malformed ${s(p.iface)}.${s(p.property)} on ${s(p.path)}: ${s(p.reason)}`,
+    template: (p) =>
+      `NetworkManager sent a malformed ${s(p.iface)}.${s(p.property)} on ${s(p.path)}: ${s(p.reason)}`,
     userError: false,
     exitCode: 4,
   },
@@ -146,6 +152,11 @@ export const catalogue = {
     template: (p) => `NetworkManager call ${s(p.method)} failed: ${s(p.reason)}`,
     userError: false,
     exitCode: 4,
+  },
+  HH_HARNESS_SCENARIO_UNKNOWN: {
+    template: (p) => `unknown portal scenario "${s(p.scenario)}" (known: ${s(p.known)})`,
+    userError: true,
+    exitCode: 2,
   },
   HH_DEMO_FAILED: { template: (p) => `demo failed: ${s(p.reason)}`, userError: false, exitCode: 1 },
   HH_INTERNAL: { template: (p) => `internal error: ${s(p.reason)}`, userError: false, exitCode: 70 },
@@ -173,7 +184,11 @@ export class HotspotError extends Error {
   }
 }
 
-export function hotspotError(code: ErrorCode, params: Params = {}, options?: { cause?: unknown }): HotspotError {
+export function hotspotError(
+  code: ErrorCode,
+  params: Params = {},
+  options?: { cause?: unknown },
+): HotspotError {
   return new HotspotError(code, params, options);
 }
 

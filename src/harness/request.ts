@@ -1,0 +1,113 @@
+import type { IncomingMessage } from "node:http";
+import type { PortalCredentials, PortalRequest, ReceivedCredential } from "./types.ts";
+
+/** Reading and inspecting requests on the simulator's side. */
+
+/** Bodies above this are refused with 413: a login form is tiny. */
+export const MAX_REQUEST_BODY_BYTES = 1024 * 1024;
+
+export class BodyTooLarge extends Error {}
+
+/** `::ffff:127.0.0.1` → `127.0.0.1`, so IPv4 clients have one key in the walled garden. */
+export function normalizeClient(address: string | undefined): string {
+  const a = address ?? "";
+  return a.startsWith("::ffff:") && a.includes(".") ? a.slice(7) : a;
+}
+
+function parseCookies(header: string | undefined): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const part of (header ?? "").split(";")) {
+    const eq = part.indexOf("=");
+    if (eq > 0) out.set(part.slice(0, eq).trim(), part.slice(eq + 1).trim());
+  }
+  return out;
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on("data", (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_REQUEST_BODY_BYTES) {
+        reject(new BodyTooLarge());
+        req.destroy();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
+    req.on("error", reject);
+  });
+}
+
+/** Reads the body and builds the scenario's view of the request. */
+export async function toPortalRequest(req: IncomingMessage): Promise<PortalRequest> {
+  const body = await readBody(req);
+  const url = new URL(req.url ?? "/", "http://portal.invalid");
+  const headers: Record<string, string | undefined> = {};
+  for (const [k, v] of Object.entries(req.headers)) headers[k] = Array.isArray(v) ? v.join(", ") : v;
+  const isForm = (headers["content-type"] ?? "")
+    .toLowerCase()
+    .startsWith("application/x-www-form-urlencoded");
+  return {
+    method: (req.method ?? "GET").toUpperCase(),
+    path: url.pathname,
+    query: url.searchParams,
+    headers,
+    cookies: parseCookies(headers.cookie),
+    form: new URLSearchParams(isForm ? body : ""),
+    body,
+    client: normalizeClient(req.socket.remoteAddress),
+    host: headers.host ?? "",
+  };
+}
+
+const USER_FIELD = /^(user(_?name)?|login|e-?mail|uname|uid|account)$/i;
+const PASSWORD_FIELD = /^(pass(_?word)?|passwd|pwd|pw|secret)$/i;
+
+function decodedText(req: PortalRequest): string {
+  const parts = [req.path, req.query.toString(), req.body, ...Object.values(req.headers)];
+  return parts
+    .map((p) => {
+      try {
+        return decodeURIComponent((p ?? "").replaceAll("+", " "));
+      } catch {
+        return p ?? "";
+      }
+    })
+    .join("\n");
+}
+
+/**
+ * The credential values in a request, for leak tests: fields with credential-like names in
+ * the query or form body, and, when the portal knows the real credentials, those values
+ * anywhere in the request (path, query, body, headers), however they were sent.
+ */
+export function sniffCredentials(
+  req: PortalRequest,
+  known: PortalCredentials | undefined,
+): ReceivedCredential | undefined {
+  let username: string | undefined;
+  let password: string | undefined;
+  for (const params of [req.query, req.form]) {
+    for (const [name, value] of params) {
+      if (username === undefined && USER_FIELD.test(name)) username = value;
+      if (password === undefined && PASSWORD_FIELD.test(name)) password = value;
+    }
+  }
+  if (known && (username === undefined || password === undefined)) {
+    const text = decodedText(req);
+    if (username === undefined && known.username !== "" && text.includes(known.username))
+      username = known.username;
+    if (password === undefined && known.password !== "" && text.includes(known.password))
+      password = known.password;
+  }
+  if (username === undefined && password === undefined) return undefined;
+  return {
+    ...(username === undefined ? {} : { username }),
+    ...(password === undefined ? {} : { password }),
+    host: req.host,
+    path: req.path,
+  };
+}
