@@ -24,7 +24,8 @@ export default definePlugin({
   claims: (c) => c.ssids.map((ssid) => ({ ssid, confidence: "low" as const, security: ["open" as const] })),
 
   async evaluate({ portal, forms }) {
-    if (portal.verdict !== "portal" || !portal.loginUrl) return { confidence: "none", reason: "no portal intercepted" };
+    if (portal.verdict !== "portal" || !portal.loginUrl)
+      return { confidence: "none", reason: "no portal intercepted" };
     const { forms: found } = await forms.load(portal.loginUrl);
     if (found.length === 0) return { confidence: "none", reason: "no form on the portal page" };
     if (found.every(asksForSecrets)) return { confidence: "none", reason: "the portal asks for a password" };
@@ -37,7 +38,9 @@ export default definePlugin({
     const form = found.find((f) => !asksForSecrets(f));
     if (!form) return { result: "unsupportedNetwork", reason: "no terms form without a password field" };
     // Tick every checkbox: terms pages gate the button on "I accept" boxes.
-    const ticks = Object.fromEntries(form.inputs.filter((i) => i.type === "checkbox").map((i) => [i.name, i.value || "on"]));
+    const ticks = Object.fromEntries(
+      form.inputs.filter((i) => i.type === "checkbox").map((i) => [i.name, i.value || "on"]),
+    );
     const reply = await forms.submit(form, ticks);
     if (reply.status >= 500) return { result: "temporaryFailure", reason: `portal answered ${reply.status}` };
     if (reply.status >= 400) return { result: "failure", reason: `portal answered ${reply.status}` };

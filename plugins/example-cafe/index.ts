@@ -26,8 +26,8 @@ const credentials = z.object({ username: z.string().min(1), password: z.string()
 
 const hasPassword = (form: HtmlForm): boolean => form.inputs.some((i) => i.type === "password");
 const usernameField = (form: HtmlForm): string | undefined =>
-  form.inputs.find((i) => ["text", "email"].includes(i.type) && /user|login|email|name/i.test(i.name))?.name ??
-  form.inputs.find((i) => ["text", "email"].includes(i.type))?.name;
+  form.inputs.find((i) => ["text", "email"].includes(i.type) && /user|login|email|name/i.test(i.name))
+    ?.name ?? form.inputs.find((i) => ["text", "email"].includes(i.type))?.name;
 
 export default definePlugin({
   id: "example-cafe",
@@ -41,7 +41,8 @@ export default definePlugin({
   portalHosts: (c) => [{ host: c.portalHost, allowHttp: c.allowHttp }],
 
   async evaluate({ portal, config: c }) {
-    if (portal.verdict !== "portal" || !portal.loginUrl) return { confidence: "none", reason: "no portal intercepted" };
+    if (portal.verdict !== "portal" || !portal.loginUrl)
+      return { confidence: "none", reason: "no portal intercepted" };
     const host = new URL(portal.loginUrl).hostname;
     if (host !== c.portalHost) return { confidence: "none", reason: `portal on ${host}, not ours` };
     return { confidence: "high" };
@@ -67,6 +68,8 @@ export default definePlugin({
   async logoff({ portal, http, config: c }) {
     const base = portal.loginUrl ?? `https://${c.portalHost}/`;
     const reply = await http.get(new URL(c.logoffPath, base));
-    return reply.status < 400 ? { result: "success" } : { result: "failure", reason: `logoff answered ${reply.status}` };
+    return reply.status < 400
+      ? { result: "success" }
+      : { result: "failure", reason: `logoff answered ${reply.status}` };
   },
 });

@@ -40,13 +40,22 @@ export class Daemon extends EventEmitter<DaemonEvents> {
   readonly #opts: DaemonOptions;
   readonly #sessions = new Map<string, DeviceSession>();
   readonly #winners = new Map<string, string>();
-  readonly #scanClaims = new Map<string, { readonly network: ScannedNetwork; readonly claims: readonly ClaimMatch[] }>();
+  readonly #scanClaims = new Map<
+    string,
+    { readonly network: ScannedNetwork; readonly claims: readonly ClaimMatch[] }
+  >();
   readonly #calls: PluginCalls;
   readonly #stores = new Map<string, PluginStore>();
   readonly #loggers = new Map<string, PluginLogger>();
   readonly #secrets: ReadonlySet<string>;
   #started = false;
-  readonly #listeners: { scan: (l: ScanList) => void; join: (e: JoinEvent) => void; leave: (e: LeaveEvent) => void; roam: (e: RoamEvent) => void; warning: (e: Error) => void };
+  readonly #listeners: {
+    scan: (l: ScanList) => void;
+    join: (e: JoinEvent) => void;
+    leave: (e: LeaveEvent) => void;
+    roam: (e: RoamEvent) => void;
+    warning: (e: Error) => void;
+  };
 
   constructor(opts: DaemonOptions) {
     super();
@@ -78,7 +87,8 @@ export class Daemon extends EventEmitter<DaemonEvents> {
   async start(): Promise<void> {
     if (this.#started) return;
     this.#started = true;
-    for (const problem of this.#opts.registry.problems) this.#log("warn", `plugin skipped: ${problem.message}`);
+    for (const problem of this.#opts.registry.problems)
+      this.#log("warn", `plugin skipped: ${problem.message}`);
     const s = this.#opts.source;
     s.on("scan", this.#listeners.scan);
     s.on("join", this.#listeners.join);
@@ -112,7 +122,9 @@ export class Daemon extends EventEmitter<DaemonEvents> {
 
   /** Logs off the session on `device` (or every device). Returns how many sessions were logged off. */
   async logoff(device?: string): Promise<number> {
-    const targets = device ? [this.#sessions.get(device)].filter((s) => s !== undefined) : [...this.#sessions.values()];
+    const targets = device
+      ? [this.#sessions.get(device)].filter((s) => s !== undefined)
+      : [...this.#sessions.values()];
     const done = await Promise.all(targets.map((s) => s.logoff()));
     return done.filter(Boolean).length;
   }
@@ -138,7 +150,10 @@ export class Daemon extends EventEmitter<DaemonEvents> {
     let session = this.#sessions.get(device);
     if (session) return session;
     const detect = (network: JoinedNetwork, signal: AbortSignal): Promise<PortalInfo> =>
-      probe(this.#probeUrl(network), { signal, ...(network.captivePortalUri ? { apiUri: network.captivePortalUri } : {}) });
+      probe(this.#probeUrl(network), {
+        signal,
+        ...(network.captivePortalUri ? { apiUri: network.captivePortalUri } : {}),
+      });
     session = new DeviceSession(
       device,
       {
@@ -154,7 +169,11 @@ export class Daemon extends EventEmitter<DaemonEvents> {
         claimsFor: (network) => this.claimsFor(network),
         winners: this.#winners,
         onState: (c) => {
-          this.#log("info", `${c.device}: ${c.from} → ${c.to} (${c.reason})`, c.pluginId ? { plugin: c.pluginId } : undefined);
+          this.#log(
+            "info",
+            `${c.device}: ${c.from} → ${c.to} (${c.reason})`,
+            c.pluginId ? { plugin: c.pluginId } : undefined,
+          );
           this.emit("state", c);
         },
         onPortal: (p) => this.emit("portal", device, p),
@@ -179,7 +198,12 @@ export class Daemon extends EventEmitter<DaemonEvents> {
     let logger = this.#loggers.get(plugin.id);
     if (!logger) {
       logger = createPluginLogger(plugin.id, (e) =>
-        this.#opts.log({ level: e.level, scope: plugin.id, message: e.message, ...(e.fields ? { fields: e.fields } : {}) }),
+        this.#opts.log({
+          level: e.level,
+          scope: plugin.id,
+          message: e.message,
+          ...(e.fields ? { fields: e.fields } : {}),
+        }),
       );
       this.#loggers.set(plugin.id, logger);
     }
@@ -205,7 +229,6 @@ export class Daemon extends EventEmitter<DaemonEvents> {
     this.#opts.log({ level, scope: "daemon", message, ...(fields ? { fields } : {}) });
   }
 }
-
 
 function toHotspot(e: unknown): HotspotError {
   return isHotspotError(e) ? e : hotspotError("HH_INTERNAL", { reason: reasonOf(e) }, { cause: e });

@@ -1,7 +1,14 @@
 import { createFormHelper } from "../auth/forms.ts";
 import { createHttpClient } from "../auth/http-client.ts";
 import type { UserConfig } from "../config/schema.ts";
-import type { AuthenticateContext, PluginLogger, PluginStore, PortalInfo, SessionInfo } from "../helper-api/context.ts";
+import { preferenceFor } from "../helper-api/arbitration.ts";
+import type {
+  AuthenticateContext,
+  PluginLogger,
+  PluginStore,
+  PortalInfo,
+  SessionInfo,
+} from "../helper-api/context.ts";
 import { evaluateCandidates } from "../helper-api/evaluate.ts";
 import { runHook } from "../helper-api/hook-runner.ts";
 import type { JoinedNetwork } from "../helper-api/network.ts";
@@ -15,7 +22,6 @@ import {
   type MaintainResult,
   maintainResultSchema,
 } from "../helper-api/results.ts";
-import { preferenceFor } from "../helper-api/arbitration.ts";
 import type { HttpLogEntry } from "./log.ts";
 
 /**
@@ -32,7 +38,12 @@ export interface PluginCalls {
     portal: PortalInfo,
     signal: AbortSignal,
   ): Promise<readonly ClaimMatch[]>;
-  authenticate(plugin: LoadedPlugin, network: JoinedNetwork, portal: PortalInfo, signal: AbortSignal): Promise<AuthenticateResult>;
+  authenticate(
+    plugin: LoadedPlugin,
+    network: JoinedNetwork,
+    portal: PortalInfo,
+    signal: AbortSignal,
+  ): Promise<AuthenticateResult>;
   maintain(
     plugin: LoadedPlugin,
     network: JoinedNetwork,
@@ -62,7 +73,8 @@ export function createPluginCalls(opts: PluginCallsOptions): PluginCalls {
   const { registry, config } = opts;
 
   const timeoutFor = (plugin: LoadedPlugin, hook: HookName): number =>
-    plugin.definition.timeouts?.[hook] ?? (hook === "evaluate" ? config.evaluateTimeoutMs : config.hookTimeoutMs);
+    plugin.definition.timeouts?.[hook] ??
+    (hook === "evaluate" ? config.evaluateTimeoutMs : config.hookTimeoutMs);
 
   const context = (
     plugin: LoadedPlugin,
@@ -113,7 +125,10 @@ export function createPluginCalls(opts: PluginCallsOptions): PluginCalls {
     authenticate(plugin, network, portal, signal) {
       const authenticate = plugin.definition.authenticate;
       if (!authenticate) {
-        return Promise.resolve({ result: "unsupportedNetwork", reason: `${plugin.id} has no authenticate hook` });
+        return Promise.resolve({
+          result: "unsupportedNetwork",
+          reason: `${plugin.id} has no authenticate hook`,
+        });
       }
       return runHook<AuthenticateResult>({
         plugin,

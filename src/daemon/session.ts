@@ -119,13 +119,25 @@ export class DeviceSession {
     const network = this.#network;
     const session = this.#session;
     const attach = this.#attach;
-    if (!plugin || !network || !session || !attach || !["Authenticated", "Maintaining"].includes(this.#state)) {
+    if (
+      !plugin ||
+      !network ||
+      !session ||
+      !attach ||
+      !["Authenticated", "Maintaining"].includes(this.#state)
+    ) {
       return false;
     }
     this.#clearMaintain();
     this.#to("LoggingOff", "logoff requested");
     try {
-      await this.deps.calls.logoff(plugin, network, this.#portal ?? (await this.deps.detect(network, attach.signal)), session, attach.signal);
+      await this.deps.calls.logoff(
+        plugin,
+        network,
+        this.#portal ?? (await this.deps.detect(network, attach.signal)),
+        session,
+        attach.signal,
+      );
       this.deps.onLoggedOff(plugin.id);
     } catch (e) {
       this.deps.onProblem(asHotspotError(e));
@@ -157,7 +169,9 @@ export class DeviceSession {
     excluded: Set<string>,
   ): Promise<LoadedPlugin | undefined> {
     const cached = this.deps.winners.get(networkKey(network));
-    const candidates = this.deps.claimsFor(network).filter((c) => !excluded.has(c.pluginId) && c.confidence !== "none");
+    const candidates = this.deps
+      .claimsFor(network)
+      .filter((c) => !excluded.has(c.pluginId) && c.confidence !== "none");
     if (cached && !excluded.has(cached) && candidates.some((c) => c.pluginId === cached)) {
       const plugin = this.deps.calls.plugin(cached);
       if (plugin) return plugin;
@@ -176,21 +190,30 @@ export class DeviceSession {
     return this.deps.calls.plugin(best.pluginId);
   }
 
-  async #authenticate(network: JoinedNetwork, plugin: LoadedPlugin, signal: AbortSignal, excluded: Set<string>) {
+  async #authenticate(
+    network: JoinedNetwork,
+    plugin: LoadedPlugin,
+    signal: AbortSignal,
+    excluded: Set<string>,
+  ) {
     this.#to("Authenticating", `${plugin.id} chosen`, plugin.id);
     let outcome: AuthenticateResult;
     try {
       outcome = await pRetry(
         async (attempt) => {
-          const portal = attempt === 1 && this.#portal ? this.#portal : await this.deps.detect(network, signal);
+          const portal =
+            attempt === 1 && this.#portal ? this.#portal : await this.deps.detect(network, signal);
           this.#portal = portal;
-          const result = await this.deps.calls.authenticate(plugin, network, portal, signal).catch((e: unknown) => {
-            const err = asHotspotError(e);
-            // A hook that times out or throws may have hit a transient portal problem: retry.
-            if (isHotspotError(err, "HH_PLUGIN_RESULT_INVALID")) throw new AbortError(err);
-            throw err;
-          });
-          if (result.result === "temporaryFailure") throw new RetryableFailure(result.reason ?? "temporary failure");
+          const result = await this.deps.calls
+            .authenticate(plugin, network, portal, signal)
+            .catch((e: unknown) => {
+              const err = asHotspotError(e);
+              // A hook that times out or throws may have hit a transient portal problem: retry.
+              if (isHotspotError(err, "HH_PLUGIN_RESULT_INVALID")) throw new AbortError(err);
+              throw err;
+            });
+          if (result.result === "temporaryFailure")
+            throw new RetryableFailure(result.reason ?? "temporary failure");
           if (result.result !== "success") return result;
           const verified = await this.deps.verify(network, signal);
           if (!verified.online) {
@@ -337,7 +360,9 @@ export class DeviceSession {
   #to(to: SessionState, reason: string, pluginId?: string): void {
     const from = this.#state;
     if (!canTransition(from, to)) {
-      throw hotspotError("HH_INTERNAL", { reason: `session ${this.device}: illegal transition ${from} → ${to}` });
+      throw hotspotError("HH_INTERNAL", {
+        reason: `session ${this.device}: illegal transition ${from} → ${to}`,
+      });
     }
     this.#state = to;
     this.#lastReason = reason;
