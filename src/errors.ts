@@ -64,6 +64,17 @@ export const catalogue = {
     userError: true,
     exitCode: 3,
   },
+  HH_PLUGIN_SDK_INCOMPATIBLE: {
+    template: (p) =>
+      `plugin ${s(p.plugin)} (${s(p.path)}) was built for SDK ${s(p.range)}, but this is SDK ${s(p.sdk)}`,
+    userError: true,
+    exitCode: 3,
+  },
+  HH_PLUGIN_HOOK_CANCELLED: {
+    template: (p) => `plugin ${s(p.plugin)}: ${s(p.hook)} was cancelled: ${s(p.reason)}`,
+    userError: false,
+    exitCode: 3,
+  },
   HH_PLUGIN_NOT_FOUND: {
     template: (p) => `no plugin with id "${s(p.plugin)}"`,
     userError: true,
