@@ -18,7 +18,7 @@ const config = z
      */
     allowHttp: z.boolean().default(false),
     /** Path on the portal that ends the session. */
-    logoffPath: z.string().startsWith("/").default("/logout"),
+    logoffPath: z.string().startsWith("/").default("/logoff"),
   })
   .strict();
 
