@@ -78,6 +78,22 @@ export function escapeBytes(bytes: Uint8Array, alsoEscape = ""): string {
   return out;
 }
 
+/**
+ * For messages (errors, logs) that quote untrusted text: escapes only what a terminal would
+ * act on (control, format and line-separator characters), leaving backslashes alone so
+ * paths and JSON snippets read naturally. Newlines are kept when `keepNewlines` is set.
+ */
+export function terminalSafe(text: string, keepNewlines = false): string {
+  const lines = keepNewlines ? text.split("\n") : [text];
+  return lines.map((line) => line.replace(/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/gu, unsafeToHex)).join("\n");
+}
+
+function unsafeToHex(ch: string): string {
+  const cp = ch.codePointAt(0) ?? 0;
+  if (keepFormat(cp)) return ch;
+  return Array.from(new TextEncoder().encode(ch), hex2).join("");
+}
+
 /** `escapeBytes` for a JS string (e.g. a plugin's display name). */
 export function escapeText(text: string, alsoEscape = ""): string {
   return escapeBytes(new TextEncoder().encode(text), alsoEscape);

@@ -3,7 +3,7 @@ import type { AnnotatedNetwork } from "./model.ts";
 import { renderTable } from "./table.ts";
 import { renderTerse } from "./terse.ts";
 
-export { displayWidth, escapeBytes, escapeText, padDisplay } from "./display.ts";
+export { displayWidth, escapeBytes, escapeText, padDisplay, terminalSafe } from "./display.ts";
 export { renderJson } from "./json.ts";
 export { type AnnotatedNetwork, annotate, type ProviderInfo } from "./model.ts";
 export { formatTable, NONE, renderTable, signalBars, TABLE_COLUMNS, tableSsid } from "./table.ts";

@@ -1,0 +1,16 @@
+import type { CommandEntry } from "./command.ts";
+
+/**
+ * Every `hotspot` subcommand. Adding one is one line here plus its file exporting
+ * `command: Command`; help, option parsing and error handling come from main.ts.
+ */
+export const commands: Readonly<Record<string, CommandEntry>> = {
+  list: {
+    summary: "Show nearby Wi-Fi networks and which plugin would log in to each",
+    load: () => import("./list.ts"),
+  },
+  plugins: {
+    summary: "List the loaded plugins and any that failed to load",
+    load: () => import("./plugins.ts"),
+  },
+};

@@ -1,0 +1,60 @@
+import { readFile } from "node:fs/promises";
+import { z } from "zod";
+import { commandOptions } from "./args.ts";
+import type { Command, CommandEntry, OptionSpec } from "./command.ts";
+
+/** `hotspot help` / `hotspot --help`: the commands and global options. */
+export function overviewHelp(commands: Readonly<Record<string, CommandEntry>>): string {
+  const names = Object.keys(commands);
+  const width = Math.max(4, ...names.map((n) => n.length));
+  const lines = [
+    "hotspot: silent captive-portal login for Linux",
+    "",
+    "Usage: hotspot <command> [options]",
+    "",
+    "Commands:",
+    ...names.map((n) => `  ${n.padEnd(width)}  ${commands[n]?.summary ?? ""}`),
+    `  ${"help".padEnd(width)}  Show help for a command: hotspot help <command>`,
+    "",
+    "Options:",
+    "  -h, --help     Show help",
+    "  -V, --version  Show the version (include it in bug reports)",
+    "",
+  ];
+  return lines.join("\n");
+}
+
+function optionLabel(long: string, spec: OptionSpec): string {
+  const short = spec.short ? `-${spec.short}, ` : "    ";
+  const value = spec.type === "string" ? ` ${spec.valueName ?? "VALUE"}` : "";
+  return `${short}--${long}${value}`;
+}
+
+/** `hotspot <command> --help`: usage, description and every accepted option. */
+export function commandHelp(summary: string, command: Command): string {
+  const options = commandOptions(command).map(
+    ([long, spec]) => [optionLabel(long, spec), spec.description] as const,
+  );
+  const width = Math.max(...options.map(([label]) => label.length));
+  return [
+    `Usage: ${command.usage}`,
+    "",
+    summary,
+    "",
+    command.description,
+    "",
+    "Options:",
+    ...options.map(([label, text]) => `  ${label.padEnd(width)}  ${text}`),
+    "",
+  ].join("\n");
+}
+
+const packageJsonSchema = z.object({ name: z.string(), version: z.string() });
+
+/** `hotspot --version`: ours, plus what a bug report needs to reproduce (Node, platform). */
+export async function versionText(): Promise<string> {
+  const pkg = packageJsonSchema.parse(
+    JSON.parse(await readFile(new URL("../../package.json", import.meta.url), "utf8")),
+  );
+  return `${pkg.name} ${pkg.version} (node ${process.version}, ${process.platform} ${process.arch})\n`;
+}

@@ -1,0 +1,28 @@
+import { loadUserConfig } from "../config/load.ts";
+import type { UserConfig } from "../config/schema.ts";
+import { loadRegistry } from "../helper-api/loader.ts";
+import type { PluginRegistry } from "../helper-api/registry-types.ts";
+import type { CommonOptions } from "./args.ts";
+import type { CliIo } from "./io.ts";
+
+/** What commands that work with plugins need: the user's config and the loaded registry. */
+export interface CliPlugins {
+  readonly config: UserConfig;
+  readonly registry: PluginRegistry;
+}
+
+/**
+ * Loads the user config (`--config`) and the plugins (bundled unless `--no-bundled`, plus
+ * every `--plugins DIR`). `strict` is true for commands that act on plugins' claims, so a
+ * broken plugin is an error naming its file and field rather than a silently shorter list.
+ */
+export async function loadCliPlugins(common: CommonOptions, io: CliIo, strict: boolean): Promise<CliPlugins> {
+  const config = await loadUserConfig(common.configPath, io.env);
+  const registry = await loadRegistry({
+    pluginDirs: common.pluginDirs,
+    includeBundled: common.includeBundled,
+    config,
+    strict,
+  });
+  return { config, registry };
+}
