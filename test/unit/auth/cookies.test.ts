@@ -4,7 +4,12 @@ import { createCookieJar, defaultPath, domainMatches, pathMatches } from "../../
 
 function clock(start = 1_700_000_000_000) {
   let t = start;
-  return { now: () => t, advance: (ms: number) => void (t += ms) };
+  return {
+    now: () => t,
+    advance(ms: number) {
+      t += ms;
+    },
+  };
 }
 
 describe("cookie jar", () => {
