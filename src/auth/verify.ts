@@ -15,6 +15,8 @@ export interface VerifyOptions extends ProbeOptions {
   readonly delayMs?: number;
   /** Cap for the doubling delay; default 2 000 ms. */
   readonly maxDelayMs?: number;
+  /** How to wait between attempts (tests record the delays instead); default a timer that the signal cuts short. */
+  readonly sleep?: (ms: number, signal: AbortSignal | undefined) => Promise<void>;
 }
 
 export interface VerifyResult {
@@ -48,7 +50,7 @@ export async function verifyOnline(probeUrl: string, opts: VerifyOptions = {}): 
     portal = await probe(probeUrl, opts);
     if (portal.verdict === "online") return { online: true, portal, attempts: i };
     if (i === attempts || opts.signal?.aborted) return { online: false, portal, attempts: i };
-    await pause(Math.min(delay, maxDelay), opts.signal);
+    await (opts.sleep ?? pause)(Math.min(delay, maxDelay), opts.signal);
     delay *= 2;
   }
   return { online: false, portal, attempts };

@@ -12,7 +12,13 @@
  * ```
  */
 export { escapeHtml, html, page, redirect } from "./html.ts";
-export { DEFAULT_PORTAL_CREDENTIALS, type Portal, type PortalOptions, startPortal } from "./portal-server.ts";
+export {
+  DEFAULT_PORTAL_CREDENTIALS,
+  getScenario,
+  type Portal,
+  type PortalOptions,
+  startPortal,
+} from "./portal-server.ts";
 export { clickThrough } from "./scenarios/click-through.ts";
 export { formLogin, SESSION_COOKIE } from "./scenarios/form-login.ts";
 export { isScenarioName, SCENARIO_NAMES, type ScenarioName, scenarios } from "./scenarios/index.ts";

@@ -74,7 +74,7 @@ interface LogRow {
 
 /** Starts a portal on loopback; resolves once it listens. */
 export async function startPortal(opts: PortalOptions): Promise<Portal> {
-  const scenario = typeof opts.scenario === "string" ? scenarioByName(opts.scenario) : opts.scenario;
+  const scenario = typeof opts.scenario === "string" ? getScenario(opts.scenario) : opts.scenario;
   const credentials = opts.credentials ?? DEFAULT_PORTAL_CREDENTIALS;
   const startedAt = performance.now();
   const allowed = new Set<string>();
@@ -212,7 +212,8 @@ export async function startPortal(opts: PortalOptions): Promise<Portal> {
   };
 }
 
-function scenarioByName(name: string): Scenario {
+/** The built-in scenario called `name`; HH_HARNESS_SCENARIO_UNKNOWN (a user error) when there is none. */
+export function getScenario(name: string): Scenario {
   if (!isScenarioName(name)) {
     throw hotspotError("HH_HARNESS_SCENARIO_UNKNOWN", { scenario: name, known: SCENARIO_NAMES.join(", ") });
   }
