@@ -116,9 +116,10 @@ export function createHttpClient(opts: HttpClientOptions = {}): AuthHttpClient {
   };
 
   /** Refuses the hop before anything is sent when it carries a secret to the wrong place. */
-  const guard = (hop: Hop): void => {
+  const guard = (hop: Hop, cookie: string | undefined): void => {
     if (secrets.size === 0) return;
-    const texts = [hop.url.href, ...Object.values(hop.headers), hop.body ?? ""];
+    // The jar's cookies count too: a portal may keep the username in a "remember me" cookie.
+    const texts = [hop.url.href, ...Object.values(hop.headers), cookie ?? "", hop.body ?? ""];
     if (!texts.some((t) => secrets.foundIn(t))) return;
     const reason = credentialRefusal(hop.url, hosts);
     if (reason === undefined) return;
@@ -133,9 +134,9 @@ export function createHttpClient(opts: HttpClientOptions = {}): AuthHttpClient {
   };
 
   const sendHop = async (hop: Hop, deadline: number, maxBodyBytes: number): Promise<RawResponse> => {
-    guard(hop);
-    const headers = { ...hop.headers };
     const cookie = jar.cookieHeader(hop.url);
+    guard(hop, cookie);
+    const headers = { ...hop.headers };
     if (cookie !== undefined) headers.cookie = cookie;
     const started = performance.now();
     const shownUrl = loggableUrl(hop.url, secrets);
@@ -145,7 +146,7 @@ export function createHttpClient(opts: HttpClientOptions = {}): AuthHttpClient {
         method: hop.method,
         headers,
         ...(hop.body === undefined ? {} : { body: Buffer.from(hop.body, "utf8") }),
-        timeoutMs: Math.max(1, deadline - performance.now()),
+        timeoutMs: Math.max(1, Math.ceil(deadline - performance.now())),
         maxBodyBytes,
         overflow: "error",
         ...(opts.localAddress === undefined ? {} : { localAddress: opts.localAddress }),

@@ -21,9 +21,13 @@ const ALL_SPELLINGS = secretLeaves(credentials).flatMap(secretSpellings);
 const servers: TestServer[] = [];
 async function echoServer(opts: { tls?: boolean } = {}): Promise<TestServer> {
   const s = await serve((req, res) => {
-    if (req.url.startsWith("/redirect-307"))
+    if (req.url.startsWith("/redirect-307")) {
       res.writeHead(307, { location: "http://127.0.0.1:1/collect" }).end();
-    else res.writeHead(200).end("ok");
+    } else if (req.url.startsWith("/remember")) {
+      res.writeHead(200, { "set-cookie": `user=${credentials.username}; Path=/` }).end();
+    } else {
+      res.writeHead(200).end("ok");
+    }
   }, opts);
   servers.push(s);
   return s;
@@ -118,6 +122,15 @@ describe("credential guard", () => {
       refused,
     );
     assert.equal(server.requests.length, 1);
+  });
+
+  test("a secret kept in a cookie is guarded like one in the request", async () => {
+    const tls = await echoServer({ tls: true });
+    const plain = await echoServer();
+    const client = createHttpClient({ credentials, portalHosts: [{ host: "127.0.0.1" }], ca: TEST_CA });
+    await client.get(`${tls.url}/remember`);
+    await assert.rejects(client.get(`${plain.url}/next`), refused);
+    assert.equal(plain.requests.length, 0);
   });
 
   test("secrets never appear in onRequest entries or error messages", async () => {
