@@ -41,12 +41,28 @@ export function commandHelp(summary: string, command: Command): string {
     "",
     summary,
     "",
-    command.description,
+    wrap(command.description, 78),
     "",
     "Options:",
     ...options.map(([label, text]) => `  ${label.padEnd(width)}  ${text}`),
     "",
   ].join("\n");
+}
+
+/** Greedy word wrap for help paragraphs, so they read well in an 80-column terminal. */
+export function wrap(text: string, width: number): string {
+  const lines: string[] = [];
+  let line = "";
+  for (const word of text.split(/\s+/).filter(Boolean)) {
+    if (line && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = word;
+    } else {
+      line = line ? `${line} ${word}` : word;
+    }
+  }
+  if (line) lines.push(line);
+  return lines.join("\n");
 }
 
 const packageJsonSchema = z.object({ name: z.string(), version: z.string() });

@@ -60,6 +60,13 @@ describe("hotspot list", () => {
     );
   });
 
+  test("with only the bundled plugins, the cafe-street fixture shows a provider", async () => {
+    const r = await run("list", "--scan", "fixtures/scans/cafe-street.json", "--json");
+    assert.equal(r.code, 0, r.stderr);
+    const rows: Row[] = JSON.parse(r.stdout);
+    assert.ok(rows.some((row) => row.provider !== null));
+  });
+
   test("the table shows the provider's display name and -- for unclaimed networks", async () => {
     const r = await run(
       "list",
