@@ -1,8 +1,11 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
+import { fileURLToPath } from "node:url";
+import { defaultUserConfig } from "../../../src/config/schema.ts";
 import { evaluateCandidates } from "../../../src/helper-api/evaluate.ts";
+import { loadRegistry } from "../../../src/helper-api/loader.ts";
 import type { LoadedPlugin } from "../../../src/helper-api/registry-types.ts";
-import { loaded, lookup, staticClaim, summary } from "./helpers.ts";
+import { loaded, lookup, network, staticClaim, summary } from "./helpers.ts";
 
 const meta = { version: "1.0.0", sdk: "^0.1.0" };
 const never = () => new Promise<never>(() => {});
@@ -240,5 +243,30 @@ describe("evaluateCandidates", () => {
       result.ranked.map((c) => c.origin),
       ["dynamic"],
     );
+  });
+
+  test("fixture plugins that hang, throw or return garbage all count as none after the deadline", async (t) => {
+    const dirs = ["hanging-evaluate", "throwing-evaluate", "garbage-evaluate"].map((d) =>
+      fileURLToPath(new URL(`../../fixtures/plugins/${d}/`, import.meta.url)),
+    );
+    const registry = await loadRegistry({
+      pluginDirs: dirs,
+      includeBundled: false,
+      config: defaultUserConfig(),
+      strict: true,
+    });
+    const candidates = registry.claimsFor(network("Shared Net"));
+    assert.equal(candidates.length, 3);
+    t.mock.timers.enable({ apis: ["setTimeout"] });
+    const pending = evaluateCandidates({ candidates, registry, timeoutMs: 5000, invoke });
+    await new Promise(setImmediate);
+    t.mock.timers.tick(5000);
+    const result = await pending;
+    assert.deepEqual(outcomeSummary(result.outcomes).sort(), [
+      "fixture-garbage:invalid:none",
+      "fixture-hanging:timeout:none",
+      "fixture-throwing:error:none",
+    ]);
+    assert.deepEqual(result.ranked, []);
   });
 });

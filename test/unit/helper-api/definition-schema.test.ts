@@ -1,0 +1,117 @@
+import assert from "node:assert/strict";
+import { describe, test } from "node:test";
+import { z } from "zod";
+import { isHotspotError } from "../../../src/errors.ts";
+import { validateDefinition } from "../../../src/helper-api/definition-schema.ts";
+
+const base = { id: "acme-wifi", displayName: "ACME", version: "1.0.0", sdk: "^0.1.0" };
+const PATH = "/plugins/acme/index.ts";
+
+function rejects(value: unknown, field: string, plugin = "acme-wifi"): void {
+  assert.throws(
+    () => validateDefinition(value, PATH),
+    (e: unknown) =>
+      isHotspotError(e, "HH_PLUGIN_DEFINITION_INVALID") &&
+      e.params.field === field &&
+      e.params.plugin === plugin &&
+      e.params.path === PATH,
+  );
+}
+
+describe("validateDefinition", () => {
+  test("accepts a minimal definition, defaults priority to 0 and returns it frozen", () => {
+    const plugin = validateDefinition(base, PATH);
+    assert.equal(plugin.priority, 0);
+    assert.ok(Object.isFrozen(plugin));
+  });
+
+  test("keeps hooks, schemas and claims of a full definition", () => {
+    const evaluate = async () => ({ confidence: "high" as const });
+    const configSchema = z.object({ a: z.string().default("x") });
+    const plugin = validateDefinition(
+      {
+        ...base,
+        priority: 2,
+        description: "d",
+        configSchema,
+        claims: [{ ssid: "ACME", confidence: "high" }],
+        portalHosts: [{ host: "*.acme.example", allowHttp: false }],
+        timeouts: { evaluate: 2000 },
+        evaluate,
+      },
+      PATH,
+    );
+    assert.equal(plugin.evaluate, evaluate);
+    assert.equal(plugin.configSchema, configSchema);
+    assert.deepEqual(plugin.claims, [{ ssid: "ACME", confidence: "high" }]);
+    assert.deepEqual(plugin.timeouts, { evaluate: 2000 });
+  });
+
+  test("an unknown top-level key is rejected with a suggestion", () => {
+    assert.throws(
+      () => validateDefinition({ ...base, authenticat: async () => ({}) }, PATH),
+      (e: unknown) =>
+        isHotspotError(e) &&
+        e.params.field === "authenticat" &&
+        /did you mean "authenticate"/.test(e.message),
+    );
+  });
+
+  test("an invalid id is reported under the path, since the id cannot name it", () => {
+    rejects({ ...base, id: "ACME_WiFi" }, "id", PATH);
+    rejects({ ...base, id: `a${"-b".repeat(40)}` }, "id", PATH);
+  });
+
+  test("identity fields are checked", () => {
+    rejects({ ...base, displayName: "" }, "displayName");
+    rejects({ ...base, displayName: "x".repeat(33) }, "displayName");
+    rejects({ ...base, version: "1.0" }, "version");
+    rejects({ ...base, sdk: "not a range" }, "sdk");
+    rejects({ ...base, priority: 1.5 }, "priority");
+  });
+
+  test("hooks must be functions and schemas must have safeParse", () => {
+    rejects({ ...base, evaluate: "soon" }, "evaluate");
+    rejects({ ...base, configSchema: { parse: () => ({}) } }, "configSchema");
+    rejects({ ...base, claims: "ACME" }, "claims");
+  });
+
+  test("timeouts accept only hook names and positive integers", () => {
+    rejects({ ...base, timeouts: { evaluat: 100 } }, "timeouts.evaluat");
+    rejects({ ...base, timeouts: { evaluate: 0 } }, "timeouts.evaluate");
+  });
+
+  test("static claims are checked with the index of the bad claim", () => {
+    rejects(
+      {
+        ...base,
+        claims: [
+          { ssid: "ok", confidence: "high" },
+          { ssid: "x", confidence: "sure" },
+        ],
+      },
+      "claims[1].confidence",
+    );
+    rejects({ ...base, claims: [{ ssid: "a", ssidPrefix: "b", confidence: "low" }] }, "claims[0]");
+    rejects({ ...base, claims: [{ ssid: "x".repeat(33), confidence: "low" }] }, "claims[0].ssid");
+    rejects({ ...base, claims: [{ ssidPattern: "(", confidence: "low" }] }, "claims[0].ssidPattern");
+    rejects({ ...base, claims: [{ bssidPrefix: "02:zz", confidence: "low" }] }, "claims[0].bssidPrefix");
+    rejects({ ...base, claims: [{ ssid: "a", confidence: "none" }] }, "claims[0].confidence");
+  });
+
+  test("portal hosts must be bare host names", () => {
+    rejects({ ...base, portalHosts: [{ host: "https://login.acme.example/" }] }, "portalHosts[0].host");
+  });
+
+  test("a plugin for another SDK major is HH_PLUGIN_SDK_INCOMPATIBLE", () => {
+    assert.throws(
+      () => validateDefinition({ ...base, sdk: ">=1.0.0" }, PATH),
+      (e: unknown) => isHotspotError(e, "HH_PLUGIN_SDK_INCOMPATIBLE") && e.params.plugin === "acme-wifi",
+    );
+  });
+
+  test("something other than an object is rejected as the default export", () => {
+    rejects(undefined, "(default export)", PATH);
+    rejects(() => base, "(default export)", PATH);
+  });
+});
