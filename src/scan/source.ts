@@ -53,4 +53,9 @@ export interface ScanSource extends EventEmitter<ScanSourceEvents> {
   current(): readonly ScanList[];
   /** Ask for a fresh scan; resolves with the completed list(s). */
   rescan(): Promise<readonly ScanList[]>;
+  /**
+   * Optional: ask the system's network manager to re-check connectivity now (after a portal
+   * login, so the desktop turns "online" at once). Resolves with the new global state.
+   */
+  checkConnectivity?(): Promise<"unknown" | "none" | "portal" | "limited" | "full">;
 }
