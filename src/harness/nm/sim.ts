@@ -27,6 +27,11 @@ export interface SimulatedNetworkManagerOptions {
   readonly firstObjectNumber?: number;
   /** Initial global connectivity. Default `none`. */
   readonly connectivity?: Connectivity;
+  /**
+   * Builds the initial world before the bus name is taken, so clients see it complete at
+   * once (as with a NetworkManager that restarts while a device stays connected).
+   */
+  readonly setup?: (sim: SimulatedNetworkManager) => void | Promise<void>;
 }
 
 export interface SimAccessPoint {
@@ -116,6 +121,8 @@ export class SimulatedNetworkManager {
   static async start(options: SimulatedNetworkManagerOptions): Promise<SimulatedNetworkManager> {
     const conn = await openBus(options.busAddress);
     const sim = new SimulatedNetworkManager(conn, options);
+    await options.setup?.(sim);
+    sim.objects.flush();
     const [reply] = await conn.call({
       destination: "org.freedesktop.DBus",
       path: "/org/freedesktop/DBus",

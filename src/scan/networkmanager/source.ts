@@ -99,6 +99,11 @@ export class NetworkManagerSource extends EventEmitter<ScanSourceEvents> impleme
     return this.#status;
   }
 
+  /** Our unique name on the bus while connected (for diagnostics and the leak tests). */
+  get busName(): string | undefined {
+    return this.#conn?.uniqueName;
+  }
+
   /** Calls `listener` whenever global or per-device connectivity changes. Returns the disposer. */
   onConnectivity(listener: (snapshot: ConnectivitySnapshot) => void): () => void {
     this.#extra.on("connectivity", listener);
