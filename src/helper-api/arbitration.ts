@@ -42,6 +42,8 @@ export function rankClaims(claims: readonly ClaimMatch[], opts: RankOptions = {}
   return [...claims].sort((a, b) => compareClaims(a, b, preferred));
 }
 
+type PreferenceNetwork = Pick<ScannedNetwork, "ssid" | "ssidText" | "ssidHex">;
+
 /**
  * The user's preferred plugin for `network`, from `config.preferences`. Keys are SSID text
  * or `hex:<hex>` for exact bytes (hex digits in any case). The hex key wins when both are
@@ -51,14 +53,30 @@ export function rankClaims(claims: readonly ClaimMatch[], opts: RankOptions = {}
  */
 export function preferenceFor(
   config: Pick<UserConfig, "preferences">,
-  network: Pick<ScannedNetwork, "ssid" | "ssidText" | "ssidHex">,
+  network: PreferenceNetwork,
 ): string | undefined {
-  const prefs = config.preferences;
-  const hexKey = `hex:${network.ssidHex.toLowerCase()}`;
-  for (const [key, pluginId] of Object.entries(prefs)) {
-    if (key.startsWith("hex:") && key.toLowerCase() === hexKey) return pluginId;
+  return preferenceLookup(config)(network);
+}
+
+/**
+ * `preferenceFor` with the config's keys indexed once, for callers that look up many
+ * networks (the registry does, once per AP of every scan).
+ */
+export function preferenceLookup(
+  config: Pick<UserConfig, "preferences">,
+): (network: PreferenceNetwork) => string | undefined {
+  const byHex = new Map<string, string>();
+  const byText = new Map<string, string>();
+  for (const [key, pluginId] of Object.entries(config.preferences)) {
+    if (key.startsWith("hex:")) byHex.set(key.slice(4).toLowerCase(), pluginId);
+    else byText.set(key, pluginId);
   }
-  if (!Object.hasOwn(prefs, network.ssidText)) return undefined;
-  const utf8 = Buffer.from(network.ssidText, "utf8");
-  return utf8.equals(network.ssid) ? prefs[network.ssidText] : undefined;
+  return (network) => {
+    if (byHex.size === 0 && byText.size === 0) return undefined;
+    const hex = byHex.get(network.ssidHex.toLowerCase());
+    if (hex !== undefined) return hex;
+    const text = byText.get(network.ssidText);
+    if (text === undefined) return undefined;
+    return Buffer.from(network.ssidText, "utf8").equals(network.ssid) ? text : undefined;
+  };
 }

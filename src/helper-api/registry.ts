@@ -1,6 +1,6 @@
 import type { UserConfig } from "../config/schema.ts";
 import { type HotspotError, hotspotError, isHotspotError, reasonOf } from "../errors.ts";
-import { preferenceFor, rankClaims } from "./arbitration.ts";
+import { preferenceLookup, rankClaims } from "./arbitration.ts";
 import { ClaimIndex } from "./claim-index.ts";
 import { compareConfidence } from "./confidence.ts";
 import type { PluginLogger, PluginStore } from "./context.ts";
@@ -64,8 +64,14 @@ export function createRegistry(opts: CreateRegistryOptions): PluginRegistry {
     else loggerFor(plugin.id).error(error.message, { code: error.code });
   };
 
-  const rank = (network: ScannedNetwork, claims: readonly ClaimMatch[]): readonly ClaimMatch[] =>
-    Object.freeze(rankClaims(claims, { preferredPluginId: preferenceFor(config, network) }));
+  const preferenceFor = preferenceLookup(config);
+  const NONE: readonly ClaimMatch[] = Object.freeze([]);
+  // Most APs of a scan have no claim or one: those need no preference and no sort.
+  const rank = (network: ScannedNetwork, claims: ClaimMatch[]): readonly ClaimMatch[] => {
+    if (claims.length === 0) return NONE;
+    if (claims.length === 1) return Object.freeze(claims);
+    return Object.freeze(rankClaims(claims, { preferredPluginId: preferenceFor(network) }));
+  };
 
   /** Runs one plugin's filterScanList; undefined when it failed (already reported). */
   const dynamicClaims = async (
