@@ -48,7 +48,7 @@ export default definePlugin({
     return { confidence: "high" };
   },
 
-  async authenticate({ portal, forms, credentials: creds, log }) {
+  async authenticate({ portal, forms, credentials: creds, log, config: c }) {
     if (!creds) return { result: "failure", reason: "no credentials configured for example-cafe" };
     if (!portal.loginUrl) return { result: "temporaryFailure", reason: "the portal gave no login URL" };
     const { forms: found } = await forms.load(portal.loginUrl);
@@ -62,12 +62,13 @@ export default definePlugin({
       return { result: "failure", reason: "the portal rejected the credentials" };
     }
     log.info("login form submitted", { status: reply.status });
-    return { result: "success", session: { maintainIntervalSeconds: 300 } };
+    // Keep the logoff URL with the session: by logoff time the probe is no longer
+    // intercepted, so the portal's address is known only from the login.
+    return { result: "success", session: { logoffUrl: new URL(c.logoffPath, portal.loginUrl).href } };
   },
 
-  async logoff({ portal, http, config: c }) {
-    const base = portal.loginUrl ?? `https://${c.portalHost}/`;
-    const reply = await http.get(new URL(c.logoffPath, base));
+  async logoff({ session, http, config: c }) {
+    const reply = await http.get(session.facts.logoffUrl ?? `https://${c.portalHost}${c.logoffPath}`);
     return reply.status < 400
       ? { result: "success" }
       : { result: "failure", reason: `logoff answered ${reply.status}` };

@@ -9,6 +9,10 @@ export const commands: Readonly<Record<string, CommandEntry>> = {
     summary: "Show nearby Wi-Fi networks and which plugin would log in to each",
     load: () => import("./list.ts"),
   },
+  demo: {
+    summary: "Run the full cycle on simulated networks and loopback portals (what `npm start` runs)",
+    load: () => import("./demo.ts"),
+  },
   plugins: {
     summary: "List the loaded plugins and any that failed to load",
     load: () => import("./plugins.ts"),

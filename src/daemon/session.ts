@@ -129,16 +129,27 @@ export class DeviceSession {
       return false;
     }
     this.#clearMaintain();
+    if (!plugin.definition.logoff) {
+      // Nothing to call: the portal ends the session on its own (idle or time limit).
+      this.#session = undefined;
+      this.#to("Inactive", `${plugin.id} has no logoff; the portal will end the session itself`);
+      return true;
+    }
     this.#to("LoggingOff", "logoff requested");
     try {
-      await this.deps.calls.logoff(
-        plugin,
-        network,
-        this.#portal ?? (await this.deps.detect(network, attach.signal)),
-        session,
-        attach.signal,
-      );
-      this.deps.onLoggedOff(plugin.id);
+      const portal = this.#portal ?? (await this.deps.detect(network, attach.signal));
+      const answer = await this.deps.calls.logoff(plugin, network, portal, session, attach.signal);
+      if (answer?.result === "failure") {
+        this.deps.onProblem(
+          hotspotError("HH_PLUGIN_HOOK_FAILED", {
+            plugin: plugin.id,
+            hook: "logoff",
+            reason: answer.reason ?? "failure",
+          }),
+        );
+      } else {
+        this.deps.onLoggedOff(plugin.id);
+      }
     } catch (e) {
       this.deps.onProblem(asHotspotError(e));
     }
@@ -204,6 +215,9 @@ export class DeviceSession {
           const portal =
             attempt === 1 && this.#portal ? this.#portal : await this.deps.detect(network, signal);
           this.#portal = portal;
+          // An earlier attempt may have got through before failing (a timeout after the
+          // portal accepted the form): if the probe is no longer intercepted, we are in.
+          if (attempt > 1 && portal.verdict === "online") return { result: "success" } as const;
           const result = await this.deps.calls
             .authenticate(plugin, network, portal, signal)
             .catch((e: unknown) => {
@@ -256,9 +270,6 @@ export class DeviceSession {
         return this.#evaluateAndLogin(network, signal, excluded);
       case "failure":
         this.#to("Failure", `login failed: ${outcome.reason ?? "no reason given"}`, plugin.id);
-        return;
-      case "temporaryFailure":
-        this.#to("Failure", `login failed: ${outcome.reason ?? "temporary failure"}`, plugin.id);
         return;
     }
   }
@@ -366,13 +377,14 @@ export class DeviceSession {
     }
     this.#state = to;
     this.#lastReason = reason;
+    const pid = pluginId ?? this.#plugin?.id;
     const change: StateChange = {
       device: this.device,
       from,
       to,
       reason,
       ...(this.#network ? { network: this.#network } : {}),
-      ...((pluginId ?? this.#plugin?.id) ? { pluginId: pluginId ?? this.#plugin?.id } : {}),
+      ...(pid !== undefined ? { pluginId: pid } : {}),
     };
     this.deps.onState(change);
   }

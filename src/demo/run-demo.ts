@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { fileURLToPath } from "node:url";
+import { annotate, renderTable } from "../annotate/index.ts";
 import { probe } from "../auth/probe.ts";
 import { userConfigSchema } from "../config/schema.ts";
 import { Daemon } from "../daemon/daemon.ts";
@@ -84,6 +85,7 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
     const scanned = waitFor(daemon, "networks", () => true, stepMs);
     await daemon.start();
     const [, networks, claims] = await scanned;
+    timeline.block(renderTable(annotate(networks, claims)));
     const ranked = networks
       .map((network, i) => ({ network, claim: claims[i]?.[0] }))
       .filter((c) => c.claim !== undefined && c.claim.confidence !== "none");
@@ -99,8 +101,19 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
       const portal = portals.get(network.ssidText);
       if (!portal) continue;
       timeline.step(`joining "${network.ssidText}" (${network.bssid})`);
-      const authenticated = waitFor(daemon, "state", (c) => c.to === "Authenticated" || c.to === "Failure" || (c.to === "Inactive" && c.from === "Evaluating"), stepMs);
-      source.join(network.bssid, { ipv4: "10.23.0.42", gateway: "10.23.0.1", dns: ["10.23.0.1"], autoJoined: true });
+      const authenticated = waitFor(
+        daemon,
+        "state",
+        (c) =>
+          c.to === "Authenticated" || c.to === "Failure" || (c.to === "Inactive" && c.from === "Evaluating"),
+        stepMs,
+      );
+      source.join(network.bssid, {
+        ipv4: "10.23.0.42",
+        gateway: "10.23.0.1",
+        dns: ["10.23.0.1"],
+        autoJoined: true,
+      });
       const [change] = await authenticated;
       if (change.to !== "Authenticated") {
         failures.push(`login on "${network.ssidText}" ended in ${change.to}: ${change.reason}`);
@@ -112,14 +125,16 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
       if (online.verdict !== "online") failures.push(`"${network.ssidText}" not online after login`);
 
       const maintained = await waitFor(daemon, "maintained", () => true, stepMs);
-      if (maintained[2] !== "success") failures.push(`maintain on "${network.ssidText}" answered ${maintained[2]}`);
+      if (maintained[2] !== "success")
+        failures.push(`maintain on "${network.ssidText}" answered ${maintained[2]}`);
 
       const count = await daemon.logoff(source.joined()?.interface ?? "wlan0");
       if (count !== 1) failures.push(`logoff on "${network.ssidText}" did not run`);
       const after = await probe(portal.probeUrl);
       timeline.step(`probe after logoff: ${after.verdict}`);
       const hasLogoff = registry.get(change.pluginId ?? "")?.definition.logoff !== undefined;
-      if (hasLogoff && after.verdict !== "portal") failures.push(`"${network.ssidText}" still open after logoff`);
+      if (hasLogoff && after.verdict !== "portal")
+        failures.push(`"${network.ssidText}" still open after logoff`);
       source.leave();
     }
   } catch (e) {
@@ -128,6 +143,9 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
     await daemon?.stop();
     await Promise.all([...portals.values()].map((p) => p.close()));
   }
-  const credentialsSeenBy = [...portals].map(([ssid, p]) => ({ ssid, received: p.receivedCredentials.length }));
+  const credentialsSeenBy = [...portals].map(([ssid, p]) => ({
+    ssid,
+    received: p.receivedCredentials.length,
+  }));
   return { ok: failures.length === 0, failures, credentialsSeenBy, password: account.password };
 }

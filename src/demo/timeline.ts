@@ -4,6 +4,8 @@ import type { Daemon } from "../daemon/daemon.ts";
 /** A readable, time-stamped account of what happened, for people watching the demo. */
 export interface Timeline {
   step(text: string): void;
+  /** Several lines shown under the last step (a table), indented. */
+  block(text: string): void;
   readonly lines: readonly string[];
 }
 
@@ -16,6 +18,13 @@ export function createTimeline(write: (line: string) => void): Timeline {
       const line = `+${((performance.now() - start) / 1000).toFixed(3)}s  ${text}`;
       lines.push(line);
       write(line);
+    },
+    block(text) {
+      for (const raw of text.replace(/\n$/, "").split("\n")) {
+        const line = `          ${raw}`;
+        lines.push(line);
+        write(line);
+      }
     },
   };
 }
@@ -38,8 +47,14 @@ export function describeEvents(daemon: Daemon, timeline: Timeline): void {
   daemon.on("state", (c) => {
     timeline.step(`${c.device}: ${c.from} → ${c.to}${c.pluginId ? ` [${c.pluginId}]` : ""} (${c.reason})`);
   });
-  daemon.on("maintained", (device, pluginId, result) => timeline.step(`${device}: maintain by ${pluginId}: ${result}`));
+  daemon.on("maintained", (device, pluginId, result) =>
+    timeline.step(`${device}: maintain by ${pluginId}: ${result}`),
+  );
   daemon.on("loggedOff", (device, pluginId) => timeline.step(`${device}: ${pluginId} logged off`));
-  daemon.on("uiRequired", (device, pluginId, url) => timeline.step(`${device}: ${pluginId} needs a person at ${url}`));
-  daemon.on("problem", (device, e) => timeline.step(`${device ?? "daemon"}: problem ${e.code}: ${e.message}`));
+  daemon.on("uiRequired", (device, pluginId, url) =>
+    timeline.step(`${device}: ${pluginId} needs a person at ${url}`),
+  );
+  daemon.on("problem", (device, e) =>
+    timeline.step(`${device ?? "daemon"}: problem ${e.code}: ${e.message}`),
+  );
 }

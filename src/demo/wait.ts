@@ -1,20 +1,22 @@
 import type { EventEmitter } from "eventemitter3";
+import type { Daemon } from "../daemon/daemon.ts";
+import type { DaemonEvents } from "../daemon/events.ts";
 
-type Listener = (...args: never[]) => void;
+type Args<K extends keyof DaemonEvents> = EventEmitter.EventArgs<DaemonEvents, K>;
 
 /**
- * Resolves with the arguments of the next `event` that satisfies `accept`, or rejects
- * after `timeoutMs` naming the event it waited for, so a demo step that never happens
- * fails with a reason instead of hanging.
+ * Resolves with the arguments of the next daemon `event` that satisfies `accept`, or
+ * rejects after `timeoutMs` naming the event it waited for, so a demo step that never
+ * happens fails with a reason instead of hanging.
  */
-export function waitFor<Events extends Record<string, Listener>, K extends keyof Events & string>(
-  emitter: EventEmitter<Events>,
+export function waitFor<K extends keyof DaemonEvents>(
+  daemon: Daemon,
   event: K,
-  accept: (...args: Parameters<Events[K]>) => boolean,
+  accept: (...args: Args<K>) => boolean,
   timeoutMs: number,
-): Promise<Parameters<Events[K]>> {
+): Promise<Args<K>> {
   return new Promise((resolve, reject) => {
-    const onEvent = (...args: Parameters<Events[K]>): void => {
+    const listener = (...args: Args<K>): void => {
       if (!accept(...args)) return;
       cleanup();
       resolve(args);
@@ -25,8 +27,8 @@ export function waitFor<Events extends Record<string, Listener>, K extends keyof
     }, timeoutMs);
     const cleanup = (): void => {
       clearTimeout(timer);
-      emitter.off(event, onEvent as never);
+      daemon.off(event, listener);
     };
-    emitter.on(event, onEvent as never);
+    daemon.on(event, listener);
   });
 }
