@@ -28,7 +28,13 @@ export type {
   PortalInfo,
   SessionInfo,
 } from "./helper-api/context.ts";
-export { isSecure, type JoinedNetwork, type ScannedNetwork, SECURITIES, type Security } from "./helper-api/network.ts";
+export {
+  isSecure,
+  type JoinedNetwork,
+  type ScannedNetwork,
+  SECURITIES,
+  type Security,
+} from "./helper-api/network.ts";
 export {
   definePlugin,
   type HookName,

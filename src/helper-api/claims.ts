@@ -15,14 +15,22 @@ import { MAX_SSID_BYTES, type SsidInput, ssidInputSchema } from "./ssid.ts";
  */
 export type Claim =
   | { readonly ssid: SsidInput; readonly confidence: Confidence; readonly security?: readonly Security[] }
-  | { readonly ssidPrefix: SsidInput; readonly confidence: Confidence; readonly security?: readonly Security[] }
+  | {
+      readonly ssidPrefix: SsidInput;
+      readonly confidence: Confidence;
+      readonly security?: readonly Security[];
+    }
   | {
       readonly ssidPattern: string;
       readonly flags?: string;
       readonly confidence: Confidence;
       readonly security?: readonly Security[];
     }
-  | { readonly bssidPrefix: string; readonly confidence: Confidence; readonly security?: readonly Security[] };
+  | {
+      readonly bssidPrefix: string;
+      readonly confidence: Confidence;
+      readonly security?: readonly Security[];
+    };
 
 const common = {
   confidence: confidenceSchema.exclude(["none"]),
@@ -36,11 +44,22 @@ const ssidField = ssidInputSchema.refine(
 
 export const claimSchema = z.union([
   z.object({ ssid: ssidField, ...common }).strict(),
-  z.object({ ssidPrefix: ssidField.refine((v) => (typeof v === "string" ? v.length > 0 : v.hex.length > 0), "prefix must not be empty"), ...common }).strict(),
+  z
+    .object({
+      ssidPrefix: ssidField.refine(
+        (v) => (typeof v === "string" ? v.length > 0 : v.hex.length > 0),
+        "prefix must not be empty",
+      ),
+      ...common,
+    })
+    .strict(),
   z
     .object({
       ssidPattern: z.string().min(1),
-      flags: z.string().regex(/^[imsu]*$/, "only the flags i, m, s and u are allowed").optional(),
+      flags: z
+        .string()
+        .regex(/^[imsu]*$/, "only the flags i, m, s and u are allowed")
+        .optional(),
       ...common,
     })
     .strict()
@@ -60,7 +79,11 @@ export const claimSchema = z.union([
       bssidPrefix: z
         .string()
         .transform((s) => s.toLowerCase())
-        .pipe(z.string().regex(/^[0-9a-f]{2}(?::[0-9a-f]{2}){0,5}$/, "BSSID prefix must be 1-6 octets like 02:1a:11")),
+        .pipe(
+          z
+            .string()
+            .regex(/^[0-9a-f]{2}(?::[0-9a-f]{2}){0,5}$/, "BSSID prefix must be 1-6 octets like 02:1a:11"),
+        ),
       ...common,
     })
     .strict(),

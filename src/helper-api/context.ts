@@ -17,7 +17,13 @@ export interface PluginLogger {
 }
 
 /** JSON-compatible values a plugin may keep in its store. */
-export type JsonValue = string | number | boolean | null | readonly JsonValue[] | { readonly [k: string]: JsonValue };
+export type JsonValue =
+  | string
+  | number
+  | boolean
+  | null
+  | readonly JsonValue[]
+  | { readonly [k: string]: JsonValue };
 
 /** A small key/value store private to one plugin (for tokens, last-login facts). */
 export interface PluginStore {
@@ -80,7 +86,11 @@ export interface HttpResponse {
 export interface HttpClient {
   request(url: string | URL, init?: HttpRequestInit): Promise<HttpResponse>;
   get(url: string | URL, init?: Omit<HttpRequestInit, "method" | "body">): Promise<HttpResponse>;
-  post(url: string | URL, body: string | URLSearchParams, init?: Omit<HttpRequestInit, "method" | "body">): Promise<HttpResponse>;
+  post(
+    url: string | URL,
+    body: string | URLSearchParams,
+    init?: Omit<HttpRequestInit, "method" | "body">,
+  ): Promise<HttpResponse>;
 }
 
 /** One input of an HTML form as found on the page. */

@@ -1,7 +1,16 @@
 import { z } from "zod";
 
 /** Wi-Fi security as the scan fixture format and the SDK name it. */
-export const SECURITIES = ["open", "owe", "wep", "wpa-psk", "wpa2-psk", "wpa3-sae", "wpa2-eap", "wpa3-eap"] as const;
+export const SECURITIES = [
+  "open",
+  "owe",
+  "wep",
+  "wpa-psk",
+  "wpa2-psk",
+  "wpa3-sae",
+  "wpa2-eap",
+  "wpa3-eap",
+] as const;
 export type Security = (typeof SECURITIES)[number];
 export const securitySchema = z.enum(SECURITIES);
 

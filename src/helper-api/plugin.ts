@@ -8,7 +8,13 @@ import type {
   MaintainContext,
 } from "./context.ts";
 import type { ScannedNetwork } from "./network.ts";
-import type { AuthenticateResult, DynamicClaims, EvaluateResult, LogoffResult, MaintainResult } from "./results.ts";
+import type {
+  AuthenticateResult,
+  DynamicClaims,
+  EvaluateResult,
+  LogoffResult,
+  MaintainResult,
+} from "./results.ts";
 
 /** The SDK version plugins declare compatibility with (`sdk: "^0.1.0"`). */
 export const SDK_VERSION = "0.1.0";
@@ -86,7 +92,10 @@ export interface PluginDefinition<TConfig = unknown, TCredentials = unknown> {
    * Dynamic claims beyond the static ones, when a scan completes. No network access:
    * decide from the scan alone. Return claims by BSSID. Called only if defined.
    */
-  filterScanList?(networks: readonly ScannedNetwork[], ctx: FilterScanListContext<TConfig>): Promise<DynamicClaims>;
+  filterScanList?(
+    networks: readonly ScannedNetwork[],
+    ctx: FilterScanListContext<TConfig>,
+  ): Promise<DynamicClaims>;
   /**
    * After a join on a network this plugin claimed: look at the portal (it may make HTTP
    * requests) and answer how sure it is now. All claiming plugins run in parallel; the
@@ -103,7 +112,13 @@ export interface PluginDefinition<TConfig = unknown, TCredentials = unknown> {
 }
 
 export type HookName = "filterScanList" | "evaluate" | "authenticate" | "maintain" | "logoff";
-export const HOOK_NAMES: readonly HookName[] = ["filterScanList", "evaluate", "authenticate", "maintain", "logoff"];
+export const HOOK_NAMES: readonly HookName[] = [
+  "filterScanList",
+  "evaluate",
+  "authenticate",
+  "maintain",
+  "logoff",
+];
 
 const BRAND = Symbol.for("hotspot-helper.plugin");
 

@@ -1,8 +1,8 @@
+import type { UserConfig } from "../config/schema.ts";
 import type { HotspotError } from "../errors.ts";
 import type { Claim } from "./claims.ts";
 import type { Confidence } from "./confidence.ts";
 import type { ScannedNetwork } from "./network.ts";
-import type { UserConfig } from "../config/schema.ts";
 import type { Plugin, PortalHost } from "./plugin.ts";
 
 /** A plugin that passed validation, with its validated config and credentials. */
@@ -60,5 +60,8 @@ export interface PluginRegistry {
    * hooks (bounded by deadlines; a failing hook contributes nothing). The result is
    * aligned with `networks`; each entry is best first, one claim per plugin (its highest).
    */
-  filterScanList(networks: readonly ScannedNetwork[], signal?: AbortSignal): Promise<readonly (readonly ClaimMatch[])[]>;
+  filterScanList(
+    networks: readonly ScannedNetwork[],
+    signal?: AbortSignal,
+  ): Promise<readonly (readonly ClaimMatch[])[]>;
 }

@@ -34,7 +34,11 @@ export const authenticateResultSchema = z.discriminatedUnion("result", [
   z.object({ result: z.literal("success"), session: sessionFactsSchema.optional() }).strict(),
   z.object({ result: z.literal("uiRequired"), url: z.url(), reason }).strict(),
   z
-    .object({ result: z.literal("temporaryFailure"), reason, retryAfterSeconds: z.number().positive().optional() })
+    .object({
+      result: z.literal("temporaryFailure"),
+      reason,
+      retryAfterSeconds: z.number().positive().optional(),
+    })
     .strict(),
   z.object({ result: z.literal("unsupportedNetwork"), reason }).strict(),
   z.object({ result: z.literal("failure"), reason }).strict(),
@@ -77,4 +81,7 @@ export const dynamicClaimsSchema = z.array(
     .strict(),
 );
 /** `filterScanList`'s answer: extra claims on access points of the scan, by BSSID. */
-export type DynamicClaims = readonly { readonly bssid: string; readonly confidence: import("./confidence.ts").Confidence }[];
+export type DynamicClaims = readonly {
+  readonly bssid: string;
+  readonly confidence: import("./confidence.ts").Confidence;
+}[];
