@@ -169,6 +169,21 @@ export const catalogue = {
     userError: true,
     exitCode: 2,
   },
+  HH_HARNESS_FIXTURE_INVALID: {
+    template: (p) => `invalid portal scenario ${s(p.file)}: ${s(p.field)}: ${s(p.reason)}`,
+    userError: true,
+    exitCode: 2,
+  },
+  HH_HARNESS_NETNS_UNAVAILABLE: {
+    template: (p) => `namespace mode is unavailable: ${s(p.reason)}`,
+    userError: true,
+    exitCode: 2,
+  },
+  HH_HARNESS_NETNS_FAILED: {
+    template: (p) => `namespace mode failed at ${s(p.step)}: ${s(p.reason)}`,
+    userError: true,
+    exitCode: 1,
+  },
   HH_DEMO_FAILED: { template: (p) => `demo failed: ${s(p.reason)}`, userError: false, exitCode: 1 },
   HH_INTERNAL: { template: (p) => `internal error: ${s(p.reason)}`, userError: false, exitCode: 70 },
 } as const satisfies Record<string, Entry>;
