@@ -2,6 +2,8 @@ import { NetworkManagerSource, type NetworkManagerSourceOptions } from "./source
 
 export type { ConnectivitySnapshot } from "./connectivity.ts";
 export type { Connectivity } from "./constants.ts";
+export type { LinkFacts } from "./link.ts";
+export type { DeviceLink } from "./links.ts";
 export {
   NetworkManagerSource,
   type NetworkManagerSourceOptions,

@@ -8,6 +8,7 @@ import { type ConnectivitySnapshot, connectivitySnapshot, sameConnectivity } fro
 import { type Connectivity, connectivityName, IFACE, NM_BUS_NAME, NM_PATH } from "./constants.ts";
 import type { PropertyProblem } from "./decode.ts";
 import { type DispatchContext, dispatchSignal } from "./dispatch.ts";
+import { type DeviceLink, deviceLinks } from "./links.ts";
 import { Reader } from "./reader.ts";
 import { rescanDevice } from "./rescan.ts";
 import { SIGNAL_RULES } from "./rules.ts";
@@ -166,6 +167,11 @@ export class NetworkManagerSource extends EventEmitter<ScanSourceEvents> impleme
 
   current(): readonly ScanList[] {
     return this.#status === "ready" ? this.#tracker.lists() : [];
+  }
+
+  /** Every device NetworkManager manages, Wi-Fi or not, with state and link facts. */
+  links(): readonly DeviceLink[] {
+    return this.#status === "ready" ? deviceLinks(this.#store) : [];
   }
 
   /** NetworkManager's global and per-device connectivity as last reported. */
