@@ -58,3 +58,22 @@ export function redirect(
     },
   );
 }
+
+/** A JSON answer (`application/json` unless another media type is given, e.g. application/captive+json). */
+export function json(
+  status: number,
+  value: unknown,
+  type = "application/json",
+  headers: Readonly<Record<string, string | readonly string[]>> = {},
+): PortalResponse {
+  return {
+    status,
+    headers: { "content-type": type, "cache-control": "no-store", ...headers },
+    body: JSON.stringify(value),
+  };
+}
+
+/** The "please log in" error paragraph shared by the login pages. */
+export function errorParagraph(error: string | undefined): string {
+  return error === undefined ? "" : `  <p class="error" role="alert">${escapeHtml(error)}</p>\n`;
+}

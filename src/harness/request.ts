@@ -42,7 +42,7 @@ function readBody(req: IncomingMessage): Promise<string> {
 }
 
 /** Reads the body and builds the scenario's view of the request. */
-export async function toPortalRequest(req: IncomingMessage): Promise<PortalRequest> {
+export async function toPortalRequest(req: IncomingMessage, tls: boolean): Promise<PortalRequest> {
   const body = await readBody(req);
   const url = new URL(req.url ?? "/", "http://portal.invalid");
   const headers: Record<string, string | undefined> = {};
@@ -60,11 +60,30 @@ export async function toPortalRequest(req: IncomingMessage): Promise<PortalReque
     body,
     client: normalizeClient(req.socket.remoteAddress),
     host: headers.host ?? "",
+    tls,
+    url: `${tls ? "https" : "http"}://${headers.host ?? "portal.invalid"}${url.pathname}${url.search}`,
   };
 }
 
-const USER_FIELD = /^(user(_?name)?|login|e-?mail|uname|uid|account)$/i;
-const PASSWORD_FIELD = /^(pass(_?word)?|passwd|pwd|pw|secret)$/i;
+/** Field names that carry a username, in forms, queries and JSON bodies. */
+export const USER_FIELD = /^(user(_?name)?|login|e-?mail|uname|uid|account)$/i;
+/** Field names that carry a password (or a password encoded with a challenge). */
+export const PASSWORD_FIELD = /^(pass(_?word)?|passwd|pwd|pw|secret)$/i;
+
+/** Top-level string fields of a JSON object body (script-driven portals post JSON). */
+function jsonFields(body: string): URLSearchParams {
+  const out = new URLSearchParams();
+  if (!body.trimStart().startsWith("{")) return out;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body);
+  } catch {
+    return out;
+  }
+  if (typeof parsed !== "object" || parsed === null) return out;
+  for (const [k, v] of Object.entries(parsed)) if (typeof v === "string") out.append(k, v);
+  return out;
+}
 
 function decodedText(req: PortalRequest): string {
   const parts = [req.path, req.query.toString(), req.body, ...Object.values(req.headers)];
@@ -81,7 +100,7 @@ function decodedText(req: PortalRequest): string {
 
 /**
  * The credential values in a request, for leak tests: fields with credential-like names in
- * the query or form body, and, when the portal knows the real credentials, those values
+ * the query, form body or JSON body, and, when the portal knows the real credentials, those values
  * anywhere in the request (path, query, body, headers), however they were sent.
  */
 export function sniffCredentials(
@@ -90,7 +109,7 @@ export function sniffCredentials(
 ): ReceivedCredential | undefined {
   let username: string | undefined;
   let password: string | undefined;
-  for (const params of [req.query, req.form]) {
+  for (const params of [req.query, req.form, jsonFields(req.body)]) {
     for (const [name, value] of params) {
       if (username === undefined && USER_FIELD.test(name)) username = value;
       if (password === undefined && PASSWORD_FIELD.test(name)) password = value;

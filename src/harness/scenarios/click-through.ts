@@ -1,5 +1,6 @@
-import { escapeHtml, html, page, redirect } from "../html.ts";
-import type { Scenario } from "../types.ts";
+import { z } from "zod";
+import { defineBehaviour } from "../fixture-schema.ts";
+import { errorParagraph, html, page, redirect } from "../html.ts";
 
 /**
  * A terms-of-use page: tick the box, press the button, you are online. No account, no
@@ -7,52 +8,65 @@ import type { Scenario } from "../types.ts";
  * ticked shows the terms again with an error, as such portals do.
  */
 
-function termsPage(error?: string): string {
-  const message = error === undefined ? "" : `  <p class="error" role="alert">${escapeHtml(error)}</p>\n`;
+const params = z
+  .object({
+    loginPath: z.string().startsWith("/").default("/terms"),
+    acceptPath: z.string().startsWith("/").default("/terms/accept"),
+    onlinePath: z.string().startsWith("/").default("/online"),
+    checkboxName: z.string().min(1).default("accept_terms"),
+    title: z.string().min(1).default("Free Wi-Fi"),
+    /** Session length once accepted; 0 = unlimited. */
+    sessionSeconds: z.number().int().nonnegative().default(0),
+  })
+  .strict();
+type Params = z.infer<typeof params>;
+
+function termsPage(p: Params, error?: string): string {
   return page(
-    "Free Wi-Fi - Terms of use",
-    `  <h1>Welcome to Free Wi-Fi</h1>
+    `${p.title} - Terms of use`,
+    `  <h1>Welcome to ${p.title}</h1>
   <p>Please read and accept the terms of use to get online.</p>
-${message}  <form id="terms" method="post" action="/terms/accept">
+${errorParagraph(error)}  <form id="terms" method="post" action="${p.acceptPath}">
     <input type="hidden" name="redirect_url" value="http://example.com/">
-    <p><input type="checkbox" id="accept_terms" name="accept_terms" value="yes">
-      <label for="accept_terms">I have read and accept the <a href="/terms/full">terms of use</a></label></p>
+    <p><input type="checkbox" id="${p.checkboxName}" name="${p.checkboxName}" value="yes">
+      <label for="${p.checkboxName}">I have read and accept the <a href="${p.loginPath}/full">terms of use</a></label></p>
     <p><button type="submit" name="connect" value="Connect">Connect</button></p>
   </form>`,
   );
 }
 
-export const clickThrough: Scenario = {
-  name: "click-through",
-  description: "terms page with a checkbox and a Connect button; no credentials",
-  modelledOn:
-    "cafe and shop hotspots on hosted splash pages (e.g. Cisco Meraki click-through, UniFi guest portal)",
-  loginPath: "/terms",
-  routes: (env) => [
-    { method: "GET", path: "/terms", handle: () => html(200, termsPage()) },
-    {
-      method: "GET",
-      path: "/terms/full",
-      handle: () => html(200, page("Terms of use", "  <h1>Terms of use</h1>\n  <p>Be nice.</p>")),
-    },
-    {
-      method: "POST",
-      path: "/terms/accept",
-      handle: (req) => {
-        if (!req.form.has("accept_terms")) {
-          return html(200, termsPage("You must accept the terms of use to continue."));
-        }
-        env.authorize(req.client);
-        return redirect(`${env.baseUrl}/online`);
-      },
-    },
-    {
-      method: "GET",
-      path: "/online",
-      handle: (req) =>
-        env.isAuthorized(req.client)
-          ? html(200, page("You're online", "  <h1>You're online</h1>\n  <p>Enjoy your browsing.</p>"))
-          : redirect(`${env.baseUrl}/terms`),
-    },
-  ],
-};
+export const clickThroughBehaviour = defineBehaviour({
+  params,
+  build: (p) => ({
+    loginPath: p.loginPath,
+    routes: (env) => ({
+      routes: [
+        { method: "GET", path: p.loginPath, handle: () => html(200, termsPage(p)) },
+        {
+          method: "GET",
+          path: `${p.loginPath}/full`,
+          handle: () => html(200, page("Terms of use", "  <h1>Terms of use</h1>\n  <p>Be nice.</p>")),
+        },
+        {
+          method: "POST",
+          path: p.acceptPath,
+          handle: (req) => {
+            if (!req.form.has(p.checkboxName)) {
+              return html(200, termsPage(p, "You must accept the terms of use to continue."));
+            }
+            env.authorize(req.client, p.sessionSeconds > 0 ? { seconds: p.sessionSeconds } : {});
+            return redirect(`${env.baseUrl}${p.onlinePath}`);
+          },
+        },
+        {
+          method: "GET",
+          path: p.onlinePath,
+          handle: (req) =>
+            env.isAuthorized(req.client)
+              ? html(200, page("You're online", "  <h1>You're online</h1>\n  <p>Enjoy your browsing.</p>"))
+              : redirect(`${env.baseUrl}${p.loginPath}`),
+        },
+      ],
+    }),
+  }),
+});

@@ -1,43 +1,78 @@
 import { randomBytes, timingSafeEqual } from "node:crypto";
-import { escapeHtml, html, page, redirect } from "../html.ts";
-import type { PortalRequest, Scenario } from "../types.ts";
+import { z } from "zod";
+import { defineBehaviour } from "../fixture-schema.ts";
+import { errorParagraph, escapeHtml, html, page, redirect } from "../html.ts";
+import type { PortalRequest, PortalResponse, ScenarioEnv } from "../types.ts";
 
 /**
- * A username/password portal with the two defences real ones use against blind POSTs: a
- * session cookie set by the login page and a hidden CSRF token tied to that session. A
- * POST without the matching cookie and token gets 403; wrong credentials get the login
- * page again with "Invalid username or password" (200, as most portals answer); right
- * ones open the walled garden and redirect to a welcome page.
+ * A username/password portal with what real ones put between a client and a blind POST:
+ * - the intercepted request is redirected to the login page, which (without a session
+ *   cookie) bounces through a landing URL that sets the cookie and redirects back: a
+ *   cookie check on redirects, what trips clients that drop cookies between hops;
+ * - a hidden CSRF token tied to that session: a POST without both gets 403;
+ * - wrong credentials get the login page again with "Invalid username or password" (200,
+ *   as most portals answer);
+ * - right ones get a one-time ticket and a redirect to an authorisation URL, which opens
+ *   the garden and redirects to the welcome page (the second page of the flow);
+ * - the `twoStep` variant asks for the username on one page and the password on the next.
  */
 
 export const SESSION_COOKIE = "PORTALSESSID";
 
+const path = z.string().startsWith("/");
+const params = z
+  .object({
+    title: z.string().min(1).default("Cafe Wi-Fi"),
+    landingPath: path.default("/portal/"),
+    loginPath: path.default("/login"),
+    passwordPath: path.default("/login/password"),
+    authorizePath: path.default("/login/authorize"),
+    welcomePath: path.default("/welcome"),
+    userField: z.string().min(1).default("username"),
+    passwordField: z.string().min(1).default("password"),
+    csrfField: z.string().min(1).default("csrf"),
+    cookie: z.string().min(1).default(SESSION_COOKIE),
+    twoStep: z.boolean().default(false),
+    /** Session length after login; 0 = unlimited. */
+    sessionSeconds: z.number().int().nonnegative().default(0),
+  })
+  .strict();
+export type FormLoginParams = z.infer<typeof params>;
+
 interface Session {
   readonly csrf: string;
-}
-
-function loginPage(csrf: string, error?: string): string {
-  const message = error === undefined ? "" : `  <p class="error" role="alert">${escapeHtml(error)}</p>\n`;
-  return page(
-    "Cafe Wi-Fi - Sign in",
-    `  <h1>Sign in to Cafe Wi-Fi</h1>
-${message}  <form id="login" name="login" method="post" action="/login">
-    <input type="hidden" name="csrf" value="${escapeHtml(csrf)}">
-    <p><label for="username">Username</label>
-      <input type="text" id="username" name="username" autocomplete="username" required></p>
-    <p><label for="password">Password</label>
-      <input type="password" id="password" name="password" autocomplete="current-password" required></p>
-    <p><input type="checkbox" id="remember" name="remember" value="1">
-      <label for="remember">Remember this device</label></p>
-    <p><input type="submit" name="login" value="Sign in"></p>
-  </form>`,
-  );
+  username?: string | undefined;
+  ticket?: string | undefined;
 }
 
 function sameText(a: string, b: string): boolean {
   const x = Buffer.from(a);
   const y = Buffer.from(b);
   return x.length === y.length && timingSafeEqual(x, y);
+}
+
+/** The login page; exported for the evil twin, which copies it. */
+export function loginPage(
+  p: FormLoginParams,
+  action: string,
+  csrf: string,
+  step: "both" | "user" | "password",
+  error?: string,
+): string {
+  const user = `    <p><label for="${p.userField}">Username</label>
+      <input type="text" id="${p.userField}" name="${p.userField}" autocomplete="username" required></p>\n`;
+  const pass = `    <p><label for="${p.passwordField}">Password</label>
+      <input type="password" id="${p.passwordField}" name="${p.passwordField}" autocomplete="current-password" required></p>\n`;
+  return page(
+    `${p.title} - Sign in`,
+    `  <h1>Sign in to ${escapeHtml(p.title)}</h1>
+${errorParagraph(error)}  <form id="login" name="login" method="post" action="${escapeHtml(action)}">
+    <input type="hidden" name="${p.csrfField}" value="${escapeHtml(csrf)}">
+${step === "password" ? "" : user}${step === "user" ? "" : pass}    <p><input type="checkbox" id="remember" name="remember" value="1">
+      <label for="remember">Remember this device</label></p>
+    <p><input type="submit" name="login" value="${step === "user" ? "Next" : "Sign in"}"></p>
+  </form>`,
+  );
 }
 
 const forbidden = () =>
@@ -49,57 +84,112 @@ const forbidden = () =>
     ),
   );
 
-export const formLogin: Scenario = {
-  name: "form-login",
-  description:
-    "username/password form with a hidden CSRF token and a session cookie; welcome page after login",
-  modelledOn:
-    "operator and hotel portals with account logins (e.g. Aruba ClearPass guest, Fortinet captive portal)",
-  loginPath: "/login",
-  routes: (env) => {
-    const sessions = new Map<string, Session>();
-    const sessionOf = (req: PortalRequest): Session | undefined => {
-      const id = req.cookies.get(SESSION_COOKIE);
-      return id === undefined ? undefined : sessions.get(id);
-    };
-    return [
+function routes(p: FormLoginParams, env: ScenarioEnv) {
+  const sessions = new Map<string, Session>();
+  const sessionOf = (req: PortalRequest): Session | undefined => {
+    const id = req.cookies.get(p.cookie);
+    return id === undefined ? undefined : sessions.get(id);
+  };
+  const newSession = (): { cookie: string; session: Session } => {
+    const id = randomBytes(16).toString("hex");
+    const session: Session = { csrf: randomBytes(16).toString("base64url") };
+    sessions.set(id, session);
+    return { cookie: `${p.cookie}=${id}; Path=/; HttpOnly`, session };
+  };
+  const validPost = (req: PortalRequest): Session | undefined => {
+    const session = sessionOf(req);
+    const token = req.form.get(p.csrfField);
+    return session && token !== null && sameText(token, session.csrf) ? session : undefined;
+  };
+  const firstStep = p.twoStep ? "user" : "both";
+  const checkPassword = (req: PortalRequest, session: Session, username: string): PortalResponse => {
+    const ok =
+      sameText(username, env.credentials.username) &&
+      sameText(req.form.get(p.passwordField) ?? "", env.credentials.password);
+    if (!ok) {
+      session.username = undefined;
+      return html(200, loginPage(p, p.loginPath, session.csrf, firstStep, "Invalid username or password."));
+    }
+    session.ticket = randomBytes(12).toString("base64url");
+    return redirect(`${env.baseUrl}${p.authorizePath}?ticket=${session.ticket}`);
+  };
+
+  return {
+    routes: [
       {
-        method: "GET",
-        path: "/login",
-        handle: (req) => {
+        method: "GET" as const,
+        path: p.landingPath,
+        handle: (req: PortalRequest) => {
+          if (sessionOf(req)) return redirect(`${env.baseUrl}${p.loginPath}`);
+          return redirect(`${env.baseUrl}${p.loginPath}`, 302, { "set-cookie": newSession().cookie });
+        },
+      },
+      {
+        method: "GET" as const,
+        path: p.loginPath,
+        handle: (req: PortalRequest) => {
           const existing = sessionOf(req);
-          if (existing) return html(200, loginPage(existing.csrf));
-          const id = randomBytes(16).toString("hex");
-          const session = { csrf: randomBytes(16).toString("base64url") };
-          sessions.set(id, session);
-          return html(200, loginPage(session.csrf), {
-            "set-cookie": `${SESSION_COOKIE}=${id}; Path=/; HttpOnly`,
-          });
+          if (existing) return html(200, loginPage(p, p.loginPath, existing.csrf, firstStep));
+          return redirect(`${env.baseUrl}${p.landingPath}?next=${encodeURIComponent(p.loginPath)}`);
         },
       },
       {
-        method: "POST",
-        path: "/login",
-        handle: (req) => {
+        method: "POST" as const,
+        path: p.loginPath,
+        handle: (req: PortalRequest) => {
+          const session = validPost(req);
+          if (!session) return forbidden();
+          const username = req.form.get(p.userField) ?? "";
+          if (!p.twoStep) return checkPassword(req, session, username);
+          if (username === "")
+            return html(200, loginPage(p, p.loginPath, session.csrf, "user", "Enter your username."));
+          session.username = username;
+          return redirect(`${env.baseUrl}${p.passwordPath}`);
+        },
+      },
+      {
+        method: "GET" as const,
+        path: p.passwordPath,
+        handle: (req: PortalRequest) => {
           const session = sessionOf(req);
-          const token = req.form.get("csrf");
-          if (!session || token === null || !sameText(token, session.csrf)) return forbidden();
-          const ok =
-            sameText(req.form.get("username") ?? "", env.credentials.username) &&
-            sameText(req.form.get("password") ?? "", env.credentials.password);
-          if (!ok) return html(200, loginPage(session.csrf, "Invalid username or password."));
-          env.authorize(req.client);
-          return redirect(`${env.baseUrl}/welcome`);
+          if (!p.twoStep || session?.username === undefined) return redirect(`${env.baseUrl}${p.loginPath}`);
+          return html(200, loginPage(p, p.passwordPath, session.csrf, "password"));
         },
       },
       {
-        method: "GET",
-        path: "/welcome",
-        handle: (req) =>
+        method: "POST" as const,
+        path: p.passwordPath,
+        handle: (req: PortalRequest) => {
+          const session = validPost(req);
+          if (!p.twoStep || !session || session.username === undefined) return forbidden();
+          return checkPassword(req, session, session.username);
+        },
+      },
+      {
+        method: "GET" as const,
+        path: p.authorizePath,
+        handle: (req: PortalRequest) => {
+          const session = sessionOf(req);
+          const ticket = req.query.get("ticket");
+          if (!session?.ticket || ticket === null || !sameText(ticket, session.ticket)) return forbidden();
+          session.ticket = undefined;
+          env.authorize(req.client, p.sessionSeconds > 0 ? { seconds: p.sessionSeconds } : {});
+          return redirect(`${env.baseUrl}${p.welcomePath}`);
+        },
+      },
+      {
+        method: "GET" as const,
+        path: p.welcomePath,
+        handle: (req: PortalRequest) =>
           env.isAuthorized(req.client)
             ? html(200, page("Welcome", "  <h1>Welcome!</h1>\n  <p>You're online. Enjoy your stay.</p>"))
-            : redirect(`${env.baseUrl}/login`),
+            : redirect(`${env.baseUrl}${p.loginPath}`),
       },
-    ];
-  },
-};
+    ],
+  };
+}
+
+export const formLoginBehaviour = defineBehaviour({
+  params,
+  build: (p) => ({ loginPath: p.loginPath, routes: (env) => routes(p, env) }),
+});

@@ -1,17 +1,9 @@
-import type { Scenario } from "../types.ts";
-import { clickThrough } from "./click-through.ts";
-import { formLogin } from "./form-login.ts";
-
-/** The built-in scenarios by name. Add a module and list it here. */
-export const scenarios = {
-  "click-through": clickThrough,
-  "form-login": formLogin,
-} as const satisfies Readonly<Record<string, Scenario>>;
-
-export type ScenarioName = keyof typeof scenarios;
-
-export function isScenarioName(name: string): name is ScenarioName {
-  return Object.hasOwn(scenarios, name);
-}
-
-export const SCENARIO_NAMES: readonly ScenarioName[] = Object.keys(scenarios).filter(isScenarioName);
+/** Scenario names and lookup (kept here for existing importers; the catalogue lives in ../catalog.ts). */
+export {
+  BUILTIN_SCENARIO_NAMES,
+  getScenario,
+  isScenarioName,
+  SCENARIO_NAMES,
+  type ScenarioName,
+} from "../catalog.ts";
+export { behaviours } from "./behaviours.ts";

@@ -27,7 +27,20 @@ const http = createHttpClient();
 
 describe("portal simulator: the walled garden", () => {
   test("lists its built-in scenarios", () => {
-    assert.deepEqual([...SCENARIO_NAMES].sort(), ["click-through", "form-login"]);
+    assert.deepEqual([...SCENARIO_NAMES].sort(), [
+      "broken-proxy",
+      "capport",
+      "click-through",
+      "expiring",
+      "flaky",
+      "form-login",
+      "hostile",
+      "js-only",
+      "not-captive",
+      "uam-chap",
+      "wispr",
+      "wispr2",
+    ]);
   });
 
   test("an unknown scenario name is a coded user error naming the known ones", () => {
@@ -36,7 +49,7 @@ describe("portal simulator: the walled garden", () => {
       (e) =>
         isHotspotError(e, "HH_HARNESS_SCENARIO_UNKNOWN") &&
         e.userError &&
-        /click-through, form-login/.test(e.message),
+        /not-captive, broken-proxy, click-through, form-login, wispr/.test(e.message),
     );
     assert.equal(getScenario("form-login").loginPath, "/login");
   });
@@ -103,19 +116,44 @@ describe("portal simulator: the walled garden", () => {
 });
 
 describe("portal simulator: request log and credential record", () => {
-  test("logs method, path without query, status, arrival time and a connection id per request", () =>
+  test("logs method, path, URL with credential values masked, status, arrival time and a connection id", () =>
     withPortal({ scenario: "form-login" }, async (portal) => {
-      await http.get(`${portal.url}/generate_204?user=secret`);
-      await http.get(`${portal.url}/login`);
+      await http.get(`${portal.url}/generate_204?user=secret&x=1`);
+      await http.get(`${portal.url}/login?note=${encodeURIComponent(DEFAULT_PORTAL_CREDENTIALS.password)}`);
       assert.deepEqual(
-        portal.log.map(({ method, path, status, client }) => ({ method, path, status, client })),
+        portal.log.map(({ method, path, url, status, client, tls, authorized }) => ({
+          method,
+          path,
+          url,
+          status,
+          client,
+          tls,
+          authorized,
+        })),
         [
-          { method: "GET", path: "/generate_204", status: 302, client: "127.0.0.1" },
-          { method: "GET", path: "/login", status: 200, client: "127.0.0.1" },
+          {
+            method: "GET",
+            path: "/generate_204",
+            url: "/generate_204?user=***&x=1",
+            status: 302,
+            client: "127.0.0.1",
+            tls: false,
+            authorized: false,
+          },
+          {
+            method: "GET",
+            path: "/login",
+            url: "/login?note=***",
+            status: 302,
+            client: "127.0.0.1",
+            tls: false,
+            authorized: false,
+          },
         ],
       );
       const [first, second] = portal.log;
       assert.ok(first && second);
+      assert.equal(first.host, new URL(portal.url).host);
       assert.ok(second.atMs >= first.atMs);
       assert.notEqual(first.connectionId, second.connectionId);
     }));
@@ -167,13 +205,23 @@ describe("portal simulator: request log and credential record", () => {
 });
 
 describe("portal simulator: scenarios answer plain HTTP as specified", () => {
-  test("form-login sets a session cookie with the login page and embeds a CSRF token", () =>
+  test("form-login bounces a cookieless visit through a landing URL that sets the session cookie", () =>
     withPortal({ scenario: "form-login" }, async (portal) => {
-      const res = await http.get(`${portal.url}/login`);
+      const first = await http.get(`${portal.url}/login`);
+      assert.equal(first.status, 302);
+      assert.equal(first.headers.location, `${portal.url}/portal/?next=%2Flogin`);
+      const landing = await http.get(first.headers.location ?? "");
+      assert.equal(landing.headers.location, `${portal.url}/login`);
       assert.match(
-        res.headers["set-cookie"] ?? "",
+        landing.headers["set-cookie"] ?? "",
         new RegExp(`^${SESSION_COOKIE}=[0-9a-f]{32}; Path=/; HttpOnly$`),
       );
+    }));
+
+  test("form-login's login page, with the session cookie, embeds a CSRF token", () =>
+    withPortal({ scenario: "form-login" }, async (portal) => {
+      const res = await createHttpClient().get(`${portal.url}/login`, { followRedirects: true });
+      assert.equal(res.url, `${portal.url}/login`);
       assert.match(res.body, /<!DOCTYPE html>/);
       assert.match(res.body, /<input type="hidden" name="csrf" value="[\w-]+">/);
       assert.match(res.body, /<label for="password">/);
@@ -181,7 +229,10 @@ describe("portal simulator: scenarios answer plain HTTP as specified", () => {
 
   test("form-login answers 403 to a POST without cookie or token", () =>
     withPortal({ scenario: "form-login" }, async (portal) => {
-      const res = await http.post(`${portal.url}/login`, new URLSearchParams({ ...DEFAULT_PORTAL_CREDENTIALS }));
+      const res = await http.post(
+        `${portal.url}/login`,
+        new URLSearchParams({ ...DEFAULT_PORTAL_CREDENTIALS }),
+      );
       assert.equal(res.status, 403);
       assert.equal(portal.authorized(), false);
     }));
