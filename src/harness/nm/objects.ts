@@ -17,6 +17,9 @@ export class SimObjects {
   readonly #pending = new Map<string, Map<string, Props>>();
   #flushScheduled = false;
   #flushWaiters: (() => void)[] = [];
+  readonly #observers = new Set<
+    (path: string, iface: string, member: string, body: readonly unknown[]) => void
+  >();
 
   constructor(send: (msg: Message) => void) {
     this.#send = send;
@@ -111,7 +114,16 @@ export class SimObjects {
 
   /** Emits a signal now. */
   signal(path: string, iface: string, member: string, signature: string, body: unknown[]): void {
+    for (const o of this.#observers) o(path, iface, member, body);
     this.#send(Message.newSignal(path, iface, member, signature, body));
+  }
+
+  /** Calls `fn` just before each signal is sent (benchmarks time from here). Returns the disposer. */
+  observeSignals(
+    fn: (path: string, iface: string, member: string, body: readonly unknown[]) => void,
+  ): () => void {
+    this.#observers.add(fn);
+    return () => this.#observers.delete(fn);
   }
 
   /** Sends the queued PropertiesChanged signals now. */

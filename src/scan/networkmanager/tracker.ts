@@ -13,6 +13,18 @@ import type { ObjectStore } from "./store.ts";
  * must not produce a second join.
  */
 
+/** Device and Wi-Fi properties that can start, end or move a connection. */
+const LINK_KEYS = new Set([
+  "State",
+  "ActiveAccessPoint",
+  "ActiveConnection",
+  "Ip4Config",
+  "Dhcp4Config",
+  "Interface",
+  "DeviceType",
+  "(removed)",
+]);
+
 export interface TrackerSink {
   scan(list: ScanList): void;
   join(e: JoinEvent): void;
@@ -103,7 +115,7 @@ export class Tracker {
       }
     }
     if (iface === IFACE.wireless && keys.includes("AccessPoints")) this.#settleWithoutLastScan(track);
-    this.#reconcile(track);
+    if (keys.some((k) => LINK_KEYS.has(k))) this.#reconcile(track);
   }
 
   /** The latest list of every Wi-Fi device, built from the store. */
