@@ -109,7 +109,8 @@ export class Tracker {
     if (!track) return;
     if (iface === IFACE.wireless && keys.includes("LastScan")) {
       const v = this.#store.get(path)?.wireless?.LastScan;
-      if (v !== undefined && v !== track.lastScan) {
+      // -1: NetworkManager has never completed a scan on this device.
+      if (v !== undefined && v !== -1 && v !== track.lastScan) {
         track.lastScan = v;
         this.#emitScan(track);
       }
@@ -146,7 +147,8 @@ export class Tracker {
         path,
         joined: undefined,
         apPath: undefined,
-        lastScan: undefined,
+        // What NetworkManager already reports is not a new scan: only a later change is.
+        lastScan: this.#store.get(path)?.wireless?.LastScan,
         scanPending: false,
         running: false,
         again: false,

@@ -99,6 +99,29 @@ describe("NetworkManager client resilience (simulated NetworkManager)", { skip: 
     assert.ok(rec.of("warning").every((e) => isHotspotError(e, "HH_NM_UNAVAILABLE")));
   });
 
+  test("losing the bus connection is a warning and a reconnect attempt, not a crash", async () => {
+    const b = await startPrivateBus();
+    await sim(b, (s) => void s.addWifiDevice("wlan0"));
+    const attempts: number[] = [];
+    const source = createNetworkManagerSource({
+      busAddress: b.address,
+      retryDelayMs: (n) => {
+        attempts.push(n);
+        return 5;
+      },
+    });
+    cleanups.push(() => source.stop());
+    const rec = new Recorder(source);
+    await source.start();
+    await source.whenReady();
+    const lost = rec.next("warning", (e) => /lost the bus connection/.test(e.message));
+    await b.stop();
+    assert.ok(isHotspotError(await lost, "HH_NM_UNAVAILABLE"));
+    await rec.next("warning", () => attempts.length >= 2);
+    assert.notEqual(source.status, "ready");
+    assert.deepEqual(source.current(), []);
+  });
+
   test("a NetworkManager restart resyncs within 1 s with no duplicate join and the same match rules", async () => {
     const b = await bus();
     const first = await sim(b, wifi("Cafe", "02:20:00:00:00:02"));
