@@ -17,4 +17,6 @@ export const commands: Readonly<Record<string, CommandEntry>> = {
     summary: "List the loaded plugins and any that failed to load",
     load: () => import("./plugins.ts"),
   },
+  harness: { summary: "List or serve simulated captive portals", load: () => import("./harness.ts") },
+  plugin: { summary: "Test a plugin against a simulated portal", load: () => import("./plugin-test.ts") },
 };

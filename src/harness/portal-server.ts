@@ -57,6 +57,8 @@ export interface PortalOptions {
   readonly tls?: TlsMaterial;
   /** More host names that are this portal (namespace mode: its DNS name). */
   readonly hostAliases?: readonly string[];
+  /** Called once per request, after its answer was sent (or the connection dropped). */
+  readonly onRequest?: (entry: RequestLogEntry) => void;
   /** Called on every garden change; the answer that caused it waits for the promise (nftables). */
   readonly onGardenChange?: (client: string, authorized: boolean) => void | Promise<void>;
 }
@@ -238,11 +240,17 @@ export async function startPortal(opts: PortalOptions): Promise<Portal> {
             : html(500, page("Error", "  <h1>Internal error</h1>"));
       }
       if (reply.delayMs) await sleep(reply.delayMs);
-      if (res.destroyed) return;
-      if (!reply.drop) row.status = reply.status;
-      const bytes = await sendResponse(req, res, reply);
+      if (!res.destroyed) {
+        if (!reply.drop) row.status = reply.status;
+        const bytes = await sendResponse(req, res, reply);
+        if (portalReq && isInternet(portalReq) && garden.isAuthorized(client)) garden.consume(client, bytes);
+      }
       row.durationMs = elapsed() - row.atMs;
-      if (portalReq && isInternet(portalReq) && garden.isAuthorized(client)) garden.consume(client, bytes);
+      try {
+        opts.onRequest?.({ ...row });
+      } catch {
+        // an observer's bug must not take the portal down
+      }
     })();
   };
 

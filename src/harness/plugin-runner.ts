@@ -1,0 +1,189 @@
+import { randomBytes } from "node:crypto";
+import { pathToFileURL } from "node:url";
+import { probe } from "../auth/probe.ts";
+import { credentialRefusal } from "../auth/secrets.ts";
+import { userConfigSchema } from "../config/schema.ts";
+import type { HttpLogEntry } from "../daemon/log.ts";
+import { createPluginCalls } from "../daemon/plugin-calls.ts";
+import { hotspotError, reasonOf } from "../errors.ts";
+import type { PortalInfo } from "../helper-api/context.ts";
+import { validateDefinition } from "../helper-api/definition-schema.ts";
+import { discoverPlugins, loadRegistry } from "../helper-api/loader.ts";
+import { createMemoryStore, createPluginLogger, type PluginLogEntry } from "../helper-api/plugin-services.ts";
+import type { LoadedPlugin } from "../helper-api/registry-types.ts";
+import { redactValue, secretLeaves } from "../util/redact.ts";
+import { type PluginStep, runSteps, type StepResult } from "./plugin-steps.ts";
+import { startPortal } from "./portal-server.ts";
+import { joinedNetworkFor } from "./test-network.ts";
+import type { CriticalPath, PortalCredentials, ReceivedCredential, RequestLogEntry } from "./types.ts";
+
+/**
+ * `hotspot plugin test`: one plugin against one simulated portal, through the same plugin
+ * boundary the daemon uses (the registry's claims and filterScanList, createPluginCalls'
+ * contexts and deadlines), step by step: claim, evaluate, authenticate, maintain, logoff,
+ * then a check that credentials reached only the hosts the plugin declared.
+ *
+ * The portal accepts an account generated for the run. When the plugin's credentialsSchema
+ * accepts `{ username, password }`, that account becomes the plugin's credentials, so an
+ * operator's plugin logs in without anyone writing a password into a file.
+ */
+
+export interface PluginTestOptions {
+  /** A plugin folder (or its index file). */
+  readonly pluginDir: string;
+  /** Scenario spec: `form-login`, `wispr:pending`. */
+  readonly scenario: string;
+  /** The plugin's config (what `plugins.<id>.config` would hold). */
+  readonly pluginConfig?: unknown;
+  /** Credentials for the plugin; default the generated account when its schema takes it. */
+  readonly credentials?: unknown;
+  /** SSID of the simulated network; default the plugin's first exact SSID claim. */
+  readonly ssid?: string;
+  readonly latencyMs?: number;
+  /** Per-hook deadline, ms (default the daemon's 45 s; evaluate 5 s). */
+  readonly hookTimeoutMs?: number;
+}
+
+export interface PluginTestReport {
+  readonly pluginId: string;
+  readonly source: string;
+  readonly scenario: string;
+  readonly portalUrl: string;
+  readonly ssid: string;
+  /** Whether the generated account was handed to the plugin as its credentials. */
+  readonly generatedAccount: boolean;
+  readonly steps: readonly StepResult[];
+  readonly ok: boolean;
+  /** The portal's request log. */
+  readonly log: readonly RequestLogEntry[];
+  readonly criticalPath: CriticalPath | undefined;
+  /** The plugin's HTTP requests as the client logged them (secrets scrubbed). */
+  readonly pluginHttp: readonly HttpLogEntry[];
+  readonly pluginLog: readonly PluginLogEntry[];
+}
+
+async function definitionIn(pluginDir: string) {
+  const files = await discoverPlugins(pluginDir, true);
+  if (files.length !== 1) {
+    throw hotspotError("HH_USAGE", {
+      message: `${pluginDir} holds ${files.length} plugins; give the folder of one: ${files.join(", ")}`,
+    });
+  }
+  const file = files[0] ?? "";
+  let mod: unknown;
+  try {
+    mod = await import(pathToFileURL(file).href);
+  } catch (e) {
+    throw hotspotError("HH_PLUGIN_LOAD_FAILED", { path: file, reason: reasonOf(e) }, { cause: e });
+  }
+  const exported = typeof mod === "object" && mod !== null && "default" in mod ? mod.default : undefined;
+  return validateDefinition(exported, file);
+}
+
+function generatedAccount(): PortalCredentials {
+  return {
+    username: `hh-test-${randomBytes(3).toString("hex")}`,
+    password: randomBytes(12).toString("base64url"),
+  };
+}
+
+/** Runs the plugin's hooks against a fresh portal; the portal is closed before returning. */
+export async function runPluginTest(opts: PluginTestOptions): Promise<PluginTestReport> {
+  const definition = await definitionIn(opts.pluginDir);
+  const account = generatedAccount();
+  const takesAccount = definition.credentialsSchema?.safeParse(account).success === true;
+  const credentials = opts.credentials ?? (takesAccount ? account : undefined);
+  const config = userConfigSchema.parse({
+    ...(opts.hookTimeoutMs === undefined ? {} : { hookTimeoutMs: opts.hookTimeoutMs }),
+    plugins: {
+      [definition.id]: {
+        ...(opts.pluginConfig === undefined ? {} : { config: opts.pluginConfig }),
+        ...(credentials === undefined ? {} : { credentials }),
+      },
+    },
+  });
+  const secrets = new Set(secretLeaves(credentials));
+  const pluginLog: PluginLogEntry[] = [];
+  const record = (e: PluginLogEntry) => void pluginLog.push(redactValue(e, secrets));
+  const pluginHttp: HttpLogEntry[] = [];
+  const registry = await loadRegistry({
+    pluginDirs: [opts.pluginDir],
+    includeBundled: false,
+    config,
+    strict: true,
+    loggerFor: (id) => createPluginLogger(id, record),
+  });
+  const plugin = registry.get(definition.id);
+  if (!plugin) throw hotspotError("HH_PLUGIN_NOT_FOUND", { plugin: definition.id });
+
+  const portal = await startPortal({
+    scenario: opts.scenario,
+    credentials: account,
+    ...(opts.latencyMs === undefined ? {} : { latencyMs: opts.latencyMs }),
+  });
+  try {
+    const network = joinedNetworkFor(plugin, `Harness ${opts.scenario}`.slice(0, 32), {
+      ssid: opts.ssid,
+      apiUrl: portal.apiUrl,
+    });
+    const calls = createPluginCalls({
+      registry,
+      config,
+      loggerFor: (p) => createPluginLogger(p.id, record),
+      storeFor: () => createMemoryStore(),
+      onHttp: (e) => pluginHttp.push(e),
+    });
+    const detect = (): Promise<PortalInfo> =>
+      probe(portal.probeUrl, portal.apiUrl === undefined ? {} : { apiUri: portal.apiUrl });
+    const steps = await runSteps({
+      plugin,
+      registry,
+      calls,
+      network,
+      open: portal.scenario.open === true,
+      detect,
+    });
+    steps.push(credentialCheck(plugin, portal.receivedCredentials));
+    return {
+      pluginId: plugin.id,
+      source: plugin.source,
+      scenario: opts.scenario,
+      portalUrl: portal.url,
+      ssid: network.ssidText,
+      generatedAccount: opts.credentials === undefined && takesAccount,
+      steps,
+      ok: steps.every((s) => s.status !== "fail"),
+      log: [...portal.log],
+      criticalPath: portal.criticalPath(),
+      pluginHttp,
+      pluginLog,
+    };
+  } finally {
+    await portal.close();
+  }
+}
+
+/** Fails when a credential reached a host the plugin did not declare (the evil twin's). */
+function credentialCheck(plugin: LoadedPlugin, received: readonly ReceivedCredential[]): StepResult {
+  const stray = received.filter((r) => {
+    try {
+      return credentialRefusal(new URL(`https://${r.host}${r.path}`), plugin.portalHosts) !== undefined;
+    } catch {
+      return true;
+    }
+  });
+  const step: PluginStep = "credentials";
+  if (stray.length > 0) {
+    const hosts = [...new Set(stray.map((r) => r.host))].join(", ");
+    return { step, status: "fail", detail: `credentials reached undeclared host(s): ${hosts}`, ms: 0 };
+  }
+  return {
+    step,
+    status: "pass",
+    detail:
+      received.length === 0
+        ? "no credentials reached the portal"
+        : `${received.length} request(s) carried credentials, all to declared hosts`,
+    ms: 0,
+  };
+}

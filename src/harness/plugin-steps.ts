@@ -1,0 +1,136 @@
+import { performance } from "node:perf_hooks";
+import type { PluginCalls } from "../daemon/plugin-calls.ts";
+import { reasonOf } from "../errors.ts";
+import type { PortalInfo } from "../helper-api/context.ts";
+import type { JoinedNetwork } from "../helper-api/network.ts";
+import type { ClaimMatch, LoadedPlugin, PluginRegistry } from "../helper-api/registry-types.ts";
+import type { SessionFacts } from "../helper-api/results.ts";
+import { redact, secretLeaves } from "../util/redact.ts";
+
+/**
+ * The steps of `hotspot plugin test`, each judged on what the portal and a fresh probe
+ * say, not only on what the plugin claims: authenticate passes when the plugin said
+ * success AND the probe is online afterwards; logoff passes when the probe is intercepted
+ * again. A step that throws fails with the error; later steps that need a session are
+ * skipped after a failed login.
+ */
+
+export type PluginStep = "claim" | "evaluate" | "authenticate" | "maintain" | "logoff" | "credentials";
+
+export interface StepResult {
+  readonly step: PluginStep;
+  readonly status: "pass" | "fail" | "skip";
+  /** One line for people; never contains the plugin's credentials. */
+  readonly detail: string;
+  readonly ms: number;
+}
+
+export interface StepInput {
+  readonly plugin: LoadedPlugin;
+  readonly registry: PluginRegistry;
+  readonly calls: PluginCalls;
+  readonly network: JoinedNetwork;
+  /** The scenario lets everyone through (logoff cannot capture the client again). */
+  readonly open: boolean;
+  /** Probes the portal as the daemon would after joining. */
+  detect(): Promise<PortalInfo>;
+}
+
+const describePortal = (p: PortalInfo): string =>
+  p.verdict === "portal"
+    ? `portal${p.loginUrl ? ` at ${p.loginUrl}` : ""}`
+    : p.verdict === "unreachable"
+      ? `unreachable (${p.reason ?? "?"})`
+      : "online";
+
+export async function runSteps(input: StepInput): Promise<StepResult[]> {
+  const { plugin, registry, calls, open } = input;
+  const secrets = secretLeaves(plugin.credentials);
+  const results: StepResult[] = [];
+  const step = async (
+    name: PluginStep,
+    body: () => Promise<{ ok: boolean | "skip"; detail: string }>,
+  ): Promise<boolean> => {
+    const started = performance.now();
+    let outcome: { ok: boolean | "skip"; detail: string };
+    try {
+      outcome = await body();
+    } catch (e) {
+      outcome = { ok: false, detail: `threw: ${reasonOf(e)}` };
+    }
+    const status = outcome.ok === "skip" ? "skip" : outcome.ok ? "pass" : "fail";
+    results.push({
+      step: name,
+      status,
+      detail: redact(outcome.detail, secrets),
+      ms: performance.now() - started,
+    });
+    return outcome.ok === true;
+  };
+  const signal = () => new AbortController().signal;
+
+  let claim: ClaimMatch | undefined;
+  await step("claim", async () => {
+    const [matches] = await registry.filterScanList([input.network]);
+    claim = matches?.find((m) => m.pluginId === plugin.id);
+    const ssid = JSON.stringify(input.network.ssidText);
+    return claim && claim.confidence !== "none"
+      ? { ok: true, detail: `${claim.confidence} (${claim.origin}) on ${ssid}` }
+      : { ok: false, detail: `no claim on ${ssid} (${input.network.bssid})` };
+  });
+
+  const portal = await input.detect();
+  await step("evaluate", async () => {
+    const candidate: ClaimMatch = claim ?? {
+      pluginId: plugin.id,
+      displayName: plugin.displayName,
+      confidence: "low",
+      priority: plugin.priority,
+      origin: "static",
+    };
+    const ranked = await calls.evaluate([candidate], input.network, portal, signal());
+    const mine = ranked.find((m) => m.pluginId === plugin.id);
+    const hook = plugin.definition.evaluate ? "" : " (no evaluate hook: the claim stands)";
+    return mine
+      ? { ok: true, detail: `${mine.confidence}${hook}; probe: ${describePortal(portal)}` }
+      : { ok: false, detail: `none; probe: ${describePortal(portal)}` };
+  });
+
+  let facts: SessionFacts | undefined;
+  const authenticated = await step("authenticate", async () => {
+    const result = await calls.authenticate(plugin, input.network, portal, signal());
+    if (result.result !== "success") {
+      const why = "reason" in result && result.reason ? `: ${result.reason}` : "";
+      const url = result.result === "uiRequired" ? ` (${result.url})` : "";
+      return { ok: false, detail: `${result.result}${why}${url}` };
+    }
+    facts = result.session ?? {};
+    const after = await input.detect();
+    return { ok: after.verdict === "online", detail: `success; probe after: ${describePortal(after)}` };
+  });
+
+  const session = () => ({ authenticatedAt: Date.now(), facts: facts ?? {} });
+  const maintained = { ...input.network, justJoined: false };
+  await step("maintain", async () => {
+    if (!authenticated) return { ok: "skip", detail: "not logged in" };
+    const now = await input.detect();
+    const result = await calls.maintain(plugin, maintained, now, session(), signal());
+    const hook = plugin.definition.maintain ? "" : " (no maintain hook: the probe decides)";
+    const why = "reason" in result && result.reason ? `: ${result.reason}` : "";
+    return { ok: result.result === "success", detail: `${result.result}${why}${hook}` };
+  });
+
+  await step("logoff", async () => {
+    if (!plugin.definition.logoff) return { ok: "skip", detail: "no logoff hook" };
+    if (!authenticated) return { ok: "skip", detail: "not logged in" };
+    const now = await input.detect();
+    const result = await calls.logoff(plugin, maintained, now, session(), signal());
+    if (result && result.result !== "success")
+      return { ok: false, detail: `failure: ${result.reason ?? "?"}` };
+    const after = await input.detect();
+    if (open) return { ok: true, detail: "success (an open network cannot capture the client again)" };
+    return { ok: after.verdict === "portal", detail: `success; probe after: ${describePortal(after)}` };
+  });
+
+  return results;
+}
