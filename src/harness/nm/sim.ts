@@ -9,7 +9,6 @@ import {
   IFACE,
   NM_BUS_NAME,
   NM_ERRORS,
-  NM_OBJECT_MANAGER_PATH,
   NM_PATH,
   NO_OBJECT,
 } from "../../scan/networkmanager/constants.ts";
@@ -298,10 +297,6 @@ export class SimulatedNetworkManager {
   /** NetworkManager's clock: CLOCK_BOOTTIME milliseconds. */
   bootTimeMs(): number {
     return BOOT_OFFSET_MS + Math.round(performance.now());
-  }
-
-  get objectManagerPath(): string {
-    return NM_OBJECT_MANAGER_PATH;
   }
 
   #aps(dev: string): string[] {
