@@ -8,10 +8,14 @@
 #   python3-dbusmock  the independent NetworkManager peer (template "networkmanager")
 #   network-manager   the real NetworkManager, run inside a network namespace
 #   iproute2          ip netns / veth for that namespace
-#   dnsmasq-base      DHCP server (with option 114) on the namespace's far side
-#   isc-dhcp-client   dhclient, the only NM DHCP backend that requests option 114
+#   dnsmasq-base      DHCP server (with option 114) and catch-all DNS on the namespace's far side
+#                     (the binary without the system service, which must not start on the host)
+#   isc-dhcp-client   dhclient, the only NM DHCP backend that requests option 114 (also the
+#                     harness's namespace-mode client)
+#   nftables          nft, the harness's walled garden in namespace mode
+#   openssl           per-run certificates for namespace mode's HTTPS portal API
 set -eu
-needed="${HOTSPOT_SYSTEM_PACKAGES:-dbus python3-dbusmock network-manager iproute2 dnsmasq-base isc-dhcp-client}"
+needed="${HOTSPOT_SYSTEM_PACKAGES:-dbus python3-dbusmock network-manager iproute2 dnsmasq-base isc-dhcp-client nftables openssl}"
 [ -n "$needed" ] || exit 0
 missing=""
 for pkg in $needed; do
