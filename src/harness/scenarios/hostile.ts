@@ -16,7 +16,9 @@ import { element, MESSAGE, RESPONSE, wisprDocument, wisprPage } from "./wispr-xm
  *   used in LoginURL: a parser that expands entities needs gigabytes;
  * - `bad-api-json`: an RFC 8908 API answering malformed `application/captive+json`;
  * - `evil-twin`: the same café login page on a host the operator never declared
- *   (`twinHost`, `localhost` on loopback), asking for the same credentials.
+ *   (`twinHost`; by default `localhost` on loopback, where nothing else resolves, and
+ *   `login.free-wifi.example` in namespace mode, where DNS answers every name with the
+ *   portal), asking for the same credentials.
  * The portal records every credential it receives, so tests can assert none leaked.
  */
 
@@ -33,12 +35,15 @@ const params = z
       .default(50 * 1024 * 1024),
     badJson: z.enum(["truncated", "not-an-object", "wrong-types"]).default("truncated"),
     /** Host name the evil twin's pages use instead of the portal's address. */
-    twinHost: z.string().min(1).default("localhost"),
+    twinHost: z.string().min(1).optional(),
     /** Nesting depth of the entity bomb (10 levels of 10 = 10^10 expansions). */
     bombDepth: z.number().int().min(1).max(12).default(10),
   })
   .strict();
 type Params = z.infer<typeof params>;
+
+const LOOPBACK_TWIN = "localhost";
+const NAMED_TWIN = "login.free-wifi.example";
 
 const CHUNK = Buffer.alloc(64 * 1024, "<p>padding padding padding padding</p>\n");
 
@@ -81,7 +86,9 @@ const BAD_JSON: Record<Params["badJson"], string> = {
 
 function traps(p: Params, env: ScenarioEnv) {
   const port = () => new URL(env.baseUrl).port;
-  const twinBase = () => `http://${p.twinHost}${port() === "" ? "" : `:${port()}`}`;
+  const twinHost = () =>
+    p.twinHost ?? (new URL(env.baseUrl).hostname === "127.0.0.1" ? LOOPBACK_TWIN : NAMED_TWIN);
+  const twinBase = () => `http://${twinHost()}${port() === "" ? "" : `:${port()}`}`;
   // The twin is a faithful copy of the café's form login, served under the other host name.
   const twin = formLoginBehaviour
     .build({
@@ -175,7 +182,7 @@ export const hostileBehaviour = defineBehaviour({
     loginPath: p.trap === "evil-twin" ? "/twin/login" : "/loop/1",
     apiPath: "/capport/api",
     tls: true,
-    hostAliases: [p.twinHost],
+    hostAliases: p.twinHost === undefined ? [LOOPBACK_TWIN, NAMED_TWIN] : [p.twinHost],
     routes: (env) => traps(p, env),
   }),
 });

@@ -151,3 +151,42 @@ describe("critical path", () => {
       assert.match(formatRequestLog(portal.log), /GET {2}302 {2}http:\/\/127\.0\.0\.1:\d+\/generate_204/);
     }));
 });
+
+describe("garden listener", () => {
+  test("the answer that lets a client in waits until onGardenChange has finished (nftables in namespace mode)", async () => {
+    const calls: [string, boolean][] = [];
+    let release = () => {};
+    let notify = () => {};
+    const listenerCalled = new Promise<void>((resolve) => {
+      notify = resolve;
+    });
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    await withPortal(
+      {
+        scenario: "click-through",
+        onGardenChange: async (client, authorized) => {
+          calls.push([client, authorized]);
+          notify();
+          await gate;
+        },
+      },
+      async (portal) => {
+        let answered = false;
+        const reply = createHttpClient()
+          .post(`${portal.url}/terms/accept`, new URLSearchParams({ accept_terms: "yes" }))
+          .then((r) => {
+            answered = true;
+            return r;
+          });
+        await listenerCalled;
+        await new Promise((resolve) => setImmediate(resolve));
+        assert.equal(answered, false);
+        release();
+        assert.equal((await reply).status, 302);
+        assert.deepEqual(calls, [["127.0.0.1", true]]);
+      },
+    );
+  });
+});
