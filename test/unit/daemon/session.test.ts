@@ -41,7 +41,13 @@ function loaded(id: string): LoadedPlugin {
     version: "1.0.0",
     priority: 0,
     source: "<test>",
-    definition: definePlugin<unknown, unknown>({ id, displayName: id, version: "1.0.0", sdk: "^0.1.0" }),
+    definition: definePlugin<unknown, unknown>({
+      id,
+      displayName: id,
+      version: "1.0.0",
+      sdk: "^0.1.0",
+      ...(id.startsWith("nologoff") ? {} : { logoff: async () => undefined }),
+    }),
     config: undefined,
     credentials: undefined,
     claims: [],
@@ -308,6 +314,32 @@ describe("DeviceSession", () => {
     assert.deepEqual(h.states().slice(-2), ["LoggingOff", "Inactive"]);
     assert.ok(h.calls.includes("logoff:cafe"));
     assert.equal(await h.session.logoff(), false);
+  });
+
+  test("logoff of a plugin without a logoff hook ends the session without calling it", async () => {
+    const h = harness({ claims: [claim("nologoff-terms")] });
+    await h.session.join(network());
+    assert.equal(await h.session.logoff(), true);
+    assert.equal(h.session.state, "Inactive");
+    assert.ok(!h.calls.some((c) => c.startsWith("logoff:")));
+    assert.match(h.session.lastReason, /has no logoff/);
+  });
+
+  test("an attempt that timed out after the portal opened is taken as logged in on retry", async (t) => {
+    t.mock.timers.enable({ apis: ["setTimeout"] });
+    const h = harness({
+      portals: [PORTAL, ONLINE],
+      authenticate: async (id, attempt) => {
+        if (attempt === 1)
+          throw hotspotError("HH_PLUGIN_HOOK_TIMEOUT", { plugin: id, hook: "authenticate", ms: 45000 });
+        return { result: "failure", reason: "should not be called again" };
+      },
+    });
+    const done = h.session.join(network());
+    await advance(t, 10_000);
+    await done;
+    assert.equal(h.session.state, "Authenticated");
+    assert.equal(h.calls.filter((c) => c === "authenticate:cafe").length, 1);
   });
 
   test("roaming to another BSSID keeps the session", async () => {
