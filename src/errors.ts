@@ -164,6 +164,22 @@ export const catalogue = {
     userError: false,
     exitCode: 4,
   },
+  HH_CREDENTIALS_FILE_INSECURE: {
+    template: (p) =>
+      `refusing credentials file ${s(p.file)} (mode ${s(p.mode)}): ${s(p.reason)}; only its owner may read it: chmod 600 ${s(p.file)}`,
+    userError: true,
+    exitCode: 2,
+  },
+  HH_CREDENTIALS_FILE_INVALID: {
+    template: (p) => `invalid credentials file ${s(p.file)}: ${s(p.reason)}`,
+    userError: true,
+    exitCode: 2,
+  },
+  HH_CREDENTIALS_INPUT_INVALID: {
+    template: (p) => `credentials for ${s(p.plugin)} not accepted: ${s(p.reason)}`,
+    userError: true,
+    exitCode: 2,
+  },
   HH_HARNESS_SCENARIO_UNKNOWN: {
     template: (p) => `unknown portal scenario "${s(p.scenario)}" (known: ${s(p.known)})`,
     userError: true,

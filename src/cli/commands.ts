@@ -13,6 +13,10 @@ export const commands: Readonly<Record<string, CommandEntry>> = {
     summary: "Run the full cycle on simulated networks and loopback portals (what `npm start` runs)",
     load: () => import("./demo.ts"),
   },
+  credentials: {
+    summary: "Store, list or delete the credentials plugins log in with (kept readable by you only)",
+    load: () => import("./credentials.ts"),
+  },
   plugins: {
     summary: "List the loaded plugins and any that failed to load",
     load: () => import("./plugins.ts"),

@@ -1,5 +1,6 @@
 import { loadUserConfig } from "../config/load.ts";
 import type { UserConfig } from "../config/schema.ts";
+import { defaultCredentialsPath, readCredentials, withStoredCredentials } from "../credentials/index.ts";
 import { loadRegistry } from "../helper-api/loader.ts";
 import type { PluginRegistry } from "../helper-api/registry-types.ts";
 import type { CommonOptions } from "./args.ts";
@@ -12,12 +13,17 @@ export interface CliPlugins {
 }
 
 /**
- * Loads the user config (`--config`) and the plugins (bundled unless `--no-bundled`, plus
- * every `--plugins DIR`). `strict` is true for commands that act on plugins' claims, so a
- * broken plugin is an error naming its file and field rather than a silently shorter list.
+ * Loads the user config (`--config`), fills in credentials from the user's credential
+ * store (`$XDG_CONFIG_HOME/hotspot-helper/credentials.json`; a group- or world-readable
+ * store is refused with HH_CREDENTIALS_FILE_INSECURE) and loads the plugins (bundled unless
+ * `--no-bundled`, plus every `--plugins DIR`). `strict` is true for commands that act on
+ * plugins' claims, so a broken plugin is an error naming its file and field rather than a
+ * silently shorter list.
  */
 export async function loadCliPlugins(common: CommonOptions, io: CliIo, strict: boolean): Promise<CliPlugins> {
-  const config = await loadUserConfig(common.configPath, io.env);
+  const fileConfig = await loadUserConfig(common.configPath, io.env);
+  const stored = await readCredentials(defaultCredentialsPath(io.env));
+  const config = withStoredCredentials(fileConfig, stored);
   const registry = await loadRegistry({
     pluginDirs: common.pluginDirs,
     includeBundled: common.includeBundled,

@@ -1,33 +1,124 @@
 /**
- * Secret redaction for logs and error text. Credentials are collected as every string
- * leaf of a plugin's credentials object; each is replaced wherever it appears, including
- * in the URL- and form-encoded forms a login request carries it in.
+ * The one place secrets are found and scrubbed: the daemon's log sinks, the HTTP client's
+ * request log and credential guard, and error messages all use it.
+ *
+ * A plugin's secrets are every string leaf of its credentials. They are searched in their
+ * raw form and in the encodings a request carries them in (percent-encoding, form encoding
+ * with '+', the WHATWG URL serialiser's escaping), and text is also searched after
+ * decoding, so a differently-escaped copy (lower-case hex, `'` as %27) is still found.
  */
-export function secretStrings(value: unknown, out: Set<string> = new Set()): Set<string> {
-  if (typeof value === "string") {
-    if (value.length > 0) out.add(value);
-  } else if (Array.isArray(value)) {
-    for (const v of value) secretStrings(v, out);
-  } else if (typeof value === "object" && value !== null) {
-    for (const v of Object.values(value)) secretStrings(v, out);
-  }
-  return out;
-}
-
-/** The forms a secret can take on the wire: raw, percent-encoded, form-encoded. */
-export function secretVariants(secret: string): string[] {
-  const pct = encodeURIComponent(secret);
-  const form = new URLSearchParams({ s: secret }).toString().slice(2);
-  return [...new Set([secret, pct, form])];
-}
 
 export const REDACTED = "***";
 
-export function redact(text: string, secrets: Iterable<string>): string {
-  let out = text;
-  const all = [...secrets].flatMap(secretVariants).sort((a, b) => b.length - a.length);
-  for (const s of all) if (s.length > 0) out = out.split(s).join(REDACTED);
+/** Every non-empty string leaf of `credentials` (objects, arrays, nested), without duplicates. */
+export function secretLeaves(credentials: unknown): string[] {
+  return [...secretStrings(credentials)];
+}
+
+/** Adds every non-empty string leaf of `value` to `out` (cycles are followed once). */
+export function secretStrings(value: unknown, out: Set<string> = new Set()): Set<string> {
+  const seen = new Set<object>();
+  const walk = (v: unknown): void => {
+    if (typeof v === "string") {
+      if (v.length > 0) out.add(v);
+    } else if (typeof v === "object" && v !== null && !seen.has(v)) {
+      seen.add(v);
+      for (const child of Array.isArray(v) ? v : Object.values(v)) walk(child);
+    }
+  };
+  walk(value);
   return out;
+}
+
+/** application/x-www-form-urlencoded form of a value (space as '+'), as URLSearchParams writes it. */
+export function formEncode(value: string): string {
+  return new URLSearchParams([["", value]]).toString().slice(1);
+}
+
+/** The spellings of a secret that may appear in request or log text, longest first. */
+export function secretVariants(secret: string): string[] {
+  const variants = new Set([secret, encodeURIComponent(secret), formEncode(secret)]);
+  // WHATWG URL escapes a different set than encodeURIComponent in paths and queries.
+  for (const make of [
+    (s: string) => new URL(`http://x/?${s}`).search.slice(1),
+    (s: string) => new URL(`http://x/${s}`).pathname.slice(1),
+  ]) {
+    try {
+      variants.add(make(secret));
+    } catch {
+      // a secret that cannot sit in a URL has no URL spelling
+    }
+  }
+  return [...variants].filter((v) => v !== "").sort((a, b) => b.length - a.length);
+}
+
+/** Percent-decodes what can be decoded and leaves malformed escapes alone. */
+function looseDecode(text: string, plusIsSpace: boolean): string {
+  const input = plusIsSpace ? text.replaceAll("+", " ") : text;
+  try {
+    return decodeURIComponent(input);
+  } catch {
+    return input.replace(/(?:%[0-9a-fA-F]{2})+/g, (run) => {
+      try {
+        return decodeURIComponent(run);
+      } catch {
+        return run;
+      }
+    });
+  }
+}
+
+/** A compiled set of secrets: fast membership tests and redaction. */
+export interface SecretSet {
+  readonly size: number;
+  /** True when any secret, in any spelling, occurs in `text`. */
+  foundIn(text: string): boolean;
+  /** `text` with every spelling of every secret replaced by `***`. */
+  redact(text: string): string;
+}
+
+/** Compiles the secrets of `credentials` (any value: every string leaf counts). */
+export function compileSecrets(credentials: unknown): SecretSet {
+  return compileSecretList(secretLeaves(credentials));
+}
+
+function compileSecretList(secrets: readonly string[]): SecretSet {
+  const spellings = [...new Set(secrets.flatMap(secretVariants))].sort((a, b) => b.length - a.length);
+  const rawContains = (text: string): boolean => spellings.some((s) => text.includes(s));
+  return {
+    size: secrets.length,
+    foundIn(text) {
+      if (secrets.length === 0 || text === "") return false;
+      if (rawContains(text)) return true;
+      const decoded = [looseDecode(text, false), looseDecode(text, true)];
+      return decoded.some((d) => secrets.some((s) => d.includes(s)));
+    },
+    redact(text) {
+      let out = text;
+      for (const s of spellings) out = out.replaceAll(s, REDACTED);
+      return out;
+    },
+  };
+}
+
+// Log sinks redact every line with the same set: compile it once.
+const compiled = new WeakMap<ReadonlySet<string>, SecretSet>();
+
+function setFor(secrets: Iterable<string>): SecretSet {
+  if (secrets instanceof Set) {
+    let found = compiled.get(secrets);
+    if (!found) {
+      found = compileSecretList([...secrets]);
+      compiled.set(secrets, found);
+    }
+    return found;
+  }
+  return compileSecretList([...secrets]);
+}
+
+/** `text` with every spelling of every secret replaced by `***`. */
+export function redact(text: string, secrets: Iterable<string>): string {
+  return setFor(secrets).redact(text);
 }
 
 /**
@@ -36,12 +127,13 @@ export function redact(text: string, secrets: Iterable<string>): string {
  */
 export function redactValue<T>(value: T, secrets: ReadonlySet<string>): T {
   if (secrets.size === 0) return value;
-  return walk(value, secrets) as T;
+  return walk(value, setFor(secrets)) as T;
 }
 
-function walk(value: unknown, secrets: ReadonlySet<string>): unknown {
-  if (typeof value === "string") return redact(value, secrets);
+function walk(value: unknown, secrets: SecretSet): unknown {
+  if (typeof value === "string") return secrets.redact(value);
   if (Array.isArray(value)) return value.map((v) => walk(v, secrets));
+  if (value instanceof Error) return secrets.redact(value.message);
   if (typeof value === "object" && value !== null) {
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, walk(v, secrets)]));
   }
