@@ -1,7 +1,9 @@
 /**
  * hotspot-helper/harness: simulated captive portals for tests, the demo and operators
  * checking their plugins. Loopback mode needs nothing; namespace mode (root) puts a portal
- * behind dnsmasq and an nftables walled garden in network namespaces.
+ * behind dnsmasq and an nftables walled garden in network namespaces
+ * (`startNamespaceWorld`); `runPluginTest` is `hotspot plugin test` as a function.
+ * See src/harness/README.md for the scenario catalogue.
  *
  * @example
  * ```ts
@@ -31,6 +33,19 @@ export {
 export { type AnyBehaviour, type Behaviour, defineBehaviour, type ScenarioFile } from "./fixture-schema.ts";
 export { escapeHtml, html, json, page, redirect } from "./html.ts";
 export { APPLE_SUCCESS, internetAnswer } from "./internet.ts";
+export type { Lease } from "./netns/dhcp-client.ts";
+export { ADDRESSES as NAMESPACE_ADDRESSES } from "./netns/names.ts";
+export { gardenRuleset } from "./netns/nftables.ts";
+export type { NamespacePortal } from "./netns/portal-process.ts";
+export {
+  type NamespaceWorld,
+  type NamespaceWorldOptions,
+  namespaceModeUnavailable,
+  startNamespaceWorld,
+  withNamespaceWorld,
+} from "./netns/world.ts";
+export { type PluginTestOptions, type PluginTestReport, runPluginTest } from "./plugin-runner.ts";
+export type { PluginStep, StepResult } from "./plugin-steps.ts";
 export {
   DEFAULT_PORTAL_CREDENTIALS,
   type Portal,

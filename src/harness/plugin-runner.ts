@@ -80,6 +80,8 @@ async function definitionIn(pluginDir: string) {
   return validateDefinition(exported, file);
 }
 
+const PROBE_ATTEMPTS = 5;
+
 function generatedAccount(): PortalCredentials {
   return {
     username: `hh-test-${randomBytes(3).toString("hex")}`,
@@ -133,8 +135,16 @@ export async function runPluginTest(opts: PluginTestOptions): Promise<PluginTest
       storeFor: () => createMemoryStore(),
       onHttp: (e) => pluginHttp.push(e),
     });
-    const detect = (): Promise<PortalInfo> =>
-      probe(portal.probeUrl, portal.apiUrl === undefined ? {} : { apiUri: portal.apiUrl });
+    // Like the daemon, detection tries again when the network is merely unreachable (a
+    // flaky portal's 503s and resets): the plugin, not the probe, is under test here.
+    const detect = async (): Promise<PortalInfo> => {
+      let info: PortalInfo | undefined;
+      for (let attempt = 0; attempt < PROBE_ATTEMPTS; attempt++) {
+        info = await probe(portal.probeUrl, portal.apiUrl === undefined ? {} : { apiUri: portal.apiUrl });
+        if (info.verdict !== "unreachable" || info.reason === "broken proxy") return info;
+      }
+      return info ?? { verdict: "unreachable", probeUrl: portal.probeUrl, reason: "no probe" };
+    };
     const steps = await runSteps({
       plugin,
       registry,
