@@ -130,7 +130,7 @@ describe("namespace mode: cleanup", { skip }, () => {
     const dead = spawnSync(process.execPath, ["-e", ""]).pid;
     const name = `hh-ap-${dead}-1`;
     execFileSync("ip", ["netns", "add", name]);
-    assert.deepEqual(sweepStale(), [name]);
+    assert.ok(sweepStale().includes(name));
     assert.doesNotMatch(namespaces(), new RegExp(name));
   });
 });
