@@ -1,7 +1,9 @@
 import { escapeText, formatTable, terminalSafe } from "../annotate/index.ts";
+import { hotspotError, reasonOf } from "../errors.ts";
 import { getScenario, listScenarios } from "../harness/catalog.ts";
 import { startPortal } from "../harness/portal-server.ts";
 import { formatCriticalPath, formatRequestLog } from "../harness/request-log.ts";
+import { errnoCode } from "../scan/scan-file.ts";
 import { booleanOption, type ParsedArgs, stringOption, usageError } from "./args.ts";
 import type { Command } from "./command.ts";
 import type { CliIo } from "./io.ts";
@@ -60,6 +62,15 @@ export async function serve(opts: ServeOptions, io: CliIo): Promise<number> {
     ...(opts.port === undefined ? {} : { port: opts.port }),
     ...(opts.latencyMs === undefined ? {} : { latencyMs: opts.latencyMs }),
     onRequest: (e) => io.stdout.write(terminalSafe(formatRequestLog([e]), true)),
+  }).catch((e: unknown) => {
+    // A taken or privileged port is the user's to fix, not a bug.
+    const code = errnoCode(e);
+    if (code !== "EADDRINUSE" && code !== "EACCES") throw e;
+    throw hotspotError(
+      "HH_USAGE",
+      { message: `cannot listen on port ${opts.port ?? 0}: ${reasonOf(e)}` },
+      { cause: e },
+    );
   });
   try {
     const lines = [
