@@ -302,6 +302,8 @@ export class DeviceSession {
       this.#maintainTimer = undefined;
       this.#running = this.#guard(() => this.#maintain(signal));
     }, this.maintainDelayMs(facts));
+    // The source and the bus keep a daemon alive; a pending maintain alone should not.
+    this.#maintainTimer.unref?.();
   }
 
   async #maintain(signal: AbortSignal): Promise<void> {
