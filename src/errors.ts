@@ -164,6 +164,18 @@ export const catalogue = {
     userError: false,
     exitCode: 4,
   },
+  HH_NMCLI_UNAVAILABLE: {
+    template: (p) =>
+      `cannot run nmcli: ${s(p.reason)} (install NetworkManager's nmcli, or use the D-Bus backend)`,
+    userError: false,
+    exitCode: 4,
+  },
+  HH_WIFI_ROW_REJECTED: {
+    template: (p) =>
+      `${s(p.reader)}: dropped a scan row that cannot be trusted (${s(p.reason)}): ${s(p.row)}`,
+    userError: false,
+    exitCode: 4,
+  },
   HH_CREDENTIALS_FILE_INSECURE: {
     template: (p) =>
       `refusing credentials file ${s(p.file)} (mode ${s(p.mode)}): ${s(p.reason)}; only its owner may read it: chmod 600 ${s(p.file)}`,
