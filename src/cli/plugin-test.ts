@@ -1,4 +1,5 @@
-import { readFile } from "node:fs/promises";
+import { access, readFile } from "node:fs/promises";
+import { join } from "node:path";
 import { terminalSafe } from "../annotate/display.ts";
 import { hotspotError, reasonOf } from "../errors.ts";
 import { type PluginTestReport, runPluginTest } from "../harness/plugin-runner.ts";
@@ -118,7 +119,7 @@ export const command: Command = {
     }
     const scenario = stringOption(args, "scenario");
     if (scenario === undefined) throw usageError("plugin", command, "--scenario NAME is required");
-    const configFile = stringOption(args, "config");
+    const configFile = stringOption(args, "config") ?? (await harnessConfigIn(pluginDir));
     const credentialsFile = stringOption(args, "credentials");
     const ssid = stringOption(args, "ssid");
     const ms = latency(args);
@@ -136,3 +137,18 @@ export const command: Command = {
     return report.ok ? 0 : 1;
   },
 };
+
+/**
+ * A plugin folder may carry `harness.config.json`: the plugin's config for harness runs
+ * (the harness serves plain HTTP on 127.0.0.1, not the operator's real TLS host), so
+ * `hotspot plugin test DIR --scenario NAME` works without flags. `--config` wins.
+ */
+async function harnessConfigIn(pluginDir: string): Promise<string | undefined> {
+  const file = join(pluginDir, HARNESS_CONFIG_FILE);
+  return access(file).then(
+    () => file,
+    () => undefined,
+  );
+}
+
+export const HARNESS_CONFIG_FILE = "harness.config.json";

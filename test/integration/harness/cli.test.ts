@@ -102,7 +102,7 @@ describe("hotspot plugin test", () => {
   test("example-cafe passes every step against form-login and the output shows the request log", async () => {
     const io = captureIo();
     const code = await main(
-      ["plugin", "test", "plugins/example-cafe", "--scenario", "form-login", "--config", cafeConfig],
+      ["plugin", "test", "plugins/example-cafe", "--scenario", "form-login"],
       io,
     );
     const out = io.stdoutText();
