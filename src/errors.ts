@@ -192,6 +192,21 @@ export const catalogue = {
     userError: true,
     exitCode: 2,
   },
+  HH_WISPR_INVALID: {
+    template: (p) => `invalid WISPr message from the gateway: ${s(p.reason)}`,
+    userError: false,
+    exitCode: 4,
+  },
+  HH_CAPPORT_API_INVALID: {
+    template: (p) => `captive portal API ${s(p.url)} answered badly: ${s(p.reason)}`,
+    userError: false,
+    exitCode: 4,
+  },
+  HH_UAM_INVALID: {
+    template: (p) => `not a UAM (CoovaChilli) login: ${s(p.reason)}`,
+    userError: false,
+    exitCode: 4,
+  },
   HH_HARNESS_SCENARIO_UNKNOWN: {
     template: (p) => `unknown portal scenario "${s(p.scenario)}" (known: ${s(p.known)})`,
     userError: true,

@@ -53,6 +53,12 @@ export interface HttpClientOptions {
   readonly lookup?: LookupFunction;
   /** Extra trusted CA certificates (PEM). */
   readonly ca?: string | Buffer | readonly (string | Buffer)[];
+  /** Per-hop connection set-up limit; default DEFAULT_CONNECT_TIMEOUT_MS. */
+  readonly connectTimeoutMs?: number;
+  /** Default total time of one call when the request gives none; default DEFAULT_HTTP_TIMEOUT_MS. */
+  readonly timeoutMs?: number;
+  /** Default body cap when the request gives none; default DEFAULT_MAX_BODY_BYTES. */
+  readonly maxBodyBytes?: number;
 }
 
 /** The plugin-facing HttpClient plus its cookie jar, for the daemon and tests. */
@@ -61,7 +67,10 @@ export interface AuthHttpClient extends HttpClient {
 }
 
 export const DEFAULT_HTTP_TIMEOUT_MS = 10_000;
-export const DEFAULT_MAX_BODY_BYTES = 2 * 1024 * 1024;
+/** Connection set-up (TCP and TLS) per hop; the whole call is bounded by the request's timeout. */
+export const DEFAULT_CONNECT_TIMEOUT_MS = 5_000;
+/** A portal page is tens of kB; a megabyte is plenty and bounds what a hostile portal can make us hold. */
+export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 export const DEFAULT_MAX_REDIRECTS = 10;
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 
@@ -147,6 +156,7 @@ export function createHttpClient(opts: HttpClientOptions = {}): AuthHttpClient {
         headers,
         ...(hop.body === undefined ? {} : { body: Buffer.from(hop.body, "utf8") }),
         timeoutMs: Math.max(1, Math.ceil(deadline - performance.now())),
+        connectTimeoutMs: opts.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
         maxBodyBytes,
         overflow: "error",
         ...(opts.localAddress === undefined ? {} : { localAddress: opts.localAddress }),
@@ -193,9 +203,9 @@ export function createHttpClient(opts: HttpClientOptions = {}): AuthHttpClient {
       );
     }
     const maxRedirects = init.maxRedirects ?? DEFAULT_MAX_REDIRECTS;
-    const maxBodyBytes = init.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+    const maxBodyBytes = init.maxBodyBytes ?? opts.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
     // One budget for the whole call, redirects included, so a chain of slow hops stays bounded.
-    const deadline = performance.now() + (init.timeoutMs ?? DEFAULT_HTTP_TIMEOUT_MS);
+    const deadline = performance.now() + (init.timeoutMs ?? opts.timeoutMs ?? DEFAULT_HTTP_TIMEOUT_MS);
     const startUrl = hop.url;
     const redirects: string[] = [];
     for (;;) {

@@ -1,12 +1,16 @@
 import type { LookupFunction } from "node:net";
+import { reasonOf } from "../errors.ts";
 import type { PortalInfo } from "../helper-api/context.ts";
 import { HOTSPOT_USER_AGENT, sendRaw, TransportError } from "./transport.ts";
+import { readWisprMessage } from "./wispr/messages.ts";
 
 /**
  * Captive-portal detection by one HTTP probe, classified the way Android does
  * (NetworkMonitor): 204 means online; any other 200-399 means a portal, whose login page
  * is the redirect's Location (or the probe URL itself when the page was served in place);
  * a 200 with an empty or tiny body is a broken transparent proxy, not a portal.
+ * An intercepted answer is also searched for a WISPr gateway message (the XML smart
+ * clients read), so a WISPr login needs no further request to find the gateway.
  */
 
 export interface ProbeOptions {
@@ -27,9 +31,12 @@ export interface ProbeOptions {
   readonly lookup?: LookupFunction;
   /** Extra trusted CA certificates for https probe URLs. */
   readonly ca?: string | Buffer | readonly (string | Buffer)[];
+  /** Connection set-up limit; default 5 000 ms. */
+  readonly connectTimeoutMs?: number;
 }
 
 export const DEFAULT_PROBE_TIMEOUT_MS = 10_000;
+export const DEFAULT_PROBE_CONNECT_TIMEOUT_MS = 5_000;
 /** Enough for any portal page's first screen; we only look at status, Location and size. */
 export const PROBE_BODY_CAP_BYTES = 64 * 1024;
 /** Android: Content-Length ≤ 4 on a 200 means a broken proxy, not a portal. */
@@ -58,6 +65,7 @@ export async function probe(url: string, opts: ProbeOptions = {}): Promise<Porta
         "cache-control": "no-cache",
       },
       timeoutMs: opts.timeoutMs ?? DEFAULT_PROBE_TIMEOUT_MS,
+      connectTimeoutMs: opts.connectTimeoutMs ?? DEFAULT_PROBE_CONNECT_TIMEOUT_MS,
       maxBodyBytes: PROBE_BODY_CAP_BYTES,
       overflow: "truncate",
       ...(opts.localAddress === undefined ? {} : { localAddress: opts.localAddress }),
@@ -65,7 +73,8 @@ export async function probe(url: string, opts: ProbeOptions = {}): Promise<Porta
       ...(opts.ca === undefined ? {} : { ca: opts.ca }),
       ...(opts.signal === undefined ? {} : { signal: opts.signal }),
     });
-    return classify(target, res.status, res.headers, res.body, opts.onlineBody, base);
+    const info = classify(target, res.status, res.headers, res.body, opts.onlineBody, base);
+    return info.verdict === "portal" ? withWispr(info, res.body) : info;
   } catch (e) {
     const reason = e instanceof TransportError ? e.message : String(e);
     return { ...base, verdict: "unreachable", reason };
@@ -108,4 +117,14 @@ function classify(
     return { ...base, verdict: "portal", status, loginUrl: target.href };
   }
   return { ...base, verdict: "unreachable", status, reason: `HTTP ${status}` };
+}
+
+/** Adds the WISPr message of an intercepted page (or why it could not be read). */
+function withWispr(info: PortalInfo, body: Buffer): PortalInfo {
+  try {
+    const wispr = readWisprMessage(body.toString("utf8"));
+    return wispr === undefined ? info : { ...info, wispr };
+  } catch (e) {
+    return { ...info, wisprError: reasonOf(e) };
+  }
 }

@@ -19,6 +19,11 @@ export interface RawRequest {
   readonly body?: Buffer;
   /** Whole exchange, connect to last body byte. */
   readonly timeoutMs: number;
+  /**
+   * Until the TCP (and TLS) connection is up; default: `timeoutMs`. Shorter than the whole
+   * exchange, so a silent address fails fast while a slow portal page may still load.
+   */
+  readonly connectTimeoutMs?: number;
   readonly maxBodyBytes: number;
   /** `error`: fail when the body exceeds the cap; `truncate`: keep the first `maxBodyBytes` and stop reading. */
   readonly overflow: "error" | "truncate";
@@ -93,10 +98,12 @@ export function sendRaw(req: RawRequest): Promise<RawResponse> {
     };
     let settled = false;
     let failure: TransportError | undefined;
+    let connectTimer: ReturnType<typeof setTimeout> | undefined;
     const finish = (err: TransportError | undefined, res?: RawResponse): void => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
+      clearTimeout(connectTimer);
       req.signal?.removeEventListener("abort", onAbort);
       if (err) reject(err);
       else if (res) resolve(res);
@@ -144,6 +151,18 @@ export function sendRaw(req: RawRequest): Promise<RawResponse> {
       );
       res.on("error", (e) => finish(failure ?? new TransportError("network", describe(e), { cause: e })));
     });
+    const connectMs = req.connectTimeoutMs;
+    if (connectMs !== undefined && connectMs < req.timeoutMs) {
+      request.on("socket", (socket) => {
+        if (!socket.connecting) return;
+        connectTimer = setTimeout(
+          () => fail(new TransportError("timeout", `no connection within ${connectMs} ms`)),
+          connectMs,
+        );
+        // TLS counts as part of connecting: a portal that accepts TCP and never answers the handshake is as dead.
+        socket.once(isHttps ? "secureConnect" : "connect", () => clearTimeout(connectTimer));
+      });
+    }
     request.on("error", (e) => finish(failure ?? new TransportError("network", describe(e), { cause: e })));
     req.signal?.addEventListener("abort", onAbort, { once: true });
     request.end(req.body);

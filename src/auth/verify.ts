@@ -1,14 +1,14 @@
 import type { PortalInfo } from "../helper-api/context.ts";
-import { type ProbeOptions, probe } from "./probe.ts";
+import { type DetectOptions, detectPortal } from "./detect.ts";
 
 /**
- * After a plugin says it logged in, believe the network, not the plugin: probe again until
- * the probe answers online. Portals often open the walled garden a moment after the
+ * After a plugin says it logged in, believe the network, not the plugin: detect again (probe,
+ * and the RFC 8908 API when there is one) until the answer is online. Portals often open the walled garden a moment after the
  * "welcome" page (the gateway learns of the login asynchronously), so a few attempts with
  * a short, doubling delay are made; the total is bounded by attempts × (timeout + delay).
  */
 
-export interface VerifyOptions extends ProbeOptions {
+export interface VerifyOptions extends DetectOptions {
   /** Probes to make at most; default 3. */
   readonly attempts?: number;
   /** Delay before the second probe, doubling after each; default 250 ms. */
@@ -47,7 +47,8 @@ export async function verifyOnline(probeUrl: string, opts: VerifyOptions = {}): 
   let delay = opts.delayMs ?? 250;
   let portal: PortalInfo = { verdict: "unreachable", probeUrl, reason: "not probed" };
   for (let i = 1; i <= attempts; i++) {
-    portal = await probe(probeUrl, opts);
+    // With an RFC 8908 API the API is re-queried alongside the probe (in parallel: no extra round trip).
+    portal = await detectPortal(probeUrl, opts);
     if (portal.verdict === "online") return { online: true, portal, attempts: i };
     if (i === attempts || opts.signal?.aborted) return { online: false, portal, attempts: i };
     await (opts.sleep ?? pause)(Math.min(delay, maxDelay), opts.signal);

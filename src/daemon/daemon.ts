@@ -1,5 +1,6 @@
 import { EventEmitter } from "eventemitter3";
-import { probe } from "../auth/probe.ts";
+import { detectPortal } from "../auth/detect.ts";
+import { type LinkTransport, linkTransport } from "../auth/link.ts";
 import { verifyOnline } from "../auth/verify.ts";
 import type { UserConfig } from "../config/schema.ts";
 import { type HotspotError, hotspotError, isHotspotError, reasonOf } from "../errors.ts";
@@ -29,6 +30,20 @@ export interface DaemonOptions {
   readonly verifyAttempts?: number;
   readonly verifyDelayMs?: number;
   onHttp?(entry: HttpLogEntry): void;
+  /**
+   * NetworkManager's ConnectivityCheckUri, when the source knows it: the default probe URL
+   * (before `config.probeUrl`), so we probe what the desktop probes.
+   */
+  connectivityCheckUri?(): string | undefined;
+  /**
+   * How probes and plugin traffic are pinned to the joined link. Default `linkTransport`:
+   * the link's address and DNS servers when the address is really on this host.
+   */
+  transportFor?(network: JoinedNetwork, signal: AbortSignal): LinkTransport;
+  /** Extra trusted CA certificates (PEM): a test portal's self-signed certificate. */
+  readonly ca?: string | Buffer | readonly (string | Buffer)[];
+  /** Networks here are test networks: an http:// RFC 8908 API is accepted. Never in production. */
+  readonly testNetwork?: boolean;
 }
 
 /**
@@ -69,6 +84,9 @@ export class Daemon extends EventEmitter<DaemonEvents> {
       loggerFor: (p) => this.#loggerFor(p),
       storeFor: (p) => this.#storeFor(p),
       ...(opts.onHttp ? { onHttp: opts.onHttp } : {}),
+      transportFor: (n, signal) => this.#transport(n, signal),
+      ...(opts.ca === undefined ? {} : { ca: opts.ca }),
+      ...(opts.testNetwork === undefined ? {} : { testNetwork: opts.testNetwork }),
     });
     this.#listeners = {
       scan: (l) => void this.#onScan(l),
@@ -150,10 +168,7 @@ export class Daemon extends EventEmitter<DaemonEvents> {
     let session = this.#sessions.get(device);
     if (session) return session;
     const detect = (network: JoinedNetwork, signal: AbortSignal): Promise<PortalInfo> =>
-      probe(this.#probeUrl(network), {
-        signal,
-        ...(network.captivePortalUri ? { apiUri: network.captivePortalUri } : {}),
-      });
+      detectPortal(this.#probeUrl(network), this.#detectOptions(network, signal));
     session = new DeviceSession(
       device,
       {
@@ -162,11 +177,12 @@ export class Daemon extends EventEmitter<DaemonEvents> {
         detect,
         verify: async (network, signal) =>
           verifyOnline(this.#probeUrl(network), {
-            signal,
+            ...this.#detectOptions(network, signal),
             attempts: this.#opts.verifyAttempts ?? 3,
             delayMs: this.#opts.verifyDelayMs ?? 500,
           }),
         claimsFor: (network) => this.claimsFor(network),
+        ...(this.#opts.source.checkConnectivity ? { recheckConnectivity: () => this.#recheck(device) } : {}),
         winners: this.#winners,
         onState: (c) => {
           this.#log(
@@ -191,7 +207,44 @@ export class Daemon extends EventEmitter<DaemonEvents> {
   }
 
   #probeUrl(network: JoinedNetwork): string {
-    return this.#opts.probeUrlFor?.(network) ?? this.#opts.config.probeUrl;
+    return (
+      this.#opts.probeUrlFor?.(network) ?? this.#opts.connectivityCheckUri?.() ?? this.#opts.config.probeUrl
+    );
+  }
+
+  #transport(network: JoinedNetwork, signal: AbortSignal): LinkTransport {
+    return this.#opts.transportFor
+      ? this.#opts.transportFor(network, signal)
+      : linkTransport(network, { signal });
+  }
+
+  /** Probe and RFC 8908 API options for one detection on the joined link. */
+  #detectOptions(network: JoinedNetwork, signal: AbortSignal) {
+    const link = this.#transport(network, signal);
+    return {
+      signal,
+      ...(network.captivePortalUri ? { apiUri: network.captivePortalUri } : {}),
+      ...(link.localAddress === undefined ? {} : { localAddress: link.localAddress }),
+      ...(link.lookup === undefined ? {} : { lookup: link.lookup }),
+      ...(this.#opts.ca === undefined ? {} : { ca: this.#opts.ca }),
+      ...(this.#opts.testNetwork === true ? { allowHttpApi: true } : {}),
+    };
+  }
+
+  /**
+   * Hands the link back to NetworkManager after a verified login. Its answer may still be
+   * "portal" if its own probe raced the gateway; one more call a moment later settles it.
+   */
+  async #recheck(device: string): Promise<void> {
+    const check = this.#opts.source.checkConnectivity?.bind(this.#opts.source);
+    if (!check) return;
+    const first = await check();
+    this.#log("debug", `${device}: NetworkManager connectivity after login: ${first}`);
+    if (first === "portal" || first === "limited") {
+      await new Promise((resolve) => setTimeout(resolve, 1_000).unref());
+      const second = await check();
+      this.#log("debug", `${device}: NetworkManager connectivity on second check: ${second}`);
+    }
   }
 
   #loggerFor(plugin: LoadedPlugin): PluginLogger {

@@ -1,5 +1,9 @@
+import { createCapportClient } from "../auth/capport-client.ts";
 import { createFormHelper } from "../auth/forms.ts";
 import { createHttpClient } from "../auth/http-client.ts";
+import { type LinkTransport, linkTransport } from "../auth/link.ts";
+import { createUamClient } from "../auth/uam.ts";
+import { createWisprClient } from "../auth/wispr/client.ts";
 import type { UserConfig } from "../config/schema.ts";
 import { preferenceFor } from "../helper-api/arbitration.ts";
 import type {
@@ -67,6 +71,15 @@ export interface PluginCallsOptions {
   storeFor(plugin: LoadedPlugin): PluginStore;
   /** Every HTTP request a plugin makes, already free of secrets. */
   onHttp?(entry: HttpLogEntry): void;
+  /**
+   * How plugin traffic is pinned to the joined link (source address, the link's DNS).
+   * Default: `linkTransport(network)`, which binds only when the address is really local.
+   */
+  transportFor?(network: JoinedNetwork, signal: AbortSignal): LinkTransport;
+  /** Extra trusted CA certificates (PEM) for plugin HTTPS: a test portal's self-signed one. */
+  readonly ca?: string | Buffer | readonly (string | Buffer)[];
+  /** The network is a test network: an http:// RFC 8908 API is accepted. Never for real networks. */
+  readonly testNetwork?: boolean;
 }
 
 export function createPluginCalls(opts: PluginCallsOptions): PluginCalls {
@@ -82,12 +95,16 @@ export function createPluginCalls(opts: PluginCallsOptions): PluginCalls {
     portal: PortalInfo,
     signal: AbortSignal,
   ): AuthenticateContext<unknown, unknown> => {
+    const link = opts.transportFor ? opts.transportFor(network, signal) : linkTransport(network, { signal });
     const http = createHttpClient({
       credentials: plugin.credentials,
       portalHosts: plugin.portalHosts,
       pluginId: plugin.id,
       signal,
       onRequest: (e) => opts.onHttp?.({ ...e, pluginId: plugin.id }),
+      ...(link.localAddress === undefined ? {} : { localAddress: link.localAddress }),
+      ...(link.lookup === undefined ? {} : { lookup: link.lookup }),
+      ...(opts.ca === undefined ? {} : { ca: opts.ca }),
     });
     return {
       signal,
@@ -98,6 +115,11 @@ export function createPluginCalls(opts: PluginCallsOptions): PluginCalls {
       portal,
       http,
       forms: createFormHelper(http),
+      wispr: createWisprClient(http, portal, { signal }),
+      capport: createCapportClient(http, portal.api?.uri ?? portal.apiUri ?? network.captivePortalUri, {
+        allowHttp: opts.testNetwork === true,
+      }),
+      uam: createUamClient(http, portal),
       credentials: plugin.credentials,
     };
   };

@@ -1,5 +1,5 @@
 import type { JoinedNetwork, ScannedNetwork } from "./network.ts";
-import type { SessionFacts } from "./results.ts";
+import type { AuthenticateResult, SessionFacts } from "./results.ts";
 
 /**
  * What a hook receives. One context object per call (never positional services), each
@@ -32,6 +32,55 @@ export interface PluginStore {
   delete(key: string): Promise<void>;
 }
 
+/**
+ * A WISPr gateway message (WISPr 1.0 / 2.0 smart-client XML), as found in the intercepted
+ * page or a gateway's reply. Field names follow the XML elements, in camelCase.
+ */
+export interface WisprGatewayInfo {
+  /** The message element: `Redirect`, `Proxy`, `AuthenticationReply`, `AuthenticationPollReply`, `LogoffReply`, `AbortLoginReply`. */
+  readonly message: string;
+  /** 100 redirect, 110 proxy, 120 authentication, 121 EAP (2.0), 130 logoff, 140 poll reply, 150 abort. */
+  readonly messageType: number;
+  /** 0 no error, 50 login succeeded, 100 failed, 102 RADIUS error, 201 pending, … (see PROTOCOLS.md). */
+  readonly responseCode: number;
+  readonly accessProcedure?: string;
+  /** The operator's location id (often `isocc=…,cc=…,ac=…,network=…`). */
+  readonly accessLocation?: string;
+  readonly locationName?: string;
+  /** Where the smart client posts UserName and Password. */
+  readonly loginUrl?: string;
+  readonly abortLoginUrl?: string;
+  /** Proxy (110): fetch this after `delaySeconds`. */
+  readonly nextUrl?: string;
+  /** Proxy (110) and poll replies: seconds to wait. */
+  readonly delaySeconds?: number;
+  readonly replyMessage?: string;
+  /** Authentication pending (201): poll this. */
+  readonly loginResultsUrl?: string;
+  /** Keep it: GET ends the session. */
+  readonly logoffUrl?: string;
+  /** WISPr 2.0 version negotiation (`2.0`); absent on 1.0 gateways. */
+  readonly versionHigh?: string;
+  readonly versionLow?: string;
+}
+
+/** What the RFC 8908 Captive Portal API said (validated; unknown keys dropped). */
+export interface CaptivePortalApiInfo {
+  /** The API URI it came from (RFC 8910: DHCP option 114 / RA option 37). */
+  readonly uri: string;
+  /** true while the client is held in the walled garden. */
+  readonly captive: boolean;
+  /** The web page a person (or a click-through plugin) uses to log in. HTTPS. */
+  readonly userPortalUrl?: string;
+  readonly venueInfoUrl?: string;
+  /** Whether revisiting the user portal can extend the session. */
+  readonly canExtendSession?: boolean;
+  /** Seconds until the session ends (sent when not captive and time-limited). */
+  readonly secondsRemaining?: number;
+  /** Bytes left on the session's quota. */
+  readonly bytesRemaining?: number;
+}
+
 /** How the portal looked when the daemon probed after joining. */
 export interface PortalInfo {
   /**
@@ -49,6 +98,19 @@ export interface PortalInfo {
   readonly apiUri?: string;
   /** Why `unreachable`, for logs. */
   readonly reason?: string;
+  /** The WISPr message in the intercepted page (a Redirect, or a Proxy notification), when there was one. */
+  readonly wispr?: WisprGatewayInfo;
+  /** Why a WISPr message in the page could not be read (malformed, a DOCTYPE, too large), for logs. */
+  readonly wisprError?: string;
+  /** The RFC 8908 API's answer, when the network announced an API and it answered. */
+  readonly api?: CaptivePortalApiInfo;
+  /** Why the announced API could not be used (not HTTPS, unreachable, malformed), for logs. */
+  readonly apiError?: string;
+  /**
+   * What decided `verdict`: `probe`; `api` (the RFC 8908 API, when it answered); `dhcp` when
+   * the network announced `urn:ietf:params:capport:unrestricted` (no portal; nothing probed).
+   */
+  readonly decidedBy?: "probe" | "api" | "dhcp";
 }
 
 export interface HttpRequestInit {
@@ -63,7 +125,7 @@ export interface HttpRequestInit {
   readonly maxRedirects?: number;
   /** Per-request timeout; default 10 000 ms. */
   readonly timeoutMs?: number;
-  /** Larger bodies fail with HH_HTTP_BODY_TOO_LARGE; default 2 MiB. */
+  /** Larger bodies fail with HH_HTTP_BODY_TOO_LARGE; default 1 MiB. */
   readonly maxBodyBytes?: number;
 }
 
@@ -126,6 +188,101 @@ export interface FormHelper {
   submit(form: HtmlForm, values?: Readonly<Record<string, string>>): Promise<HttpResponse>;
 }
 
+/** What `wispr.login` needs. */
+export interface WisprLoginRequest {
+  readonly username: string;
+  readonly password: string;
+  /** The gateway's message; default: the one found when detecting (`portal.wispr`), else discovered. */
+  readonly gateway?: WisprGatewayInfo;
+  /** Sent as OriginatingServer; default the probe URL (the first URL we asked for). */
+  readonly originatingServer?: string;
+}
+
+/** How a WISPr login ended. */
+export interface WisprLoginOutcome {
+  /** What `authenticate` should return: success carries `session.logoffUrl` when the gateway gave one. */
+  readonly result: AuthenticateResult;
+  /** The Redirect message the login used. */
+  readonly gateway?: WisprGatewayInfo;
+  /** The final AuthenticationReply or poll reply. */
+  readonly reply?: WisprGatewayInfo;
+  readonly logoffUrl?: string;
+}
+
+/**
+ * A WISPr 1.0/2.0 smart client: Proxy (110) with NextURL and Delay, the login POST,
+ * authentication-pending (201) polling with a cap, logoff.
+ *
+ * @example
+ * ```ts
+ * async authenticate({ wispr, credentials }) {
+ *   if (!credentials) return { result: "failure", reason: "no account" };
+ *   return (await wispr.login(credentials)).result;
+ * }
+ * ```
+ */
+export interface WisprClient {
+  /** The gateway's Redirect: from detection, else fetched from `url` (default the login URL), proxies followed. */
+  discover(url?: string): Promise<WisprGatewayInfo | undefined>;
+  login(request: WisprLoginRequest): Promise<WisprLoginOutcome>;
+  /** GETs a LogoffURL; ok when the gateway answers LogoffReply 150 (or, without XML, any non-error status). */
+  logoff(logoffUrl: string): Promise<{ readonly ok: boolean; readonly responseCode?: number }>;
+}
+
+/** The RFC 8908 API of the joined network, when it announced one (RFC 8910). */
+export interface CaptivePortalApiClient {
+  /** The API URI from DHCP option 114 (or RA option 37); undefined when the network gave none. */
+  readonly uri: string | undefined;
+  /**
+   * Queries the API now (HTTPS, certificate checked, `application/captive+json`, validated).
+   * Use it after a login to confirm `captive: false` and read expiry and quota.
+   * @throws HH_CAPPORT_API_INVALID when there is no usable API or it answers badly.
+   */
+  query(): Promise<CaptivePortalApiInfo>;
+  /** The session facts an answer carries: expiry, byte quota, whether it can be extended. */
+  sessionFacts(info: CaptivePortalApiInfo): SessionFacts;
+}
+
+/** CoovaChilli-style UAM parameters from the login URL's query. */
+export interface UamParams {
+  /** The URL they were read from. */
+  readonly loginUrl: string;
+  readonly uamip: string;
+  readonly uamport: string;
+  /** Hex challenge for the CHAP response. */
+  readonly challenge: string;
+  /** `notyet`, `success`, `failed`, `already`, `logoff`… */
+  readonly res?: string;
+  readonly userurl?: string;
+  readonly called?: string;
+  readonly mac?: string;
+  readonly ip?: string;
+  readonly nasid?: string;
+  readonly sessionid?: string;
+}
+
+export interface UamLoginRequest {
+  readonly username: string;
+  readonly password: string;
+  /** The operator's UAM secret, when the gateway uses one. */
+  readonly uamSecret?: string;
+  /** Default: read from the detected login URL. */
+  readonly params?: UamParams;
+}
+
+export interface UamLoginOutcome {
+  readonly result: AuthenticateResult;
+  readonly params?: UamParams;
+  readonly logoffUrl?: string;
+}
+
+/** UAM/CHAP login (CoovaChilli, ChilliSpot): the password never crosses the network, only a CHAP response. */
+export interface UamClient {
+  /** The UAM parameters in `url` (default the detected login URL), or undefined. */
+  params(url?: string): UamParams | undefined;
+  login(request: UamLoginRequest): Promise<UamLoginOutcome>;
+}
+
 /** The session the daemon believes is running, as handed to maintain and logoff. */
 export interface SessionInfo {
   /** Epoch ms of the successful login. */
@@ -148,8 +305,15 @@ export interface FilterScanListContext<TConfig> extends BaseContext<TConfig> {}
 export interface EvaluateContext<TConfig> extends BaseContext<TConfig> {
   readonly network: JoinedNetwork;
   readonly portal: PortalInfo;
+  /** Bound to the Wi-Fi link: leaves from its address and resolves names with its DNS servers. */
   readonly http: HttpClient;
   readonly forms: FormHelper;
+  /** WISPr 1.0/2.0 smart client over `http`. */
+  readonly wispr: WisprClient;
+  /** The network's RFC 8908 API over `http`. */
+  readonly capport: CaptivePortalApiClient;
+  /** UAM/CHAP (CoovaChilli) login over `http`. */
+  readonly uam: UamClient;
 }
 
 export interface AuthenticateContext<TConfig, TCredentials> extends EvaluateContext<TConfig> {

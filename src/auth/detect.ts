@@ -1,0 +1,66 @@
+import { reasonOf } from "../errors.ts";
+import type { CaptivePortalApiInfo, PortalInfo } from "../helper-api/context.ts";
+import { CAPPORT_UNRESTRICTED, fetchCapportApi } from "./capport.ts";
+import { type ProbeOptions, probe } from "./probe.ts";
+
+/**
+ * Detection: one PortalInfo from the probe and, when the network announced one (RFC 8910),
+ * the RFC 8908 API, queried in parallel so the API costs no extra round trip. WISPr XML in
+ * the intercepted page is read by the probe.
+ *
+ * How the answers combine: the API is the portal's own word, so `captive: true` means a
+ * portal even when the probe host happens to be let through, and its user-portal-url is
+ * the login page. `captive: false` means online unless the probe is still intercepted
+ * (then we believe what we see). An API that is unusable (not HTTPS, down, malformed) is
+ * noted in `apiError` and the probe decides alone. `urn:ietf:params:capport:unrestricted`
+ * means there is no portal at all: nothing is probed.
+ */
+
+export interface DetectOptions extends ProbeOptions {
+  /** Accept an http:// API URI: only for networks explicitly marked as test networks. */
+  readonly allowHttpApi?: boolean;
+}
+
+export async function detectPortal(probeUrl: string, opts: DetectOptions = {}): Promise<PortalInfo> {
+  const apiUri = opts.apiUri?.trim();
+  if (apiUri === CAPPORT_UNRESTRICTED) {
+    return {
+      verdict: "online",
+      probeUrl,
+      apiUri,
+      decidedBy: "dhcp",
+      reason: "the network announced no captive portal (RFC 8910 unrestricted)",
+    };
+  }
+  const apiQuery: Promise<CaptivePortalApiInfo | Error> | undefined =
+    apiUri === undefined || apiUri === ""
+      ? undefined
+      : fetchCapportApi(apiUri, {
+          allowHttp: opts.allowHttpApi === true,
+          ...(opts.localAddress === undefined ? {} : { localAddress: opts.localAddress }),
+          ...(opts.lookup === undefined ? {} : { lookup: opts.lookup }),
+          ...(opts.ca === undefined ? {} : { ca: opts.ca }),
+          ...(opts.signal === undefined ? {} : { signal: opts.signal }),
+        }).catch((e: unknown) => (e instanceof Error ? e : new Error(reasonOf(e))));
+  const [probed, api] = await Promise.all([probe(probeUrl, opts), apiQuery]);
+  return combine(probed, api);
+}
+
+/** The single PortalInfo from a probe result and an API answer (or its failure). */
+export function combine(probed: PortalInfo, api: CaptivePortalApiInfo | Error | undefined): PortalInfo {
+  if (api === undefined) return { ...probed, decidedBy: "probe" };
+  if (api instanceof Error) return { ...probed, apiError: api.message, decidedBy: "probe" };
+  if (api.captive) {
+    const { reason: _unused, ...rest } = probed;
+    return {
+      ...rest,
+      verdict: "portal",
+      api,
+      decidedBy: "api",
+      ...(api.userPortalUrl !== undefined ? { loginUrl: api.userPortalUrl } : {}),
+    };
+  }
+  if (probed.verdict === "portal") return { ...probed, api, decidedBy: "probe" };
+  const { reason: _unused, loginUrl: _none, ...rest } = probed;
+  return { ...rest, verdict: "online", api, decidedBy: "api" };
+}
