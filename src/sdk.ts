@@ -12,6 +12,8 @@ export { CONFIDENCES, type Confidence, compareConfidence } from "./helper-api/co
 export type {
   AuthenticateContext,
   BaseContext,
+  CaptivePortalApiClient,
+  CaptivePortalApiInfo,
   EvaluateContext,
   FilterScanListContext,
   FormHelper,
@@ -27,6 +29,14 @@ export type {
   PluginStore,
   PortalInfo,
   SessionInfo,
+  UamClient,
+  UamLoginOutcome,
+  UamLoginRequest,
+  UamParams,
+  WisprClient,
+  WisprGatewayInfo,
+  WisprLoginOutcome,
+  WisprLoginRequest,
 } from "./helper-api/context.ts";
 export {
   isSecure,

@@ -302,7 +302,7 @@ export interface BaseContext<TConfig> {
 
 export interface FilterScanListContext<TConfig> extends BaseContext<TConfig> {}
 
-export interface EvaluateContext<TConfig> extends BaseContext<TConfig> {
+export interface EvaluateContext<TConfig, TCredentials = unknown> extends BaseContext<TConfig> {
   readonly network: JoinedNetwork;
   readonly portal: PortalInfo;
   /** Bound to the Wi-Fi link: leaves from its address and resolves names with its DNS servers. */
@@ -314,12 +314,15 @@ export interface EvaluateContext<TConfig> extends BaseContext<TConfig> {
   readonly capport: CaptivePortalApiClient;
   /** UAM/CHAP (CoovaChilli) login over `http`. */
   readonly uam: UamClient;
-}
-
-export interface AuthenticateContext<TConfig, TCredentials> extends EvaluateContext<TConfig> {
-  /** The user's credentials for this plugin, validated by its `credentialsSchema`; undefined if none are set. */
+  /**
+   * The user's credentials for this plugin, validated by its `credentialsSchema`; undefined
+   * if none are set. Evaluate may look at them (is there an account for this location?);
+   * the HTTP client still sends them only to the declared portal hosts.
+   */
   readonly credentials: TCredentials | undefined;
 }
+
+export interface AuthenticateContext<TConfig, TCredentials> extends EvaluateContext<TConfig, TCredentials> {}
 
 export interface MaintainContext<TConfig, TCredentials> extends AuthenticateContext<TConfig, TCredentials> {
   readonly session: SessionInfo;

@@ -102,7 +102,7 @@ export interface PluginDefinition<TConfig = unknown, TCredentials = unknown> {
    * first `high` ends evaluation; a plugin past its deadline counts as `none`. Without
    * this hook the static claim's confidence stands.
    */
-  evaluate?(ctx: EvaluateContext<TConfig>): Promise<EvaluateResult>;
+  evaluate?(ctx: EvaluateContext<TConfig, TCredentials>): Promise<EvaluateResult>;
   /** Log in. Called on the winning plugin only. */
   authenticate?(ctx: AuthenticateContext<TConfig, TCredentials>): Promise<AuthenticateResult>;
   /** Periodically (default every 300 s, sooner when the session expires) check or renew the session. */
