@@ -100,7 +100,6 @@ export function parseXml(input: string, limits: XmlLimits = WISPR_XML_LIMITS): X
         const parent = stack.at(-1);
         if (parent) parent.children.push(done);
         else root = done;
-        if (!parent) break;
         continue;
       }
       const selfClosing = tag.endsWith("/");
@@ -113,10 +112,7 @@ export function parseXml(input: string, limits: XmlLimits = WISPR_XML_LIMITS): X
         const done: XmlElement = { name, children: [], text: "" };
         const parent = stack.at(-1);
         if (parent) parent.children.push(done);
-        else {
-          root = done;
-          break;
-        }
+        else root = done;
         continue;
       }
       if (stack.length >= limits.maxDepth) throw invalid(`nesting deeper than ${limits.maxDepth}`);
