@@ -46,7 +46,9 @@ export async function fakeDns(
       answer.writeUInt16BE(1, 4);
       answer.writeUInt32BE(60, 6);
       answer.writeUInt16BE(4, 10);
-      address.split(".").forEach((o, k) => answer.writeUInt8(Number(o), 12 + k));
+      address.split(".").forEach((o, k) => {
+        answer.writeUInt8(Number(o), 12 + k);
+      });
       parts.push(answer);
     }
     socket.send(Buffer.concat(parts), rinfo.port, rinfo.address);
