@@ -1,34 +1,38 @@
 import { type AnnotatedNetwork, annotate, renderNetworks } from "../annotate/index.ts";
 import type { ScannedNetwork } from "../helper-api/network.ts";
 import type { PluginRegistry } from "../helper-api/registry-types.ts";
-import { FixtureScanSource } from "../scan/fixture-source.ts";
 import type { ScanSource } from "../scan/source.ts";
-import { type ParsedArgs, stringOption, usageError } from "./args.ts";
+import { booleanOption, type ParsedArgs } from "./args.ts";
 import type { Command } from "./command.ts";
 import type { CliIo } from "./io.ts";
 import { loadCliPlugins } from "./registry.ts";
+import { SOURCE_OPTIONS, sourceFor, warnOnStderr } from "./sources.ts";
 
-const USAGE = "hotspot list --scan FILE [--plugins DIR]... [--no-bundled] [--config FILE] [--json|--terse]";
+const USAGE =
+  "hotspot list [--scan FILE | --bus ADDRESS | --backend networkmanager|nmcli|node-wifi] [--rescan] " +
+  "[--plugins DIR]... [--no-bundled] [--config FILE] [--json|--terse]";
 
 /**
- * Picks where the scan comes from. Only fixture files for now; the NetworkManager (D-Bus)
- * source plugs in here for a live scan when `--scan` is absent.
+ * Picks where the scan comes from: `--scan FILE`, else NetworkManager on the system bus
+ * (`DBUS_SYSTEM_BUS_ADDRESS` from the command's environment, or `--bus`), or the
+ * `--backend` fallback. One-shot: NetworkManager missing is an error (exit 4), not a wait.
  */
-export function scanSourceFor(args: ParsedArgs): ScanSource {
-  const file = stringOption(args, "scan");
-  if (file !== undefined) return new FixtureScanSource(file);
-  throw usageError(
-    "list",
-    command,
-    "live scanning needs NetworkManager, which this version cannot use yet; give a scan file with --scan FILE",
-  );
+export function scanSourceFor(args: ParsedArgs, io: CliIo): ScanSource {
+  return sourceFor("list", command, args, io, "fail").source;
 }
 
-/** Starts the source, takes its current scan of every device, stops it. */
-export async function scanOnce(source: ScanSource): Promise<ScannedNetwork[]> {
+/**
+ * Starts the source, takes its current scan of every device (or, with `rescan`, asks for a
+ * fresh one: a refused scan is a warning and the last scan is used), stops it.
+ */
+export async function scanOnce(
+  source: ScanSource,
+  options: { rescan?: boolean } = {},
+): Promise<ScannedNetwork[]> {
   await source.start();
   try {
-    return source.current().flatMap((list) => list.networks);
+    const lists = options.rescan ? await source.rescan() : source.current();
+    return lists.flatMap((list) => list.networks);
   } finally {
     await source.stop();
   }
@@ -46,20 +50,27 @@ export async function annotateScan(
 export const command: Command = {
   usage: USAGE,
   description:
-    "Lists the access points of a scan, strongest first, with the plugin that would log in to each " +
-    "(the provider) and every plugin's claim. Plugins load strictly: a broken plugin is an error. " +
-    "SSIDs are shown terminal-safe: control characters and bytes that are not UTF-8 appear as \\xNN.",
+    "Lists the access points NetworkManager sees (or a scan file's), strongest first, with the plugin " +
+    "that would log in to each (the provider) and every plugin's claim. Without --scan it reads " +
+    "NetworkManager over D-Bus on the system bus ($DBUS_SYSTEM_BUS_ADDRESS or --bus); --backend nmcli " +
+    "reads it through nmcli instead, for systems where the D-Bus API cannot be used. --rescan asks for " +
+    "a fresh scan first (a refused scan is a warning and the last scan is shown). Plugins load " +
+    "strictly: a broken plugin is an error. SSIDs are shown terminal-safe: control characters and " +
+    "bytes that are not UTF-8 appear as \\xNN. Exit 4 when NetworkManager cannot be reached.",
   options: {
-    scan: {
-      type: "string",
-      valueName: "FILE",
-      description: "Read the scan from FILE (the scan fixture format).",
-    },
+    ...SOURCE_OPTIONS,
+    rescan: { type: "boolean", description: "Ask for a fresh scan before listing." },
   },
   common: ["plugins", "no-bundled", "config", "json", "terse"],
   async run(args: ParsedArgs, io: CliIo): Promise<number> {
-    const source = scanSourceFor(args);
-    const networks = await scanOnce(source);
+    const source = scanSourceFor(args, io);
+    const stopWarnings = warnOnStderr(source, io);
+    let networks: ScannedNetwork[];
+    try {
+      networks = await scanOnce(source, { rescan: booleanOption(args, "rescan") });
+    } finally {
+      stopWarnings();
+    }
     const { registry } = await loadCliPlugins(args.common, io, true);
     io.stdout.write(renderNetworks(await annotateScan(networks, registry), args.common.format));
     return 0;

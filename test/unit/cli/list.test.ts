@@ -144,11 +144,48 @@ describe("hotspot list", () => {
     assert.match(r.stderr, /cannot read test\/fixtures\/scans\/nope\.json: no such file/);
   });
 
-  test("without --scan it is a usage error explaining that live scanning needs NetworkManager", async () => {
-    const r = await run("list", "--no-bundled");
-    assert.equal(r.code, 2);
-    assert.match(r.stderr, /live scanning needs NetworkManager/);
-    assert.match(r.stderr, /Usage: hotspot list --scan FILE/);
+  test("without --scan and no NetworkManager on the bus it is exit 4 with a clear message and no stack", async () => {
+    const io = captureIo({ ...env, DBUS_SYSTEM_BUS_ADDRESS: "unix:path=/nonexistent/hotspot-test-bus.sock" });
+    const code = await main(["list", "--no-bundled"], io);
+    assert.equal(code, 4);
+    assert.match(
+      io.stderrText(),
+      /^hotspot: NetworkManager is not reachable on unix:path=\/nonexistent\/hotspot-test-bus\.sock: .*\n$/,
+    );
+    assert.doesNotMatch(io.stderrText(), /\n\s+at /);
+    assert.equal(io.stdoutText(), "");
+  });
+
+  test("--bus overrides DBUS_SYSTEM_BUS_ADDRESS and --backend nmcli reports the same unreachable bus", async () => {
+    const bus = "unix:path=/nonexistent/hotspot-test-bus-2.sock";
+    const envBus = { ...env, DBUS_SYSTEM_BUS_ADDRESS: "unix:path=/nonexistent/other.sock" };
+    for (const backend of ["networkmanager", "nmcli"]) {
+      const io = captureIo(envBus);
+      const code = await main(["list", "--no-bundled", "--bus", bus, "--backend", backend], io);
+      assert.equal(code, 4, backend);
+      assert.match(
+        io.stderrText(),
+        /^hotspot: (NetworkManager is not reachable on unix:path=\/nonexistent\/hotspot-test-bus-2\.sock|cannot run nmcli)/,
+        backend,
+      );
+      assert.doesNotMatch(io.stderrText(), /other\.sock|\n\s+at /, backend);
+    }
+  });
+
+  test("--scan with --bus or --backend, or an unknown backend, is a usage error", async () => {
+    const both = await run("list", "--scan", "fixtures/scans/demo.json", "--backend", "nmcli");
+    assert.equal(both.code, 2);
+    assert.match(both.stderr, /--scan reads a file; it cannot be combined with --bus or --backend/);
+    const unknown = await run("list", "--backend", "iwd");
+    assert.equal(unknown.code, 2);
+    assert.match(unknown.stderr, /unknown backend 'iwd' \(backends: networkmanager, nmcli, node-wifi\)/);
+  });
+
+  test("--rescan with a scan file re-reads it and lists the same networks", async () => {
+    const r = await run("list", "--scan", "fixtures/scans/demo.json", "--rescan", "--no-bundled", "--json");
+    assert.equal(r.code, 0, r.stderr);
+    const plain = await run("list", "--scan", "fixtures/scans/demo.json", "--no-bundled", "--json");
+    assert.equal(r.stdout, plain.stdout);
   });
 
   test("an unknown option is a usage error with exit 2", async () => {
