@@ -13,6 +13,14 @@ export const commands: Readonly<Record<string, CommandEntry>> = {
     summary: "Run the full cycle on simulated networks and loopback portals (what `npm start` runs)",
     load: () => import("./demo.ts"),
   },
+  probe: {
+    summary: "Detect a captive portal now: verdict, login page, WISPr parameters, RFC 8908 API data",
+    load: () => import("./probe.ts"),
+  },
+  auth: {
+    summary: "Log in once with one plugin (detect, evaluate, authenticate, verify) and show every request",
+    load: () => import("./auth.ts"),
+  },
   credentials: {
     summary: "Store, list or delete the credentials plugins log in with (kept readable by you only)",
     load: () => import("./credentials.ts"),
