@@ -9,6 +9,10 @@ export const commands: Readonly<Record<string, CommandEntry>> = {
     summary: "Show nearby Wi-Fi networks and which plugin would log in to each",
     load: () => import("./list.ts"),
   },
+  daemon: {
+    summary: "Run the daemon: follow NetworkManager and log in to claimed networks until SIGINT/SIGTERM",
+    load: () => import("./daemon.ts"),
+  },
   demo: {
     summary: "Run the full cycle on simulated networks and loopback portals (what `npm start` runs)",
     load: () => import("./demo.ts"),

@@ -1,0 +1,104 @@
+import { Daemon } from "../daemon/daemon.ts";
+import { type LogSink, streamSink } from "../daemon/log.ts";
+import { booleanOption, type ParsedArgs } from "./args.ts";
+import type { Command } from "./command.ts";
+import type { CliIo } from "./io.ts";
+import { loadCliPlugins } from "./registry.ts";
+import { SOURCE_OPTIONS, sourceFor } from "./sources.ts";
+
+const USAGE =
+  "hotspot daemon [--scan FILE | --bus ADDRESS | --backend networkmanager|nmcli|node-wifi] " +
+  "[--plugins DIR]... [--no-bundled] [--config FILE] [--json-logs] [--verbose]";
+
+const STOP_SIGNALS = ["SIGINT", "SIGTERM"] as const;
+type StopSignal = (typeof STOP_SIGNALS)[number];
+
+/** Where stop signals come from: the process, or an emitter in tests. */
+export interface SignalSource {
+  on(signal: StopSignal, listener: () => void): unknown;
+  off(signal: StopSignal, listener: () => void): unknown;
+}
+
+/**
+ * Resolves with the first SIGINT or SIGTERM. The handlers stay installed until `dispose`,
+ * so a second signal during shutdown is logged rather than killing the process halfway
+ * through a logoff (Node's default action for an unhandled SIGTERM is to exit at once).
+ */
+function waitForStop(signals: SignalSource, log: LogSink): { stopped: Promise<StopSignal>; dispose(): void } {
+  let resolveStop: (s: StopSignal) => void = () => {};
+  let received: StopSignal | undefined;
+  const stopped = new Promise<StopSignal>((resolve) => {
+    resolveStop = resolve;
+  });
+  const handlers = STOP_SIGNALS.map((signal) => {
+    const handler = (): void => {
+      if (received) {
+        log({ level: "info", scope: "daemon", message: `${signal} received, already stopping` });
+        return;
+      }
+      received = signal;
+      resolveStop(signal);
+    };
+    signals.on(signal, handler);
+    return [signal, handler] as const;
+  });
+  return {
+    stopped,
+    dispose: () => {
+      for (const [signal, handler] of handlers) signals.off(signal, handler);
+    },
+  };
+}
+
+/** The command, with its signal source injectable so tests can stop it in-process. */
+export function createDaemonCommand(signals: SignalSource = process): Command {
+  const command: Command = {
+    usage: USAGE,
+    description:
+      "Runs the daemon in the foreground until SIGINT or SIGTERM (then it logs off, stops and exits 0). " +
+      "It follows NetworkManager on the system bus ($DBUS_SYSTEM_BUS_ADDRESS or --bus; it waits and " +
+      "retries while NetworkManager is absent), or nmcli with --backend nmcli, or a scan file with --scan; " +
+      "when a Wi-Fi device joins a network a plugin claims, that plugin logs in, and NetworkManager is " +
+      "asked to re-check connectivity. Plugins that fail to load are skipped with a message. Logs go to " +
+      "stderr, one line each (--json-logs: JSON lines), with every configured credential redacted.",
+    options: {
+      ...SOURCE_OPTIONS,
+      "json-logs": { type: "boolean", description: "Log JSON lines (for journald or a log shipper)." },
+      verbose: { type: "boolean", description: "Also log debug messages." },
+    },
+    common: ["plugins", "no-bundled", "config"],
+    async run(args: ParsedArgs, io: CliIo): Promise<number> {
+      const { kind, source } = sourceFor("daemon", command, args, io, "retry");
+      const { config, registry } = await loadCliPlugins(args.common, io, false);
+      let secrets: () => ReadonlySet<string> = () => new Set();
+      const log = streamSink(io.stderr, {
+        json: booleanOption(args, "json-logs"),
+        minLevel: booleanOption(args, "verbose") ? "debug" : "info",
+        secrets: () => secrets(),
+      });
+      const daemon = new Daemon({ source, registry, config, log });
+      secrets = () => daemon.secrets;
+      const stop = waitForStop(signals, log);
+      try {
+        await daemon.start();
+        log({
+          level: "info",
+          scope: "daemon",
+          message: `started: source ${source.name} (${kind}), ${registry.plugins.length} plugin(s) loaded`,
+          fields: { plugins: registry.plugins.map((p) => p.id) },
+        });
+        const signal = await stop.stopped;
+        log({ level: "info", scope: "daemon", message: `${signal} received, stopping` });
+        await daemon.stop();
+        log({ level: "info", scope: "daemon", message: "stopped" });
+        return 0;
+      } finally {
+        await daemon.stop();
+        stop.dispose();
+      }
+    },
+  };
+  return command;
+}
+
+export const command: Command = createDaemonCommand();

@@ -1,0 +1,182 @@
+import assert from "node:assert/strict";
+import { type ChildProcess, spawn } from "node:child_process";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, describe, test } from "node:test";
+import { type PrivateBus, startPrivateBus } from "../../../src/harness/dbus-daemon.ts";
+import { type Portal, startPortal } from "../../../src/harness/index.ts";
+import { SimulatedNetworkManager } from "../../../src/harness/nm/index.ts";
+import { noDbusReason } from "../nm/helpers.ts";
+
+const ROOT = join(import.meta.dirname, "../../..");
+const TOKEN = "tok-Very-Secret-42";
+
+interface LogLine {
+  level: string;
+  scope: string;
+  message: string;
+}
+
+/** The daemon as a real process, its stderr parsed as JSON log lines as they arrive. */
+class DaemonProcess {
+  readonly lines: LogLine[] = [];
+  stderr = "";
+  readonly #child: ChildProcess;
+  readonly #waiters: { test: (l: LogLine) => boolean; resolve: (l: LogLine) => void }[] = [];
+  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+
+  constructor(args: readonly string[]) {
+    this.#child = spawn(process.execPath, [join(ROOT, "bin/hotspot.js"), "daemon", ...args], {
+      cwd: ROOT,
+      env: {
+        ...process.env,
+        XDG_CONFIG_HOME: "/nonexistent/hotspot-helper-test-config",
+        DBUS_SYSTEM_BUS_ADDRESS: "unix:path=/nonexistent/not-this-bus.sock",
+      },
+      stdio: ["ignore", "ignore", "pipe"],
+    });
+    this.exited = new Promise((resolve) =>
+      this.#child.on("exit", (code, signal) => resolve({ code, signal })),
+    );
+    let partial = "";
+    this.#child.stderr?.on("data", (d: Buffer) => {
+      this.stderr += d.toString();
+      partial += d.toString();
+      const complete = partial.split("\n");
+      partial = complete.pop() ?? "";
+      for (const text of complete) this.#line(text);
+    });
+  }
+
+  #line(text: string): void {
+    const parsed: unknown = JSON.parse(text);
+    if (typeof parsed !== "object" || parsed === null) throw new Error(`not a log line: ${text}`);
+    const line: LogLine = {
+      level: String(Reflect.get(parsed, "level")),
+      scope: String(Reflect.get(parsed, "scope")),
+      message: String(Reflect.get(parsed, "message")),
+    };
+    this.lines.push(line);
+    for (const w of [...this.#waiters]) {
+      if (!w.test(line)) continue;
+      this.#waiters.splice(this.#waiters.indexOf(w), 1);
+      w.resolve(line);
+    }
+  }
+
+  /** The first log line (already seen or still to come) that matches. */
+  waitFor(pattern: RegExp, timeoutMs = 20_000): Promise<LogLine> {
+    const seen = this.lines.find((l) => pattern.test(l.message));
+    if (seen) return Promise.resolve(seen);
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(
+        () => reject(new Error(`no log line matching ${pattern} within ${timeoutMs} ms:\n${this.stderr}`)),
+        timeoutMs,
+      );
+      this.#waiters.push({
+        test: (l) => pattern.test(l.message),
+        resolve: (l) => {
+          clearTimeout(timer);
+          resolve(l);
+        },
+      });
+    });
+  }
+
+  kill(signal: NodeJS.Signals): void {
+    this.#child.kill(signal);
+  }
+}
+
+describe("hotspot daemon --bus against the simulated NetworkManager and a loopback click-through portal", {
+  skip: noDbusReason,
+}, () => {
+  let bus: PrivateBus;
+  let sim: SimulatedNetworkManager;
+  let portal: Portal;
+  let dir: string;
+  let daemon: DaemonProcess;
+  let ap = "";
+  let checkConnectivityCalled: Promise<void>;
+
+  before(async () => {
+    bus = await startPrivateBus();
+    sim = await SimulatedNetworkManager.start({ busAddress: bus.address, connectivity: "portal" });
+    sim.addWifiDevice("wlan0");
+    ap = sim.addAccessPoint("wlan0", { ssid: "Hotel Guest", bssid: "02:00:00:00:00:01", strength: 70 });
+    sim.completeScan("wlan0");
+    checkConnectivityCalled = new Promise((resolve) =>
+      sim.onCheckConnectivity(() => {
+        resolve();
+        return "full";
+      }),
+    );
+    portal = await startPortal({ scenario: "click-through" });
+    dir = await mkdtemp(join(tmpdir(), "hotspot-daemon-test-"));
+    const config = join(dir, "config.json");
+    await writeFile(
+      config,
+      JSON.stringify({
+        probeUrl: portal.probeUrl,
+        plugins: {
+          "click-through": { config: { ssids: ["Hotel Guest"] } },
+          "test-chatty": { credentials: { token: TOKEN } },
+        },
+      }),
+    );
+    daemon = new DaemonProcess([
+      "--bus",
+      bus.address,
+      "--no-bundled",
+      "--plugins",
+      "plugins/click-through",
+      "--plugins",
+      "test/fixtures/daemon-cli-plugins/chatty",
+      "--plugins",
+      "test/fixtures/cli-plugins/broken",
+      "--config",
+      config,
+      "--json-logs",
+    ]);
+  });
+  after(async () => {
+    daemon?.kill("SIGKILL");
+    await portal?.close();
+    await sim?.stop();
+    await bus?.stop();
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  test("it starts on the given bus with the working plugins and skips the broken one with a message", async () => {
+    const started = await daemon.waitFor(/^started: source networkmanager/);
+    assert.match(started.message, /2 plugin\(s\) loaded/);
+    assert.ok(daemon.lines.some((l) => l.level === "warn" && /^plugin skipped: /.test(l.message)));
+  });
+
+  test("a join in the simulator ends with the portal authorising us and NetworkManager re-checking connectivity", async () => {
+    assert.equal(portal.authorized(), false);
+    await sim.join("wlan0", ap, { ipv4: "10.0.0.23", gateway: "10.0.0.1" });
+    await checkConnectivityCalled;
+    assert.equal(portal.authorized(), true);
+    assert.ok(sim.calls("org.freedesktop.NetworkManager.CheckConnectivity") >= 1);
+    await daemon.waitFor(/→ Authenticated/);
+  });
+
+  test("a plugin's credential never reaches the log, even when the plugin logs it", async () => {
+    await daemon.waitFor(/evaluating with token/);
+    assert.ok(!daemon.stderr.includes(TOKEN));
+    assert.ok(
+      daemon.lines.some((l) => l.scope === "test-chatty" && l.message === "evaluating with token ***"),
+    );
+  });
+
+  test("SIGTERM stops it cleanly with exit code 0", async () => {
+    daemon.kill("SIGTERM");
+    const { code, signal } = await daemon.exited;
+    assert.equal(signal, null);
+    assert.equal(code, 0);
+    assert.ok(daemon.lines.some((l) => l.message === "SIGTERM received, stopping"));
+    assert.equal(daemon.lines.at(-1)?.message, "stopped");
+  });
+});
