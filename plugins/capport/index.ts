@@ -67,7 +67,8 @@ export default definePlugin({
     const ticks = Object.fromEntries(
       form.inputs.filter((i) => i.type === "checkbox").map((i) => [i.name, i.value || "on"]),
     );
-    const reply = await forms.submit(form, ticks);
+    // The answer's status says enough; the page behind its redirect would cost a round trip.
+    const reply = await forms.submit(form, ticks, { followRedirects: false });
     if (reply.status >= 500) return { result: "temporaryFailure", reason: `portal answered ${reply.status}` };
     if (reply.status >= 400)
       return { result: "uiRequired", url: page, reason: `portal answered ${reply.status}` };

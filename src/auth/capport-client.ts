@@ -16,7 +16,11 @@ export function capportSessionFacts(info: CaptivePortalApiInfo): SessionFacts {
 export function createCapportClient(
   http: HttpClient,
   uri: string | undefined,
-  opts: { readonly allowHttp?: boolean } = {},
+  opts: {
+    readonly allowHttp?: boolean;
+    /** Sees every valid answer (the daemon uses a fresh `captive: false` after a login as its verification). */
+    readonly onAnswer?: (info: CaptivePortalApiInfo) => void;
+  } = {},
 ): CaptivePortalApiClient {
   const usable = uri !== undefined && uri !== "" && uri !== CAPPORT_UNRESTRICTED ? uri : undefined;
   return {
@@ -27,7 +31,10 @@ export function createCapportClient(
           hotspotError("HH_CAPPORT_API_INVALID", { url: "(none)", reason: "the network announced no API" }),
         );
       }
-      return queryCapportApi(http, usable, opts.allowHttp === true);
+      return queryCapportApi(http, usable, opts.allowHttp === true).then((info) => {
+        opts.onAnswer?.(info);
+        return info;
+      });
     },
     sessionFacts: capportSessionFacts,
   };

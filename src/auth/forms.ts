@@ -58,11 +58,14 @@ export function createFormHelper(http: HttpClient): FormHelper {
       return { page, forms: parseForms(page.body, page.url) };
     },
 
-    submit(form, values = {}): Promise<HttpResponse> {
+    submit(form, values = {}, options = {}): Promise<HttpResponse> {
       const params = new URLSearchParams(formFields(form, values));
       // Some portals check Referer/Origin as a cheap CSRF defence.
       const headers: Record<string, string> = { referer: form.pageUrl };
-      const redirects = { followRedirects: true, maxRedirects: FORM_MAX_REDIRECTS } as const;
+      const redirects = {
+        followRedirects: options.followRedirects !== false,
+        maxRedirects: FORM_MAX_REDIRECTS,
+      };
       if (form.method === "GET") {
         // HTML replaces the action's query with the form's fields for GET.
         const target = new URL(form.action);

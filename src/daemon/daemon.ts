@@ -4,7 +4,7 @@ import { type LinkTransport, linkTransport } from "../auth/link.ts";
 import { verifyOnline } from "../auth/verify.ts";
 import type { UserConfig } from "../config/schema.ts";
 import { type HotspotError, hotspotError, isHotspotError, reasonOf } from "../errors.ts";
-import type { PluginLogger, PluginStore, PortalInfo } from "../helper-api/context.ts";
+import type { CaptivePortalApiInfo, PluginLogger, PluginStore, PortalInfo } from "../helper-api/context.ts";
 import type { JoinedNetwork, ScannedNetwork } from "../helper-api/network.ts";
 import { createMemoryStore, createPluginLogger } from "../helper-api/plugin-services.ts";
 import type { ClaimMatch, LoadedPlugin, PluginRegistry } from "../helper-api/registry-types.ts";
@@ -63,6 +63,8 @@ export class Daemon extends EventEmitter<DaemonEvents> {
   readonly #stores = new Map<string, PluginStore>();
   readonly #loggers = new Map<string, PluginLogger>();
   readonly #secrets: ReadonlySet<string>;
+  /** The last RFC 8908 answer the engine's capport client got on each link (see #verify). */
+  readonly #capportSeen = new Map<string, { readonly info: CaptivePortalApiInfo; readonly at: number }>();
   #started = false;
   readonly #listeners: {
     scan: (l: ScanList) => void;
@@ -85,6 +87,7 @@ export class Daemon extends EventEmitter<DaemonEvents> {
       storeFor: (p) => this.#storeFor(p),
       ...(opts.onHttp ? { onHttp: opts.onHttp } : {}),
       transportFor: (n, signal) => this.#transport(n, signal),
+      onCapportAnswer: (n, info) => this.#capportSeen.set(linkKey(n), { info, at: performance.now() }),
       ...(opts.ca === undefined ? {} : { ca: opts.ca }),
       ...(opts.testNetwork === undefined ? {} : { testNetwork: opts.testNetwork }),
     });
@@ -175,12 +178,7 @@ export class Daemon extends EventEmitter<DaemonEvents> {
         config: this.#opts.config,
         calls: this.#calls,
         detect,
-        verify: async (network, signal) =>
-          verifyOnline(this.#probeUrl(network), {
-            ...this.#detectOptions(network, signal),
-            attempts: this.#opts.verifyAttempts ?? 3,
-            delayMs: this.#opts.verifyDelayMs ?? 500,
-          }),
+        verify: (network, signal) => this.#verify(network, signal),
         claimsFor: (network) => this.claimsFor(network),
         ...(this.#opts.source.checkConnectivity ? { recheckConnectivity: () => this.#recheck(device) } : {}),
         winners: this.#winners,
@@ -210,6 +208,37 @@ export class Daemon extends EventEmitter<DaemonEvents> {
     return (
       this.#opts.probeUrlFor?.(network) ?? this.#opts.connectivityCheckUri?.() ?? this.#opts.config.probeUrl
     );
+  }
+
+  /**
+   * Verification after a login. RFC 8908 asks clients to re-query the API after logging in;
+   * when the engine's own capport client (src/auth, not plugin code) did that moments ago
+   * and the API said `captive: false`, that answer is the verification and another round
+   * trip would only repeat it. Otherwise detect again (probe, and the API in parallel).
+   * When plugins move out of process this shortcut must go with the helper's answers.
+   */
+  async #verify(
+    network: JoinedNetwork,
+    signal: AbortSignal,
+  ): Promise<{ online: boolean; portal: PortalInfo }> {
+    const key = linkKey(network);
+    const seen = this.#capportSeen.get(key);
+    this.#capportSeen.delete(key);
+    if (seen && !seen.info.captive && performance.now() - seen.at < FRESH_API_ANSWER_MS) {
+      const portal: PortalInfo = {
+        verdict: "online",
+        probeUrl: this.#probeUrl(network),
+        apiUri: seen.info.uri,
+        api: seen.info,
+        decidedBy: "api",
+      };
+      return { online: true, portal };
+    }
+    return verifyOnline(this.#probeUrl(network), {
+      ...this.#detectOptions(network, signal),
+      attempts: this.#opts.verifyAttempts ?? 3,
+      delayMs: this.#opts.verifyDelayMs ?? 500,
+    });
   }
 
   #transport(network: JoinedNetwork, signal: AbortSignal): LinkTransport {
@@ -281,6 +310,13 @@ export class Daemon extends EventEmitter<DaemonEvents> {
   #log(level: "debug" | "info" | "warn" | "error", message: string, fields?: Record<string, unknown>): void {
     this.#opts.log({ level, scope: "daemon", message, ...(fields ? { fields } : {}) });
   }
+}
+
+/** How recent an API answer must be to stand for verification. */
+const FRESH_API_ANSWER_MS = 2_000;
+
+function linkKey(n: JoinedNetwork): string {
+  return `${n.interface}|${n.ssidHex}`;
 }
 
 function toHotspot(e: unknown): HotspotError {

@@ -8,6 +8,7 @@ import type { UserConfig } from "../config/schema.ts";
 import { preferenceFor } from "../helper-api/arbitration.ts";
 import type {
   AuthenticateContext,
+  CaptivePortalApiInfo,
   PluginLogger,
   PluginStore,
   PortalInfo,
@@ -80,6 +81,8 @@ export interface PluginCallsOptions {
   readonly ca?: string | Buffer | readonly (string | Buffer)[];
   /** The network is a test network: an http:// RFC 8908 API is accepted. Never for real networks. */
   readonly testNetwork?: boolean;
+  /** Every valid RFC 8908 answer the `capport` helper received, with the network it was for. */
+  onCapportAnswer?(network: JoinedNetwork, info: CaptivePortalApiInfo): void;
 }
 
 export function createPluginCalls(opts: PluginCallsOptions): PluginCalls {
@@ -118,6 +121,7 @@ export function createPluginCalls(opts: PluginCallsOptions): PluginCalls {
       wispr: createWisprClient(http, portal, { signal }),
       capport: createCapportClient(http, portal.api?.uri ?? portal.apiUri ?? network.captivePortalUri, {
         allowHttp: opts.testNetwork === true,
+        onAnswer: (info) => opts.onCapportAnswer?.(network, info),
       }),
       uam: createUamClient(http, portal),
       credentials: plugin.credentials,

@@ -183,9 +183,15 @@ export interface FormHelper {
   load(url: string): Promise<{ readonly page: HttpResponse; readonly forms: readonly HtmlForm[] }>;
   /**
    * Submits `form` with its hidden fields and defaults kept, checked boxes included, and
-   * `values` filled in (or overriding). Follows up to 10 redirects with cookies.
+   * `values` filled in (or overriding). Follows up to 10 redirects with cookies, unless
+   * `followRedirects: false`: when the answer's status is all a plugin needs (a portal that
+   * redirects to a welcome page after letting us in), not following saves a round trip.
    */
-  submit(form: HtmlForm, values?: Readonly<Record<string, string>>): Promise<HttpResponse>;
+  submit(
+    form: HtmlForm,
+    values?: Readonly<Record<string, string>>,
+    options?: { readonly followRedirects?: boolean },
+  ): Promise<HttpResponse>;
 }
 
 /** What `wispr.login` needs. */
