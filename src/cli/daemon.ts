@@ -1,6 +1,6 @@
 import { Daemon } from "../daemon/daemon.ts";
 import { type LogSink, streamSink } from "../daemon/log.ts";
-import { booleanOption, type ParsedArgs } from "./args.ts";
+import { booleanOption, type ParsedArgs, stringOption, usageError } from "./args.ts";
 import type { Command } from "./command.ts";
 import type { CliIo } from "./io.ts";
 import { loadCliPlugins } from "./registry.ts";
@@ -8,7 +8,7 @@ import { SOURCE_OPTIONS, sourceFor } from "./sources.ts";
 
 const USAGE =
   "hotspot daemon [--scan FILE | --bus ADDRESS | --backend networkmanager|nmcli|node-wifi] " +
-  "[--plugins DIR]... [--no-bundled] [--config FILE] [--json-logs] [--verbose]";
+  "[--poll-interval MS] [--plugins DIR]... [--no-bundled] [--config FILE] [--json-logs] [--verbose]";
 
 const STOP_SIGNALS = ["SIGINT", "SIGTERM"] as const;
 type StopSignal = (typeof STOP_SIGNALS)[number];
@@ -50,6 +50,21 @@ function waitForStop(signals: SignalSource, log: LogSink): { stopped: Promise<St
   };
 }
 
+/** `--poll-interval MS` for the command-line backends, validated. */
+function pollInterval(command: Command, args: ParsedArgs): number | undefined {
+  const raw = stringOption(args, "poll-interval");
+  if (raw === undefined) return undefined;
+  const ms = Number(raw);
+  if (!Number.isInteger(ms) || ms < 100 || ms > 3_600_000) {
+    throw usageError(
+      "daemon",
+      command,
+      `--poll-interval must be whole milliseconds (100-3600000), not '${raw}'`,
+    );
+  }
+  return ms;
+}
+
 /** The command, with its signal source injectable so tests can stop it in-process. */
 export function createDaemonCommand(signals: SignalSource = process): Command {
   const command: Command = {
@@ -65,10 +80,16 @@ export function createDaemonCommand(signals: SignalSource = process): Command {
       ...SOURCE_OPTIONS,
       "json-logs": { type: "boolean", description: "Log JSON lines (for journald or a log shipper)." },
       verbose: { type: "boolean", description: "Also log debug messages." },
+      "poll-interval": {
+        type: "string",
+        valueName: "MS",
+        description:
+          "How often --backend nmcli/node-wifi polls (default 10000). The D-Bus backend never polls.",
+      },
     },
     common: ["plugins", "no-bundled", "config"],
     async run(args: ParsedArgs, io: CliIo): Promise<number> {
-      const { kind, source } = sourceFor("daemon", command, args, io, "retry");
+      const { kind, source } = sourceFor("daemon", command, args, io, "retry", pollInterval(command, args));
       const { config, registry } = await loadCliPlugins(args.common, io, false);
       let secrets: () => ReadonlySet<string> = () => new Set();
       const log = streamSink(io.stderr, {

@@ -93,4 +93,10 @@ describe("hotspot daemon (in-process, signals from an emitter)", () => {
     assert.equal(await h.run("--scan", "fixtures/scans/demo.json", "--bus", "unix:path=/x"), 2);
     assert.match(h.stderr(), /--scan reads a file; it cannot be combined with --bus or --backend/);
   });
+
+  test("--poll-interval must be whole milliseconds between 100 and an hour", async () => {
+    const h = harness();
+    assert.equal(await h.run("--backend", "nmcli", "--poll-interval", "50"), 2);
+    assert.match(h.stderr(), /--poll-interval must be whole milliseconds \(100-3600000\), not '50'/);
+  });
 });
