@@ -44,6 +44,14 @@ export interface RawResponse {
   readonly truncated: boolean;
 }
 
+/**
+ * HTTPS requests share one agent that keeps no connections open (each request still gets
+ * its own connection, as above) but caches TLS sessions, so the second request to a portal
+ * resumes the session instead of a full handshake: on a slow link that is a round trip
+ * saved per request. The cache is keyed by host, port, CA and source address.
+ */
+const TLS_AGENT = new https.Agent({ keepAlive: false, maxCachedSessions: 64 });
+
 export type TransportFailure = "timeout" | "aborted" | "network" | "too-large";
 
 /** Why an exchange failed; callers map it to a coded error or a probe verdict. */
@@ -89,7 +97,7 @@ export function sendRaw(req: RawRequest): Promise<RawResponse> {
     const options: https.RequestOptions = {
       method: req.method,
       headers: { ...req.headers },
-      agent: false,
+      agent: isHttps ? TLS_AGENT : false,
       ...(req.localAddress === undefined ? {} : { localAddress: req.localAddress }),
       ...(req.lookup === undefined ? {} : { lookup: req.lookup }),
       ...(isHttps && req.ca !== undefined
