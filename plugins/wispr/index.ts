@@ -64,7 +64,7 @@ function accountFor(creds: z.infer<typeof credentials> | undefined, g: WisprGate
   if (!creds) return undefined;
   const all: Account[] = "accounts" in creds ? creds.accounts : [creds];
   // A Proxy notification (110) names no location yet: only an unscoped account can be chosen.
-  if (!g || g.messageType !== 100) return all.find((a) => a.location === undefined && a.realm === undefined);
+  if (g?.messageType !== 100) return all.find((a) => a.location === undefined && a.realm === undefined);
   return (
     all.find((a) => (a.location !== undefined || a.realm !== undefined) && fits(a, g)) ??
     all.find((a) => fits(a, g))

@@ -101,10 +101,7 @@ describe("hotspot harness", () => {
 describe("hotspot plugin test", () => {
   test("example-cafe passes every step against form-login and the output shows the request log", async () => {
     const io = captureIo();
-    const code = await main(
-      ["plugin", "test", "plugins/example-cafe", "--scenario", "form-login"],
-      io,
-    );
+    const code = await main(["plugin", "test", "plugins/example-cafe", "--scenario", "form-login"], io);
     const out = io.stdoutText();
     assert.equal(code, 0, out);
     for (const step of ["claim", "evaluate", "authenticate", "maintain", "logoff", "credentials"]) {
