@@ -26,21 +26,21 @@ const local = [{ host: "127.0.0.1", allowHttp: true }];
 interface Case {
   readonly scenario: string;
   readonly plugin: string;
-  readonly target: number;
+  /** Sequential-request budget; undefined: shown for information (the portal's own round trips). */
+  readonly target?: number;
   readonly pluginSettings: Record<string, unknown>;
   readonly api?: boolean;
 }
 
+const cafe = {
+  config: { ssid: SSID, portalHost: "127.0.0.1", allowHttp: true },
+  credentials: account,
+};
+
 const CASES: readonly Case[] = [
-  {
-    scenario: "form-login",
-    plugin: "example-cafe",
-    target: 4,
-    pluginSettings: {
-      config: { ssid: SSID, portalHost: "127.0.0.1", allowHttp: true },
-      credentials: account,
-    },
-  },
+  { scenario: "form-login:direct", plugin: "example-cafe", target: 4, pluginSettings: cafe },
+  // The two-page flow: its cookie bounce and ticket hop are the portal's own round trips.
+  { scenario: "form-login", plugin: "example-cafe", pluginSettings: cafe },
   {
     scenario: "wispr",
     plugin: "wispr",
@@ -130,7 +130,7 @@ export default async function bench(): Promise<readonly BenchTable[]> {
         metric: `${c.scenario}: sequential requests, first probe to verified online`,
         value: seq,
         unit: "× latency",
-        target: { max: c.target },
+        ...(c.target === undefined ? {} : { target: { max: c.target } }),
       },
       {
         metric: `${c.scenario}: total time`,
@@ -151,7 +151,8 @@ export default async function bench(): Promise<readonly BenchTable[]> {
       title: `Login critical path at ${LATENCY_MS} ms injected latency (daemon, fixture join, loopback portal)`,
       rows,
       notes: [
-        "form-login: example-cafe claims the SSID with high confidence (evaluate makes no request).",
+        "form-login:direct: example-cafe claims the SSID with high confidence (evaluate makes no request): probe, login page, POST (302 away from the login: accepted, the welcome page is not fetched), verification probe.",
+        "form-login (two-page, no target): the login page bounces through a cookie-setting landing URL (2 extra round trips) and the POST's one-time ticket URL must be fetched to be let in (1 more); those are the portal's, not the client's.",
         "wispr: the gateway's XML arrives with the intercepted probe; one POST logs in.",
         "capport: probe and RFC 8908 API in parallel, portal page, accept POST, API re-query (which is the verification).",
       ],

@@ -15,6 +15,10 @@ import type { PortalRequest, PortalResponse, ScenarioEnv } from "../types.ts";
  * - right ones get a one-time ticket and a redirect to an authorisation URL, which opens
  *   the garden and redirects to the welcome page (the second page of the flow);
  * - the `twoStep` variant asks for the username on one page and the password on the next.
+ *
+ * `cookieBounce: false` and `ticketRedirect: false` (the `direct` variant) make the plain
+ * single-page form many small portals are: the login page sets the session cookie itself,
+ * and a right POST authorises at once and answers 302 to the welcome page.
  */
 
 export const SESSION_COOKIE = "PORTALSESSID";
@@ -33,6 +37,10 @@ const params = z
     csrfField: z.string().min(1).default("csrf"),
     cookie: z.string().min(1).default(SESSION_COOKIE),
     twoStep: z.boolean().default(false),
+    /** Without a session cookie, /login bounces through the landing URL that sets it; false: /login sets it. */
+    cookieBounce: z.boolean().default(true),
+    /** A right POST redirects to a one-time ticket URL that authorises; false: the POST authorises. */
+    ticketRedirect: z.boolean().default(true),
     /** Session length after login; 0 = unlimited. */
     sessionSeconds: z.number().int().nonnegative().default(0),
   })
@@ -102,6 +110,7 @@ function routes(p: FormLoginParams, env: ScenarioEnv) {
     return session && token !== null && sameText(token, session.csrf) ? session : undefined;
   };
   const firstStep = p.twoStep ? "user" : "both";
+  const limits = () => (p.sessionSeconds > 0 ? { seconds: p.sessionSeconds } : {});
   const checkPassword = (req: PortalRequest, session: Session, username: string): PortalResponse => {
     const ok =
       sameText(username, env.credentials.username) &&
@@ -109,6 +118,10 @@ function routes(p: FormLoginParams, env: ScenarioEnv) {
     if (!ok) {
       session.username = undefined;
       return html(200, loginPage(p, p.loginPath, session.csrf, firstStep, "Invalid username or password."));
+    }
+    if (!p.ticketRedirect) {
+      env.authorize(req.client, limits());
+      return redirect(`${env.baseUrl}${p.welcomePath}`);
     }
     session.ticket = randomBytes(12).toString("base64url");
     return redirect(`${env.baseUrl}${p.authorizePath}?ticket=${session.ticket}`);
@@ -130,6 +143,12 @@ function routes(p: FormLoginParams, env: ScenarioEnv) {
         handle: (req: PortalRequest) => {
           const existing = sessionOf(req);
           if (existing) return html(200, loginPage(p, p.loginPath, existing.csrf, firstStep));
+          if (!p.cookieBounce) {
+            const fresh = newSession();
+            return html(200, loginPage(p, p.loginPath, fresh.session.csrf, firstStep), {
+              "set-cookie": fresh.cookie,
+            });
+          }
           return redirect(`${env.baseUrl}${p.landingPath}?next=${encodeURIComponent(p.loginPath)}`);
         },
       },
@@ -173,7 +192,7 @@ function routes(p: FormLoginParams, env: ScenarioEnv) {
           const ticket = req.query.get("ticket");
           if (!session?.ticket || ticket === null || !sameText(ticket, session.ticket)) return forbidden();
           session.ticket = undefined;
-          env.authorize(req.client, p.sessionSeconds > 0 ? { seconds: p.sessionSeconds } : {});
+          env.authorize(req.client, limits());
           return redirect(`${env.baseUrl}${p.welcomePath}`);
         },
       },

@@ -63,6 +63,47 @@ describe("form-login", () => {
       assert.equal(portal.authorized(), false);
     }));
 
+  test("the direct variant sets the cookie on the login page itself and authorises on the POST", () =>
+    withPortal({ scenario: "form-login:direct", credentials: account }, async (portal) => {
+      const http = createHttpClient();
+      const forms = createFormHelper(http);
+      const detected = await probe(portal.probeUrl);
+      assert.equal(detected.loginUrl, `${portal.url}/login`);
+      const { page, forms: found } = await forms.load(`${portal.url}/login`);
+      assert.deepEqual([page.status, page.redirects], [200, []]);
+      assert.match(page.headers["set-cookie"] ?? "", /^PORTALSESSID=/);
+      const form = found[0];
+      assert.ok(form);
+      assert.ok(form.inputs.some((i) => i.type === "hidden" && i.name === "csrf" && i.value !== ""));
+      const res = await forms.submit(form, account, { followRedirects: false });
+      assert.deepEqual([res.status, res.headers.location], [302, `${portal.url}/welcome`]);
+      assert.equal(portal.authorized(), true);
+      assert.deepEqual(
+        portal.log.map((e) => `${e.method} ${e.path}`),
+        ["GET /generate_204", "GET /login", "POST /login"],
+      );
+    }));
+
+  test("the direct variant answers a wrong password with the form and its error, and lets nobody in", () =>
+    withPortal({ scenario: "form-login:direct", credentials: account }, async (portal) => {
+      const forms = createFormHelper(createHttpClient());
+      const form = (await forms.load(`${portal.url}/login`)).forms[0];
+      assert.ok(form);
+      const res = await forms.submit(form, { ...account, password: "nope" }, { followRedirects: false });
+      assert.equal(res.status, 200);
+      assert.match(res.body, /Invalid username or password/);
+      assert.equal(portal.authorized(), false);
+    }));
+
+  test("the direct variant refuses a POST without the session cookie", () =>
+    withPortal({ scenario: "form-login:direct", credentials: account }, async (portal) => {
+      const form = (await createFormHelper(createHttpClient()).load(`${portal.url}/login`)).forms[0];
+      assert.ok(form);
+      const res = await createFormHelper(createHttpClient()).submit(form, account);
+      assert.equal(res.status, 403);
+      assert.equal(portal.authorized(), false);
+    }));
+
   test("the two-step variant asks for the username first and the password on a second page", () =>
     withPortal({ scenario: "form-login:two-step", credentials: account }, async (portal) => {
       const forms = createFormHelper(createHttpClient());
