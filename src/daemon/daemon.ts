@@ -55,9 +55,13 @@ export class Daemon extends EventEmitter<DaemonEvents> {
   readonly #opts: DaemonOptions;
   readonly #sessions = new Map<string, DeviceSession>();
   readonly #winners = new Map<string, string>();
+  /**
+   * Claims from each device's latest scan, by BSSID. Replaced whole on every scan, so a
+   * daemon that sees thousands of access points over a day keeps only the current ones.
+   */
   readonly #scanClaims = new Map<
     string,
-    { readonly network: ScannedNetwork; readonly claims: readonly ClaimMatch[] }
+    ReadonlyMap<string, { readonly network: ScannedNetwork; readonly claims: readonly ClaimMatch[] }>
   >();
   readonly #calls: PluginCalls;
   readonly #stores = new Map<string, PluginStore>();
@@ -152,15 +156,21 @@ export class Daemon extends EventEmitter<DaemonEvents> {
 
   /** Claims on one network, from the latest scan when it was in it, else from the static index. */
   claimsFor(network: ScannedNetwork): readonly ClaimMatch[] {
-    return this.#scanClaims.get(network.bssid)?.claims ?? this.#opts.registry.claimsFor(network);
+    for (const byBssid of this.#scanClaims.values()) {
+      const seen = byBssid.get(network.bssid);
+      // Dynamic claims were made for that SSID: a BSSID now announcing another one gets none of them.
+      if (seen && seen.network.ssidHex === network.ssidHex) return seen.claims;
+    }
+    return this.#opts.registry.claimsFor(network);
   }
 
   async #onScan(list: ScanList): Promise<void> {
     try {
       const claims = await this.#opts.registry.filterScanList(list.networks);
-      list.networks.forEach((network, i) => {
-        this.#scanClaims.set(network.bssid, { network, claims: claims[i] ?? [] });
-      });
+      this.#scanClaims.set(
+        list.device,
+        new Map(list.networks.map((network, i) => [network.bssid, { network, claims: claims[i] ?? [] }])),
+      );
       this.emit("networks", list.device, list.networks, claims);
     } catch (e) {
       this.#problem(undefined, e);
