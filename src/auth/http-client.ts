@@ -3,6 +3,7 @@ import { performance } from "node:perf_hooks";
 import { hotspotError } from "../errors.ts";
 import type { HttpClient, HttpRequestInit, HttpResponse } from "../helper-api/context.ts";
 import type { PortalHost } from "../helper-api/plugin.ts";
+import type { CaOption, ConnectionPool } from "./agents.ts";
 import { type CookieJar, createCookieJar } from "./cookies.ts";
 import {
   compileSecrets,
@@ -52,7 +53,12 @@ export interface HttpClientOptions {
   /** Name resolution override (issue 5: the link's DNS servers). */
   readonly lookup?: LookupFunction;
   /** Extra trusted CA certificates (PEM). */
-  readonly ca?: string | Buffer | readonly (string | Buffer)[];
+  readonly ca?: CaOption;
+  /**
+   * Keep-alive connections shared by this client's requests (the daemon gives each hook call
+   * one and closes it when the call ends). Default: a new connection per request.
+   */
+  readonly pool?: ConnectionPool;
   /** Per-hop connection set-up limit; default DEFAULT_CONNECT_TIMEOUT_MS. */
   readonly connectTimeoutMs?: number;
   /** Default total time of one call when the request gives none; default DEFAULT_HTTP_TIMEOUT_MS. */
@@ -163,6 +169,7 @@ export function createHttpClient(opts: HttpClientOptions = {}): AuthHttpClient {
         ...(opts.lookup === undefined ? {} : { lookup: opts.lookup }),
         ...(opts.ca === undefined ? {} : { ca: opts.ca }),
         ...(opts.signal === undefined ? {} : { signal: opts.signal }),
+        ...(opts.pool === undefined ? {} : { pool: opts.pool }),
       });
       jar.setCookies(res.setCookie, hop.url);
       log({ method: hop.method, url: shownUrl, status: res.status, ms: performance.now() - started });

@@ -1,12 +1,14 @@
 import http from "node:http";
 import https from "node:https";
 import type { LookupFunction } from "node:net";
+import { type CaOption, type ConnectionPool, FRESH_TLS_AGENT, secureContextFor } from "./agents.ts";
 
 /**
  * One HTTP exchange on node:http/https, nothing more: no redirects, no cookies, no
- * credential checks. The probe and the HTTP client build on it. A fresh connection per
- * request (`agent: false`, hence `Connection: close`), as Android's probe does: a portal
- * that answers one connection differently from the next should not be hidden by reuse.
+ * credential checks. The probe and the HTTP client build on it. Without a pool, a fresh
+ * connection per request (`Connection: close`), as Android's probe does: a portal that
+ * answers one connection differently from the next should not be hidden by reuse. With a
+ * pool (one plugin hook call's, see agents.ts) connections are kept and reused.
  */
 
 /** A User-Agent with "wispr" in it: Apple's captive network assistant sends one, and WISPr gateways look for it. */
@@ -31,8 +33,10 @@ export interface RawRequest {
   /** Name resolution override (issue 5 resolves through the Wi-Fi link's own DNS servers). */
   readonly lookup?: LookupFunction;
   /** Extra trusted CA certificates (PEM), e.g. a test portal's self-signed one. */
-  readonly ca?: string | Buffer | readonly (string | Buffer)[];
+  readonly ca?: CaOption;
   readonly signal?: AbortSignal;
+  /** Keep-alive connections to reuse (a hook call's); default a new connection per request. */
+  readonly pool?: ConnectionPool;
 }
 
 export interface RawResponse {
@@ -43,14 +47,6 @@ export interface RawResponse {
   readonly body: Buffer;
   readonly truncated: boolean;
 }
-
-/**
- * HTTPS requests share one agent that keeps no connections open (each request still gets
- * its own connection, as above) but caches TLS sessions, so the second request to a portal
- * resumes the session instead of a full handshake: on a slow link that is a round trip
- * saved per request. The cache is keyed by host, port, CA and source address.
- */
-const TLS_AGENT = new https.Agent({ keepAlive: false, maxCachedSessions: 64 });
 
 export type TransportFailure = "timeout" | "aborted" | "network" | "too-large";
 
@@ -97,12 +93,16 @@ export function sendRaw(req: RawRequest): Promise<RawResponse> {
     const options: https.RequestOptions = {
       method: req.method,
       headers: { ...req.headers },
-      agent: isHttps ? TLS_AGENT : false,
+      // HTTPS without a pool still goes through an agent: it resumes TLS sessions (agents.ts).
+      agent: req.pool?.agentFor(req.url) ?? (isHttps ? FRESH_TLS_AGENT : false),
       ...(req.localAddress === undefined ? {} : { localAddress: req.localAddress }),
       ...(req.lookup === undefined ? {} : { lookup: req.lookup }),
+      // `ca` still names the trust anchors in the agent's connection and session keys;
+      // the prebuilt context is what the handshake uses (building one per request is slow).
       ...(isHttps && req.ca !== undefined
         ? { ca: typeof req.ca === "string" || Buffer.isBuffer(req.ca) ? req.ca : [...req.ca] }
         : {}),
+      ...(isHttps ? { secureContext: secureContextFor(req.ca) } : {}),
     };
     let settled = false;
     let failure: TransportError | undefined;

@@ -1,3 +1,4 @@
+import { type ConnectionPool, withConnectionPool } from "../auth/agents.ts";
 import { createCapportClient } from "../auth/capport-client.ts";
 import { createFormHelper } from "../auth/forms.ts";
 import { createHttpClient } from "../auth/http-client.ts";
@@ -97,9 +98,11 @@ export function createPluginCalls(opts: PluginCallsOptions): PluginCalls {
     network: JoinedNetwork,
     portal: PortalInfo,
     signal: AbortSignal,
+    pool: ConnectionPool,
   ): AuthenticateContext<unknown, unknown> => {
     const link = opts.transportFor ? opts.transportFor(network, signal) : linkTransport(network, { signal });
     const http = createHttpClient({
+      pool,
       credentials: plugin.credentials,
       portalHosts: plugin.portalHosts,
       pluginId: plugin.id,
@@ -142,7 +145,9 @@ export function createPluginCalls(opts: PluginCallsOptions): PluginCalls {
         invoke: async (plugin, hookSignal) => {
           const evaluate = plugin.definition.evaluate;
           if (!evaluate) return undefined;
-          return evaluate.call(plugin.definition, context(plugin, network, portal, hookSignal));
+          return withConnectionPool(hookSignal, (pool) =>
+            evaluate.call(plugin.definition, context(plugin, network, portal, hookSignal, pool)),
+          );
         },
       });
       return ranked;
@@ -162,7 +167,10 @@ export function createPluginCalls(opts: PluginCallsOptions): PluginCalls {
         timeoutMs: timeoutFor(plugin, "authenticate"),
         signal,
         schema: authenticateResultSchema,
-        invoke: (s) => authenticate.call(plugin.definition, context(plugin, network, portal, s)),
+        invoke: (s) =>
+          withConnectionPool(s, (pool) =>
+            authenticate.call(plugin.definition, context(plugin, network, portal, s, pool)),
+          ),
       });
     },
 
@@ -180,7 +188,10 @@ export function createPluginCalls(opts: PluginCallsOptions): PluginCalls {
         timeoutMs: timeoutFor(plugin, "maintain"),
         signal,
         schema: maintainResultSchema,
-        invoke: (s) => maintain.call(plugin.definition, { ...context(plugin, network, portal, s), session }),
+        invoke: (s) =>
+          withConnectionPool(s, (pool) =>
+            maintain.call(plugin.definition, { ...context(plugin, network, portal, s, pool), session }),
+          ),
       });
     },
 
@@ -193,7 +204,10 @@ export function createPluginCalls(opts: PluginCallsOptions): PluginCalls {
         timeoutMs: timeoutFor(plugin, "logoff"),
         signal,
         schema: logoffResultSchema,
-        invoke: (s) => logoff.call(plugin.definition, { ...context(plugin, network, portal, s), session }),
+        invoke: (s) =>
+          withConnectionPool(s, (pool) =>
+            logoff.call(plugin.definition, { ...context(plugin, network, portal, s, pool), session }),
+          ),
       });
     },
   };

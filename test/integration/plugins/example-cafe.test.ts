@@ -20,6 +20,16 @@ describe("example-cafe judges the login answer instead of fetching the page behi
     assert.ok(!report.log.some((e) => e.path === "/welcome"));
   });
 
+  test("the login page and the POST share one kept connection; probes get their own", async () => {
+    const report = await runPluginTest({ pluginDir, scenario: "form-login:direct", pluginConfig });
+    const connection = (method: string, path: string) =>
+      report.log.find((e) => e.method === method && e.path === path)?.connectionId;
+    assert.equal(connection("GET", "/login"), connection("POST", "/login"));
+    const probes = report.log.filter((e) => e.path === "/generate_204").map((e) => e.connectionId);
+    assert.ok(probes.length >= 2);
+    assert.equal(new Set([...probes, connection("GET", "/login")]).size, probes.length + 1);
+  });
+
   test("against the two-page flow it follows the ticket redirect inside the login, but not the welcome page", async () => {
     const report = await runPluginTest({ pluginDir, scenario: "form-login", pluginConfig });
     assert.equal(stepOf(report, "authenticate")?.status, "pass", stepOf(report, "authenticate")?.detail);

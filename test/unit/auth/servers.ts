@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import http from "node:http";
 import https from "node:https";
 import net from "node:net";
+import { TLSSocket } from "node:tls";
 
 /** Ad-hoc loopback servers for the auth tests. */
 
@@ -10,12 +11,18 @@ export interface SeenRequest {
   readonly url: string;
   readonly headers: http.IncomingHttpHeaders;
   readonly body: string;
+  /** Which connection carried it: 1 for the server's first, 2 for the next, … */
+  readonly connection: number;
+  /** Over TLS: whether the client resumed an earlier TLS session. */
+  readonly tlsResumed?: boolean;
 }
 
 export interface TestServer {
   readonly url: string;
   readonly port: number;
   readonly requests: SeenRequest[];
+  /** Connections currently open. */
+  openConnections(): number;
   close(): Promise<void>;
 }
 
@@ -33,6 +40,8 @@ export const TEST_CA = fixture("test-portal.crt");
  */
 export async function serve(handler: Handler, opts: { tls?: boolean } = {}): Promise<TestServer> {
   const requests: SeenRequest[] = [];
+  const ids = new WeakMap<object, number>();
+  let open = 0;
   const listener = (req: http.IncomingMessage, res: http.ServerResponse): void => {
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
@@ -42,6 +51,8 @@ export async function serve(handler: Handler, opts: { tls?: boolean } = {}): Pro
         url: req.url ?? "",
         headers: req.headers,
         body: Buffer.concat(chunks).toString("utf8"),
+        connection: ids.get(req.socket) ?? 0,
+        ...(req.socket instanceof TLSSocket ? { tlsResumed: req.socket.isSessionReused() } : {}),
       };
       requests.push(seen);
       handler(seen, res);
@@ -51,6 +62,13 @@ export async function serve(handler: Handler, opts: { tls?: boolean } = {}): Pro
     opts.tls === true
       ? https.createServer({ cert: TEST_CA, key: fixture("test-portal.key") }, listener)
       : http.createServer(listener);
+  // TLS servers report the decrypted socket on `secureConnection`, the one requests see.
+  let accepted = 0;
+  server.on(opts.tls === true ? "secureConnection" : "connection", (socket: net.Socket) => {
+    ids.set(socket, ++accepted);
+    open++;
+    socket.once("close", () => open--);
+  });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const address = server.address();
   if (address === null || typeof address === "string") throw new Error("no address");
@@ -58,6 +76,7 @@ export async function serve(handler: Handler, opts: { tls?: boolean } = {}): Pro
     url: `${opts.tls === true ? "https" : "http"}://127.0.0.1:${address.port}`,
     port: address.port,
     requests,
+    openConnections: () => open,
     close: () =>
       new Promise((resolve) => {
         server.close(() => resolve());
