@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { pathToFileURL } from "node:url";
-import { probe } from "../auth/probe.ts";
+import { detectPortal } from "../auth/detect.ts";
 import { credentialRefusal } from "../auth/secrets.ts";
 import { userConfigSchema } from "../config/schema.ts";
 import type { HttpLogEntry } from "../daemon/log.ts";
@@ -21,7 +21,10 @@ import type { CriticalPath, PortalCredentials, ReceivedCredential, RequestLogEnt
  * `hotspot plugin test`: one plugin against one simulated portal, through the same plugin
  * boundary the daemon uses (the registry's claims and filterScanList, createPluginCalls'
  * contexts and deadlines), step by step: claim, evaluate, authenticate, maintain, logoff,
- * then a check that credentials reached only the hosts the plugin declared.
+ * then a check that credentials reached only the hosts the plugin declared. Detection is
+ * the daemon's too (detectPortal): the probe plus, where the scenario has one, the RFC 8908
+ * API as DHCP would announce it, over HTTPS trusting the harness's certificate. A harness
+ * portal is a test network by definition, so an http:// API is accepted as well.
  *
  * The portal accepts an account generated for the run. When the plugin's credentialsSchema
  * accepts `{ username, password }`, that account becomes the plugin's credentials, so an
@@ -57,6 +60,8 @@ export interface PluginTestReport {
   /** The portal's request log. */
   readonly log: readonly RequestLogEntry[];
   readonly criticalPath: CriticalPath | undefined;
+  /** What detection found before evaluate (probe, and the RFC 8908 API where there is one). */
+  readonly portal: PortalInfo;
   /** The plugin's HTTP requests as the client logged them (secrets scrubbed). */
   readonly pluginHttp: readonly HttpLogEntry[];
   readonly pluginLog: readonly PluginLogEntry[];
@@ -134,24 +139,35 @@ export async function runPluginTest(opts: PluginTestOptions): Promise<PluginTest
       loggerFor: (p) => createPluginLogger(p.id, record),
       storeFor: () => createMemoryStore(),
       onHttp: (e) => pluginHttp.push(e),
+      testNetwork: true,
+      ...(portal.ca === undefined ? {} : { ca: portal.ca }),
     });
     // Like the daemon, detection tries again when the network is merely unreachable (a
     // flaky portal's 503s and resets): the plugin, not the probe, is under test here.
     const detect = async (): Promise<PortalInfo> => {
       let info: PortalInfo | undefined;
       for (let attempt = 0; attempt < PROBE_ATTEMPTS; attempt++) {
-        info = await probe(portal.probeUrl, portal.apiUrl === undefined ? {} : { apiUri: portal.apiUrl });
+        info = await detectPortal(portal.probeUrl, {
+          allowHttpApi: true,
+          ...(portal.apiUrl === undefined ? {} : { apiUri: portal.apiUrl }),
+          ...(portal.ca === undefined ? {} : { ca: portal.ca }),
+        });
         if (info.verdict !== "unreachable" || info.reason === "broken proxy") return info;
       }
       return info ?? { verdict: "unreachable", probeUrl: portal.probeUrl, reason: "no probe" };
     };
+    let detected: PortalInfo | undefined;
     const steps = await runSteps({
       plugin,
       registry,
       calls,
       network,
       open: portal.scenario.open === true,
-      detect,
+      detect: async () => {
+        const info = await detect();
+        detected ??= info;
+        return info;
+      },
     });
     steps.push(credentialCheck(plugin, portal.receivedCredentials));
     return {
@@ -165,6 +181,7 @@ export async function runPluginTest(opts: PluginTestOptions): Promise<PluginTest
       ok: steps.every((s) => s.status !== "fail"),
       log: [...portal.log],
       criticalPath: portal.criticalPath(),
+      portal: detected ?? { verdict: "unreachable", probeUrl: portal.probeUrl, reason: "not probed" },
       pluginHttp,
       pluginLog,
     };

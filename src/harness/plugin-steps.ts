@@ -36,12 +36,19 @@ export interface StepInput {
   detect(): Promise<PortalInfo>;
 }
 
+const describeApi = (p: PortalInfo): string =>
+  p.api
+    ? ` (RFC 8908 API: ${p.api.captive ? "captive" : "not captive"})`
+    : p.apiError
+      ? ` (RFC 8908 API unusable: ${p.apiError})`
+      : "";
+
 const describePortal = (p: PortalInfo): string =>
-  p.verdict === "portal"
+  (p.verdict === "portal"
     ? `portal${p.loginUrl ? ` at ${p.loginUrl}` : ""}`
     : p.verdict === "unreachable"
       ? `unreachable (${p.reason ?? "?"})`
-      : "online";
+      : "online") + describeApi(p);
 
 export async function runSteps(input: StepInput): Promise<StepResult[]> {
   const { plugin, registry, calls, open } = input;

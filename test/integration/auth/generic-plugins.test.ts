@@ -75,6 +75,34 @@ describe("generic plugins under `hotspot plugin test`", () => {
     });
   }
 
+  test("under plugin test capport sees the RFC 8908 API as under the daemon, and logs in on its HTTPS portal", async () => {
+    const report = await runPluginTest({
+      pluginDir: plugin("capport"),
+      scenario: "capport",
+      pluginConfig: { anyOpenNetwork: true },
+    });
+    assertSteps(report, { ...fullRun, logoff: "skip" });
+    assert.equal(report.portal.decidedBy, "api");
+    assert.equal(report.portal.api?.captive, true);
+    assert.match(report.portal.loginUrl ?? "", /^https:\/\/127\.0\.0\.1:\d+\/capport\/portal$/);
+    assert.match(report.steps.find((s) => s.step === "evaluate")?.detail ?? "", /RFC 8908 API: captive\)$/);
+    assert.ok(report.log.some((e) => e.path === "/capport/api" && e.tls && !e.authorized));
+    const pluginUrls = report.pluginHttp.map((e) => `${e.method} ${e.url}`);
+    assert.ok(pluginUrls.length > 0);
+    for (const url of pluginUrls) assert.match(url, /^(GET|POST) https:/);
+  });
+
+  test("under plugin test an API that answers garbage is reported, and the probe decides", async () => {
+    const report = await runPluginTest({
+      pluginDir: plugin("capport"),
+      scenario: "hostile:bad-api-json",
+      pluginConfig: { anyOpenNetwork: true },
+    });
+    assert.equal(report.portal.decidedBy, "probe");
+    assert.ok(report.portal.apiError);
+    assert.match(report.steps.find((s) => s.step === "evaluate")?.detail ?? "", /RFC 8908 API unusable/);
+  });
+
   test("capport stays out of networks that announce no API", async () => {
     const report = await runPluginTest({
       pluginDir: plugin("capport"),
