@@ -79,6 +79,7 @@ export const DEFAULT_CONNECT_TIMEOUT_MS = 5_000;
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 export const DEFAULT_MAX_REDIRECTS = 10;
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
+const IDEMPOTENT = new Set(["GET", "HEAD", "OPTIONS"]);
 
 interface Hop {
   url: URL;
@@ -148,7 +149,12 @@ export function createHttpClient(opts: HttpClientOptions = {}): AuthHttpClient {
     throw hotspotError("HH_CREDENTIAL_HOST_REFUSED", { plugin, url, reason });
   };
 
-  const sendHop = async (hop: Hop, deadline: number, maxBodyBytes: number): Promise<RawResponse> => {
+  const sendHop = async (
+    hop: Hop,
+    deadline: number,
+    maxBodyBytes: number,
+    retried = false,
+  ): Promise<RawResponse> => {
     const cookie = jar.cookieHeader(hop.url);
     guard(hop, cookie);
     const headers = { ...hop.headers };
@@ -182,6 +188,19 @@ export function createHttpClient(opts: HttpClientOptions = {}): AuthHttpClient {
       }
       const reason = secrets.redact(e instanceof Error ? e.message : String(e));
       log({ method: hop.method, url: shownUrl, ms, error: `HH_HTTP_FAILED: ${reason}` });
+      // A kept connection that died before answering (closed while idle, or dropped by the
+      // portal): an idempotent request goes once more, on a new connection, as browsers do.
+      // A POST never does: the portal may have acted on it.
+      if (
+        !retried &&
+        e instanceof TransportError &&
+        e.reusedConnection &&
+        IDEMPOTENT.has(hop.method) &&
+        opts.signal?.aborted !== true &&
+        performance.now() < deadline
+      ) {
+        return sendHop(hop, deadline, maxBodyBytes, true);
+      }
       throw hotspotError("HH_HTTP_FAILED", { method: hop.method, url: shownUrl, reason }, { cause: e });
     }
   };

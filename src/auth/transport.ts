@@ -53,12 +53,19 @@ export type TransportFailure = "timeout" | "aborted" | "network" | "too-large";
 /** Why an exchange failed; callers map it to a coded error or a probe verdict. */
 export class TransportError extends Error {
   override readonly name = "TransportError";
+  /**
+   * The request went out on a kept-alive connection that failed before any answer came
+   * back: the server may have closed it while idle (the keep-alive race every browser
+   * handles by sending an idempotent request again on a new connection).
+   */
+  readonly reusedConnection: boolean;
   constructor(
     readonly kind: TransportFailure,
     message: string,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; reusedConnection?: boolean },
   ) {
-    super(message, options);
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+    this.reusedConnection = options?.reusedConnection === true;
   }
 }
 
@@ -126,7 +133,9 @@ export function sendRaw(req: RawRequest): Promise<RawResponse> {
       () => fail(new TransportError("timeout", `timed out after ${req.timeoutMs} ms`)),
       req.timeoutMs,
     );
+    let answered = false;
     const request = (isHttps ? https : http).request(req.url, options, (res) => {
+      answered = true;
       const { headers, setCookie } = collectHeaders(res.rawHeaders);
       const status = res.statusCode ?? 0;
       const declared = Number(headers["content-length"]);
@@ -171,7 +180,15 @@ export function sendRaw(req: RawRequest): Promise<RawResponse> {
         socket.once(isHttps ? "secureConnect" : "connect", () => clearTimeout(connectTimer));
       });
     }
-    request.on("error", (e) => finish(failure ?? new TransportError("network", describe(e), { cause: e })));
+    request.on("error", (e) =>
+      finish(
+        failure ??
+          new TransportError("network", describe(e), {
+            cause: e,
+            reusedConnection: request.reusedSocket && !answered,
+          }),
+      ),
+    );
     req.signal?.addEventListener("abort", onAbort, { once: true });
     request.end(req.body);
   });

@@ -160,7 +160,7 @@ export class DeviceSession {
 
   async #evaluateAndLogin(network: JoinedNetwork, signal: AbortSignal, excluded: Set<string>): Promise<void> {
     this.#to("Evaluating", excluded.size ? `re-evaluating without ${[...excluded].join(", ")}` : "joined");
-    const portal = await this.deps.detect(network, signal);
+    const portal = await this.#detectPatiently(network, signal);
     this.#portal = portal;
     this.deps.onPortal(portal);
     if (portal.verdict === "online") {
@@ -171,6 +171,39 @@ export class DeviceSession {
     if (!plugin) return;
     this.#plugin = plugin;
     await this.#authenticate(network, plugin, signal, excluded);
+  }
+
+  /**
+   * Detection after a join, tried again under the retry policy (backoff with jitter, bounded,
+   * cut short by a leave) while the answer looks like a portal having a bad moment rather
+   * than a verdict: no HTTP answer at all (reset, timeout, refused) or a 5xx. An overloaded
+   * controller answers the first probes with 503s; deciding on those would leave every plugin
+   * declining a network it could log in to. Out of attempts, the last answer stands.
+   */
+  async #detectPatiently(network: JoinedNetwork, signal: AbortSignal): Promise<PortalInfo> {
+    let last: PortalInfo | undefined;
+    try {
+      return await pRetry(
+        async () => {
+          last = await this.deps.detect(network, signal);
+          if (passingTrouble(last)) throw new RetryableFailure(`probe: ${last.reason ?? "unreachable"}`);
+          return last;
+        },
+        {
+          retries: this.retry.retries,
+          minTimeout: this.retry.minTimeoutMs,
+          maxTimeout: this.retry.maxTimeoutMs,
+          randomize: true,
+          signal,
+          onFailedAttempt: ({ error, retriesLeft }) => {
+            if (!signal.aborted && retriesLeft > 0) this.#to("Evaluating", `${error.message}; probing again`);
+          },
+        },
+      );
+    } catch (e) {
+      if (signal.aborted || last === undefined) throw e;
+      return last;
+    }
   }
 
   async #choose(
@@ -390,6 +423,12 @@ export class DeviceSession {
     };
     this.deps.onState(change);
   }
+}
+
+/** An unreachable verdict worth probing again: no HTTP answer, or a server error (not a broken proxy's 200). */
+function passingTrouble(portal: PortalInfo): boolean {
+  if (portal.verdict !== "unreachable" || portal.decidedBy === "dhcp") return false;
+  return portal.status === undefined || portal.status >= 500;
 }
 
 function asHotspotError(e: unknown): HotspotError {

@@ -4,6 +4,7 @@ import { after, before, describe, test } from "node:test";
 import { createConnectionPool, withConnectionPool } from "../../../src/auth/agents.ts";
 import { createHttpClient } from "../../../src/auth/http-client.ts";
 import { probe } from "../../../src/auth/probe.ts";
+import { isHotspotError } from "../../../src/errors.ts";
 import { serve, TEST_CA, type TestServer } from "./servers.ts";
 
 /** Resolves once the server has no connection open (the client closed its kept ones). */
@@ -138,6 +139,50 @@ describe("connection pools", () => {
   test("a CA given per request is still enforced: without it the test certificate is refused", async () => {
     await createHttpClient({ ca: TEST_CA }).get(`${secure.url}/trusted`);
     await assert.rejects(createHttpClient().get(`${secure.url}/untrusted`), /self-signed|certificate/i);
+  });
+
+  test("a GET whose kept connection dies before answering goes once more on a new connection; a POST does not", async () => {
+    let dropped = 0;
+    const dropper = await serve((req, res) => {
+      if (req.url.startsWith("/drop") && dropped++ % 2 === 0) {
+        res.socket?.destroy();
+        return;
+      }
+      res.writeHead(200).end("ok");
+    });
+    try {
+      const pool = createConnectionPool();
+      const logged: string[] = [];
+      const http = createHttpClient({
+        pool,
+        onRequest: (e) => logged.push(`${e.method} ${e.status ?? e.error}`),
+      });
+      await http.get(`${dropper.url}/warm`);
+      assert.equal((await http.get(`${dropper.url}/drop-get`)).status, 200);
+      const gets = dropper.requests.filter((r) => r.url === "/drop-get");
+      assert.equal(gets.length, 2);
+      assert.notEqual(gets[0]?.connection, gets[1]?.connection);
+      await assert.rejects(http.post(`${dropper.url}/drop-post`, "x=1"), (e) =>
+        isHotspotError(e, "HH_HTTP_FAILED"),
+      );
+      assert.equal(dropper.requests.filter((r) => r.url === "/drop-post").length, 1);
+      assert.match(logged.join("\n"), /GET HH_HTTP_FAILED.*\nGET 200\nPOST HH_HTTP_FAILED/s);
+      pool.close();
+    } finally {
+      await dropper.close();
+    }
+  });
+
+  test("without a pool a dropped GET is not sent again (a fresh connection has no keep-alive race)", async () => {
+    const dropper = await serve((_req, res) => res.socket?.destroy());
+    try {
+      await assert.rejects(createHttpClient().get(`${dropper.url}/drop`), (e) =>
+        isHotspotError(e, "HH_HTTP_FAILED"),
+      );
+      assert.equal(dropper.requests.length, 1);
+    } finally {
+      await dropper.close();
+    }
   });
 
   test("the probe never uses a kept connection", async () => {

@@ -18,6 +18,13 @@ const PORTAL: PortalInfo = {
   loginUrl: "http://portal.test/login",
 };
 const ONLINE: PortalInfo = { verdict: "online", probeUrl: "http://probe.test/generate_204", status: 204 };
+const BUSY: PortalInfo = {
+  verdict: "unreachable",
+  probeUrl: PORTAL.probeUrl,
+  status: 503,
+  reason: "HTTP 503",
+};
+const RESET: PortalInfo = { verdict: "unreachable", probeUrl: PORTAL.probeUrl, reason: "read ECONNRESET" };
 
 function network(ssid = "Cafe"): JoinedNetwork {
   return {
@@ -77,6 +84,7 @@ function harness(script: Script = {}) {
   const portals = [...(script.portals ?? [PORTAL])];
   const verifies = [...(script.verifyOnline ?? [true])];
   let attempts = 0;
+  let detections = 0;
   const pluginCalls: PluginCalls = {
     plugin: (id) => loaded(id),
     evaluate: async (candidates) => {
@@ -100,7 +108,10 @@ function harness(script: Script = {}) {
   const deps: SessionDeps = {
     config: { ...defaultUserConfig(), maintainIntervalSeconds: 300 },
     calls: pluginCalls,
-    detect: async () => (portals.length > 1 ? portals.shift()! : portals[0]!),
+    detect: async () => {
+      detections++;
+      return portals.length > 1 ? portals.shift()! : portals[0]!;
+    },
     verify: async () => {
       const online = verifies.length > 1 ? verifies.shift()! : verifies[0]!;
       return { online, portal: online ? ONLINE : PORTAL };
@@ -118,7 +129,7 @@ function harness(script: Script = {}) {
   };
   const session = new DeviceSession("wlan0", deps, { retries: 2, minTimeoutMs: 1000, maxTimeoutMs: 4000 });
   const states = () => changes.map((c) => c.to);
-  return { session, changes, calls, uiUrls, problems, winners, states };
+  return { session, changes, calls, uiUrls, problems, winners, states, detections: () => detections };
 }
 
 async function advance(t: TestContext, ms: number): Promise<void> {
@@ -231,6 +242,58 @@ describe("DeviceSession", () => {
     await done;
     assert.equal(h.session.state, "Authenticated");
     assert.deepEqual(h.problems, ["HH_PLUGIN_HOOK_TIMEOUT"]);
+  });
+
+  test("a probe answered with a 503 or a reset is made again with backoff, then the login goes ahead", async (t) => {
+    t.mock.timers.enable({ apis: ["setTimeout"] });
+    const h = harness({ portals: [BUSY, RESET, PORTAL] });
+    const done = h.session.join(network());
+    await advance(t, 10_000);
+    await advance(t, 10_000);
+    await done;
+    assert.equal(h.detections(), 3);
+    assert.deepEqual(h.states(), [
+      "Evaluating",
+      "Evaluating",
+      "Evaluating",
+      "Authenticating",
+      "Authenticated",
+    ]);
+    assert.match(h.changes[1]?.reason ?? "", /HTTP 503; probing again/);
+    assert.deepEqual(h.calls, ["evaluate:cafe", "authenticate:cafe"]);
+  });
+
+  test("a network that never answers is probed a bounded number of times, then decided on the last answer", async (t) => {
+    t.mock.timers.enable({ apis: ["setTimeout"] });
+    const h = harness({ portals: [RESET], evaluate: (cs) => cs.map((c) => ({ ...c, confidence: "none" })) });
+    const done = h.session.join(network());
+    for (let i = 0; i < 4; i++) await advance(t, 10_000);
+    await done;
+    assert.equal(h.detections(), 3);
+    assert.equal(h.session.state, "Inactive");
+    assert.deepEqual(h.calls, ["evaluate:cafe"]);
+  });
+
+  test("a broken proxy's empty 200 is a verdict, not probed again", async () => {
+    const h = harness({
+      portals: [{ verdict: "unreachable", probeUrl: PORTAL.probeUrl, status: 200, reason: "broken proxy" }],
+      evaluate: (cs) => cs.map((c) => ({ ...c, confidence: "none" })),
+    });
+    await h.session.join(network());
+    assert.equal(h.detections(), 1);
+  });
+
+  test("leaving while waiting to probe again stops at once, with no further probe", async (t) => {
+    t.mock.timers.enable({ apis: ["setTimeout"] });
+    const h = harness({ portals: [BUSY] });
+    const done = h.session.join(network());
+    for (let i = 0; i < 20; i++) await tick();
+    h.session.leave("left");
+    await done;
+    await advance(t, 60_000);
+    assert.equal(h.detections(), 1);
+    assert.equal(h.session.state, "Inactive");
+    assert.deepEqual(h.calls, []);
   });
 
   test("leaving during authenticate aborts the hook and never reaches Authenticated", async () => {
