@@ -90,14 +90,24 @@ export function createDaemonCommand(signals: SignalSource = process): Command {
     common: ["plugins", "no-bundled", "config"],
     async run(args: ParsedArgs, io: CliIo): Promise<number> {
       const { kind, source } = sourceFor("daemon", command, args, io, "retry", pollInterval(command, args));
-      const { config, registry } = await loadCliPlugins(args.common, io, false);
+      const { config, registry, setInFile } = await loadCliPlugins(args.common, io, false);
       let secrets: () => ReadonlySet<string> = () => new Set();
       const log = streamSink(io.stderr, {
         json: booleanOption(args, "json-logs"),
         minLevel: booleanOption(args, "verbose") ? "debug" : "info",
         secrets: () => secrets(),
       });
-      const daemon = new Daemon({ source, registry, config, log });
+      // Which URL to probe: `probeUrl` from the user's config file when it sets one; else the
+      // network manager's own check URL (NetworkManager's ConnectivityCheckUri, read live, so a
+      // change in NetworkManager applies to the next join); else the built-in default.
+      const nmCheck = source.connectivityCheckUri?.bind(source);
+      const daemon = new Daemon({
+        source,
+        registry,
+        config,
+        log,
+        ...(nmCheck && !setInFile.has("probeUrl") ? { connectivityCheckUri: nmCheck } : {}),
+      });
       secrets = () => daemon.secrets;
       const stop = waitForStop(signals, log);
       try {

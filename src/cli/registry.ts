@@ -1,4 +1,4 @@
-import { loadUserConfig } from "../config/load.ts";
+import { loadUserConfigFile } from "../config/load.ts";
 import type { UserConfig } from "../config/schema.ts";
 import { defaultCredentialsPath, readCredentials, withStoredCredentials } from "../credentials/index.ts";
 import { loadRegistry } from "../helper-api/loader.ts";
@@ -10,6 +10,8 @@ import type { CliIo } from "./io.ts";
 export interface CliPlugins {
   readonly config: UserConfig;
   readonly registry: PluginRegistry;
+  /** Top-level settings the config file set itself (see LoadedUserConfig.setInFile). */
+  readonly setInFile: ReadonlySet<string>;
 }
 
 /**
@@ -21,7 +23,7 @@ export interface CliPlugins {
  * silently shorter list.
  */
 export async function loadCliPlugins(common: CommonOptions, io: CliIo, strict: boolean): Promise<CliPlugins> {
-  const fileConfig = await loadUserConfig(common.configPath, io.env);
+  const { config: fileConfig, setInFile } = await loadUserConfigFile(common.configPath, io.env);
   const stored = await readCredentials(defaultCredentialsPath(io.env));
   const config = withStoredCredentials(fileConfig, stored);
   const registry = await loadRegistry({
@@ -30,5 +32,5 @@ export async function loadCliPlugins(common: CommonOptions, io: CliIo, strict: b
     config,
     strict,
   });
-  return { config, registry };
+  return { config, registry, setInFile };
 }

@@ -17,6 +17,17 @@ export function defaultConfigPath(env: NodeJS.ProcessEnv = process.env): string 
   return join(base, "hotspot-helper", "config.json");
 }
 
+/** The user's config, and which of its top-level settings the file itself set. */
+export interface LoadedUserConfig {
+  readonly config: UserConfig;
+  /**
+   * Top-level keys present in the file (`probeUrl`, `plugins`, …); the others hold defaults.
+   * Empty when there is no file. Lets a caller give a setting the user did not make a better
+   * default than the schema's (the daemon: NetworkManager's connectivity URI for `probeUrl`).
+   */
+  readonly setInFile: ReadonlySet<string>;
+}
+
 /**
  * Reads and validates the user's config file. Without `path`, the default location is
  * used and a missing file means all defaults (most users never write one); a path the
@@ -24,23 +35,36 @@ export function defaultConfigPath(env: NodeJS.ProcessEnv = process.env): string 
  * @throws HH_FILE_UNREADABLE when an explicit file (or an existing default one) cannot be read;
  * HH_CONFIG_INVALID naming the file and field for bad JSON or a schema violation.
  */
-export async function loadUserConfig(
+export async function loadUserConfigFile(
   path?: string,
   env: NodeJS.ProcessEnv = process.env,
-): Promise<UserConfig> {
+): Promise<LoadedUserConfig> {
   const file = path ?? defaultConfigPath(env);
   let text: string;
   try {
     text = await readFile(file, "utf8");
   } catch (e) {
-    if (path === undefined && errnoCode(e) === "ENOENT") return userConfigSchema.parse({});
+    if (path === undefined && errnoCode(e) === "ENOENT")
+      return { config: userConfigSchema.parse({}), setInFile: new Set() };
     throw hotspotError("HH_FILE_UNREADABLE", { file, reason: fsReason(e) }, { cause: e });
   }
-  return parseUserConfig(text, file);
+  return parseUserConfigText(text, file);
+}
+
+/** As loadUserConfigFile, the config alone. */
+export async function loadUserConfig(
+  path?: string,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<UserConfig> {
+  return (await loadUserConfigFile(path, env)).config;
 }
 
 /** Validates config text; `file` names it in errors. */
 export function parseUserConfig(text: string, file: string): UserConfig {
+  return parseUserConfigText(text, file).config;
+}
+
+function parseUserConfigText(text: string, file: string): LoadedUserConfig {
   let data: unknown;
   try {
     data = JSON.parse(text);
@@ -53,5 +77,7 @@ export function parseUserConfig(text: string, file: string): UserConfig {
   }
   const parsed = userConfigSchema.safeParse(data);
   if (!parsed.success) throw hotspotError("HH_CONFIG_INVALID", { file, ...firstIssue(parsed.error) });
-  return parsed.data;
+  // The schema is strict and parsed an object: its keys are the settings the file made.
+  const setInFile = new Set(typeof data === "object" && data !== null ? Object.keys(data) : []);
+  return { config: parsed.data, setInFile };
 }

@@ -31,8 +31,10 @@ export interface DaemonOptions {
   readonly verifyDelayMs?: number;
   onHttp?(entry: HttpLogEntry): void;
   /**
-   * NetworkManager's ConnectivityCheckUri, when the source knows it: the default probe URL
-   * (before `config.probeUrl`), so we probe what the desktop probes.
+   * NetworkManager's ConnectivityCheckUri, when the source knows it: asked at every detection
+   * and used before `config.probeUrl` when it answers a URL, so we probe what the desktop
+   * probes. Pass it only when the user's config file does not set `probeUrl` (an explicit
+   * setting wins; `hotspot daemon` does so).
    */
   connectivityCheckUri?(): string | undefined;
   /**

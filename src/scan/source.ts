@@ -58,4 +58,9 @@ export interface ScanSource extends EventEmitter<ScanSourceEvents> {
    * login, so the desktop turns "online" at once). Resolves with the new global state.
    */
   checkConnectivity?(): Promise<"unknown" | "none" | "portal" | "limited" | "full">;
+  /**
+   * The network manager's own connectivity-check URL (NetworkManager's ConnectivityCheckUri),
+   * when it has one: the daemon's default probe URL. Optional: not every backend knows it.
+   */
+  connectivityCheckUri?(): string | undefined;
 }

@@ -27,6 +27,12 @@ export interface SimulatedNetworkManagerOptions {
   /** Initial global connectivity. Default `none`. */
   readonly connectivity?: Connectivity;
   /**
+   * NetworkManager's `ConnectivityCheckUri` (its `[connectivity] uri`); "" means no check is
+   * configured (then `ConnectivityCheckAvailable` is false, as in NetworkManager). Default
+   * `http://portal.invalid/check`.
+   */
+  readonly connectivityCheckUri?: string;
+  /**
    * Builds the initial world before the bus name is taken, so clients see it complete at
    * once (as with a NetworkManager that restarts while a device stays connected).
    */
@@ -53,6 +59,7 @@ export interface ScanBehaviour {
 }
 
 const BOOT_OFFSET_MS = 1_000_000;
+const DEFAULT_CHECK_URI = "http://portal.invalid/check";
 
 /**
  * A NetworkManager of our own on any bus, exporting the subset hotspot-helper reads (Manager,
@@ -73,6 +80,7 @@ export class SimulatedNetworkManager {
   #timers = new Set<NodeJS.Timeout>();
 
   private constructor(conn: BusConnection, options: SimulatedNetworkManagerOptions) {
+    const checkUri = options.connectivityCheckUri ?? DEFAULT_CHECK_URI;
     this.busAddress = options.busAddress;
     this.#conn = conn;
     this.#next = options.firstObjectNumber ?? 1;
@@ -106,9 +114,9 @@ export class SimulatedNetworkManager {
         PrimaryConnection: NO_OBJECT,
         State: 20,
         Connectivity: connectivityNumber(options.connectivity ?? "none"),
-        ConnectivityCheckAvailable: true,
+        ConnectivityCheckAvailable: checkUri !== "",
         ConnectivityCheckEnabled: true,
-        ConnectivityCheckUri: "http://portal.invalid/check",
+        ConnectivityCheckUri: checkUri,
         NetworkingEnabled: true,
         WirelessEnabled: true,
         Version: "1.42.4-hotspot-sim",
@@ -277,6 +285,15 @@ export class SimulatedNetworkManager {
     this.objects.set(NM_PATH, IFACE.manager, "Connectivity", connectivityNumber(c));
     if (iface)
       this.objects.set(this.devicePath(iface), IFACE.device, "Ip4Connectivity", connectivityNumber(c));
+  }
+
+  /**
+   * Changes `ConnectivityCheckUri` (NetworkManager reloading its config): clients see it in
+   * PropertiesChanged; "" means no check configured.
+   */
+  setConnectivityCheckUri(uri: string): void {
+    this.objects.set(NM_PATH, IFACE.manager, "ConnectivityCheckUri", uri);
+    this.objects.set(NM_PATH, IFACE.manager, "ConnectivityCheckAvailable", uri !== "");
   }
 
   /** What CheckConnectivity finds (default: the current value). */

@@ -42,6 +42,17 @@ interface ExtraEvents {
 
 const defaultDelay = (attempt: number): number => Math.min(30_000, 250 * 2 ** attempt);
 
+/** `uri` when it is an absolute http(s) URL, else undefined. */
+function probeableUrl(uri: string | undefined): string | undefined {
+  if (uri === undefined || uri.trim() === "") return undefined;
+  try {
+    const url = new URL(uri.trim());
+    return url.protocol === "http:" || url.protocol === "https:" ? url.href : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * The live ScanSource: NetworkManager over D-Bus. Reads every Wi-Fi device's access points,
  * emits one `scan` per completed scan (NetworkManager's `LastScan`), `join`/`leave`/`roam` with
@@ -165,6 +176,17 @@ export class NetworkManagerSource extends EventEmitter<ScanSourceEvents> impleme
   /** NetworkManager's global and per-device connectivity as last reported. */
   connectivity(): ConnectivitySnapshot {
     return connectivitySnapshot(this.#store);
+  }
+
+  /**
+   * NetworkManager's connectivity-check URI (`ConnectivityCheckUri`, NetworkManager ≥ 1.20),
+   * kept current by PropertiesChanged. Undefined while NetworkManager is not there, when it
+   * has no check configured (it reports ""), or when the value is not an http(s) URL. The
+   * daemon probes it by default, so it sees what the desktop's own check sees.
+   */
+  connectivityCheckUri(): string | undefined {
+    if (this.#life.status !== "ready") return undefined;
+    return probeableUrl(this.#store.manager.ConnectivityCheckUri);
   }
 
   /**
