@@ -74,7 +74,9 @@ export function createDaemonCommand(signals: SignalSource = process): Command {
       "It follows NetworkManager on the system bus ($DBUS_SYSTEM_BUS_ADDRESS or --bus; it waits and " +
       "retries while NetworkManager is absent), or nmcli with --backend nmcli, or a scan file with --scan; " +
       "when a Wi-Fi device joins a network a plugin claims, that plugin logs in, and NetworkManager is " +
-      "asked to re-check connectivity. Plugins that fail to load are skipped with a message. Logs go to " +
+      "asked to re-check connectivity. It probes the config file's probeUrl when the file sets one, else " +
+      "NetworkManager's ConnectivityCheckUri when it has one, else the built-in default. " +
+      "Plugins that fail to load are skipped with a message. Logs go to " +
       "stderr, one line each (--json-logs: JSON lines), with every configured credential redacted.",
     options: {
       ...SOURCE_OPTIONS,

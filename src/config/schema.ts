@@ -18,7 +18,10 @@ export type PluginSettings = z.infer<typeof pluginSettingsSchema>;
 
 export const userConfigSchema = z
   .object({
-    /** Connectivity probe: 204 means online. */
+    /**
+     * Connectivity probe: 204 means online. When the file does not set it, `hotspot daemon`
+     * probes NetworkManager's ConnectivityCheckUri if NetworkManager has one, else this default.
+     */
     probeUrl: z.url().default("http://connectivitycheck.gstatic.com/generate_204"),
     /** Deadline for each plugin's evaluate, ms (Apple uses 45 s; we default to 5 s so a silent plugin cannot stall a join). */
     evaluateTimeoutMs: z.number().int().positive().max(120_000).default(5_000),
