@@ -1,4 +1,5 @@
 import type { PortalInfo } from "../helper-api/context.ts";
+import { pause } from "../util/pause.ts";
 import { type DetectOptions, detectPortal } from "./detect.ts";
 
 /**
@@ -25,19 +26,6 @@ export interface VerifyResult {
   readonly portal: PortalInfo;
   /** How many probes were made. */
   readonly attempts: number;
-}
-
-function pause(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  if (ms <= 0 || signal?.aborted) return Promise.resolve();
-  return new Promise((resolve) => {
-    const done = (): void => {
-      clearTimeout(timer);
-      signal?.removeEventListener("abort", done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal?.addEventListener("abort", done, { once: true });
-  });
 }
 
 /** Re-probes `probeUrl` until it answers online or the attempts run out. Never throws for network problems. */

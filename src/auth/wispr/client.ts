@@ -8,6 +8,7 @@ import type {
   WisprLoginRequest,
 } from "../../helper-api/context.ts";
 import type { AuthenticateResult } from "../../helper-api/results.ts";
+import { pause } from "../../util/pause.ts";
 import { MESSAGE_TYPE, RESPONSE_CODE, readWisprMessage } from "./messages.ts";
 
 /**
@@ -38,19 +39,6 @@ export const WISPR_MAX_POLLS = 10;
 export const WISPR_MAX_DELAY_SECONDS = 30;
 /** Redirects followed when looking for a gateway message behind a page. */
 const DISCOVER_HOPS = 3;
-
-function pause(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  if (ms <= 0 || signal?.aborted) return Promise.resolve();
-  return new Promise((resolve) => {
-    const done = (): void => {
-      clearTimeout(timer);
-      signal?.removeEventListener("abort", done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal?.addEventListener("abort", done, { once: true });
-  });
-}
 
 /** WISPr version numbers as numbers (`"2.0"` → 2); undefined when absent or garbage. */
 function version(v: string | undefined): number | undefined {
