@@ -15,6 +15,8 @@ export class SimObjects {
   readonly #send: (msg: Message) => void;
   readonly #objects = new Map<string, Map<string, Props>>();
   readonly #pending = new Map<string, Map<string, Props>>();
+  /** Paths whose batches `flush` leaves queued until `releaseHeld`. */
+  readonly #held = new Set<string>();
   #flushScheduled = false;
   #flushWaiters: (() => void)[] = [];
   readonly #observers = new Set<
@@ -82,6 +84,7 @@ export class SimObjects {
     if (ifaces.length === 0) return;
     this.#objects.delete(path);
     this.#pending.delete(path);
+    this.#held.delete(path);
     this.signal(NM_OBJECT_MANAGER_PATH, IFACE.objectManager, "InterfacesRemoved", "oas", [path, ifaces]);
   }
 
@@ -126,23 +129,46 @@ export class SimObjects {
     return () => this.#observers.delete(fn);
   }
 
-  /** Sends the queued PropertiesChanged signals now. */
+  /**
+   * Keeps `path`'s PropertiesChanged batches queued past every flush until `releaseHeld`, so
+   * they go out after batches of other objects that were queued later.
+   */
+  hold(path: string): void {
+    this.#held.add(path);
+  }
+
+  /** Sends the held batches now and holds nothing from here on. */
+  releaseHeld(): void {
+    const held = [...this.#held];
+    this.#held.clear();
+    for (const path of held) {
+      const byIface = this.#pending.get(path);
+      this.#pending.delete(path);
+      if (byIface) this.#emitBatch(path, byIface);
+    }
+  }
+
+  /** Sends the queued PropertiesChanged signals now (except held ones). */
   flush(): void {
     this.#flushScheduled = false;
-    const pending = [...this.#pending];
-    this.#pending.clear();
+    const pending = [...this.#pending].filter(([path]) => !this.#held.has(path));
     for (const [path, byIface] of pending) {
-      for (const [iface, changed] of byIface) {
-        this.signal(path, IFACE.properties, "PropertiesChanged", "sa{sv}as", [
-          iface,
-          Object.fromEntries(changed),
-          [],
-        ]);
-      }
+      this.#pending.delete(path);
+      this.#emitBatch(path, byIface);
     }
     const waiters = this.#flushWaiters;
     this.#flushWaiters = [];
     for (const w of waiters) w();
+  }
+
+  #emitBatch(path: string, byIface: Map<string, Props>): void {
+    for (const [iface, changed] of byIface) {
+      this.signal(path, IFACE.properties, "PropertiesChanged", "sa{sv}as", [
+        iface,
+        Object.fromEntries(changed),
+        [],
+      ]);
+    }
   }
 
   /** Resolves after the current batch has gone out. */

@@ -116,6 +116,9 @@ export function createMethodHandler(
 
   return (msg: Message): boolean => {
     if (msg.type !== MessageType.METHOD_CALL) return false;
+    // NetworkManager has sent whatever it had queued before it reads a call (see
+    // SimulatedNetworkManager.holdPropertiesChanged), and the reply follows those signals.
+    objects.releaseHeld();
     handle(msg).then(
       ([signature, body]) => send(Message.newMethodReturn(msg, signature, body)),
       (e: unknown) => {

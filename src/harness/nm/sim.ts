@@ -149,6 +149,7 @@ export class SimulatedNetworkManager {
   async stop(): Promise<void> {
     for (const t of this.#timers) clearTimeout(t);
     this.#timers.clear();
+    this.objects.releaseHeld();
     this.objects.flush();
     this.#conn.close();
   }
@@ -306,7 +307,19 @@ export class SimulatedNetworkManager {
     this.objects.setVariant(path, iface, name, value);
   }
 
-  /** Resolves once queued PropertiesChanged signals have been sent. */
+  /**
+   * Holds back the PropertiesChanged batches of the object at `path` until NetworkManager
+   * answers its next method call (from anyone). Older NetworkManager (before its 2018 D-Bus
+   * rework) sent each object's batch from an idle callback of its own, so a device's LastScan
+   * could reach a client ahead of AP changes made before it, possibly in a later socket read;
+   * what it does guarantee is that what it queued goes out before it answers a call it reads
+   * afterwards. This is that worst case, made deterministic.
+   */
+  holdPropertiesChanged(path: string): void {
+    this.objects.hold(path);
+  }
+
+  /** Resolves once queued PropertiesChanged signals (other than held ones) have been sent. */
   flushed(): Promise<void> {
     return this.objects.flushed();
   }

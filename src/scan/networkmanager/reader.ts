@@ -104,6 +104,27 @@ export class Reader {
     return p;
   }
 
+  /**
+   * Resolves once NetworkManager has answered a trivial call (`Get` of one property), with a
+   * value or an error: it answers only after sending every signal it emitted before reading
+   * the call, and the bus keeps one sender's messages in order, so by then all of those
+   * signals have been dispatched. Never rejects: a lost bus or a deadline ends the wait too.
+   */
+  async barrier(path: string, iface: string, property: string): Promise<void> {
+    try {
+      await this.#conn.call({
+        destination: this.#dest,
+        path,
+        interface: IFACE.properties,
+        member: "Get",
+        signature: "ss",
+        body: [iface, property],
+      });
+    } catch {
+      // An error reply is as good a barrier as a value; a lost bus is handled by the lifecycle.
+    }
+  }
+
   /** Resolves when every read started so far has finished. */
   async settled(): Promise<void> {
     while (this.#inflight.size > 0) await Promise.allSettled([...this.#inflight.values()]);

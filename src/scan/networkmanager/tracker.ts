@@ -38,7 +38,8 @@ interface Track {
   joined: JoinedNetwork | undefined;
   apPath: string | undefined;
   lastScan: number | undefined;
-  scanPending: boolean;
+  /** Bumped per completed scan; only the newest one's barrier emits (coalescing). */
+  scanSeq: number;
   running: boolean;
   again: boolean;
   settleTimer: NodeJS.Timeout | undefined;
@@ -149,7 +150,7 @@ export class Tracker {
         apPath: undefined,
         // What NetworkManager already reports is not a new scan: only a later change is.
         lastScan: this.#store.get(path)?.wireless?.LastScan,
-        scanPending: false,
+        scanSeq: 0,
         running: false,
         again: false,
         settleTimer: undefined,
@@ -171,19 +172,29 @@ export class Tracker {
     track.settleTimer = setTimeout(() => this.#emitScan(track), this.#opts.settleMs);
   }
 
-  /** One scan event per completed scan: later changes before it goes out ride along. */
+  /**
+   * One scan event per completed scan; scans that complete before it goes out are folded into
+   * it. LastScan comes from the device, Strength and the like from each AP object, and older
+   * NetworkManager (nm-exported-object, before its 2018 D-Bus rework) sent every object's
+   * PropertiesChanged from an idle callback of its own, so the device's batch with LastScan
+   * could go out ahead of AP batches queued before it (newer ones emit at once, in order).
+   * Either way those batches are sent before NetworkManager reads a call of ours, and the bus
+   * keeps its messages in order, so the event waits for one round trip: by its reply every AP
+   * change of the burst has been applied, however the socket splits it. Waiting one turn of
+   * our own event loop was not enough: under load the AP signals came in a later read and the
+   * event carried the old Strength.
+   */
   #emitScan(track: Track): void {
-    if (track.scanPending) return;
-    track.scanPending = true;
+    const seq = ++track.scanSeq;
     const epoch = this.#epoch;
-    // Let the rest of the batch that carried LastScan (AP signals) be applied first.
-    setImmediate(() => {
-      void this.#readMissing().then(() => {
-        track.scanPending = false;
-        if (epoch !== this.#epoch || !this.#tracks.has(track.iface)) return;
-        this.#sink.scan(this.#list(track));
-      });
-    });
+    const reader = this.#reader;
+    if (!reader) return;
+    void (async () => {
+      await reader.barrier(track.path, IFACE.wireless, "LastScan");
+      await reader.ensureReferenced();
+      if (seq !== track.scanSeq || epoch !== this.#epoch || !this.#tracks.has(track.iface)) return;
+      this.#sink.scan(this.#list(track));
+    })();
   }
 
   #list(track: Track): ScanList {
@@ -192,10 +203,6 @@ export class Tracker {
       networks: deviceNetworks(this.#store, track.path),
       at: this.#opts.now(),
     });
-  }
-
-  async #readMissing(): Promise<void> {
-    await this.#reader?.ensureReferenced();
   }
 
   /** Serialised per device: a change during a run schedules one more run. */

@@ -86,6 +86,23 @@ describe("NetworkManager client against the simulated NetworkManager: scans", { 
     );
   });
 
+  test("a scan event carries AP changes whose batch NetworkManager sends after LastScan's", async () => {
+    let late = "";
+    const w = await open((sim) => {
+      sim.addWifiDevice("wlan0");
+      late = sim.addAccessPoint("wlan0", { ssid: "late", bssid: "02:cd:00:00:00:01", strength: 70 });
+    });
+    const next = w.rec.next("scan");
+    w.sim.holdPropertiesChanged(late);
+    w.sim.updateAccessPoint(late, { strength: 12 });
+    w.sim.completeScan("wlan0");
+    const list = await next;
+    assert.deepEqual(
+      list.networks.map((n) => [text(n.ssid), n.strength]),
+      [["late", 12]],
+    );
+  });
+
   test("devices that appear and vanish are scanned and dropped", async () => {
     const w = await open((sim) => {
       sim.addWifiDevice("wlan0");
