@@ -207,6 +207,11 @@ export const catalogue = {
     userError: false,
     exitCode: 4,
   },
+  HH_LINK_ROUTE_FAILED: {
+    template: (p) => `policy routing for ${s(p.interface)} failed: ${s(p.reason)}`,
+    userError: false,
+    exitCode: 4,
+  },
   HH_HARNESS_SCENARIO_UNKNOWN: {
     template: (p) => `unknown portal scenario "${s(p.scenario)}" (known: ${s(p.known)})`,
     userError: true,

@@ -1,6 +1,7 @@
 import { EventEmitter } from "eventemitter3";
 import { detectPortal } from "../auth/detect.ts";
 import { type LinkTransport, linkTransport } from "../auth/link.ts";
+import { createLinkRouter, type LinkRouter } from "../auth/link-route.ts";
 import { verifyOnline } from "../auth/verify.ts";
 import type { UserConfig } from "../config/schema.ts";
 import { type HotspotError, hotspotError, isHotspotError, reasonOf } from "../errors.ts";
@@ -42,6 +43,12 @@ export interface DaemonOptions {
    * the link's address and DNS servers when the address is really on this host.
    */
   transportFor?(network: JoinedNetwork, signal: AbortSignal): LinkTransport;
+  /**
+   * Policy routing that sends traffic from each joined link's address out of that link (see
+   * src/auth/link-route.ts). Default: a router running `ip`, active only as root and only
+   * for addresses really on the interface. Tests inject a fake.
+   */
+  readonly linkRouter?: LinkRouter;
   /** Extra trusted CA certificates (PEM): a test portal's self-signed certificate. */
   readonly ca?: string | Buffer | readonly (string | Buffer)[];
   /** Networks here are test networks: an http:// RFC 8908 API is accepted. Never in production. */
@@ -66,6 +73,7 @@ export class Daemon extends EventEmitter<DaemonEvents> {
     ReadonlyMap<string, { readonly network: ScannedNetwork; readonly claims: readonly ClaimMatch[] }>
   >();
   readonly #calls: PluginCalls;
+  readonly #router: LinkRouter;
   readonly #stores = new Map<string, PluginStore>();
   readonly #loggers = new Map<string, PluginLogger>();
   readonly #secrets: ReadonlySet<string>;
@@ -83,6 +91,11 @@ export class Daemon extends EventEmitter<DaemonEvents> {
   constructor(opts: DaemonOptions) {
     super();
     this.#opts = opts;
+    this.#router =
+      opts.linkRouter ??
+      createLinkRouter({
+        log: (level, message, code) => this.#log(level, message, code === undefined ? undefined : { code }),
+      });
     const secrets = new Set<string>();
     for (const p of opts.registry.plugins) secretStrings(p.credentials, secrets);
     this.#secrets = secrets;
@@ -122,6 +135,8 @@ export class Daemon extends EventEmitter<DaemonEvents> {
     s.on("leave", this.#listeners.leave);
     s.on("roam", this.#listeners.roam);
     s.on("warning", this.#listeners.warning);
+    // Rules a crashed earlier run left behind would steer a reused address to a stale table.
+    await this.#router.sweep();
     await s.start();
   }
 
@@ -137,6 +152,7 @@ export class Daemon extends EventEmitter<DaemonEvents> {
     s.off("warning", this.#listeners.warning);
     for (const session of this.#sessions.values()) session.leave("daemon stopping");
     await s.stop();
+    await this.#router.close();
   }
 
   session(device: string): DeviceSession | undefined {
@@ -193,6 +209,8 @@ export class Daemon extends EventEmitter<DaemonEvents> {
         verify: (network, signal) => this.#verify(network, signal),
         claimsFor: (network) => this.claimsFor(network),
         ...(this.#opts.source.checkConnectivity ? { recheckConnectivity: () => this.#recheck(device) } : {}),
+        pinLink: (network) => this.#router.pin(device, network),
+        unpinLink: () => void this.#router.unpin(device),
         winners: this.#winners,
         onState: (c) => {
           this.#log(

@@ -23,6 +23,14 @@ export interface SessionDeps {
   readonly winners: Map<string, string>;
   /** Asks the network manager to re-check connectivity, so the desktop turns online at once. */
   recheckConnectivity?(): Promise<void>;
+  /**
+   * Steers traffic from the link's address out of its interface (policy routing), awaited
+   * after a join before detection and started again on a roam. Resolves even when it could
+   * not (the login then relies on the source address alone).
+   */
+  pinLink?(network: JoinedNetwork): Promise<void>;
+  /** Undoes `pinLink`: the network was left or the daemon stops. */
+  unpinLink?(): void;
   onState(change: StateChange): void;
   onPortal(portal: PortalInfo): void;
   onEvaluated(ranked: readonly ClaimMatch[]): void;
@@ -99,17 +107,23 @@ export class DeviceSession {
     this.#network = network;
     const attach = new AbortController();
     this.#attach = attach;
-    this.#running = this.#guard(() => this.#evaluateAndLogin(network, attach.signal, new Set()));
+    this.#running = this.#guard(() => this.#evaluateAndLogin(network, attach.signal, new Set(), true));
     return this.#running;
   }
 
-  /** Same SSID, new BSSID: the portal session belongs to the SSID, so it carries over. */
+  /**
+   * Same SSID, new BSSID: the portal session belongs to the SSID, so it carries over. The
+   * link pin follows (a no-op unless the address or gateway changed with the access point).
+   */
   roam(network: JoinedNetwork): void {
-    if (this.#network) this.#network = network;
+    if (!this.#network) return;
+    this.#network = network;
+    this.deps.pinLink?.(network).catch((e: unknown) => this.deps.onProblem(asHotspotError(e)));
   }
 
   leave(reason: string): void {
     this.#detach(reason);
+    if (this.#network) this.deps.unpinLink?.();
     this.#network = undefined;
   }
 
@@ -158,8 +172,19 @@ export class DeviceSession {
     return true;
   }
 
-  async #evaluateAndLogin(network: JoinedNetwork, signal: AbortSignal, excluded: Set<string>): Promise<void> {
+  async #evaluateAndLogin(
+    network: JoinedNetwork,
+    signal: AbortSignal,
+    excluded: Set<string>,
+    justJoined = false,
+  ): Promise<void> {
     this.#to("Evaluating", excluded.size ? `re-evaluating without ${[...excluded].join(", ")}` : "joined");
+    // The route must be in place before the first probe, or an off-link portal is asked
+    // through whatever holds the default route (a VPN, Ethernet).
+    if (justJoined && this.deps.pinLink) {
+      await this.deps.pinLink(network).catch((e: unknown) => this.deps.onProblem(asHotspotError(e)));
+      if (signal.aborted) return;
+    }
     const portal = await this.#detectPatiently(network, signal);
     this.#portal = portal;
     this.deps.onPortal(portal);
