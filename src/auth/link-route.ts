@@ -147,8 +147,20 @@ export function createLinkRouter(opts: LinkRouterOptions = {}): LinkRouter {
     const plan = pins.get(device);
     if (!plan) return;
     pins.delete(device);
-    await deleteRules((src, table) => src === plan.ipv4 && table === String(plan.table));
-    await flush(plan.table);
+    // Both steps are tried even when the first fails; whatever still remains is swept at the next start.
+    const failures: unknown[] = [];
+    await deleteRules((src, table) => src === plan.ipv4 && table === String(plan.table)).catch((e: unknown) =>
+      failures.push(e),
+    );
+    await flush(plan.table).catch((e: unknown) => failures.push(e));
+    if (failures.length > 0) {
+      const [first] = failures;
+      throw hotspotError(
+        "HH_LINK_ROUTE_FAILED",
+        { interface: plan.iface, reason: reasonOf(first) },
+        { cause: first },
+      );
+    }
     log("debug", `${device}: link policy routing removed (${plan.ipv4}, table ${plan.table})`);
   };
 
@@ -158,13 +170,15 @@ export function createLinkRouter(opts: LinkRouterOptions = {}): LinkRouter {
     if (ipv4 === undefined || !isIPv4(ipv4)) return skip("no IPv4 address");
     if (ipv4.startsWith("127.") || iface === "lo") return skip("loopback");
     if (gateway === undefined || !isIPv4(gateway)) return skip("no IPv4 gateway");
-    let found: ReturnType<typeof parseAddrShow>;
+    let shown: string;
     try {
-      found = parseAddrShow(await run(addrShowCommand(iface)), ipv4);
+      shown = await run(addrShowCommand(iface));
     } catch (e) {
       if (e instanceof Error && "code" in e && e.code === "ENOENT") throw e;
       return skip(`interface ${iface} not found`);
     }
+    // The demo's and a stale join event's addresses are not on the interface: nothing to steer.
+    const found = parseAddrShow(shown, ipv4);
     if (!found) return skip(`${ipv4} is not on ${iface}`);
     const plan: LinkRoutePlan = {
       iface,
@@ -197,7 +211,7 @@ export function createLinkRouter(opts: LinkRouterOptions = {}): LinkRouter {
       return enqueue(async () => {
         const current = pins.get(device);
         if (current && same(current, link)) return;
-        await remove(device);
+        await remove(device).catch((e: unknown) => log("warn", reasonOf(e), "HH_LINK_ROUTE_FAILED"));
         await install(device, link);
       });
     },

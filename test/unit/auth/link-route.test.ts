@@ -300,6 +300,20 @@ describe("link policy routing", () => {
     assert.equal(warn?.code, "HH_LINK_ROUTE_FAILED");
     assert.match(warn?.message ?? "", /wlan0.*Permission denied/);
   });
+
+  test("a rule that cannot be deleted does not stop the table from being emptied, and is reported", async () => {
+    const { ip, logs, router } = setup();
+    await router.pin("wlan0", WIFI);
+    ip.fail = (args) =>
+      args[0] === "rule" && args[1] === "del" ? new Error("RTNETLINK answers: Busy") : undefined;
+    await router.unpin("wlan0");
+    assert.deepEqual(ip.ours().routes, []);
+    assert.equal(router.pinned("wlan0"), undefined);
+    assert.deepEqual(
+      logs.filter((l) => l.level === "warn").map((l) => l.code),
+      ["HH_LINK_ROUTE_FAILED"],
+    );
+  });
 });
 
 describe("reading ip -json output", () => {
