@@ -75,3 +75,17 @@ export const NM_ERRORS = {
   permissionDenied: "org.freedesktop.NetworkManager.PermissionDenied",
   accessDenied: "org.freedesktop.DBus.Error.AccessDenied",
 } as const;
+
+/**
+ * The interfaces whose properties we follow: the store keeps them, and the match rules
+ * subscribe to their PropertiesChanged. One list, so the two cannot drift apart.
+ */
+export const PROPERTY_INTERFACES = [
+  IFACE.manager,
+  IFACE.device,
+  IFACE.wireless,
+  IFACE.accessPoint,
+  IFACE.activeConnection,
+  IFACE.ip4Config,
+  IFACE.dhcp4Config,
+] as const;

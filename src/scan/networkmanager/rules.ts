@@ -1,5 +1,5 @@
 import { matchRule } from "../dbus/signals.ts";
-import { IFACE, NM_BUS_NAME, NM_OBJECT_MANAGER_PATH, NM_PATH } from "./constants.ts";
+import { IFACE, NM_BUS_NAME, NM_OBJECT_MANAGER_PATH, NM_PATH, PROPERTY_INTERFACES } from "./constants.ts";
 
 /**
  * The fixed set of match rules the client holds, whatever the number of devices and access
@@ -9,16 +9,6 @@ import { IFACE, NM_BUS_NAME, NM_OBJECT_MANAGER_PATH, NM_PATH } from "./constants
  * they keep matching when NetworkManager restarts under a new unique name.
  */
 const nm = { type: "signal", sender: NM_BUS_NAME } as const;
-
-const PROPERTY_INTERFACES = [
-  IFACE.manager,
-  IFACE.device,
-  IFACE.wireless,
-  IFACE.accessPoint,
-  IFACE.activeConnection,
-  IFACE.ip4Config,
-  IFACE.dhcp4Config,
-];
 
 export const SIGNAL_RULES: readonly string[] = Object.freeze([
   matchRule({

@@ -1,4 +1,4 @@
-import { DEVICE_TYPE_WIFI, IFACE, NM_PATH, NO_OBJECT } from "./constants.ts";
+import { DEVICE_TYPE_WIFI, IFACE, NM_PATH, NO_OBJECT, PROPERTY_INTERFACES } from "./constants.ts";
 import {
   type AccessPointProps,
   type ActiveConnectionProps,
@@ -30,15 +30,7 @@ export interface NmObject {
 }
 
 /** The interfaces the store keeps; any other interface in a signal or snapshot is ignored. */
-export const TRACKED_INTERFACES: ReadonlySet<string> = new Set([
-  IFACE.manager,
-  IFACE.device,
-  IFACE.wireless,
-  IFACE.accessPoint,
-  IFACE.activeConnection,
-  IFACE.ip4Config,
-  IFACE.dhcp4Config,
-]);
+export const TRACKED_INTERFACES: ReadonlySet<string> = new Set<string>(PROPERTY_INTERFACES);
 
 export interface ApplyResult {
   readonly problems: readonly PropertyProblem[];
