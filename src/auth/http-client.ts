@@ -117,6 +117,20 @@ function nextHop(hop: Hop, status: number, location: URL): Hop {
   return { url: location, method: hop.method === "HEAD" ? "HEAD" : "GET", headers, body: undefined };
 }
 
+/**
+ * The decoded `user:password` of every HTTP Basic credential in `values`: base64 hides the
+ * secrets from a plain search, and Basic is how a portal API most often asks for them.
+ */
+function basicCredentials(values: readonly string[]): string[] {
+  const out: string[] = [];
+  for (const value of values) {
+    for (const m of value.matchAll(/\bbasic\s+([A-Za-z0-9+/_-]+=*)/gi)) {
+      out.push(Buffer.from(m[1] ?? "", "base64").toString("utf8"));
+    }
+  }
+  return out;
+}
+
 export function createHttpClient(opts: HttpClientOptions = {}): AuthHttpClient {
   const secrets: SecretSet = compileSecrets(opts.credentials);
   const hosts = opts.portalHosts ?? [];
@@ -135,7 +149,14 @@ export function createHttpClient(opts: HttpClientOptions = {}): AuthHttpClient {
   const guard = (hop: Hop, cookie: string | undefined): void => {
     if (secrets.size === 0) return;
     // The jar's cookies count too: a portal may keep the username in a "remember me" cookie.
-    const texts = [hop.url.href, ...Object.values(hop.headers), cookie ?? "", hop.body ?? ""];
+    const headerValues = Object.values(hop.headers);
+    const texts = [
+      hop.url.href,
+      ...headerValues,
+      ...basicCredentials(headerValues),
+      cookie ?? "",
+      hop.body ?? "",
+    ];
     if (!texts.some((t) => secrets.foundIn(t))) return;
     const reason = credentialRefusal(hop.url, hosts);
     if (reason === undefined) return;

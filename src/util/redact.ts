@@ -4,7 +4,7 @@
  *
  * A plugin's secrets are every string leaf of its credentials. They are searched in their
  * raw form and in the encodings a request carries them in (percent-encoding, form encoding
- * with '+', the WHATWG URL serialiser's escaping), and text is also searched after
+ * with '+', the WHATWG URL serialiser's escaping, JSON string escaping), and text is also searched after
  * decoding, so a differently-escaped copy (lower-case hex, `'` as %27) is still found.
  */
 
@@ -37,7 +37,13 @@ export function formEncode(value: string): string {
 
 /** The spellings of a secret that may appear in request or log text, longest first. */
 export function secretVariants(secret: string): string[] {
-  const variants = new Set([secret, encodeURIComponent(secret), formEncode(secret)]);
+  // JSON.stringify escapes '"', '\\' and control characters: a JSON login body carries that spelling.
+  const variants = new Set([
+    secret,
+    encodeURIComponent(secret),
+    formEncode(secret),
+    JSON.stringify(secret).slice(1, -1),
+  ]);
   // WHATWG URL escapes a different set than encodeURIComponent in paths and queries.
   for (const make of [
     (s: string) => new URL(`http://x/?${s}`).search.slice(1),

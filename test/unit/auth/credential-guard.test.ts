@@ -107,6 +107,24 @@ describe("credential guard", () => {
     assert.equal(server.requests.length, 0);
   });
 
+  test("finds secrets inside HTTP Basic credentials (base64 of user:password)", async () => {
+    const server = await echoServer();
+    const client = createHttpClient({ credentials, portalHosts: [] });
+    const basic = Buffer.from(`${credentials.username}:${credentials.password}`, "utf8").toString("base64");
+    await assert.rejects(
+      client.get(`${server.url}/x`, { headers: { Authorization: `Basic ${basic}` } }),
+      refused,
+    );
+    assert.equal(server.requests.length, 0);
+  });
+
+  test("finds a secret with quotes or backslashes in a JSON body", async () => {
+    const server = await echoServer();
+    const client = createHttpClient({ credentials: { password: 'se"cr\\et' }, portalHosts: [] });
+    await assert.rejects(client.post(`${server.url}/x`, JSON.stringify({ password: 'se"cr\\et' })), refused);
+    assert.equal(server.requests.length, 0);
+  });
+
   test("requests without secrets go anywhere", async () => {
     const server = await echoServer();
     const client = createHttpClient({ credentials, portalHosts: [] });
@@ -158,6 +176,11 @@ describe("secret helpers", () => {
   test("redact replaces every spelling with ***", () => {
     const set = compileSecrets({ p: "a b/c" });
     assert.equal(set.redact("q=a+b%2Fc&r=a%20b%2Fc&s=a b/c"), "q=***&r=***&s=***");
+  });
+
+  test("redact replaces the JSON-escaped spelling of a secret", () => {
+    const set = compileSecrets({ p: 'a"b\\c' });
+    assert.equal(set.redact(JSON.stringify({ p: 'a"b\\c' })), '{"p":"***"}');
   });
 
   test("wildcard portal hosts match subdomains but not the bare suffix", () => {
