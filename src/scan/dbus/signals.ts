@@ -85,17 +85,19 @@ export async function subscribeSignals(
     if (conn.closed) return;
     await Promise.allSettled(added.map((r) => removeMatch(conn, r)));
   };
-  try {
-    // Sent together: the bus answers in order, so this costs one round trip, not N.
-    await Promise.all(
-      rules.map(async (r) => {
-        await addMatch(conn, r);
-        added.push(r);
-      }),
-    );
-  } catch (e) {
+  // Sent together: the bus answers in order, so this costs one round trip, not N. Every
+  // answer is awaited before giving up: a rule accepted after another was refused (or timed
+  // out) must be known, or dispose could not remove it and it would stay on the bus.
+  const outcomes = await Promise.allSettled(
+    rules.map(async (r) => {
+      await addMatch(conn, r);
+      added.push(r);
+    }),
+  );
+  const refused = outcomes.find((o) => o.status === "rejected");
+  if (refused !== undefined) {
     await dispose();
-    throw e;
+    throw refused.reason;
   }
   return { dispose };
 }
