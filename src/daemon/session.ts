@@ -107,7 +107,9 @@ export class DeviceSession {
     this.#network = network;
     const attach = new AbortController();
     this.#attach = attach;
-    this.#running = this.#guard(() => this.#evaluateAndLogin(network, attach.signal, new Set(), true));
+    this.#running = this.#guard(attach.signal, () =>
+      this.#evaluateAndLogin(network, attach.signal, new Set(), true),
+    );
     return this.#running;
   }
 
@@ -132,17 +134,22 @@ export class DeviceSession {
     const plugin = this.#plugin;
     const network = this.#network;
     const session = this.#session;
-    const attach = this.#attach;
+    const previous = this.#attach;
     if (
       !plugin ||
       !network ||
       !session ||
-      !attach ||
+      !previous ||
       !["Authenticated", "Maintaining"].includes(this.#state)
     ) {
       return false;
     }
     this.#clearMaintain();
+    // A maintain in flight would otherwise answer into LoggingOff (or Inactive) and try to put
+    // the session back to Authenticated: cancel it and run the logoff under a signal of its own.
+    previous.abort(new Error("logoff requested"));
+    const attach = new AbortController();
+    this.#attach = attach;
     if (!plugin.definition.logoff) {
       // Nothing to call: the portal ends the session on its own (idle or time limit).
       this.#session = undefined;
@@ -165,8 +172,10 @@ export class DeviceSession {
         this.deps.onLoggedOff(plugin.id);
       }
     } catch (e) {
-      this.deps.onProblem(asHotspotError(e));
+      if (!attach.signal.aborted) this.deps.onProblem(asHotspotError(e));
     }
+    // Left or switched networks meanwhile: that already ended this session.
+    if (attach.signal.aborted) return true;
     this.#session = undefined;
     this.#to("Inactive", "logged off");
     return true;
@@ -250,6 +259,9 @@ export class DeviceSession {
       return undefined;
     }
     const ranked = await this.deps.calls.evaluate(candidates, network, portal, signal);
+    // A leave or another join cancels evaluation, which then answers `none` for everyone:
+    // that is no verdict on this network and the state now belongs to whatever came next.
+    if (signal.aborted) return undefined;
     this.deps.onEvaluated(ranked);
     const best = ranked.find((c) => c.confidence !== "none");
     if (!best) {
@@ -358,7 +370,7 @@ export class DeviceSession {
     this.#clearMaintain();
     this.#maintainTimer = setTimeout(() => {
       this.#maintainTimer = undefined;
-      this.#running = this.#guard(() => this.#maintain(signal));
+      this.#running = this.#guard(signal, () => this.#maintain(signal));
     }, this.maintainDelayMs(facts));
     // The source and the bus keep a daemon alive; a pending maintain alone should not.
     this.#maintainTimer.unref?.();
@@ -417,12 +429,16 @@ export class DeviceSession {
     this.#maintainTimer = undefined;
   }
 
-  /** Contains anything unexpected: a bug in one session must not take the daemon down. */
-  async #guard(work: () => Promise<void>): Promise<void> {
+  /**
+   * Contains anything unexpected: a bug in one session must not take the daemon down. Judged
+   * by the work's own signal: an earlier join's work ending late (its abort surfacing) is not
+   * a problem of the join that replaced it, and must not move that one's state.
+   */
+  async #guard(signal: AbortSignal, work: () => Promise<void>): Promise<void> {
     try {
       await work();
     } catch (e) {
-      if (this.#attach?.signal.aborted ?? true) return;
+      if (signal.aborted) return;
       this.deps.onProblem(asHotspotError(e));
       if (canTransition(this.#state, "Failure")) this.#to("Failure", reasonOf(e));
     }
