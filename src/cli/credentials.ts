@@ -1,4 +1,3 @@
-import type { ReadStream } from "node:tty";
 import { escapeText, terminalSafe } from "../annotate/index.ts";
 import { loadUserConfig } from "../config/load.ts";
 import {
@@ -31,7 +30,7 @@ function processInput(io: CliIo): CredentialInput {
   return {
     prompter: () =>
       process.stdin.isTTY === true
-        ? terminalPrompter(process.stdin as ReadStream, { write: (s: string) => io.stderr.write(s) })
+        ? terminalPrompter(process.stdin, { write: (s: string) => io.stderr.write(s) })
         : undefined,
     readStdin: () => readAll(process.stdin),
   };

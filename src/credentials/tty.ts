@@ -1,12 +1,22 @@
-import type { ReadStream } from "node:tty";
+import { hotspotError } from "../errors.ts";
 import type { Prompter } from "./input.ts";
+
+/** What the prompter needs of a terminal: `process.stdin` when it is a TTY (a `tty.ReadStream`). */
+export interface RawTerminal {
+  readonly isRaw: boolean;
+  setRawMode(mode: boolean): unknown;
+  resume(): unknown;
+  pause(): unknown;
+  on(event: "data", listener: (chunk: Buffer) => void): unknown;
+  off(event: "data", listener: (chunk: Buffer) => void): unknown;
+}
 
 /**
  * A Prompter on the process's terminal. Hidden fields are read in raw mode one key at a
  * time and nothing is written back, so the secret never appears on screen or in the
  * terminal's scrollback. Ctrl-C and Ctrl-D abort; backspace edits.
  */
-export function terminalPrompter(input: ReadStream, output: { write(s: string): unknown }): Prompter {
+export function terminalPrompter(input: RawTerminal, output: { write(s: string): unknown }): Prompter {
   return {
     ask(question, { echo }) {
       output.write(question);
@@ -30,7 +40,9 @@ export function terminalPrompter(input: ReadStream, output: { write(s: string): 
               return;
             }
             if (ch === "\u0003" || ch === "\u0004") {
-              done(new Error("cancelled"));
+              // Raw mode swallows SIGINT, so this is how a person gets out: a user's choice,
+              // reported as such (not as an internal error with a stack trace).
+              done(hotspotError("HH_USAGE", { message: "cancelled at the prompt; nothing was saved" }));
               return;
             }
             if (ch === "\u007f" || ch === "\b") {
