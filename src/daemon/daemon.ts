@@ -107,6 +107,7 @@ export class Daemon extends EventEmitter<DaemonEvents> {
       ...(opts.onHttp ? { onHttp: opts.onHttp } : {}),
       transportFor: (n, signal) => this.#transport(n, signal),
       onCapportAnswer: (n, info) => this.#capportSeen.set(linkKey(n), { info, at: performance.now() }),
+      onHookError: (n, error) => this.#problem(n.interface, error),
       ...(opts.ca === undefined ? {} : { ca: opts.ca }),
       ...(opts.testNetwork === undefined ? {} : { testNetwork: opts.testNetwork }),
     });

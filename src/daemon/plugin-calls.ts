@@ -6,6 +6,7 @@ import { type LinkTransport, linkTransport } from "../auth/link.ts";
 import { createUamClient } from "../auth/uam.ts";
 import { createWisprClient } from "../auth/wispr/client.ts";
 import type { UserConfig } from "../config/schema.ts";
+import type { HotspotError } from "../errors.ts";
 import { preferenceFor } from "../helper-api/arbitration.ts";
 import type {
   AuthenticateContext,
@@ -84,6 +85,12 @@ export interface PluginCallsOptions {
   readonly testNetwork?: boolean;
   /** Every valid RFC 8908 answer the `capport` helper received, with the network it was for. */
   onCapportAnswer?(network: JoinedNetwork, info: CaptivePortalApiInfo): void;
+  /**
+   * An evaluate hook that timed out, threw or answered garbage (it then counts as `none`).
+   * Evaluation never rejects, so without this such a plugin would fail unseen on every join.
+   * Not called for hooks cancelled because another plugin's `high` made them moot.
+   */
+  onHookError?(network: JoinedNetwork, error: HotspotError): void;
 }
 
 export function createPluginCalls(opts: PluginCallsOptions): PluginCalls {
@@ -142,6 +149,9 @@ export function createPluginCalls(opts: PluginCallsOptions): PluginCalls {
         timeoutMs: config.evaluateTimeoutMs,
         signal,
         ...(preferred ? { preferredPluginId: preferred } : {}),
+        onResult: (outcome) => {
+          if (outcome.error && outcome.status !== "cancelled") opts.onHookError?.(network, outcome.error);
+        },
         invoke: async (plugin, hookSignal) => {
           const evaluate = plugin.definition.evaluate;
           if (!evaluate) return undefined;
