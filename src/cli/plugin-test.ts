@@ -11,7 +11,7 @@ import type { CliIo } from "./io.ts";
 const USAGE =
   "hotspot plugin test PLUGIN_DIR --scenario NAME[:VARIANT] [--config FILE] [--credentials FILE] [--ssid SSID] [--latency MS] [--json]";
 
-async function readJson(file: string): Promise<unknown> {
+async function readJson(file: string, opts: { secret?: boolean } = {}): Promise<unknown> {
   let text: string;
   try {
     text = await readFile(file, "utf8");
@@ -21,6 +21,9 @@ async function readJson(file: string): Promise<unknown> {
   try {
     return JSON.parse(text);
   } catch (e) {
+    // JSON.parse's message quotes the text around the error: for a credentials file that is
+    // the password, so say only what went wrong (and keep the SyntaxError out of the cause).
+    if (opts.secret) throw hotspotError("HH_CREDENTIALS_FILE_INVALID", { file, reason: "not valid JSON" });
     throw hotspotError("HH_CONFIG_INVALID", { file, field: "(root)", reason: reasonOf(e) }, { cause: e });
   }
 }
@@ -127,7 +130,9 @@ export const command: Command = {
       pluginDir,
       scenario,
       ...(configFile === undefined ? {} : { pluginConfig: await readJson(configFile) }),
-      ...(credentialsFile === undefined ? {} : { credentials: await readJson(credentialsFile) }),
+      ...(credentialsFile === undefined
+        ? {}
+        : { credentials: await readJson(credentialsFile, { secret: true }) }),
       ...(ssid === undefined ? {} : { ssid }),
       ...(ms === undefined ? {} : { latencyMs: ms }),
     });
