@@ -70,7 +70,7 @@ export function createDaemonCommand(signals: SignalSource = process): Command {
   const command: Command = {
     usage: USAGE,
     description:
-      "Runs the daemon in the foreground until SIGINT or SIGTERM (then it logs off, stops and exits 0). " +
+      "Runs the daemon in the foreground until SIGINT or SIGTERM (then it stops following the network and exits 0; portal sessions are left running, as after a suspend). " +
       "It follows NetworkManager on the system bus ($DBUS_SYSTEM_BUS_ADDRESS or --bus; it waits and " +
       "retries while NetworkManager is absent), or nmcli with --backend nmcli, or a scan file with --scan; " +
       "when a Wi-Fi device joins a network a plugin claims, that plugin logs in, and NetworkManager is " +

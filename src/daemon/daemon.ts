@@ -10,9 +10,9 @@ import type { JoinedNetwork, ScannedNetwork } from "../helper-api/network.ts";
 import { createMemoryStore, createPluginLogger } from "../helper-api/plugin-services.ts";
 import type { ClaimMatch, LoadedPlugin, PluginRegistry } from "../helper-api/registry-types.ts";
 import type { JoinEvent, LeaveEvent, RoamEvent, ScanList, ScanSource } from "../scan/source.ts";
-import { secretStrings } from "../util/redact.ts";
+import { redact, redactValue, secretStrings } from "../util/redact.ts";
 import type { DaemonEvents } from "./events.ts";
-import type { HttpLogEntry, LogSink } from "./log.ts";
+import type { HttpLogEntry, LogEntry, LogSink } from "./log.ts";
 import { createPluginCalls, type PluginCalls } from "./plugin-calls.ts";
 import { DeviceSession, type RetryPolicy } from "./session.ts";
 
@@ -219,7 +219,8 @@ export class Daemon extends EventEmitter<DaemonEvents> {
             `${c.device}: ${c.from} → ${c.to} (${c.reason})`,
             c.pluginId ? { plugin: c.pluginId } : undefined,
           );
-          this.emit("state", c);
+          // Reasons can quote a plugin's own failure text: events leave the daemon redacted.
+          this.emit("state", { ...c, reason: redact(c.reason, this.#secrets) });
         },
         onPortal: (p) => this.emit("portal", device, p),
         onEvaluated: (r) => this.emit("evaluated", device, r),
@@ -311,7 +312,7 @@ export class Daemon extends EventEmitter<DaemonEvents> {
     let logger = this.#loggers.get(plugin.id);
     if (!logger) {
       logger = createPluginLogger(plugin.id, (e) =>
-        this.#opts.log({
+        this.#write({
           level: e.level,
           scope: plugin.id,
           message: e.message,
@@ -335,11 +336,16 @@ export class Daemon extends EventEmitter<DaemonEvents> {
   #problem(device: string | undefined, e: unknown): void {
     const error = toHotspot(e);
     this.#log("warn", error.message, { code: error.code, ...(device ? { device } : {}) });
-    this.emit("problem", device, error);
+    this.emit("problem", device, redactedError(error, this.#secrets));
   }
 
   #log(level: "debug" | "info" | "warn" | "error", message: string, fields?: Record<string, unknown>): void {
-    this.#opts.log({ level, scope: "daemon", message, ...(fields ? { fields } : {}) });
+    this.#write({ level, scope: "daemon", message, ...(fields ? { fields } : {}) });
+  }
+
+  /** Every log entry leaves redacted, whatever sink the caller gave us. */
+  #write(entry: LogEntry): void {
+    this.#opts.log(redactValue(entry, this.#secrets));
   }
 }
 
@@ -352,4 +358,11 @@ function linkKey(n: JoinedNetwork): string {
 
 function toHotspot(e: unknown): HotspotError {
   return isHotspotError(e) ? e : hotspotError("HH_INTERNAL", { reason: reasonOf(e) }, { cause: e });
+}
+
+/** The same coded error with its parameters (and so its message) free of secrets. */
+function redactedError(error: HotspotError, secrets: ReadonlySet<string>): HotspotError {
+  if (secrets.size === 0) return error;
+  const params = redactValue(error.params, secrets);
+  return params === error.params ? error : hotspotError(error.code, params, { cause: error });
 }

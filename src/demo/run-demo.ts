@@ -83,6 +83,8 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
     describeEvents(daemon, timeline);
 
     const scanned = waitFor(daemon, "networks", () => true, stepMs);
+    // If start() throws, nobody awaits the scan any more: keep its later timeout quiet.
+    scanned.catch(() => {});
     await daemon.start();
     const [, networks, claims] = await scanned;
     timeline.block(renderTable(annotate(networks, claims)));

@@ -22,6 +22,7 @@ async function world(opts: { portalHost: string; pluginDirs?: string[]; onlyLeak
         ? { enabled: false }
         : { config: { portalHost: opts.portalHost, allowHttp: true }, credentials: account },
       leaky: { credentials: account },
+      chatty: { credentials: account },
       "click-through": { enabled: false },
     },
   });
@@ -87,6 +88,23 @@ describe("Daemon", () => {
     assert.deepEqual(w.portal.receivedCredentials, []);
     assert.equal(w.portal.log.filter((r) => r.method === "POST").length, 0);
     assert.ok(!w.printed.join("").includes(account.password));
+  });
+
+  test("a plugin's failure text quoting its password leaves the daemon redacted in events and logs", async () => {
+    const w = await world({ portalHost: "127.0.0.1", pluginDirs: [`${PLUGINS}chatty`], onlyLeaky: true });
+    portals.push(w.portal);
+    w.source.join("02:ca:fe:00:00:01");
+    await w.settle();
+    await w.daemon.stop();
+    const failure = w.states.find((s) => s.to === "Failure");
+    assert.ok(failure);
+    assert.match(failure.reason, /the portal refused \*\*\*:\*\*\*/);
+    const everything = [
+      ...w.states.map((s) => s.reason),
+      ...w.problems.map((e) => e.message),
+      w.printed.join(""),
+    ];
+    assert.ok(!everything.some((t) => t.includes(account.password)));
   });
 
   test("the daemon skips a broken plugin, says which, and still logs in with the others", async () => {
