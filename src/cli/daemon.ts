@@ -1,5 +1,7 @@
 import { Daemon } from "../daemon/daemon.ts";
 import { type LogSink, streamSink } from "../daemon/log.ts";
+import { createPluginLogger } from "../helper-api/plugin-services.ts";
+import { secretStrings } from "../util/redact.ts";
 import { booleanOption, type ParsedArgs, stringOption, usageError } from "./args.ts";
 import type { Command } from "./command.ts";
 import type { CliIo } from "./io.ts";
@@ -92,13 +94,30 @@ export function createDaemonCommand(signals: SignalSource = process): Command {
     common: ["plugins", "no-bundled", "config"],
     async run(args: ParsedArgs, io: CliIo): Promise<number> {
       const { kind, source } = sourceFor("daemon", command, args, io, "retry", pollInterval(command, args));
-      const { config, registry, setInFile } = await loadCliPlugins(args.common, io, false);
-      let secrets: () => ReadonlySet<string> = () => new Set();
+      // The sink exists before the plugins load because the registry logs through it too:
+      // its own filterScanList calls (log lines and failures, under the plugin's name) would
+      // otherwise go to a logger that drops them. Those writes do not pass through the
+      // Daemon, so the sink itself redacts, with every credential of every loaded plugin.
+      let secrets: ReadonlySet<string> = new Set();
       const log = streamSink(io.stderr, {
         json: booleanOption(args, "json-logs"),
         minLevel: booleanOption(args, "verbose") ? "debug" : "info",
-        secrets: () => secrets(),
+        secrets: () => secrets,
       });
+      const { config, registry, setInFile } = await loadCliPlugins(args.common, io, false, {
+        loggerFor: (pluginId) =>
+          createPluginLogger(pluginId, (e) =>
+            log({
+              level: e.level,
+              scope: pluginId,
+              message: e.message,
+              ...(e.fields ? { fields: e.fields } : {}),
+            }),
+          ),
+      });
+      const found = new Set<string>();
+      for (const p of registry.plugins) secretStrings(p.credentials, found);
+      secrets = found;
       // Which URL to probe: `probeUrl` from the user's config file when it sets one; else the
       // network manager's own check URL (NetworkManager's ConnectivityCheckUri, read live, so a
       // change in NetworkManager applies to the next join); else the built-in default.
@@ -110,7 +129,6 @@ export function createDaemonCommand(signals: SignalSource = process): Command {
         log,
         ...(nmCheck && !setInFile.has("probeUrl") ? { connectivityCheckUri: nmCheck } : {}),
       });
-      secrets = () => daemon.secrets;
       const stop = waitForStop(signals, log);
       try {
         await daemon.start();

@@ -2,6 +2,7 @@ import { loadUserConfigFile } from "../config/load.ts";
 import type { UserConfig } from "../config/schema.ts";
 import { defaultCredentialsPath, readCredentials, withStoredCredentials } from "../credentials/index.ts";
 import { loadRegistry } from "../helper-api/loader.ts";
+import type { RegistryServices } from "../helper-api/registry.ts";
 import type { PluginRegistry } from "../helper-api/registry-types.ts";
 import type { CommonOptions } from "./args.ts";
 import type { CliIo } from "./io.ts";
@@ -20,9 +21,15 @@ export interface CliPlugins {
  * store is refused with HH_CREDENTIALS_FILE_INSECURE) and loads the plugins (bundled unless
  * `--no-bundled`, plus every `--plugins DIR`). `strict` is true for commands that act on
  * plugins' claims, so a broken plugin is an error naming its file and field rather than a
- * silently shorter list.
+ * silently shorter list. `services` reach the registry's own hook calls (filterScanList):
+ * without them, what those hooks log and how they fail is dropped.
  */
-export async function loadCliPlugins(common: CommonOptions, io: CliIo, strict: boolean): Promise<CliPlugins> {
+export async function loadCliPlugins(
+  common: CommonOptions,
+  io: CliIo,
+  strict: boolean,
+  services: RegistryServices = {},
+): Promise<CliPlugins> {
   const { config: fileConfig, setInFile } = await loadUserConfigFile(common.configPath, io.env);
   const stored = await readCredentials(defaultCredentialsPath(io.env));
   const config = withStoredCredentials(fileConfig, stored);
@@ -31,6 +38,7 @@ export async function loadCliPlugins(common: CommonOptions, io: CliIo, strict: b
     includeBundled: common.includeBundled,
     config,
     strict,
+    ...services,
   });
   return { config, registry, setInFile };
 }

@@ -1,5 +1,8 @@
 import assert from "node:assert/strict";
 import { EventEmitter } from "node:events";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, test } from "node:test";
 import type { CommandEntry } from "../../../src/cli/command.ts";
 import { createDaemonCommand } from "../../../src/cli/daemon.ts";
@@ -79,6 +82,40 @@ describe("hotspot daemon (in-process, signals from an emitter)", () => {
     assert.equal(await exit, 0);
     assert.match(h.stderr(), /warn {2}\[daemon\] plugin skipped: /);
     assert.match(h.stderr(), /1 plugin\(s\) loaded/);
+  });
+
+  test("a failing filterScanList hook is logged under its plugin's name with its code, and its own log lines show, credentials redacted", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "hh-daemon-cli-"));
+    try {
+      const config = join(dir, "config.json");
+      await writeFile(
+        config,
+        JSON.stringify({
+          plugins: { "test-filter-throws": { credentials: { token: "filter-T0KEN-4821" } } },
+        }),
+      );
+      const h = harness();
+      const exit = h.run(
+        "--scan",
+        "fixtures/scans/demo.json",
+        "--no-bundled",
+        "--config",
+        config,
+        "--plugins",
+        "test/fixtures/daemon-cli-plugins/filter-throws",
+      );
+      await h.until(/filterScanList threw/);
+      h.signals.emit("SIGTERM");
+      assert.equal(await exit, 0);
+      assert.match(h.stderr(), /info {2}\[test-filter-throws\] asking the scan service with token \*\*\*\n/);
+      assert.match(
+        h.stderr(),
+        /error \[test-filter-throws\] plugin test-filter-throws: filterScanList threw: scan service refused token \*\*\* \{"code":"HH_PLUGIN_HOOK_FAILED"\}\n/,
+      );
+      assert.doesNotMatch(h.stderr(), /filter-T0KEN-4821/);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   test("a scan file that cannot be read ends the run with its error and leaves no signal handlers", async () => {
