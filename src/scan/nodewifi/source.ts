@@ -49,6 +49,8 @@ export class PollingWifiSource extends EventEmitter<ScanSourceEvents> implements
   readonly #joins: JoinTracker;
   #started = false;
   #timer: ReturnType<typeof setTimeout> | undefined;
+  /** Bumped by stop(): a poll of an earlier run that settles after a restart must not start a second loop. */
+  #run = 0;
   #inFlight: Promise<void> = Promise.resolve();
 
   constructor(reader: WifiReader, options: PollingSourceOptions = {}) {
@@ -98,6 +100,7 @@ export class PollingWifiSource extends EventEmitter<ScanSourceEvents> implements
   async stop(): Promise<void> {
     if (!this.#started) return;
     this.#started = false;
+    this.#run++;
     clearTimeout(this.#timer);
     this.#timer = undefined;
     await this.#inFlight.catch(() => {});
@@ -125,11 +128,14 @@ export class PollingWifiSource extends EventEmitter<ScanSourceEvents> implements
 
   #schedule(): void {
     if (!this.#started) return;
+    const run = this.#run;
     this.#timer = setTimeout(() => {
       this.#timer = undefined;
       this.#track(this.#reader.read().then((s) => this.#apply(s, false)))
         .catch((e: unknown) => this.#warn(e))
-        .finally(() => this.#schedule());
+        .finally(() => {
+          if (run === this.#run) this.#schedule();
+        });
     }, this.#interval);
   }
 

@@ -99,6 +99,39 @@ describe("the polling fallback source", () => {
     assert.equal(reader.reads, 3);
   });
 
+  test("a restart while a poll is in flight keeps a single polling loop, and stop ends it", async (t) => {
+    t.mock.timers.enable({ apis: ["setTimeout"] });
+    const reader = new FakeReader();
+    const source = new PollingWifiSource(reader, { pollIntervalMs: 1000 });
+    await source.start();
+    let release: (s: ReaderSnapshot) => void = () => {};
+    const slow = new Promise<ReaderSnapshot>((resolve) => {
+      release = resolve;
+    });
+    const read = reader.read.bind(reader);
+    reader.read = () => {
+      if (reader.reads !== 1) return read();
+      reader.reads++;
+      return slow;
+    };
+    t.mock.timers.tick(1000);
+    await settle();
+    assert.equal(reader.reads, 2);
+    const stopping = source.stop();
+    await source.start();
+    release(snapshot([50]));
+    await stopping;
+    await settle();
+    assert.equal(reader.reads, 3);
+    t.mock.timers.tick(1000);
+    await settle();
+    assert.equal(reader.reads, 4);
+    await source.stop();
+    t.mock.timers.tick(10_000);
+    await settle();
+    assert.equal(reader.reads, 4);
+  });
+
   test("a failing poll is a warning and polling goes on", async (t) => {
     t.mock.timers.enable({ apis: ["setTimeout"] });
     const reader = new FakeReader();
