@@ -1,3 +1,4 @@
+import { hotspotError } from "../../errors.ts";
 import type {
   HttpClient,
   HttpResponse,
@@ -45,6 +46,23 @@ function version(v: string | undefined): number | undefined {
   if (v === undefined) return undefined;
   const n = Number.parseFloat(v);
   return Number.isFinite(n) ? n : undefined;
+}
+
+/**
+ * Where a gateway's redirect points. A Location that is not a URL (`http://[bad`) is the
+ * gateway's fault: it becomes HH_WISPR_INVALID rather than URL's bare TypeError.
+ */
+function redirectTarget(location: string, base: string): URL {
+  try {
+    return new URL(location, base);
+  } catch (e) {
+    const shown = JSON.stringify(location.length > 200 ? `${location.slice(0, 200)}…` : location);
+    throw hotspotError(
+      "HH_WISPR_INVALID",
+      { reason: `the redirect's Location ${shown} is not a URL` },
+      { cause: e },
+    );
+  }
 }
 
 /** Maps an authentication or poll reply's code to the hook result (201 is handled by polling). */
@@ -107,7 +125,7 @@ export function createWisprClient(
       const location = current.headers.location;
       if (hop >= DISCOVER_HOPS || current.status < 300 || current.status > 399 || location === undefined)
         return undefined;
-      current = await http.get(new URL(location, current.url));
+      current = await http.get(redirectTarget(location, current.url));
     }
   };
 
@@ -161,6 +179,13 @@ export function createWisprClient(
           reason: `the gateway sent message ${gateway.messageType}, not a redirect with a LoginURL`,
         },
       };
+    }
+    // A Redirect is (100, 0) (PROTOCOLS.md): any other code means the gateway is not
+    // inviting a login, and posting the password anyway would be guessing.
+    if (gateway.responseCode !== RESPONSE_CODE.noError) {
+      throw hotspotError("HH_WISPR_INVALID", {
+        reason: `the Redirect carries ResponseCode ${gateway.responseCode}, not 0`,
+      });
     }
     const low = version(gateway.versionLow);
     const high = version(gateway.versionHigh);
