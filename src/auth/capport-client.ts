@@ -1,7 +1,7 @@
 import { hotspotError } from "../errors.ts";
 import type { CaptivePortalApiClient, CaptivePortalApiInfo, HttpClient } from "../helper-api/context.ts";
 import type { SessionFacts } from "../helper-api/results.ts";
-import { CAPPORT_UNRESTRICTED, queryCapportApi } from "./capport.ts";
+import { cleanCapportUri, isCapportUnrestricted, queryCapportApi } from "./capport.ts";
 
 /** The session facts an RFC 8908 answer carries (expiry, quota, renewal). */
 export function capportSessionFacts(info: CaptivePortalApiInfo): SessionFacts {
@@ -22,7 +22,8 @@ export function createCapportClient(
     readonly onAnswer?: (info: CaptivePortalApiInfo) => void;
   } = {},
 ): CaptivePortalApiClient {
-  const usable = uri !== undefined && uri !== "" && uri !== CAPPORT_UNRESTRICTED ? uri : undefined;
+  const announced = cleanCapportUri(uri);
+  const usable = announced !== undefined && !isCapportUnrestricted(announced) ? announced : undefined;
   return {
     uri: usable,
     query: () => {

@@ -12,6 +12,26 @@ import { HOTSPOT_USER_AGENT, sendRaw, TransportError } from "./transport.ts";
  */
 
 export const CAPPORT_UNRESTRICTED = "urn:ietf:params:capport:unrestricted";
+/**
+ * An RFC 8910 API URI as a network announced it, cleaned: surrounding whitespace and
+ * trailing NULs removed (DHCP option 114 is sometimes sent as a NUL-terminated C string,
+ * and config/NetworkManager values can carry stray whitespace). Undefined when nothing is left.
+ */
+export function cleanCapportUri(uri: string | undefined): string | undefined {
+  const cleaned = uri?.replace(/^\s+|[\s\0]+$/g, "");
+  return cleaned === undefined || cleaned === "" ? undefined : cleaned;
+}
+
+/**
+ * Whether an announced URI (cleaned here, so callers need not) is RFC 8910's "no captive
+ * portal" URN. RFC 8141 makes the `urn:` prefix and the NID case-insensitive; the NSS is
+ * compared case-insensitively too, since no other URN in the capport namespace exists that
+ * a different case could mean.
+ */
+export function isCapportUnrestricted(uri: string | undefined): boolean {
+  return cleanCapportUri(uri)?.toLowerCase() === CAPPORT_UNRESTRICTED;
+}
+
 export const CAPPORT_MEDIA_TYPE = "application/captive+json";
 /** Android's cap on the API's body; a real answer is a few hundred bytes. */
 export const CAPPORT_MAX_BODY_BYTES = 4096;

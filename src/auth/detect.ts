@@ -1,6 +1,6 @@
 import { reasonOf } from "../errors.ts";
 import type { CaptivePortalApiInfo, PortalInfo } from "../helper-api/context.ts";
-import { CAPPORT_UNRESTRICTED, fetchCapportApi } from "./capport.ts";
+import { cleanCapportUri, fetchCapportApi, isCapportUnrestricted } from "./capport.ts";
 import { type ProbeOptions, probe } from "./probe.ts";
 
 /**
@@ -22,8 +22,8 @@ export interface DetectOptions extends ProbeOptions {
 }
 
 export async function detectPortal(probeUrl: string, opts: DetectOptions = {}): Promise<PortalInfo> {
-  const apiUri = opts.apiUri?.trim();
-  if (apiUri === CAPPORT_UNRESTRICTED) {
+  const apiUri = cleanCapportUri(opts.apiUri);
+  if (apiUri !== undefined && isCapportUnrestricted(apiUri)) {
     return {
       verdict: "online",
       probeUrl,
@@ -33,7 +33,7 @@ export async function detectPortal(probeUrl: string, opts: DetectOptions = {}): 
     };
   }
   const apiQuery: Promise<CaptivePortalApiInfo | Error> | undefined =
-    apiUri === undefined || apiUri === ""
+    apiUri === undefined
       ? undefined
       : fetchCapportApi(apiUri, {
           allowHttp: opts.allowHttpApi === true,
