@@ -36,7 +36,7 @@ export interface HttpRequestLogEntry {
 }
 
 export interface HttpClientOptions {
-  /** The plugin's validated credentials; every string leaf is treated as a secret. */
+  /** The plugin's validated credentials; every secret leaf (see secretStrings in util/redact.ts) is guarded. */
   readonly credentials?: unknown;
   /** Hosts allowed to receive secrets. */
   readonly portalHosts?: readonly PortalHost[];

@@ -2,7 +2,12 @@
  * The one place secrets are found and scrubbed: the daemon's log sinks, the HTTP client's
  * request log and credential guard, and error messages all use it.
  *
- * A plugin's secrets are every string leaf of its credentials. They are searched in their
+ * A plugin's secrets are every non-empty string leaf of its credentials, and every number
+ * leaf whose decimal spelling (`String(n)`) is at least MIN_NUMERIC_SECRET_LENGTH characters
+ * long: a numeric PIN or account number is as secret as a string one, but a 1-3 character
+ * number (a 1-digit PIN, a room floor) would match in nearly every line, status code and
+ * port, redacting everything while guarding nothing. Strings count at any length, because
+ * a plugin that chose a string type meant it as text. They are searched in their
  * raw form and in the encodings a request carries them in (percent-encoding, form encoding
  * with '+', the WHATWG URL serialiser's escaping, JSON string escaping), and text is also searched after
  * decoding, so a differently-escaped copy (lower-case hex, `'` as %27) is still found.
@@ -10,17 +15,30 @@
 
 export const REDACTED = "***";
 
-/** Every non-empty string leaf of `credentials` (objects, arrays, nested), without duplicates. */
+/** Shortest decimal spelling of a number leaf that counts as a secret (see the file comment). */
+export const MIN_NUMERIC_SECRET_LENGTH = 4;
+
+/**
+ * Every secret leaf of `credentials` (objects, arrays, nested), without duplicates: non-empty
+ * strings, and numbers as their decimal string when it has MIN_NUMERIC_SECRET_LENGTH+ characters.
+ */
 export function secretLeaves(credentials: unknown): string[] {
   return [...secretStrings(credentials)];
 }
 
-/** Adds every non-empty string leaf of `value` to `out` (cycles are followed once). */
+/**
+ * Adds every secret leaf of `value` to `out` (cycles are followed once): non-empty strings,
+ * and finite numbers as their decimal string when it is MIN_NUMERIC_SECRET_LENGTH+ long.
+ */
 export function secretStrings(value: unknown, out: Set<string> = new Set()): Set<string> {
   const seen = new Set<object>();
   const walk = (v: unknown): void => {
     if (typeof v === "string") {
       if (v.length > 0) out.add(v);
+    } else if (typeof v === "number" || typeof v === "bigint") {
+      const decimal = String(v);
+      if (decimal.length >= MIN_NUMERIC_SECRET_LENGTH && (typeof v === "bigint" || Number.isFinite(v)))
+        out.add(decimal);
     } else if (typeof v === "object" && v !== null && !seen.has(v)) {
       seen.add(v);
       for (const child of Array.isArray(v) ? v : Object.values(v)) walk(child);
@@ -83,7 +101,7 @@ export interface SecretSet {
   redact(text: string): string;
 }
 
-/** Compiles the secrets of `credentials` (any value: every string leaf counts). */
+/** Compiles the secrets of `credentials` (any value: its leaves count as secretStrings says). */
 export function compileSecrets(credentials: unknown): SecretSet {
   return compileSecretList(secretLeaves(credentials));
 }

@@ -169,8 +169,26 @@ describe("credential guard", () => {
 });
 
 describe("secret helpers", () => {
-  test("every string leaf of the credentials is a secret", () => {
-    assert.deepEqual(secretLeaves({ a: "x", b: ["y", { c: "z" }], n: 3, e: "" }).sort(), ["x", "y", "z"]);
+  test("every non-empty string leaf is a secret; a number only when its decimal spelling has 4+ characters", () => {
+    assert.deepEqual(
+      secretLeaves({ a: "x", b: ["y", { c: "z" }], n: 3, m: -12, pin: 482913, e: "", f: 4711.5 }).sort(),
+      ["4711.5", "482913", "x", "y", "z"],
+    );
+  });
+
+  test("a 6-digit numeric PIN is redacted from text", () => {
+    assert.equal(compileSecrets({ pin: 482913 }).redact("pin=482913&n=3"), "pin=***&n=3");
+  });
+
+  test("a 6-digit numeric PIN is refused to an undeclared host and nothing is sent", async () => {
+    const server = await echoServer();
+    const client = createHttpClient({
+      credentials: { pin: 482913 },
+      portalHosts: [{ host: "localhost", allowHttp: true }],
+      pluginId: "cafe",
+    });
+    await assert.rejects(client.post(`${server.url}/login`, "pin=482913"), refused);
+    assert.equal(server.requests.length, 0);
   });
 
   test("redact replaces every spelling with ***", () => {
