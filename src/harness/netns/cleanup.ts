@@ -1,5 +1,6 @@
 import { execFileSync } from "node:child_process";
 import { readdirSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { NAME_PREFIX, pidOfName } from "./names.ts";
 
@@ -58,7 +59,13 @@ export function ourNamespaces(): string[] {
     .filter((n) => n.startsWith(NAME_PREFIX) && pidOfName(n) !== undefined);
 }
 
-/** Deletes namespaces (and /etc/netns entries) left by processes that no longer run. */
+/** The temp directory prefix of a world (`hh-netns-<pid>-XXXXXX` under the OS temp dir). */
+export const TEMP_DIR_PREFIX = "hh-netns-";
+
+/**
+ * Deletes namespaces, /etc/netns entries and world temp directories (certificate key, leases)
+ * left by processes that no longer run.
+ */
 export function sweepStale(): string[] {
   const stale = ourNamespaces().filter((n) => {
     const pid = pidOfName(n);
@@ -73,6 +80,16 @@ export function sweepStale(): string[] {
     }
   } catch {
     // no /etc/netns
+  }
+  try {
+    for (const n of readdirSync(tmpdir())) {
+      const m = /^hh-netns-(\d+)-/.exec(n);
+      const pid = m?.[1] === undefined ? undefined : Number(m[1]);
+      if (pid !== undefined && pid !== process.pid && !alive(pid))
+        rmSync(join(tmpdir(), n), { recursive: true, force: true });
+    }
+  } catch {
+    // unreadable temp dir
   }
   return stale;
 }

@@ -24,8 +24,12 @@ export interface NamespacePortal {
   readonly receivedCredentials: readonly ReceivedCredential[];
   /** Clients the garden lets through, as last reported. */
   readonly authorizedClients: ReadonlySet<string>;
-  /** Resolves when the garden has `client` in the wanted state (the nftables set too). */
+  /**
+   * Resolves when the garden has `client` in the wanted state (the nftables set too).
+   * Rejects with HH_HARNESS_NETNS_FAILED if the portal process has exited.
+   */
   gardenState(client: string, authorized: boolean): Promise<void>;
+  /** Sends a command; dropped once the process has exited. */
   send(command: PortalCommand): void;
   /** Output the process wrote to stderr, for diagnostics. */
   stderr(): string;
@@ -46,13 +50,27 @@ export async function startPortalProcess(
   const log: RequestLogEntry[] = [];
   const received: ReceivedCredential[] = [];
   const authorized = new Set<string>();
-  const waiters: { client: string; want: boolean; resolve: () => void }[] = [];
+  const waiters: { client: string; want: boolean; resolve: () => void; reject: (e: Error) => void }[] = [];
   let stderr = "";
+  let gone: string | undefined;
   child.stderr?.setEncoding("utf8");
   child.stderr?.on("data", (c: string) => {
     stderr += c;
   });
-  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  // Without these listeners a write to a process that has died (EPIPE) or a failed spawn
+  // would be an uncaught 'error' and take the whole test process down.
+  child.stdin?.on("error", (e) => {
+    stderr += `stdin: ${e.message}\n`;
+  });
+  const exited = new Promise<void>((resolve) => {
+    const end = (why: string) => {
+      gone ??= why;
+      for (const w of waiters.splice(0)) w.reject(exitedError(gone, stderr));
+      resolve();
+    };
+    child.once("exit", (code, signal) => end(`exited with ${code ?? signal}`));
+    child.once("error", (e) => end(`could not run: ${e.message}`));
+  });
 
   const ready = new Promise<Extract<ReturnType<typeof portalEventSchema.parse>, { type: "ready" }>>(
     (resolve, reject) => {
@@ -132,13 +150,23 @@ export async function startPortalProcess(
     log,
     receivedCredentials: received,
     authorizedClients: authorized,
-    gardenState: (client, want) =>
-      authorized.has(client) === want
-        ? Promise.resolve()
-        : new Promise((resolve) => waiters.push({ client, want, resolve })),
-    send: (command) => void child.stdin?.write(`${JSON.stringify(command)}\n`),
+    gardenState: (client, want) => {
+      if (authorized.has(client) === want) return Promise.resolve();
+      if (gone !== undefined) return Promise.reject(exitedError(gone, stderr));
+      return new Promise((resolve, reject) => waiters.push({ client, want, resolve, reject }));
+    },
+    send: (command) => {
+      if (gone === undefined) child.stdin?.write(`${JSON.stringify(command)}\n`);
+    },
     stderr: () => stderr,
     pid: child.pid,
     close,
   };
+}
+
+function exitedError(why: string, stderr: string): Error {
+  return hotspotError("HH_HARNESS_NETNS_FAILED", {
+    step: "portal process",
+    reason: `${why}\n${stderr}`.trim(),
+  });
 }

@@ -1,10 +1,11 @@
+import { rmSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { hotspotError, isHotspotError, reasonOf } from "../../errors.ts";
 import type { PortalCredentials, RequestLogEntry } from "../types.ts";
 import { makeCertificate } from "./certificate.ts";
-import { deleteNamespaceSync, onExit, sweepStale } from "./cleanup.ts";
+import { deleteNamespaceSync, onExit, sweepStale, TEMP_DIR_PREFIX } from "./cleanup.ts";
 import { acquireLease, type Lease } from "./dhcp-client.ts";
 import { type Dnsmasq, startDnsmasq } from "./dnsmasq.ts";
 import { hasTool, run } from "./exec.ts";
@@ -77,7 +78,7 @@ export async function startNamespaceWorld(opts: NamespaceWorldOptions): Promise<
   if (why) throw hotspotError("HH_HARNESS_NETNS_UNAVAILABLE", { reason: why });
   sweepStale();
   const names = worldNames();
-  const dir = await mkdtemp(join(tmpdir(), `hh-netns-${process.pid}-`));
+  const dir = await mkdtemp(join(tmpdir(), `${TEMP_DIR_PREFIX}${process.pid}-`));
   const pids: number[] = [];
   let portal: NamespacePortal | undefined;
   let dnsmasq: Dnsmasq | undefined;
@@ -91,6 +92,7 @@ export async function startNamespaceWorld(opts: NamespaceWorldOptions): Promise<
     }
     deleteNamespaceSync(names.client);
     deleteNamespaceSync(names.ap);
+    rmSync(dir, { recursive: true, force: true });
   };
   const unregister = onExit(teardownSync);
   const close = async () => {

@@ -1,6 +1,8 @@
 import assert from "node:assert/strict";
 import { execFileSync, spawnSync } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { sweepStale } from "../../../src/harness/netns/cleanup.ts";
 import type { Lease } from "../../../src/harness/netns/dhcp-client.ts";
@@ -126,11 +128,52 @@ describe("namespace mode: cleanup", { skip }, () => {
     assert.doesNotMatch(namespaces(), new RegExp(names));
   });
 
+  test("a portal process that dies mid-test fails garden waits and drops commands instead of crashing the test process", {
+    timeout: 60_000,
+  }, async () => {
+    await withNamespaceWorld({ scenario: "click-through" }, async (world) => {
+      const pid = world.portal.pid;
+      assert.ok(pid !== undefined);
+      const waiting = world.portal.gardenState("10.231.0.99", true);
+      process.kill(pid, "SIGKILL");
+      await assert.rejects(waiting, /HH_HARNESS_NETNS_FAILED|exited/);
+      world.portal.send({ cmd: "reset" });
+      await assert.rejects(world.portal.gardenState("10.231.0.98", true), /exited/);
+      await new Promise((resolve) => setImmediate(resolve));
+    });
+  });
+
   test("namespaces left by a dead process are swept", () => {
     const dead = spawnSync(process.execPath, ["-e", ""]).pid;
     const name = `hh-ap-${dead}-1`;
     execFileSync("ip", ["netns", "add", name]);
     assert.ok(sweepStale().includes(name));
     assert.doesNotMatch(namespaces(), new RegExp(name));
+  });
+
+  test("a temp directory left by a dead process is swept with its namespaces", () => {
+    const dead = spawnSync(process.execPath, ["-e", ""]).pid;
+    const dir = mkdtempSync(join(tmpdir(), `hh-netns-${dead}-`));
+    writeFileSync(join(dir, "key.pem"), "stale");
+    sweepStale();
+    assert.equal(existsSync(dir), false);
+  });
+
+  test("a process that exits without close leaves no namespace and no temp directory", () => {
+    const script = `
+      import { startNamespaceWorld } from ${JSON.stringify(new URL("../../../src/harness/netns/world.ts", import.meta.url).href)};
+      const w = await startNamespaceWorld({ scenario: "click-through" });
+      console.log(JSON.stringify({ names: [w.names.ap, w.names.client], dir: w.caFile }));
+      process.exit(3);
+    `;
+    const run = spawnSync(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script], {
+      encoding: "utf8",
+    });
+    assert.equal(run.status, 3, run.stderr);
+    const out: unknown = JSON.parse(run.stdout);
+    assert.ok(typeof out === "object" && out !== null && "names" in out && "dir" in out);
+    assert.ok(Array.isArray(out.names) && typeof out.dir === "string");
+    assert.doesNotMatch(namespaces(), new RegExp(out.names.join("|")));
+    assert.equal(existsSync(dirname(out.dir)), false);
   });
 });
