@@ -6,52 +6,10 @@ import type { StateChange } from "../../../src/daemon/events.ts";
 import type { PluginCalls } from "../../../src/daemon/plugin-calls.ts";
 import { DeviceSession, type SessionDeps } from "../../../src/daemon/session.ts";
 import type { PortalInfo } from "../../../src/helper-api/context.ts";
-import { type JoinedNetwork, scannedNetwork } from "../../../src/helper-api/network.ts";
-import { definePlugin } from "../../../src/helper-api/plugin.ts";
-import type { ClaimMatch, LoadedPlugin } from "../../../src/helper-api/registry-types.ts";
+import type { JoinedNetwork } from "../../../src/helper-api/network.ts";
+import type { ClaimMatch } from "../../../src/helper-api/registry-types.ts";
 import type { MaintainResult } from "../../../src/helper-api/results.ts";
-
-const PORTAL: PortalInfo = {
-  verdict: "portal",
-  probeUrl: "http://probe.test/generate_204",
-  loginUrl: "http://portal.test/login",
-};
-
-function network(ssid: string): JoinedNetwork {
-  return {
-    ...scannedNetwork({
-      ssid: new TextEncoder().encode(ssid),
-      bssid: "02:00:00:00:00:01",
-      strength: 70,
-      frequency: 2437,
-      security: "open",
-    }),
-    interface: "wlan0",
-    justJoined: true,
-    autoJoined: true,
-  };
-}
-
-function loaded(id: string): LoadedPlugin {
-  return {
-    id,
-    displayName: id,
-    version: "1.0.0",
-    priority: 0,
-    source: "<test>",
-    definition: definePlugin<unknown, unknown>({
-      id,
-      displayName: id,
-      version: "1.0.0",
-      sdk: "^0.1.0",
-      logoff: async () => undefined,
-    }),
-    config: undefined,
-    credentials: undefined,
-    claims: [],
-    portalHosts: [],
-  };
-}
+import { loaded, network, PORTAL } from "./builders.ts";
 
 const CLAIM: ClaimMatch = {
   pluginId: "cafe",

@@ -7,16 +7,10 @@ import type { PluginCalls } from "../../../src/daemon/plugin-calls.ts";
 import { DeviceSession, type SessionDeps } from "../../../src/daemon/session.ts";
 import { hotspotError } from "../../../src/errors.ts";
 import type { PortalInfo } from "../../../src/helper-api/context.ts";
-import { type JoinedNetwork, scannedNetwork } from "../../../src/helper-api/network.ts";
-import { definePlugin } from "../../../src/helper-api/plugin.ts";
-import type { ClaimMatch, LoadedPlugin } from "../../../src/helper-api/registry-types.ts";
+import type { ClaimMatch } from "../../../src/helper-api/registry-types.ts";
 import type { AuthenticateResult, MaintainResult } from "../../../src/helper-api/results.ts";
+import { loaded, network, PORTAL } from "./builders.ts";
 
-const PORTAL: PortalInfo = {
-  verdict: "portal",
-  probeUrl: "http://probe.test/generate_204",
-  loginUrl: "http://portal.test/login",
-};
 const ONLINE: PortalInfo = { verdict: "online", probeUrl: "http://probe.test/generate_204", status: 204 };
 const BUSY: PortalInfo = {
   verdict: "unreachable",
@@ -25,42 +19,6 @@ const BUSY: PortalInfo = {
   reason: "HTTP 503",
 };
 const RESET: PortalInfo = { verdict: "unreachable", probeUrl: PORTAL.probeUrl, reason: "read ECONNRESET" };
-
-function network(ssid = "Cafe"): JoinedNetwork {
-  return {
-    ...scannedNetwork({
-      ssid: new TextEncoder().encode(ssid),
-      bssid: "02:00:00:00:00:01",
-      strength: 70,
-      frequency: 2437,
-      security: "open",
-    }),
-    interface: "wlan0",
-    justJoined: true,
-    autoJoined: true,
-  };
-}
-
-function loaded(id: string): LoadedPlugin {
-  return {
-    id,
-    displayName: id,
-    version: "1.0.0",
-    priority: 0,
-    source: "<test>",
-    definition: definePlugin<unknown, unknown>({
-      id,
-      displayName: id,
-      version: "1.0.0",
-      sdk: "^0.1.0",
-      ...(id.startsWith("nologoff") ? {} : { logoff: async () => undefined }),
-    }),
-    config: undefined,
-    credentials: undefined,
-    claims: [],
-    portalHosts: [],
-  };
-}
 
 function claim(pluginId: string, confidence: ClaimMatch["confidence"] = "high"): ClaimMatch {
   return { pluginId, displayName: pluginId, confidence, priority: 0, origin: "static" };
