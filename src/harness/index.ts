@@ -51,6 +51,7 @@ export {
   type Portal,
   type PortalOptions,
   startPortal,
+  withPortal,
 } from "./portal-server.ts";
 export { criticalPath, formatCriticalPath, formatRequestLog, PROBE_PATHS } from "./request-log.ts";
 export { behaviours } from "./scenarios/behaviours.ts";

@@ -297,3 +297,13 @@ export async function startPortal(opts: PortalOptions): Promise<Portal> {
     },
   };
 }
+
+/** Runs `body` against a fresh loopback portal and always closes it, whether `body` returns or throws. */
+export async function withPortal<T>(opts: PortalOptions, body: (portal: Portal) => Promise<T>): Promise<T> {
+  const portal = await startPortal(opts);
+  try {
+    return await body(portal);
+  } finally {
+    await portal.close();
+  }
+}

@@ -5,18 +5,9 @@ import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { captureIo } from "../../../src/cli/io.ts";
 import { main } from "../../../src/cli/main.ts";
-import { type Portal, type PortalOptions, startPortal } from "../../../src/harness/index.ts";
+import { withPortal } from "../../../src/harness/index.ts";
 
 const account = { username: "ann", password: "wispr-Secret-9f3a" };
-
-async function withPortal(opts: PortalOptions, body: (p: Portal) => Promise<void>): Promise<void> {
-  const portal = await startPortal(opts);
-  try {
-    await body(portal);
-  } finally {
-    await portal.close();
-  }
-}
 
 describe("hotspot probe and hotspot auth", () => {
   let dir: string;

@@ -5,19 +5,10 @@ import { CAPPORT_UNRESTRICTED } from "../../../src/auth/capport.ts";
 import { detectPortal } from "../../../src/auth/detect.ts";
 import { createHttpClient } from "../../../src/auth/http-client.ts";
 import { verifyOnline } from "../../../src/auth/verify.ts";
-import { type Portal, type PortalOptions, runPluginTest, startPortal } from "../../../src/harness/index.ts";
+import { runPluginTest, withPortal } from "../../../src/harness/index.ts";
 
 const plugin = (id: string) => fileURLToPath(new URL(`../../../plugins/${id}/`, import.meta.url));
 const local = [{ host: "127.0.0.1", allowHttp: true }];
-
-async function withPortal(opts: PortalOptions, body: (p: Portal) => Promise<void>): Promise<void> {
-  const portal = await startPortal(opts);
-  try {
-    await body(portal);
-  } finally {
-    await portal.close();
-  }
-}
 
 describe("detection against the harness", () => {
   test("WISPr: the Redirect is read from the intercepted page, with no extra request", () =>

@@ -1,18 +1,7 @@
 import { createHttpClient } from "../../../src/auth/http-client.ts";
-import { type Portal, type PortalOptions, startPortal } from "../../../src/harness/index.ts";
+import type { Portal } from "../../../src/harness/index.ts";
 
-/** Starts a portal, runs `body`, and closes the portal whatever happens. */
-export async function withPortal(
-  opts: PortalOptions,
-  body: (portal: Portal) => Promise<void>,
-): Promise<void> {
-  const portal = await startPortal(opts);
-  try {
-    await body(portal);
-  } finally {
-    await portal.close();
-  }
-}
+export { withPortal } from "../../../src/harness/index.ts";
 
 /** A clock tests move by hand. */
 export function manualClock(start = 1_700_000_000_000) {

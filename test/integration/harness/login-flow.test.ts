@@ -5,18 +5,9 @@ import { createHttpClient } from "../../../src/auth/http-client.ts";
 import { probe } from "../../../src/auth/probe.ts";
 import { verifyOnline } from "../../../src/auth/verify.ts";
 import { isHotspotError } from "../../../src/errors.ts";
-import { type Portal, type PortalOptions, startPortal } from "../../../src/harness/index.ts";
+import { type Portal, withPortal } from "../../../src/harness/index.ts";
 
 const credentials = { username: "ann", password: "s3cret & more" };
-
-async function withPortal(opts: PortalOptions, body: (portal: Portal) => Promise<void>): Promise<void> {
-  const portal = await startPortal(opts);
-  try {
-    await body(portal);
-  } finally {
-    await portal.close();
-  }
-}
 
 function pluginClient(portal: Portal, creds: unknown = credentials) {
   const http = createHttpClient({

@@ -6,22 +6,11 @@ import {
   DEFAULT_PORTAL_CREDENTIALS,
   getScenario,
   html,
-  type Portal,
-  type PortalOptions,
   SCENARIO_NAMES,
   type Scenario,
   SESSION_COOKIE,
-  startPortal,
+  withPortal,
 } from "../../../src/harness/index.ts";
-
-async function withPortal(opts: PortalOptions, body: (portal: Portal) => Promise<void>): Promise<void> {
-  const portal = await startPortal(opts);
-  try {
-    await body(portal);
-  } finally {
-    await portal.close();
-  }
-}
 
 const http = createHttpClient();
 
