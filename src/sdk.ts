@@ -7,7 +7,7 @@
  * ```
  */
 export { z } from "zod";
-export type { Claim } from "./helper-api/claims.ts";
+export { type Claim, configuredNetworkClaims } from "./helper-api/claims.ts";
 export { CONFIDENCES, type Confidence, compareConfidence } from "./helper-api/confidence.ts";
 export type {
   AuthenticateContext,

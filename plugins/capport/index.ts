@@ -1,5 +1,6 @@
 import {
   type CaptivePortalApiInfo,
+  configuredNetworkClaims,
   definePlugin,
   type HtmlForm,
   type SessionFacts,
@@ -43,12 +44,7 @@ export default definePlugin({
   priority: 10,
   description: "Handles RFC 8908 captive portals: accepts terms pages, keeps sessions alive",
   configSchema: config,
-  claims: (c) => [
-    ...c.ssids.map((ssid) => ({ ssid, confidence: "medium" as const })),
-    ...(c.anyOpenNetwork
-      ? [{ ssidPattern: "^", confidence: "low" as const, security: ["open" as const] }]
-      : []),
-  ],
+  claims: configuredNetworkClaims,
 
   async evaluate({ portal, capport }) {
     if (capport.uri === undefined)

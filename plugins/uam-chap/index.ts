@@ -1,4 +1,4 @@
-import { definePlugin, z } from "hotspot-helper/sdk";
+import { configuredNetworkClaims, definePlugin, z } from "hotspot-helper/sdk";
 
 /**
  * Logs in to CoovaChilli / ChilliSpot hotspots (UAM): the gateway's redirect carries
@@ -38,12 +38,7 @@ export default definePlugin({
   description: "Logs in to CoovaChilli/ChilliSpot (UAM) hotspots with a CHAP response",
   configSchema: config,
   credentialsSchema: credentials,
-  claims: (c) => [
-    ...c.ssids.map((ssid) => ({ ssid, confidence: "medium" as const })),
-    ...(c.anyOpenNetwork
-      ? [{ ssidPattern: "^", confidence: "low" as const, security: ["open" as const] }]
-      : []),
-  ],
+  claims: configuredNetworkClaims,
   portalHosts: (c) => c.hosts,
 
   async evaluate({ portal, uam, credentials: creds }) {

@@ -1,4 +1,4 @@
-import { definePlugin, type WisprGatewayInfo, z } from "hotspot-helper/sdk";
+import { configuredNetworkClaims, definePlugin, type WisprGatewayInfo, z } from "hotspot-helper/sdk";
 
 /**
  * Logs in to WISPr 1.0 / 2.0 smart-client gateways (Boingo-style roaming hotspots, airport
@@ -80,12 +80,7 @@ export default definePlugin({
   description: "Logs in to WISPr 1.0/2.0 smart-client gateways with your account",
   configSchema: config,
   credentialsSchema: credentials,
-  claims: (c) => [
-    ...c.ssids.map((ssid) => ({ ssid, confidence: "medium" as const })),
-    ...(c.anyOpenNetwork
-      ? [{ ssidPattern: "^", confidence: "low" as const, security: ["open" as const] }]
-      : []),
-  ],
+  claims: configuredNetworkClaims,
   portalHosts: (c) => c.hosts,
 
   async evaluate({ portal, credentials: creds }) {

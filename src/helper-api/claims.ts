@@ -88,3 +88,25 @@ export const claimSchema = z.union([
     })
     .strict(),
 ]);
+
+/**
+ * The claims of a generic plugin the user points at networks: `medium` on each SSID listed
+ * in its config, and, when `anyOpenNetwork` is on, `low` on every open network (evaluate
+ * then decides whether the portal is really one the plugin can handle).
+ *
+ * @example
+ * ```ts
+ * claims: (config) => configuredNetworkClaims(config),
+ * ```
+ */
+export function configuredNetworkClaims(config: {
+  readonly ssids: readonly string[];
+  readonly anyOpenNetwork: boolean;
+}): Claim[] {
+  return [
+    ...config.ssids.map((ssid): Claim => ({ ssid, confidence: "medium" })),
+    ...(config.anyOpenNetwork
+      ? [{ ssidPattern: "^", confidence: "low", security: ["open"] } satisfies Claim]
+      : []),
+  ];
+}
