@@ -25,8 +25,15 @@ export interface SignalSource {
  * Resolves with the first SIGINT or SIGTERM. The handlers stay installed until `dispose`,
  * so a second signal during shutdown is logged rather than killing the process halfway
  * through a logoff (Node's default action for an unhandled SIGTERM is to exit at once).
+ *
+ * Signal handlers do not keep Node's event loop alive. A D-Bus connection or a polling
+ * timer happens to, but a scan file source holds nothing open, and Node then ended the
+ * process with an unsettled top-level await (exit 13) instead of waiting for a signal.
+ * A listening MessagePort is an open handle that never wakes the process, unlike a timer.
  */
 function waitForStop(signals: SignalSource, log: LogSink): { stopped: Promise<StopSignal>; dispose(): void } {
+  const keepAlive = new MessageChannel();
+  keepAlive.port1.on("message", () => {});
   let resolveStop: (s: StopSignal) => void = () => {};
   let received: StopSignal | undefined;
   const stopped = new Promise<StopSignal>((resolve) => {
@@ -48,6 +55,7 @@ function waitForStop(signals: SignalSource, log: LogSink): { stopped: Promise<St
     stopped,
     dispose: () => {
       for (const [signal, handler] of handlers) signals.off(signal, handler);
+      keepAlive.port1.close();
     },
   };
 }
