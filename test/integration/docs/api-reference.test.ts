@@ -42,7 +42,13 @@ test("the API reference documents every hook of PluginDefinition with its JSDoc"
 
 test("the API reference lists the SDK entry's result types and leaves zod's own API out", async () => {
   const index = text(await readFile(join(out, "index.html"), "utf8"));
-  for (const name of ["AuthenticateResult", "EvaluateResult", "MaintainResult", "LogoffResult", "Confidence"]) {
+  for (const name of [
+    "AuthenticateResult",
+    "EvaluateResult",
+    "MaintainResult",
+    "LogoffResult",
+    "Confidence",
+  ]) {
     assert.match(index, new RegExp(`\\b${name}\\b`), name);
   }
   assert.doesNotMatch(index, /\bZodType\b/);
