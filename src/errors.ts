@@ -112,7 +112,9 @@ export const catalogue = {
     exitCode: 4,
   },
   HH_HTTP_BODY_TOO_LARGE: {
-    template: (p) => `response from ${s(p.url)} exceeds ${s(p.max)} bytes`,
+    // `step` names what was being read (a plain or a decoded body), so a compression bomb is told apart.
+    template: (p) =>
+      `response to ${p.method === undefined ? "" : `${s(p.method)} `}${s(p.url)} exceeds ${s(p.max)} bytes${p.step === undefined ? "" : ` (${s(p.step)})`}`,
     userError: false,
     exitCode: 4,
   },

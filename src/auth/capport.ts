@@ -2,7 +2,7 @@ import { z } from "zod";
 import { hotspotError, isHotspotError, reasonOf } from "../errors.ts";
 import type { CaptivePortalApiInfo, HttpClient } from "../helper-api/context.ts";
 import type { LinkTransport } from "./link.ts";
-import { HOTSPOT_USER_AGENT, sendRaw, TransportError } from "./transport.ts";
+import { sendRaw, TransportError } from "./transport.ts";
 
 /**
  * The RFC 8908 Captive Portal API client. The URI comes from RFC 8910 (DHCP option 114,
@@ -120,11 +120,12 @@ export interface CapportFetchOptions extends LinkTransport {
   readonly ca?: string | Buffer | readonly (string | Buffer)[];
   readonly signal?: AbortSignal;
   readonly timeoutMs?: number;
+  /** The configured User-Agent (default: the transport's). */
+  readonly userAgent?: string;
 }
 
 const REQUEST_HEADERS = {
   accept: CAPPORT_MEDIA_TYPE,
-  "user-agent": HOTSPOT_USER_AGENT,
   "cache-control": "no-cache",
 } as const;
 
@@ -152,6 +153,7 @@ export async function fetchCapportApi(
       ...(opts.lookup === undefined ? {} : { lookup: opts.lookup }),
       ...(opts.ca === undefined ? {} : { ca: opts.ca }),
       ...(opts.signal === undefined ? {} : { signal: opts.signal }),
+      ...(opts.userAgent === undefined ? {} : { userAgent: opts.userAgent }),
     });
     return parseCapportAnswer(
       uri,

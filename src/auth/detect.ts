@@ -41,6 +41,7 @@ export async function detectPortal(probeUrl: string, opts: DetectOptions = {}): 
           ...(opts.lookup === undefined ? {} : { lookup: opts.lookup }),
           ...(opts.ca === undefined ? {} : { ca: opts.ca }),
           ...(opts.signal === undefined ? {} : { signal: opts.signal }),
+          ...(opts.userAgent === undefined ? {} : { userAgent: opts.userAgent }),
         }).catch((e: unknown) => (e instanceof Error ? e : new Error(reasonOf(e))));
   const [probed, api] = await Promise.all([probe(probeUrl, opts), apiQuery]);
   return combine(probed, api);

@@ -12,7 +12,7 @@ import {
   type SecretSet,
   urlWithoutQuery,
 } from "./secrets.ts";
-import { HOTSPOT_USER_AGENT, type RawResponse, sendRaw, TransportError } from "./transport.ts";
+import { type RawResponse, sendRaw, TransportError } from "./transport.ts";
 
 /**
  * The HTTP client plugins get on their context. Differences from fetch, on purpose:
@@ -65,6 +65,8 @@ export interface HttpClientOptions {
   readonly timeoutMs?: number;
   /** Default body cap when the request gives none; default DEFAULT_MAX_BODY_BYTES. */
   readonly maxBodyBytes?: number;
+  /** User-Agent for requests that set none (the user's configured one); default the transport's. */
+  readonly userAgent?: string;
 }
 
 /** The plugin-facing HttpClient plus its cookie jar, for the daemon and tests. */
@@ -197,6 +199,7 @@ export function createHttpClient(opts: HttpClientOptions = {}): AuthHttpClient {
         ...(opts.ca === undefined ? {} : { ca: opts.ca }),
         ...(opts.signal === undefined ? {} : { signal: opts.signal }),
         ...(opts.pool === undefined ? {} : { pool: opts.pool }),
+        ...(opts.userAgent === undefined ? {} : { userAgent: opts.userAgent }),
       });
       jar.setCookies(res.setCookie, hop.url);
       log({ method: hop.method, url: shownUrl, status: res.status, ms: performance.now() - started });
@@ -205,7 +208,11 @@ export function createHttpClient(opts: HttpClientOptions = {}): AuthHttpClient {
       const ms = performance.now() - started;
       if (e instanceof TransportError && e.kind === "too-large") {
         log({ method: hop.method, url: shownUrl, ms, error: "HH_HTTP_BODY_TOO_LARGE" });
-        throw hotspotError("HH_HTTP_BODY_TOO_LARGE", { url: shownUrl, max: maxBodyBytes }, { cause: e });
+        throw hotspotError(
+          "HH_HTTP_BODY_TOO_LARGE",
+          { method: hop.method, url: shownUrl, max: maxBodyBytes, step: e.message },
+          { cause: e },
+        );
       }
       const reason = secrets.redact(e instanceof Error ? e.message : String(e));
       log({ method: hop.method, url: shownUrl, ms, error: `HH_HTTP_FAILED: ${reason}` });
@@ -228,8 +235,6 @@ export function createHttpClient(opts: HttpClientOptions = {}): AuthHttpClient {
 
   const request = async (url: string | URL, init: HttpRequestInit = {}): Promise<HttpResponse> => {
     const headers = lowerKeys(init.headers);
-    headers["user-agent"] ??= HOTSPOT_USER_AGENT;
-    headers.accept ??= "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8";
     let body: string | undefined;
     if (init.body instanceof URLSearchParams) {
       body = init.body.toString();

@@ -1,7 +1,7 @@
 import type { LookupFunction } from "node:net";
 import { reasonOf } from "../errors.ts";
 import type { PortalInfo } from "../helper-api/context.ts";
-import { HOTSPOT_USER_AGENT, sendRaw, TransportError } from "./transport.ts";
+import { sendRaw, TransportError } from "./transport.ts";
 import { readWisprMessage } from "./wispr/messages.ts";
 
 /**
@@ -33,6 +33,8 @@ export interface ProbeOptions {
   readonly ca?: string | Buffer | readonly (string | Buffer)[];
   /** Connection set-up limit; default 5 000 ms. */
   readonly connectTimeoutMs?: number;
+  /** The configured User-Agent (default: the transport's, which says "wispr"). */
+  readonly userAgent?: string;
 }
 
 export const DEFAULT_PROBE_TIMEOUT_MS = 10_000;
@@ -58,12 +60,8 @@ export async function probe(url: string, opts: ProbeOptions = {}): Promise<Porta
     const res = await sendRaw({
       url: target,
       method: "GET",
-      headers: {
-        "user-agent": HOTSPOT_USER_AGENT,
-        connection: "close",
-        accept: "*/*",
-        "cache-control": "no-cache",
-      },
+      headers: { Accept: "*/*", "Cache-Control": "no-cache" },
+      ...(opts.userAgent === undefined ? {} : { userAgent: opts.userAgent }),
       timeoutMs: opts.timeoutMs ?? DEFAULT_PROBE_TIMEOUT_MS,
       connectTimeoutMs: opts.connectTimeoutMs ?? DEFAULT_PROBE_CONNECT_TIMEOUT_MS,
       maxBodyBytes: PROBE_BODY_CAP_BYTES,
@@ -98,7 +96,11 @@ function classify(
     if (onlineBody !== undefined && body.toString("utf8").trim().startsWith(onlineBody.trim())) {
       return { ...base, verdict: "online", status };
     }
-    const declared = headers["content-length"] === undefined ? Number.NaN : Number(headers["content-length"]);
+    // A compressed body's declared length is not what the page holds: judge a decoded one by its size.
+    const declared =
+      headers["content-length"] === undefined || headers["content-encoding"] !== undefined
+        ? Number.NaN
+        : Number(headers["content-length"]);
     const size = Number.isFinite(declared) ? declared : body.length;
     if (size <= BROKEN_PROXY_MAX_BYTES) {
       return { ...base, verdict: "unreachable", status, reason: "broken proxy" };

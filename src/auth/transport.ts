@@ -1,7 +1,10 @@
 import http from "node:http";
 import https from "node:https";
 import type { LookupFunction } from "node:net";
+import { processAcceptLanguage } from "./accept-language.ts";
 import { type CaOption, type ConnectionPool, FRESH_TLS_AGENT, secureContextFor } from "./agents.ts";
+import { canDecode, contentEncodings, decodeStream } from "./content-decoding.ts";
+import { wireHeaders } from "./wire-headers.ts";
 
 /**
  * One HTTP exchange on node:http/https, nothing more: no redirects, no cookies, no
@@ -11,14 +14,22 @@ import { type CaOption, type ConnectionPool, FRESH_TLS_AGENT, secureContextFor }
  * pool (one plugin hook call's, see agents.ts) connections are kept and reused.
  */
 
-/** A User-Agent with "wispr" in it: Apple's captive network assistant sends one, and WISPr gateways look for it. */
-export const HOTSPOT_USER_AGENT = "CaptiveNetworkSupport/1.0 wispr hotspot-helper/0.1";
+export { HOTSPOT_USER_AGENT } from "./wire-headers.ts";
 
 export interface RawRequest {
   readonly url: URL;
   readonly method: string;
+  /**
+   * Any spelling; sent canonically and in browser order with browser-like defaults filled
+   * in (see wire-headers.ts). Host, Connection, Content-Length and Accept-Encoding are the
+   * transport's own.
+   */
   readonly headers: Readonly<Record<string, string>>;
   readonly body?: Buffer;
+  /** Default User-Agent when `headers` has none (the user's configured one). */
+  readonly userAgent?: string;
+  /** Default Accept-Language when `headers` has none; default: from the process's locale. */
+  readonly acceptLanguage?: string;
   /** Whole exchange, connect to last body byte. */
   readonly timeoutMs: number;
   /**
@@ -26,6 +37,7 @@ export interface RawRequest {
    * exchange, so a silent address fails fast while a slow portal page may still load.
    */
   readonly connectTimeoutMs?: number;
+  /** Cap on the body as decoded (and as received): a compression bomb stops here. */
   readonly maxBodyBytes: number;
   /** `error`: fail when the body exceeds the cap; `truncate`: keep the first `maxBodyBytes` and stop reading. */
   readonly overflow: "error" | "truncate";
@@ -44,11 +56,12 @@ export interface RawResponse {
   /** Lower-case names; repeated headers joined with ", "; set-cookie kept apart in `setCookie`. */
   readonly headers: Readonly<Record<string, string>>;
   readonly setCookie: readonly string[];
+  /** Decoded when the server used a Content-Encoding we announced (gzip, deflate, br). */
   readonly body: Buffer;
   readonly truncated: boolean;
 }
 
-export type TransportFailure = "timeout" | "aborted" | "network" | "too-large";
+export type TransportFailure = "timeout" | "aborted" | "network" | "too-large" | "decode";
 
 /** Why an exchange failed; callers map it to a coded error or a probe verdict. */
 export class TransportError extends Error {
@@ -89,6 +102,8 @@ function describe(e: unknown): string {
   return String(e);
 }
 
+const BODY_METHODS = new Set(["POST", "PUT", "PATCH"]);
+
 /** Sends one request and reads the response body (within the cap). Rejects only with TransportError. */
 export function sendRaw(req: RawRequest): Promise<RawResponse> {
   return new Promise((resolve, reject) => {
@@ -97,11 +112,20 @@ export function sendRaw(req: RawRequest): Promise<RawResponse> {
       return;
     }
     const isHttps = req.url.protocol === "https:";
+    const pooled = req.pool?.agentFor(req.url);
+    const bodyLength = req.body?.length ?? (BODY_METHODS.has(req.method.toUpperCase()) ? 0 : undefined);
     const options: https.RequestOptions = {
       method: req.method,
-      headers: { ...req.headers },
+      // An object keeps its key order and spelling on the wire; Host is given so Node does not append it last.
+      headers: wireHeaders(req.headers, {
+        host: req.url.host,
+        userAgent: req.userAgent,
+        acceptLanguage: req.acceptLanguage ?? processAcceptLanguage(),
+        connection: pooled === undefined ? "close" : "keep-alive",
+        contentLength: bodyLength,
+      }),
       // HTTPS without a pool still goes through an agent: it resumes TLS sessions (agents.ts).
-      agent: req.pool?.agentFor(req.url) ?? (isHttps ? FRESH_TLS_AGENT : false),
+      agent: pooled ?? (isHttps ? FRESH_TLS_AGENT : false),
       ...(req.localAddress === undefined ? {} : { localAddress: req.localAddress }),
       ...(req.lookup === undefined ? {} : { lookup: req.lookup }),
       // `ca` still names the trust anchors in the agent's connection and session keys;
@@ -147,25 +171,63 @@ export function sendRaw(req: RawRequest): Promise<RawResponse> {
       }
       const chunks: Buffer[] = [];
       let size = 0;
-      res.on("data", (chunk: Buffer) => {
+      let received = 0;
+      const encodings = contentEncodings(headers["content-encoding"]);
+      const decoding = canDecode(encodings) && req.method.toUpperCase() !== "HEAD";
+      const done = (truncated: boolean): void =>
+        finish(undefined, { status, headers, setCookie, body: Buffer.concat(chunks), truncated });
+      const onData = (chunk: Buffer): void => {
         if (settled) return;
         if (size + chunk.length > req.maxBodyBytes) {
           if (req.overflow === "error") {
-            fail(new TransportError("too-large", `body exceeds ${req.maxBodyBytes} bytes`));
+            const what = decoding ? `decoded ${encodings.join(", ")} body` : "body";
+            fail(new TransportError("too-large", `${what} exceeds ${req.maxBodyBytes} bytes`));
+            decoder?.destroy();
             return;
           }
           chunks.push(chunk.subarray(0, req.maxBodyBytes - size));
           size = req.maxBodyBytes;
-          finish(undefined, { status, headers, setCookie, body: Buffer.concat(chunks), truncated: true });
+          done(true);
+          decoder?.destroy();
           request.destroy();
           return;
         }
         chunks.push(chunk);
         size += chunk.length;
-      });
-      res.on("end", () =>
-        finish(undefined, { status, headers, setCookie, body: Buffer.concat(chunks), truncated: false }),
-      );
+      };
+      const decoder = decoding
+        ? decodeStream(res, encodings, {
+            data: onData,
+            end: () => done(false),
+            error: (e) =>
+              fail(
+                new TransportError(
+                  "decode",
+                  `could not decode the ${encodings.join(", ")} body: ${describe(e)}`,
+                  {
+                    cause: e,
+                  },
+                ),
+              ),
+          })
+        : undefined;
+      if (decoding) {
+        // The compressed bytes count too: a body larger than the cap before decoding is too large already.
+        res.on("data", (chunk: Buffer) => {
+          received += chunk.length;
+          if (received <= req.maxBodyBytes || settled) return;
+          decoder?.destroy();
+          if (req.overflow === "error") {
+            fail(new TransportError("too-large", `encoded body exceeds ${req.maxBodyBytes} bytes`));
+          } else {
+            done(true);
+            request.destroy();
+          }
+        });
+      } else {
+        res.on("data", onData);
+        res.on("end", () => done(false));
+      }
       res.on("error", (e) => finish(failure ?? new TransportError("network", describe(e), { cause: e })));
     });
     const connectMs = req.connectTimeoutMs;

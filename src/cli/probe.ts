@@ -29,7 +29,7 @@ export const DETECTION_OPTIONS: Readonly<Record<string, OptionSpec>> = {
 };
 
 /** Detection options from the shared flags. */
-export async function detectionOptions(args: ParsedArgs): Promise<DetectOptions> {
+export async function detectionOptions(args: ParsedArgs, userAgent?: string): Promise<DetectOptions> {
   const caFile = stringOption(args, "ca");
   let ca: string | undefined;
   if (caFile !== undefined) {
@@ -48,6 +48,7 @@ export async function detectionOptions(args: ParsedArgs): Promise<DetectOptions>
     ...(api === undefined ? {} : { apiUri: api }),
     ...(ca === undefined ? {} : { ca }),
     ...(booleanOption(args, "test-network") ? { allowHttpApi: true } : {}),
+    ...(userAgent === undefined ? {} : { userAgent }),
   };
 }
 
@@ -121,8 +122,10 @@ export const command: Command = {
   },
   common: ["config", "json"],
   async run(args: ParsedArgs, io: CliIo): Promise<number> {
-    const url = await probeUrlFrom(args, io, "url");
-    const info = await detectPortal(url, await detectionOptions(args));
+    const config = await loadUserConfig(args.common.configPath, io.env);
+    const url =
+      stringOption(args, "url") === undefined ? config.probeUrl : await probeUrlFrom(args, io, "url");
+    const info = await detectPortal(url, await detectionOptions(args, config.userAgent));
     io.stdout.write(
       args.common.format === "json"
         ? `${JSON.stringify(portalJson(info), null, 2)}\n`

@@ -32,6 +32,17 @@ export const userConfigSchema = z
     /** Per-SSID preferred plugin, consulted when confidences tie. Keys are SSID text, or `hex:<hex>` for exact bytes. */
     preferences: z.record(z.string(), z.string()).default({}),
     plugins: z.record(z.string(), pluginSettingsSchema).default({}),
+    /**
+     * User-Agent of every request (probe, RFC 8908 API, plugin traffic) that does not set its
+     * own. Default: one that says "wispr", which WISPr gateways look for. Printable ASCII only:
+     * it goes verbatim into a header line.
+     */
+    userAgent: z
+      .string()
+      .min(1)
+      .max(512)
+      .regex(/^[\x20-\x7e]+$/, "printable ASCII only")
+      .optional(),
   })
   .strict();
 export type UserConfig = z.infer<typeof userConfigSchema>;

@@ -289,6 +289,7 @@ export class Daemon extends EventEmitter<DaemonEvents> {
       ...(link.lookup === undefined ? {} : { lookup: link.lookup }),
       ...(this.#opts.ca === undefined ? {} : { ca: this.#opts.ca }),
       ...(this.#opts.testNetwork === true ? { allowHttpApi: true } : {}),
+      ...(this.#opts.config.userAgent === undefined ? {} : { userAgent: this.#opts.config.userAgent }),
     };
   }
 

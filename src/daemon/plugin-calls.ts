@@ -118,6 +118,7 @@ export function createPluginCalls(opts: PluginCallsOptions): PluginCalls {
       ...(link.localAddress === undefined ? {} : { localAddress: link.localAddress }),
       ...(link.lookup === undefined ? {} : { lookup: link.lookup }),
       ...(opts.ca === undefined ? {} : { ca: opts.ca }),
+      ...(config.userAgent === undefined ? {} : { userAgent: config.userAgent }),
     });
     return {
       signal,
