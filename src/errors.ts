@@ -44,7 +44,7 @@ export const catalogue = {
   },
   HH_PLUGIN_DEFINITION_INVALID: {
     template: (p) =>
-      `plugin ${s(p.plugin)} (${s(p.path)}) has an invalid definition: ${s(p.field)}: ${s(p.reason)}`,
+      `${p.plugin === p.path ? `plugin at ${s(p.path)}` : `plugin ${s(p.plugin)} (${s(p.path)})`} has an invalid definition: ${s(p.field)}: ${s(p.reason)}`,
     userError: true,
     exitCode: 3,
   },
@@ -53,9 +53,21 @@ export const catalogue = {
     userError: true,
     exitCode: 3,
   },
+  HH_PLUGIN_PACKAGE_INVALID: {
+    template: (p) => `plugin package ${s(p.plugin)} (${s(p.file)}): ${s(p.reason)}`,
+    userError: true,
+    exitCode: 3,
+  },
+  HH_PLUGIN_OVERRIDDEN: {
+    template: (p) =>
+      `plugin "${s(p.plugin)}" from ${s(p.first)} (${s(p.firstKind)}) is overridden by ${s(p.second)} (${s(p.secondKind)})`,
+    userError: true,
+    exitCode: 0,
+  },
   HH_PLUGIN_CLAIM_CONFLICT: {
     template: (p) =>
-      `plugins "${s(p.first)}" and "${s(p.second)}" make the identical claim ${s(p.claim)} at the same confidence and priority; give one a different priority`,
+      `plugins "${s(p.first)}" and "${s(p.second)}" make the identical claim ${s(p.claim)} at the same confidence and priority; give one a different priority` +
+      (p.skipped === undefined ? "" : `; "${s(p.skipped)}" is quarantined until then`),
     userError: true,
     exitCode: 3,
   },
@@ -66,7 +78,7 @@ export const catalogue = {
   },
   HH_PLUGIN_SDK_INCOMPATIBLE: {
     template: (p) =>
-      `plugin ${s(p.plugin)} (${s(p.path)}) was built for SDK ${s(p.range)}, but this is SDK ${s(p.sdk)}`,
+      `plugin ${s(p.plugin)} (${s(p.path)}) was built for SDK ${s(p.range)}, but this is SDK ${s(p.sdk)}; use a version of the plugin made for SDK ${s(p.sdk)}`,
     userError: true,
     exitCode: 3,
   },

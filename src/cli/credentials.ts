@@ -17,6 +17,7 @@ import type { ParsedArgs } from "./args.ts";
 import { usageError } from "./args.ts";
 import type { Command } from "./command.ts";
 import type { CliIo } from "./io.ts";
+import { cliPluginRoots } from "./registry.ts";
 
 /** Where `credentials set` reads from: a terminal to prompt on, or a pipe. Injected for tests. */
 export interface CredentialInput {
@@ -101,8 +102,7 @@ export function createCredentialsCommand(inputFor: (io: CliIo) => CredentialInpu
       // The plugin's own schema decides what its credentials look like.
       const config = await loadUserConfig(args.common.configPath, io.env);
       const registry = await loadRegistry({
-        pluginDirs: args.common.pluginDirs,
-        includeBundled: args.common.includeBundled,
+        roots: cliPluginRoots(args.common, config, io.env),
         config: {
           ...config,
           plugins: Object.fromEntries(

@@ -1,7 +1,8 @@
-import { loadUserConfigFile } from "../config/load.ts";
+import { defaultConfigPath, loadUserConfigFile } from "../config/load.ts";
 import type { UserConfig } from "../config/schema.ts";
 import { defaultCredentialsPath, readCredentials, withStoredCredentials } from "../credentials/index.ts";
 import { loadRegistry } from "../helper-api/loader.ts";
+import { configDirOf, type PluginRoot, standardPluginRoots } from "../helper-api/plugin-paths.ts";
 import type { RegistryServices } from "../helper-api/registry.ts";
 import type { PluginRegistry } from "../helper-api/registry-types.ts";
 import type { CommonOptions } from "./args.ts";
@@ -16,10 +17,30 @@ export interface CliPlugins {
 }
 
 /**
+ * The folders every command searches for plugins, in precedence order (see
+ * src/helper-api/plugin-paths.ts): bundled unless `--no-bundled`, the system and
+ * administrator folders, the user's XDG data folder, the config's `pluginDirs`, then
+ * every `--plugins DIR`.
+ */
+export function cliPluginRoots(
+  common: CommonOptions,
+  config: UserConfig,
+  env: NodeJS.ProcessEnv,
+): PluginRoot[] {
+  return standardPluginRoots({
+    env,
+    includeBundled: common.includeBundled,
+    configDirs: config.pluginDirs,
+    configDir: configDirOf(common.configPath ?? defaultConfigPath(env)),
+    cliDirs: common.pluginDirs,
+  });
+}
+
+/**
  * Loads the user config (`--config`), fills in credentials from the user's credential
  * store (`$XDG_CONFIG_HOME/hotspot-helper/credentials.json`; a group- or world-readable
- * store is refused with HH_CREDENTIALS_FILE_INSECURE) and loads the plugins (bundled unless
- * `--no-bundled`, plus every `--plugins DIR`). `strict` is true for commands that act on
+ * store is refused with HH_CREDENTIALS_FILE_INSECURE) and loads the plugins from every
+ * folder of `cliPluginRoots`. `strict` is true for commands that act on
  * plugins' claims, so a broken plugin is an error naming its file and field rather than a
  * silently shorter list. `services` reach the registry's own hook calls (filterScanList):
  * without them, what those hooks log and how they fail is dropped.
@@ -34,8 +55,7 @@ export async function loadCliPlugins(
   const stored = await readCredentials(defaultCredentialsPath(io.env));
   const config = withStoredCredentials(fileConfig, stored);
   const registry = await loadRegistry({
-    pluginDirs: common.pluginDirs,
-    includeBundled: common.includeBundled,
+    roots: cliPluginRoots(common, config, io.env),
     config,
     strict,
     ...services,

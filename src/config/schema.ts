@@ -43,6 +43,11 @@ export const userConfigSchema = z
       .max(512)
       .regex(/^[\x20-\x7e]+$/, "printable ASCII only")
       .optional(),
+    /**
+     * More plugin folders, searched after the standard ones (see src/helper-api/plugin-paths.ts)
+     * and before `--plugins`. Relative paths are relative to the config file's folder.
+     */
+    pluginDirs: z.array(z.string().min(1)).default([]),
   })
   .strict();
 export type UserConfig = z.infer<typeof userConfigSchema>;

@@ -130,6 +130,7 @@ export class Daemon extends EventEmitter<DaemonEvents> {
     this.#started = true;
     for (const problem of this.#opts.registry.problems)
       this.#log("warn", `plugin skipped: ${problem.message}`);
+    for (const warning of this.#opts.registry.warnings) this.#log("warn", warning.message);
     const s = this.#opts.source;
     s.on("scan", this.#listeners.scan);
     s.on("join", this.#listeners.join);

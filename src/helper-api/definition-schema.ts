@@ -208,7 +208,16 @@ export function validatePortalHosts(raw: unknown, origin: DefinitionOrigin): Por
  */
 export function validateDefinition(value: unknown, path: string): Plugin<unknown, unknown> {
   if (typeof value !== "object" || value === null) {
-    throw invalid({ path }, "(default export)", "expected the object that definePlugin() returns");
+    const got = value === null ? "null" : typeof value;
+    const hint =
+      typeof value === "function"
+        ? "; export the definePlugin({ ... }) result, not a function that makes it"
+        : "";
+    throw invalid(
+      { path },
+      "(default export)",
+      `expected the object that definePlugin() returns, got ${got === "undefined" ? "nothing" : `a ${got}`}${hint}`,
+    );
   }
   const rawId = "id" in value ? value.id : undefined;
   const origin: DefinitionOrigin = {

@@ -1,73 +1,37 @@
-import { readdir, stat } from "node:fs/promises";
-import { join, resolve } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { pathToFileURL } from "node:url";
 import { type HotspotError, hotspotError, isHotspotError, reasonOf } from "../errors.ts";
 import { validateDefinition } from "./definition-schema.ts";
+import { describeImportFailure } from "./import-failure.ts";
+import type { Plugin } from "./plugin.ts";
+import { discoverRoot } from "./plugin-discovery.ts";
+import { BUNDLED_PLUGINS_DIR, describeKind, type PluginRoot } from "./plugin-paths.ts";
 import { resolvePlugin } from "./plugin-settings.ts";
 import { createRegistry, type RegistryServices } from "./registry.ts";
-import type { LoadedPlugin, LoadRegistryOptions, PluginRegistry } from "./registry-types.ts";
+import type { LoadedPlugin, LoadRegistryOptions, PluginOrigin, PluginRegistry } from "./registry-types.ts";
+
+export { BUNDLED_PLUGINS_DIR } from "./plugin-paths.ts";
 
 /**
- * Finding, importing and validating plugins, then building the registry over them.
+ * Importing and validating the plugins found in the search roots (plugin-paths.ts lists
+ * them and their precedence; plugin-discovery.ts finds entries), then building the
+ * registry over them.
  *
- * Order is deterministic: the bundled folder first, then each `--plugins DIR` in the order
- * given, plugin folders sorted by name inside each, then inline plugins. Broken plugins
- * throw in strict mode (the CLI) and are skipped into `problems` otherwise (the daemon);
- * two plugins with one id, or identical claims at equal priority, always throw, because
- * only the user can say which one they meant.
+ * Order is deterministic: roots from the most general to the most specific, plugins sorted
+ * by folder name inside each, then inline plugins. A plugin whose id a later root also
+ * provides is overridden, with a warning naming both. Broken plugins throw in strict mode
+ * (the CLI) and are skipped into `problems` otherwise (the daemon), so one operator's bad
+ * folder never stops the others' plugins.
  */
 
-/** `<package root>/plugins`, next to `src/`. */
-export const BUNDLED_PLUGINS_DIR = fileURLToPath(new URL("../../plugins/", import.meta.url));
-
-const INDEX_FILES = ["index.ts", "index.js", "index.mjs"] as const;
-
-async function isDirectory(path: string): Promise<boolean> {
-  return (await stat(path).catch(() => undefined))?.isDirectory() ?? false;
-}
-
-async function isFile(path: string): Promise<boolean> {
-  return (await stat(path).catch(() => undefined))?.isFile() ?? false;
-}
-
-async function indexFileIn(dir: string): Promise<string | undefined> {
-  for (const name of INDEX_FILES) {
-    const path = join(dir, name);
-    if (await isFile(path)) return path;
-  }
-  return undefined;
-}
-
 /**
- * The plugin entry files under `path`: the path itself if it is a module file, its index
- * if it is a plugin folder, else the index of each subfolder that has one (subfolders
- * without an index, such as shared helpers, are not plugins and are passed over).
+ * The plugin entry files under `path` (a module file, a plugin folder, or a folder of
+ * them). Throws the first problem met when `required`; otherwise problems are dropped.
  */
 export async function discoverPlugins(path: string, required: boolean): Promise<string[]> {
-  const dir = resolve(path);
-  if (await isFile(dir)) return [dir];
-  if (!(await isDirectory(dir))) {
-    if (!required) return [];
-    throw hotspotError("HH_PLUGIN_LOAD_FAILED", { path: dir, reason: "no such plugin folder" });
-  }
-  const own = await indexFileIn(dir);
-  if (own) return [own];
-  const entries = await readdir(dir, { withFileTypes: true });
-  const names = entries.map((e) => e.name).sort();
-  const found: string[] = [];
-  for (const name of names) {
-    const sub = join(dir, name);
-    if (!(await isDirectory(sub))) continue;
-    const index = await indexFileIn(sub);
-    if (index) found.push(index);
-  }
-  if (found.length === 0 && required) {
-    throw hotspotError("HH_PLUGIN_LOAD_FAILED", {
-      path: dir,
-      reason: `no plugin here: no ${INDEX_FILES.join(", ")} in it or in its subfolders`,
-    });
-  }
-  return found;
+  const { found, problems } = await discoverRoot({ kind: "cli", path, required });
+  const [first] = problems;
+  if (required && first) throw first;
+  return found.map((f) => f.file);
 }
 
 async function importDefault(file: string): Promise<unknown> {
@@ -75,7 +39,11 @@ async function importDefault(file: string): Promise<unknown> {
   try {
     mod = await import(pathToFileURL(file).href);
   } catch (e) {
-    throw hotspotError("HH_PLUGIN_LOAD_FAILED", { path: file, reason: reasonOf(e) }, { cause: e });
+    throw hotspotError(
+      "HH_PLUGIN_LOAD_FAILED",
+      { path: file, reason: describeImportFailure(e) },
+      { cause: e },
+    );
   }
   if (typeof mod !== "object" || mod === null || !("default" in mod)) {
     throw hotspotError("HH_PLUGIN_DEFINITION_INVALID", {
@@ -90,8 +58,28 @@ async function importDefault(file: string): Promise<unknown> {
 
 interface Candidate {
   readonly source: string;
+  /** Index of the root it came from: a higher rank overrides a lower one. */
+  readonly rank: number;
+  readonly origin: PluginOrigin;
   readonly load: () => Promise<unknown>;
 }
+
+interface Chosen {
+  readonly definition: Plugin<unknown, unknown>;
+  readonly candidate: Candidate;
+}
+
+/** The roots when the caller gave none: the bundled folder, then each `pluginDirs` entry. */
+function defaultRoots(opts: LoadRegistryOptions): PluginRoot[] {
+  return [
+    ...(opts.includeBundled === false
+      ? []
+      : [{ kind: "bundled" as const, path: BUNDLED_PLUGINS_DIR, required: false }]),
+    ...(opts.pluginDirs ?? []).map((path) => ({ kind: "cli" as const, path, required: true })),
+  ];
+}
+
+const where = (c: Candidate): string => `${describeKind(c.origin.kind)} ${c.origin.root}`;
 
 /**
  * Loads plugins and returns the frozen registry. See LoadRegistryOptions for the sources
@@ -103,62 +91,107 @@ interface Candidate {
  *   both fail, the plugin needs settings and the error names the missing field;
  * - `credentials` are parsed by credentialsSchema; absent credentials stay undefined.
  * A plugin without a schema that is given config or credentials is a config error.
+ *
+ * In non-strict loading, a plugin whose static claim is identical to an earlier plugin's
+ * (same confidence and priority) is quarantined into `problems`, so a third party's
+ * clash cannot stop the daemon; strict loading throws HH_PLUGIN_CLAIM_CONFLICT.
  */
 export async function loadRegistry(opts: LoadRegistryOptions & RegistryServices): Promise<PluginRegistry> {
   const problems: HotspotError[] = [];
+  const warnings: HotspotError[] = [];
   const fail = (e: unknown): void => {
     const error = isHotspotError(e) ? e : hotspotError("HH_INTERNAL", { reason: reasonOf(e) }, { cause: e });
     if (opts.strict) throw error;
     problems.push(error);
   };
 
+  const roots = opts.roots ?? defaultRoots(opts);
   const candidates: Candidate[] = [];
-  const folders: { path: string; required: boolean }[] = [
-    ...(opts.includeBundled === false ? [] : [{ path: BUNDLED_PLUGINS_DIR, required: false }]),
-    ...opts.pluginDirs.map((path) => ({ path, required: true })),
-  ];
-  for (const folder of folders) {
-    try {
-      for (const file of await discoverPlugins(folder.path, folder.required)) {
-        candidates.push({ source: file, load: () => importDefault(file) });
-      }
-    } catch (e) {
-      fail(e);
+  for (const [rank, root] of roots.entries()) {
+    const { found, problems: met } = await discoverRoot(root);
+    for (const problem of met) fail(problem);
+    for (const f of found) {
+      candidates.push({
+        source: f.file,
+        rank,
+        origin: {
+          kind: root.kind,
+          root: root.path,
+          ...(f.packageName === undefined ? {} : { packageName: f.packageName }),
+        },
+        load: () => importDefault(f.file),
+      });
     }
   }
   for (const inline of opts.inline ?? []) {
-    candidates.push({ source: inline.source, load: async () => inline.plugin });
+    candidates.push({
+      source: inline.source,
+      rank: roots.length,
+      origin: { kind: "inline", root: inline.source },
+      load: async () => inline.plugin,
+    });
   }
 
-  const seen = new Map<string, string>();
-  const loaded: LoadedPlugin[] = [];
+  const chosen = new Map<string, Chosen>();
   for (const candidate of candidates) {
     try {
       const definition = validateDefinition(await candidate.load(), candidate.source);
-      const first = seen.get(definition.id);
-      if (first !== undefined) {
+      const earlier = chosen.get(definition.id);
+      if (earlier && earlier.candidate.rank === candidate.rank) {
         throw hotspotError("HH_PLUGIN_DUPLICATE_ID", {
           plugin: definition.id,
-          first,
+          first: earlier.candidate.source,
           second: candidate.source,
         });
       }
-      seen.set(definition.id, candidate.source);
-      const settings = opts.config.plugins[definition.id];
-      if (settings?.enabled === false) continue;
-      loaded.push(resolvePlugin(definition, candidate.source, settings));
+      if (earlier) {
+        warnings.push(
+          hotspotError("HH_PLUGIN_OVERRIDDEN", {
+            plugin: definition.id,
+            first: earlier.candidate.source,
+            firstKind: where(earlier.candidate),
+            second: candidate.source,
+            secondKind: where(candidate),
+          }),
+        );
+      }
+      chosen.set(definition.id, { definition, candidate });
     } catch (e) {
-      if (isHotspotError(e, "HH_PLUGIN_DUPLICATE_ID")) throw e;
       fail(e);
     }
   }
 
-  return createRegistry({
-    plugins: loaded,
-    problems,
-    config: opts.config,
-    loggerFor: opts.loggerFor,
-    storeFor: opts.storeFor,
-    onHookError: opts.onHookError,
-  });
+  let loaded: LoadedPlugin[] = [];
+  for (const { definition, candidate } of chosen.values()) {
+    try {
+      const settings = opts.config.plugins[definition.id];
+      if (settings?.enabled === false) continue;
+      const plugin = resolvePlugin(definition, candidate.source, settings);
+      loaded.push(Object.freeze({ ...plugin, origin: Object.freeze(candidate.origin) }));
+    } catch (e) {
+      fail(e);
+    }
+  }
+
+  const build = () =>
+    createRegistry({
+      plugins: loaded,
+      problems,
+      warnings,
+      config: opts.config,
+      loggerFor: opts.loggerFor,
+      storeFor: opts.storeFor,
+      onHookError: opts.onHookError,
+    });
+  for (;;) {
+    try {
+      return build();
+    } catch (e) {
+      if (opts.strict || !isHotspotError(e, "HH_PLUGIN_CLAIM_CONFLICT")) throw e;
+      const skipped = e.params.second;
+      if (!loaded.some((p) => p.id === skipped)) throw e;
+      loaded = loaded.filter((p) => p.id !== skipped);
+      problems.push(hotspotError("HH_PLUGIN_CLAIM_CONFLICT", { ...e.params, skipped }));
+    }
+  }
 }

@@ -4,6 +4,16 @@ import type { Claim } from "./claims.ts";
 import type { Confidence } from "./confidence.ts";
 import type { ScannedNetwork } from "./network.ts";
 import type { Plugin, PortalHost } from "./plugin.ts";
+import type { PluginRoot, PluginSourceKind } from "./plugin-paths.ts";
+
+/** Where a loaded plugin came from, for `hotspot plugins` and override warnings. */
+export interface PluginOrigin {
+  readonly kind: PluginSourceKind;
+  /** The root folder searched (for `inline`, the source label). */
+  readonly root: string;
+  /** The npm package name, when the plugin has a package.json naming one. */
+  readonly packageName?: string;
+}
 
 /** A plugin that passed validation, with its validated config and credentials. */
 export interface LoadedPlugin {
@@ -13,6 +23,8 @@ export interface LoadedPlugin {
   readonly priority: number;
   /** Where it was loaded from (file path), or `<inline>` for plugins registered from code. */
   readonly source: string;
+  /** Which root it came from; set by the loader, absent for plugins built by hand (tests). */
+  readonly origin?: PluginOrigin;
   readonly definition: Plugin<unknown, unknown>;
   readonly config: unknown;
   readonly credentials: unknown;
@@ -23,17 +35,24 @@ export interface LoadedPlugin {
 }
 
 export interface LoadRegistryOptions {
-  /** Extra plugin folders (`--plugins DIR`, repeatable): each is a plugin folder or a folder of plugin folders. */
-  readonly pluginDirs: readonly string[];
-  /** Load the bundled `plugins/` folder too. Default true. */
+  /**
+   * Every folder to search, most general first (a later root overrides an earlier one's
+   * plugin of the same id); `standardPluginRoots` gives the daemon's and CLI's list. When
+   * absent: the bundled folder (unless `includeBundled` is false), then `pluginDirs`.
+   */
+  readonly roots?: readonly PluginRoot[];
+  /** Without `roots`: extra plugin folders, each a plugin folder or a folder of plugin folders. */
+  readonly pluginDirs?: readonly string[];
+  /** Without `roots`: load the bundled `plugins/` folder too. Default true. */
   readonly includeBundled?: boolean;
   /** Plugins given as objects (tests, `hotspot plugin test`), loaded after the folders. */
   readonly inline?: readonly { readonly plugin: unknown; readonly source: string }[];
   readonly config: UserConfig;
   /**
    * true (the CLI): the first broken plugin throws its coded error.
-   * false (the daemon): broken plugins are skipped and listed in `problems`.
-   * Duplicate ids and claim conflicts always throw: the user must resolve them.
+   * false (the daemon): broken plugins, a second plugin with an id its own root already
+   * holds, and a plugin whose claim conflicts with an earlier one's are skipped and listed
+   * in `problems`.
    */
   readonly strict: boolean;
 }
@@ -52,6 +71,8 @@ export interface PluginRegistry {
   readonly plugins: readonly LoadedPlugin[];
   /** Plugins skipped at load (non-strict loading), each a coded error naming the plugin or path. */
   readonly problems: readonly HotspotError[];
+  /** Load-time notes that skipped nothing: a plugin overridden by one from a more specific root. */
+  readonly warnings: readonly HotspotError[];
   get(id: string): LoadedPlugin | undefined;
   /** Static claims on one network, best first per arbitration. Runs no plugin code. */
   claimsFor(network: ScannedNetwork): readonly ClaimMatch[];

@@ -26,6 +26,7 @@ export interface RegistryServices {
 export interface CreateRegistryOptions extends RegistryServices {
   readonly plugins: readonly LoadedPlugin[];
   readonly problems?: readonly HotspotError[];
+  readonly warnings?: readonly HotspotError[];
   /** For `preferences` and `evaluateTimeoutMs` (the filterScanList deadline). */
   readonly config: Pick<UserConfig, "preferences" | "evaluateTimeoutMs">;
 }
@@ -37,6 +38,7 @@ export interface CreateRegistryOptions extends RegistryServices {
 export function createRegistry(opts: CreateRegistryOptions): PluginRegistry {
   const plugins = Object.freeze([...opts.plugins]);
   const problems = Object.freeze([...(opts.problems ?? [])]);
+  const warnings = Object.freeze([...(opts.warnings ?? [])]);
   const byId = new Map(plugins.map((p) => [p.id, p]));
   const index = new ClaimIndex(plugins);
   const { config } = opts;
@@ -105,6 +107,7 @@ export function createRegistry(opts: CreateRegistryOptions): PluginRegistry {
   const registry: PluginRegistry = {
     plugins,
     problems,
+    warnings,
     get: (id) => byId.get(id),
     claimsFor: (network) => rank(network, index.match(network)),
 

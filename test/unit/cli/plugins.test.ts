@@ -64,8 +64,11 @@ describe("hotspot plugins", () => {
       "--no-bundled",
     );
     assert.equal(r.code, 3);
-    assert.match(r.stdout, /^ID\s+NAME\s+VERSION\s+PRIORITY\s+CLAIMS\s+SOURCE\n/);
-    assert.match(r.stdout, /\ntest-cafe-free\s+Test Cafe\s+1\.0\.0\s+0\s+1\s+\S*cli-plugins\/cafe-free/);
+    assert.match(r.stdout, /^ID\s+NAME\s+VERSION\s+PRIORITY\s+CLAIMS\s+FROM\s+SOURCE\n/);
+    assert.match(
+      r.stdout,
+      /\ntest-cafe-free\s+Test Cafe\s+1\.0\.0\s+0\s+1\s+cli\s+\S*cli-plugins\/cafe-free/,
+    );
     assert.match(r.stderr, /^hotspot: skipped: .*cli-plugins\/broken/);
   });
 

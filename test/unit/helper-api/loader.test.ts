@@ -137,29 +137,52 @@ describe("loadRegistry: broken plugins", () => {
     assert.equal(registry.problems[0]?.code, "HH_PLUGIN_LOAD_FAILED");
   });
 
-  for (const strict of [true, false]) {
-    test(`two plugins with one id throw naming both sources (strict: ${strict})`, async () => {
-      await assert.rejects(
-        load([fixture("duplicate-id")], { strict }),
-        (e: unknown) =>
-          isHotspotError(e, "HH_PLUGIN_DUPLICATE_ID") &&
-          e.params.plugin === "fixture-duplicate" &&
-          e.params.first === join(fixture("duplicate-id/first"), "index.ts") &&
-          e.params.second === join(fixture("duplicate-id/second"), "index.ts"),
-      );
-    });
+  test("strict: two plugins with one id in one folder throw naming both sources", async () => {
+    await assert.rejects(
+      load([fixture("duplicate-id")]),
+      (e: unknown) =>
+        isHotspotError(e, "HH_PLUGIN_DUPLICATE_ID") &&
+        e.params.plugin === "fixture-duplicate" &&
+        e.params.first === join(fixture("duplicate-id/first"), "index.ts") &&
+        e.params.second === join(fixture("duplicate-id/second"), "index.ts"),
+    );
+  });
 
-    test(`identical claims at equal priority throw naming both plugins (strict: ${strict})`, async () => {
-      await assert.rejects(
-        load([fixture("claim-conflict")], { strict }),
-        (e: unknown) =>
-          isHotspotError(e, "HH_PLUGIN_CLAIM_CONFLICT") &&
-          e.params.first === "fixture-conflict-first" &&
-          e.params.second === "fixture-conflict-second" &&
-          String(e.params.claim).includes("Conflict Net"),
-      );
-    });
-  }
+  test("non-strict: the second plugin with an id its folder already holds is skipped as a problem", async () => {
+    const registry = await load([fixture("duplicate-id")], { strict: false });
+    assert.deepEqual(
+      registry.plugins.map((p) => p.source),
+      [join(fixture("duplicate-id/first"), "index.ts")],
+    );
+    assert.deepEqual(
+      registry.problems.map((p) => [p.code, p.params.second]),
+      [["HH_PLUGIN_DUPLICATE_ID", join(fixture("duplicate-id/second"), "index.ts")]],
+    );
+  });
+
+  test("strict: identical claims at equal priority throw naming both plugins", async () => {
+    await assert.rejects(
+      load([fixture("claim-conflict")]),
+      (e: unknown) =>
+        isHotspotError(e, "HH_PLUGIN_CLAIM_CONFLICT") &&
+        e.params.first === "fixture-conflict-first" &&
+        e.params.second === "fixture-conflict-second" &&
+        String(e.params.claim).includes("Conflict Net"),
+    );
+  });
+
+  test("non-strict: the later of two plugins with an identical claim is quarantined with the reason", async () => {
+    const registry = await load([fixture("claim-conflict"), fixture("valid")], { strict: false });
+    assert.deepEqual(
+      registry.plugins.map((p) => p.id),
+      ["fixture-conflict-first", "fixture-valid"],
+    );
+    const [problem] = registry.problems;
+    assert.ok(isHotspotError(problem, "HH_PLUGIN_CLAIM_CONFLICT"));
+    assert.equal(problem.params.skipped, "fixture-conflict-second");
+    assert.match(problem.message, /Conflict Net.*"fixture-conflict-second" is quarantined/);
+    assert.deepEqual(summary(registry.claimsFor(network("Conflict Net"))), ["fixture-conflict-first:high"]);
+  });
 
   test("a plugin built for an incompatible SDK is rejected with its range", async () => {
     await assert.rejects(
