@@ -1,8 +1,18 @@
 #!/usr/bin/env node
-// The installed `hotspot` command. The sources are TypeScript run through tsx, so register
-// its loader before importing the CLI (tsx/esm/api keeps this a plain ESM entry point).
-import { register } from "tsx/esm/api";
+// The `hotspot` command. An installed package runs the compiled dist/ (no TypeScript
+// transpiler at run time). A checkout, which has src/, runs its sources through tsx, so an
+// edit takes effect without a build and `npm link` tests what is in the working tree.
+import { existsSync } from "node:fs";
 
-register();
-const { runCli } = await import("../src/cli/main.ts");
-await runCli();
+const source = new URL("../src/cli/main.ts", import.meta.url);
+if (existsSync(source)) {
+  // Both of tsx's loaders, as `node --import tsx` registers them: with only the ESM one, a
+  // plugin in a folder without "type": "module" is handed to require() and fails as a cycle.
+  (await import("tsx/cjs/api")).register();
+  (await import("tsx/esm/api")).register();
+  const { runCli } = await import(source.href);
+  await runCli();
+} else {
+  const { runCli } = await import("../dist/cli/main.js");
+  await runCli();
+}

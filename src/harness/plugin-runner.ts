@@ -1,5 +1,4 @@
 import { randomBytes } from "node:crypto";
-import { pathToFileURL } from "node:url";
 import { detectPortal } from "../auth/detect.ts";
 import { credentialRefusal } from "../auth/secrets.ts";
 import { userConfigSchema } from "../config/schema.ts";
@@ -9,6 +8,7 @@ import { hotspotError, reasonOf } from "../errors.ts";
 import type { PortalInfo } from "../helper-api/context.ts";
 import { validateDefinition } from "../helper-api/definition-schema.ts";
 import { discoverPlugins, loadRegistry } from "../helper-api/loader.ts";
+import { importPluginModule } from "../helper-api/plugin-import.ts";
 import { createMemoryStore, createPluginLogger, type PluginLogEntry } from "../helper-api/plugin-services.ts";
 import type { LoadedPlugin } from "../helper-api/registry-types.ts";
 import { redactValue, secretLeaves } from "../util/redact.ts";
@@ -77,7 +77,7 @@ async function definitionIn(pluginDir: string) {
   const file = files[0] ?? "";
   let mod: unknown;
   try {
-    mod = await import(pathToFileURL(file).href);
+    mod = await importPluginModule(file);
   } catch (e) {
     throw hotspotError("HH_PLUGIN_LOAD_FAILED", { path: file, reason: reasonOf(e) }, { cause: e });
   }

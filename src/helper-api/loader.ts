@@ -1,9 +1,9 @@
-import { pathToFileURL } from "node:url";
 import { type HotspotError, hotspotError, isHotspotError, reasonOf } from "../errors.ts";
 import { validateDefinition } from "./definition-schema.ts";
 import { describeImportFailure } from "./import-failure.ts";
 import type { Plugin } from "./plugin.ts";
 import { discoverRoot } from "./plugin-discovery.ts";
+import { importPluginModule } from "./plugin-import.ts";
 import { BUNDLED_PLUGINS_DIR, describeKind, type PluginRoot } from "./plugin-paths.ts";
 import { resolvePlugin } from "./plugin-settings.ts";
 import { createRegistry, type RegistryServices } from "./registry.ts";
@@ -37,7 +37,7 @@ export async function discoverPlugins(path: string, required: boolean): Promise<
 async function importDefault(file: string): Promise<unknown> {
   let mod: unknown;
   try {
-    mod = await import(pathToFileURL(file).href);
+    mod = await importPluginModule(file);
   } catch (e) {
     throw hotspotError(
       "HH_PLUGIN_LOAD_FAILED",

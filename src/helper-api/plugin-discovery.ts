@@ -9,7 +9,7 @@ import type { PluginRoot } from "./plugin-paths.ts";
  * - a plugin itself (an index file, or a package.json with the keyword), or
  * - plugin folders, one per subfolder (`_name` and `.name` folders are shared code and
  *   skipped), whose entry is their package.json `exports`/`main`, else `index.ts`,
- *   `index.js` or `index.mjs`;
+ *   `index.js`, `index.mjs` or `index.cjs`;
  * - npm packages installed into `node_modules/` (also `@scope/name`) whose package.json
  *   lists the keyword `hotspot-helper-plugin`, as homebridge finds its plugins; packages
  *   without it are dependencies and are passed over.
@@ -19,7 +19,7 @@ import type { PluginRoot } from "./plugin-paths.ts";
 
 export const PLUGIN_KEYWORD = "hotspot-helper-plugin";
 
-const INDEX_FILES = ["index.ts", "index.js", "index.mjs"] as const;
+const INDEX_FILES = ["index.ts", "index.js", "index.mjs", "index.cjs"] as const;
 
 /** One plugin entry file found, and where. */
 export interface FoundPlugin {

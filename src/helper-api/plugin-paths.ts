@@ -37,8 +37,13 @@ export interface PluginRoot {
   readonly required: boolean;
 }
 
-/** `<package root>/plugins`, next to `src/`. */
-export const BUNDLED_PLUGINS_DIR = fileURLToPath(new URL("../../plugins/", import.meta.url));
+/**
+ * The bundled plugins: `<package root>/plugins` (TypeScript) when running from src/, or
+ * their compiled copies in `dist/plugins` when running from dist/ (scripts/build.mjs).
+ */
+export const BUNDLED_PLUGINS_DIR = fileURLToPath(
+  new URL(import.meta.url.endsWith(".ts") ? "../../plugins/" : "../plugins/", import.meta.url),
+);
 
 /** Folder name under each standard location. */
 const APP = "hotspot-helper";

@@ -12,7 +12,9 @@ import { lineReader, type PortalCommand, type PortalProcessConfig, portalEventSc
  */
 
 const ROOT = fileURLToPath(new URL("../../../", import.meta.url));
-const ENTRY = fileURLToPath(new URL("./portal-main.ts", import.meta.url));
+/** Run from src/, the entry is TypeScript and needs tsx; run from dist/, it is plain JavaScript. */
+const FROM_SOURCE = import.meta.url.endsWith(".ts");
+const ENTRY = fileURLToPath(new URL(FROM_SOURCE ? "./portal-main.ts" : "./portal-main.js", import.meta.url));
 
 export interface NamespacePortal {
   readonly url: string;
@@ -44,7 +46,7 @@ export async function startPortalProcess(
 ): Promise<NamespacePortal> {
   const child: ChildProcess = spawn(
     "ip",
-    ["netns", "exec", netns, process.execPath, "--import", "tsx", ENTRY],
+    ["netns", "exec", netns, process.execPath, ...(FROM_SOURCE ? ["--import", "tsx"] : []), ENTRY],
     { cwd: ROOT, stdio: ["pipe", "pipe", "pipe"] },
   );
   const log: RequestLogEntry[] = [];
