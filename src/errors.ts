@@ -113,6 +113,46 @@ export const catalogue = {
     userError: false,
     exitCode: 4,
   },
+  HH_TERMS_NO_ACTION: {
+    template: (p) =>
+      `terms walk stopped at step ${s(p.step)} (${s(p.url)}): ${s(p.detail)}, and the network is not online`,
+    userError: false,
+    exitCode: 4,
+  },
+  HH_TERMS_DECLINE_ONLY: {
+    template: (p) => `terms walk stopped at step ${s(p.step)} (${s(p.url)}): ${s(p.detail)}`,
+    userError: false,
+    exitCode: 4,
+  },
+  HH_TERMS_SCRIPT_UNSUPPORTED: {
+    template: (p) =>
+      `terms walk stopped at step ${s(p.step)} (${s(p.url)}): the accept control runs script that cannot be read without a browser: ${s(p.detail)}`,
+    userError: false,
+    exitCode: 4,
+  },
+  HH_TERMS_PERSONAL_DATA: {
+    template: (p) =>
+      `terms walk stopped at step ${s(p.step)} (${s(p.url)}): ${s(p.detail)}; a person must log in there`,
+    userError: false,
+    exitCode: 4,
+  },
+  HH_TERMS_LOOP: {
+    template: (p) =>
+      `terms walk stopped at step ${s(p.step)} (${s(p.url)}): the portal sent us round in a loop (${s(p.detail)} again)`,
+    userError: false,
+    exitCode: 4,
+  },
+  HH_TERMS_STEP_LIMIT: {
+    template: (p) =>
+      `terms walk stopped at step ${s(p.step)} (${s(p.url)}): still not online after ${s(p.limit)} steps`,
+    userError: false,
+    exitCode: 4,
+  },
+  HH_TERMS_PORTAL_ERROR: {
+    template: (p) => `terms walk stopped at step ${s(p.step)} (${s(p.url)}): ${s(p.detail)}`,
+    userError: false,
+    exitCode: 4,
+  },
   HH_HTTP_FAILED: {
     template: (p) => `${s(p.method)} ${s(p.url)} failed: ${s(p.reason)}`,
     userError: false,

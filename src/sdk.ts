@@ -7,6 +7,22 @@
  * ```
  */
 export { z } from "zod";
+export { chooseTermsAction, type TermsAction, type TermsChoice } from "./auth/terms/choose.ts";
+export {
+  readTermsPage,
+  type TermsButton,
+  type TermsForm,
+  type TermsLink,
+  type TermsPage,
+} from "./auth/terms/page.ts";
+export {
+  DEFAULT_MAX_STEPS,
+  type TermsWalkDeps,
+  type TermsWalkOptions,
+  type TermsWalkOutcome,
+  type TermsWalkStep,
+  walkTermsPages,
+} from "./auth/terms/walk.ts";
 export { type Claim, configuredNetworkClaims } from "./helper-api/claims.ts";
 export { CONFIDENCES, type Confidence, compareConfidence } from "./helper-api/confidence.ts";
 export type {

@@ -1,49 +1,89 @@
-import { definePlugin, type HtmlForm, z } from "hotspot-helper/sdk";
+import {
+  type AuthenticateResult,
+  chooseTermsAction,
+  definePlugin,
+  readTermsPage,
+  type TermsWalkOutcome,
+  walkTermsPages,
+  z,
+} from "hotspot-helper/sdk";
 
 /**
- * Accepts "agree to the terms" pages on open networks the user has enabled it for. It
- * never sends credentials (it has none), and it declines any page that asks for a
- * password: that is a real login, not a terms page.
+ * Accepts "agree to the terms" pages on open networks, with plain HTTP: it reads each page,
+ * presses what says accept / agree / connect / continue (in en, de, fr, es, it, nl, pt;
+ * never decline or cancel), ticks the boxes the button needs, follows continue links, meta
+ * refreshes and simple script redirects, and repeats for up to `maxSteps` pages until the
+ * network itself says online. It never sends credentials (it has none); a page that asks
+ * for a password, a card number or an e-mail address gets `uiRequired` with its URL.
  */
 const config = z
   .object({
-    /** SSIDs (text) of open networks whose terms page may be accepted automatically. */
+    /** SSIDs (text) of open networks whose terms pages may be accepted automatically. */
     ssids: z.array(z.string().min(1).max(32)).default([]),
+    /**
+     * Also claim every open network, at low confidence (any other plugin that claims the
+     * network wins). Off by default: accepting terms is a decision the user makes.
+     */
+    anyOpenNetwork: z.boolean().default(false),
+    /** Pages to act on at most before giving up (a portal's flow is 1-3). */
+    maxSteps: z.number().int().min(1).max(12).default(6),
   })
   .strict();
 
-const asksForSecrets = (form: HtmlForm): boolean => form.inputs.some((i) => i.type === "password");
+function result(walk: TermsWalkOutcome): AuthenticateResult {
+  const trail = walk.steps.map((s) => `${s.step}. ${s.action}`).join("; ");
+  const reason = (message: string) => `${message}${trail ? ` [${trail}]` : ""}`.slice(0, 500);
+  switch (walk.outcome) {
+    case "online":
+      return { result: "success" };
+    case "uiRequired":
+      return {
+        result: "uiRequired",
+        url: walk.url,
+        reason: reason(`${walk.error.code}: ${walk.error.message}`),
+      };
+    case "stopped": {
+      const text = reason(`${walk.error.code}: ${walk.error.message}`);
+      switch (walk.error.code) {
+        case "HH_TERMS_PORTAL_ERROR":
+          return { result: "temporaryFailure", reason: text };
+        // Not a page plain HTTP can complete (nothing to press, or script): another plugin may.
+        case "HH_TERMS_SCRIPT_UNSUPPORTED":
+        case "HH_TERMS_NO_ACTION":
+          return { result: "unsupportedNetwork", reason: text };
+        default:
+          return { result: "failure", reason: text };
+      }
+    }
+  }
+}
 
 export default definePlugin({
   id: "click-through",
   displayName: "Terms page",
-  version: "1.0.0",
+  version: "2.0.0",
   sdk: "^0.1.0",
   description: "Accepts click-through terms pages on open networks you enable",
   configSchema: config,
-  claims: (c) => c.ssids.map((ssid) => ({ ssid, confidence: "low" as const, security: ["open" as const] })),
+  claims: (c) => [
+    ...c.ssids.map((ssid) => ({ ssid, confidence: "low" as const, security: ["open" as const] })),
+    ...(c.anyOpenNetwork
+      ? [{ ssidPattern: "^", confidence: "low" as const, security: ["open" as const] }]
+      : []),
+  ],
 
-  async evaluate({ portal, forms }) {
+  async evaluate({ portal, http }) {
     if (portal.verdict !== "portal" || !portal.loginUrl)
       return { confidence: "none", reason: "no portal intercepted" };
-    const { forms: found } = await forms.load(portal.loginUrl);
-    if (found.length === 0) return { confidence: "none", reason: "no form on the portal page" };
-    if (found.every(asksForSecrets)) return { confidence: "none", reason: "the portal asks for a password" };
+    const page = await http.get(portal.loginUrl, { followRedirects: true });
+    const choice = chooseTermsAction(readTermsPage(page.body, page.url));
+    if (!choice.found) return { confidence: "none", reason: choice.detail };
     return { confidence: "low" };
   },
 
-  async authenticate({ portal, forms }) {
-    if (!portal.loginUrl) return { result: "temporaryFailure", reason: "the portal gave no login URL" };
-    const { forms: found } = await forms.load(portal.loginUrl);
-    const form = found.find((f) => !asksForSecrets(f));
-    if (!form) return { result: "unsupportedNetwork", reason: "no terms form without a password field" };
-    // Tick every checkbox: terms pages gate the button on "I accept" boxes.
-    const ticks = Object.fromEntries(
-      form.inputs.filter((i) => i.type === "checkbox").map((i) => [i.name, i.value || "on"]),
-    );
-    const reply = await forms.submit(form, ticks);
-    if (reply.status >= 500) return { result: "temporaryFailure", reason: `portal answered ${reply.status}` };
-    if (reply.status >= 400) return { result: "failure", reason: `portal answered ${reply.status}` };
-    return { result: "success" };
+  async authenticate(ctx) {
+    const startUrl = ctx.portal.loginUrl;
+    if (!startUrl) return { result: "temporaryFailure", reason: "the portal gave no login URL" };
+    return result(await walkTermsPages(ctx, { startUrl, maxSteps: ctx.config.maxSteps }));
   },
 });

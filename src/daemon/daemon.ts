@@ -79,6 +79,8 @@ export class Daemon extends EventEmitter<DaemonEvents> {
   readonly #secrets: ReadonlySet<string>;
   /** The last RFC 8908 answer the engine's capport client got on each link (see #verify). */
   readonly #capportSeen = new Map<string, { readonly info: CaptivePortalApiInfo; readonly at: number }>();
+  /** The last `checkOnline()` answer a hook got on each link (see #verify). */
+  readonly #detectedByHook = new Map<string, { readonly portal: PortalInfo; readonly at: number }>();
   #started = false;
   readonly #listeners: {
     scan: (l: ScanList) => void;
@@ -107,6 +109,7 @@ export class Daemon extends EventEmitter<DaemonEvents> {
       ...(opts.onHttp ? { onHttp: opts.onHttp } : {}),
       transportFor: (n, signal) => this.#transport(n, signal),
       onCapportAnswer: (n, info) => this.#capportSeen.set(linkKey(n), { info, at: performance.now() }),
+      onOnlineCheck: (n, portal) => this.#detectedByHook.set(linkKey(n), { portal, at: performance.now() }),
       onHookError: (n, error) => this.#problem(n.interface, error),
       ...(opts.ca === undefined ? {} : { ca: opts.ca }),
       ...(opts.testNetwork === undefined ? {} : { testNetwork: opts.testNetwork }),
@@ -257,6 +260,13 @@ export class Daemon extends EventEmitter<DaemonEvents> {
     const key = linkKey(network);
     const seen = this.#capportSeen.get(key);
     this.#capportSeen.delete(key);
+    // Likewise a hook's checkOnline() is the daemon's own detection (engine code, same link):
+    // an `online` from it a moment ago is the verification.
+    const detected = this.#detectedByHook.get(key);
+    this.#detectedByHook.delete(key);
+    if (detected?.portal.verdict === "online" && performance.now() - detected.at < FRESH_API_ANSWER_MS) {
+      return { online: true, portal: detected.portal };
+    }
     if (seen && !seen.info.captive && performance.now() - seen.at < FRESH_API_ANSWER_MS) {
       const portal: PortalInfo = {
         verdict: "online",

@@ -1,5 +1,6 @@
 import { type ConnectionPool, withConnectionPool } from "../auth/agents.ts";
 import { createCapportClient } from "../auth/capport-client.ts";
+import { detectPortal } from "../auth/detect.ts";
 import { createFormHelper } from "../auth/forms.ts";
 import { createHttpClient } from "../auth/http-client.ts";
 import { type LinkTransport, linkTransport } from "../auth/link.ts";
@@ -91,6 +92,11 @@ export interface PluginCallsOptions {
    * Not called for hooks cancelled because another plugin's `high` made them moot.
    */
   onHookError?(network: JoinedNetwork, error: HotspotError): void;
+  /**
+   * Every answer of a hook's `checkOnline()` (a fresh detection on the link), so the daemon
+   * can take a moment-old `online` as its verification instead of probing once more.
+   */
+  onOnlineCheck?(network: JoinedNetwork, portal: PortalInfo): void;
 }
 
 export function createPluginCalls(opts: PluginCallsOptions): PluginCalls {
@@ -120,6 +126,20 @@ export function createPluginCalls(opts: PluginCallsOptions): PluginCalls {
       ...(opts.ca === undefined ? {} : { ca: opts.ca }),
       ...(config.userAgent === undefined ? {} : { userAgent: config.userAgent }),
     });
+    const apiUri = portal.api?.uri ?? portal.apiUri ?? network.captivePortalUri;
+    // The daemon's own detection, through the same link as the hook's HTTP client.
+    const checkOnline = async (): Promise<PortalInfo> => {
+      const now = await detectPortal(portal.probeUrl, {
+        signal,
+        ...(apiUri === undefined ? {} : { apiUri }),
+        ...(link.localAddress === undefined ? {} : { localAddress: link.localAddress }),
+        ...(link.lookup === undefined ? {} : { lookup: link.lookup }),
+        ...(opts.ca === undefined ? {} : { ca: opts.ca }),
+        ...(opts.testNetwork === true ? { allowHttpApi: true } : {}),
+      });
+      opts.onOnlineCheck?.(network, now);
+      return now;
+    };
     return {
       signal,
       log: opts.loggerFor(plugin),
@@ -130,11 +150,12 @@ export function createPluginCalls(opts: PluginCallsOptions): PluginCalls {
       http,
       forms: createFormHelper(http),
       wispr: createWisprClient(http, portal, { signal }),
-      capport: createCapportClient(http, portal.api?.uri ?? portal.apiUri ?? network.captivePortalUri, {
+      capport: createCapportClient(http, apiUri, {
         allowHttp: opts.testNetwork === true,
         onAnswer: (info) => opts.onCapportAnswer?.(network, info),
       }),
       uam: createUamClient(http, portal),
+      checkOnline,
       credentials: plugin.credentials,
     };
   };

@@ -321,6 +321,24 @@ export interface EvaluateContext<TConfig, TCredentials = unknown> extends BaseCo
   /** UAM/CHAP (CoovaChilli) login over `http`. */
   readonly uam: UamClient;
   /**
+   * Detects again now, exactly as the daemon does after a login: the probe URL the daemon
+   * used (`portal.probeUrl`), plus the network's RFC 8908 API when it announced one, over
+   * the same link (source address and the link's DNS). One attempt, no retries; it never
+   * throws for network problems (they come back as `verdict: "unreachable"`).
+   *
+   * A plugin that walks several pages uses it to learn when it is done: `success` should
+   * mean the network says online, not that the pages ran out. The daemon still verifies
+   * after `authenticate`, but it reuses an `online` answer from here that is a moment old
+   * instead of probing again.
+   *
+   * @example
+   * ```ts
+   * const now = await checkOnline();
+   * if (now.verdict === "online") return { result: "success" };
+   * ```
+   */
+  checkOnline(): Promise<PortalInfo>;
+  /**
    * The user's credentials for this plugin, validated by its `credentialsSchema`; undefined
    * if none are set. Evaluate may look at them (is there an account for this location?);
    * the HTTP client still sends them only to the declared portal hosts.

@@ -1,12 +1,36 @@
 import { z } from "zod";
 import { defineBehaviour } from "../fixture-schema.ts";
 import { errorParagraph, html, page, redirect } from "../html.ts";
+import { buttonsShape, declineOnlyShape, relativeShape, twoStepShape } from "./terms/forms.ts";
+import { linkShape, loopShape, manyShape } from "./terms/links.ts";
+import { movesShape, onclickShape } from "./terms/moves.ts";
+import type { Shape } from "./terms/shared.ts";
 
 /**
  * A terms-of-use page: tick the box, press the button, you are online. No account, no
  * cookie; the walled garden opens for the client's address. Posting without the box
  * ticked shows the terms again with an error, as such portals do.
+ *
+ * `shape` selects one of the other page shapes real vendors serve (see terms/): a
+ * continue link, a two-step hand-off, several buttons, an empty action, a meta refresh or
+ * script redirect in front, a script-pressed button; and hostile ones (a loop, a
+ * decline-only page, a page with hundreds of forms and links).
  */
+
+export const TERMS_SHAPES = [
+  "checkbox",
+  "link",
+  "two-step",
+  "buttons",
+  "relative",
+  "meta-refresh",
+  "script-redirect",
+  "onclick",
+  "onclick-inline",
+  "loop",
+  "decline-only",
+  "many",
+] as const;
 
 const params = z
   .object({
@@ -17,6 +41,7 @@ const params = z
     title: z.string().min(1).default("Free Wi-Fi"),
     /** Session length once accepted; 0 = unlimited. */
     sessionSeconds: z.number().int().nonnegative().default(0),
+    shape: z.enum(TERMS_SHAPES).default("checkbox"),
   })
   .strict();
 type Params = z.infer<typeof params>;
@@ -35,38 +60,68 @@ ${errorParagraph(error)}  <form id="terms" method="post" action="${p.acceptPath}
   );
 }
 
+function otherShape(p: Params): Shape | undefined {
+  switch (p.shape) {
+    case "checkbox":
+      return undefined;
+    case "link":
+      return linkShape(p.title);
+    case "two-step":
+      return twoStepShape(p.title);
+    case "buttons":
+      return buttonsShape(p.title);
+    case "relative":
+      return relativeShape(p.title);
+    case "meta-refresh":
+      return movesShape(p.title, "meta");
+    case "script-redirect":
+      return movesShape(p.title, "script");
+    case "onclick":
+      return onclickShape(p.title, false);
+    case "onclick-inline":
+      return onclickShape(p.title, true);
+    case "loop":
+      return loopShape(p.title);
+    case "decline-only":
+      return declineOnlyShape(p.title);
+    case "many":
+      return manyShape(p.title, 300, 1000);
+  }
+}
+
 export const clickThroughBehaviour = defineBehaviour({
   params,
-  build: (p) => ({
-    loginPath: p.loginPath,
-    routes: (env) => ({
-      routes: [
-        { method: "GET", path: p.loginPath, handle: () => html(200, termsPage(p)) },
-        {
-          method: "GET",
-          path: `${p.loginPath}/full`,
-          handle: () => html(200, page("Terms of use", "  <h1>Terms of use</h1>\n  <p>Be nice.</p>")),
-        },
-        {
-          method: "POST",
-          path: p.acceptPath,
-          handle: (req) => {
-            if (!req.form.has(p.checkboxName)) {
-              return html(200, termsPage(p, "You must accept the terms of use to continue."));
-            }
-            env.authorize(req.client, p.sessionSeconds > 0 ? { seconds: p.sessionSeconds } : {});
-            return redirect(`${env.baseUrl}${p.onlinePath}`);
+  build: (p) =>
+    otherShape(p) ?? {
+      loginPath: p.loginPath,
+      routes: (env) => ({
+        routes: [
+          { method: "GET", path: p.loginPath, handle: () => html(200, termsPage(p)) },
+          {
+            method: "GET",
+            path: `${p.loginPath}/full`,
+            handle: () => html(200, page("Terms of use", "  <h1>Terms of use</h1>\n  <p>Be nice.</p>")),
           },
-        },
-        {
-          method: "GET",
-          path: p.onlinePath,
-          handle: (req) =>
-            env.isAuthorized(req.client)
-              ? html(200, page("You're online", "  <h1>You're online</h1>\n  <p>Enjoy your browsing.</p>"))
-              : redirect(`${env.baseUrl}${p.loginPath}`),
-        },
-      ],
-    }),
-  }),
+          {
+            method: "POST",
+            path: p.acceptPath,
+            handle: (req) => {
+              if (!req.form.has(p.checkboxName)) {
+                return html(200, termsPage(p, "You must accept the terms of use to continue."));
+              }
+              env.authorize(req.client, p.sessionSeconds > 0 ? { seconds: p.sessionSeconds } : {});
+              return redirect(`${env.baseUrl}${p.onlinePath}`);
+            },
+          },
+          {
+            method: "GET",
+            path: p.onlinePath,
+            handle: (req) =>
+              env.isAuthorized(req.client)
+                ? html(200, page("You're online", "  <h1>You're online</h1>\n  <p>Enjoy your browsing.</p>"))
+                : redirect(`${env.baseUrl}${p.loginPath}`),
+          },
+        ],
+      }),
+    },
 });

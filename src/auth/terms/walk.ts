@@ -1,0 +1,161 @@
+import { type ErrorCode, type HotspotError, hotspotError, reasonOf } from "../../errors.ts";
+import type {
+  FormHelper,
+  HttpClient,
+  HttpResponse,
+  PluginLogger,
+  PortalInfo,
+} from "../../helper-api/context.ts";
+import { formFields } from "../forms.ts";
+import { chooseTermsAction, type TermsAction } from "./choose.ts";
+import { readTermsPage } from "./page.ts";
+
+/**
+ * The terms-page walker: read the page, pick the accept action, follow it, and repeat
+ * within a step cap until the network itself says online. A person at a portal does the
+ * same; Android's CaptivePortalLogin and Apple's assistant simply show them the pages.
+ *
+ * `online` comes only from a fresh detection (`checkOnline`), never from running out of
+ * things to press. It is asked when the page offers nothing strong to press (the "you are
+ * connected" page, a page that only redirects), so a two-step flow's "continue" is
+ * followed and a portal that lets us through at the first step costs no extra round trip.
+ * Every way of stopping is a coded error naming the step and its page.
+ */
+
+export const DEFAULT_MAX_STEPS = 6;
+const MAX_REDIRECTS = 10;
+
+export interface TermsWalkDeps {
+  readonly http: HttpClient;
+  readonly forms: FormHelper;
+  checkOnline(): Promise<PortalInfo>;
+  readonly signal?: AbortSignal;
+  readonly log?: PluginLogger;
+}
+
+export interface TermsWalkOptions {
+  /** The first page (the portal's login URL). */
+  readonly startUrl: string;
+  /** Actions to take at most; default 6. */
+  readonly maxSteps?: number;
+}
+
+/** One action taken: which page it was on and what was pressed. */
+export interface TermsWalkStep {
+  readonly step: number;
+  readonly page: string;
+  readonly action: string;
+}
+
+export type TermsWalkOutcome =
+  | { readonly outcome: "online"; readonly steps: readonly TermsWalkStep[]; readonly portal: PortalInfo }
+  | {
+      readonly outcome: "uiRequired";
+      readonly url: string;
+      readonly error: HotspotError;
+      readonly steps: readonly TermsWalkStep[];
+    }
+  | { readonly outcome: "stopped"; readonly error: HotspotError; readonly steps: readonly TermsWalkStep[] };
+
+function describe(action: TermsAction): string {
+  switch (action.kind) {
+    case "submit":
+      return `${action.form.method} ${action.form.action} ("${action.label}"${action.via === "script" ? ", by its script" : ""})`;
+    case "link":
+      return `link ${action.url} ("${action.label}")`;
+    case "move":
+      return `${action.how} to ${action.url}`;
+  }
+}
+
+/** What makes two actions the same, for loop detection: method, URL and the body sent. */
+function signature(action: TermsAction): string {
+  if (action.kind !== "submit") return `GET ${action.url}`;
+  return `${action.form.method} ${action.form.action} ${new URLSearchParams(formFields(action.form, action.values))}`;
+}
+
+export async function walkTermsPages(deps: TermsWalkDeps, opts: TermsWalkOptions): Promise<TermsWalkOutcome> {
+  const maxSteps = Math.max(1, Math.floor(opts.maxSteps ?? DEFAULT_MAX_STEPS));
+  const steps: TermsWalkStep[] = [];
+  const taken = new Set<string>();
+  let url = opts.startUrl;
+  const stop = (code: ErrorCode, params: Record<string, string | number>): TermsWalkOutcome => ({
+    outcome: "stopped",
+    error: hotspotError(code, { step: steps.length + 1, url, ...params }),
+    steps,
+  });
+
+  let page: HttpResponse;
+  try {
+    page = await deps.http.get(url, { followRedirects: true, maxRedirects: MAX_REDIRECTS });
+  } catch (e) {
+    return stop("HH_TERMS_PORTAL_ERROR", { detail: `the page could not be loaded: ${reasonOf(e)}` });
+  }
+
+  for (;;) {
+    url = page.url;
+    if (page.status >= 400) {
+      // After an accept, the page we land on may be the visitor's original site, which may
+      // well answer an error: only the network can say whether we are through.
+      if (steps.length > 0) {
+        const now = await deps.checkOnline();
+        if (now.verdict === "online") return { outcome: "online", steps, portal: now };
+      }
+      return stop("HH_TERMS_PORTAL_ERROR", { detail: `the portal answered ${page.status}` });
+    }
+    const choice = chooseTermsAction(readTermsPage(page.body, page.url));
+    const atLimit = steps.length >= maxSteps;
+    if (!choice.found || !choice.strong || atLimit) {
+      const now = await deps.checkOnline();
+      if (now.verdict === "online") return { outcome: "online", steps, portal: now };
+    }
+    if (!choice.found) {
+      const detail = choice.detail;
+      switch (choice.why) {
+        case "personal":
+          return {
+            outcome: "uiRequired",
+            url,
+            error: hotspotError("HH_TERMS_PERSONAL_DATA", { step: steps.length + 1, url, detail }),
+            steps,
+          };
+        case "decline-only":
+          return stop("HH_TERMS_DECLINE_ONLY", { detail });
+        case "script":
+          return stop("HH_TERMS_SCRIPT_UNSUPPORTED", { detail });
+        case "nothing":
+          return stop("HH_TERMS_NO_ACTION", { detail });
+      }
+    }
+    if (atLimit) return stop("HH_TERMS_STEP_LIMIT", { limit: maxSteps });
+    const action = choice.action;
+    const key = signature(action);
+    if (taken.has(key)) return stop("HH_TERMS_LOOP", { detail: describe(action) });
+    taken.add(key);
+    steps.push({ step: steps.length + 1, page: url, action: describe(action) });
+    deps.log?.debug("terms walk", { step: steps.length, page: url, action: describe(action) });
+    try {
+      page = await follow(deps, action, url);
+    } catch (e) {
+      return {
+        outcome: "stopped",
+        error: hotspotError(
+          "HH_TERMS_PORTAL_ERROR",
+          { step: steps.length, url, detail: `${describe(action)} failed: ${reasonOf(e)}` },
+          { cause: e },
+        ),
+        steps,
+      };
+    }
+  }
+}
+
+function follow(deps: TermsWalkDeps, action: TermsAction, from: string): Promise<HttpResponse> {
+  if (action.kind === "submit") return deps.forms.submit(action.form, action.values);
+  // Portals check Referer as cheaply as they check cookies; a browser sends it on both.
+  return deps.http.get(action.url, {
+    followRedirects: true,
+    maxRedirects: MAX_REDIRECTS,
+    headers: { referer: from },
+  });
+}
