@@ -1,0 +1,144 @@
+import assert from "node:assert/strict";
+import { describe, test } from "node:test";
+import { fileURLToPath } from "node:url";
+import { withConnectionPool } from "../../../src/auth/agents.ts";
+import { detectPortal } from "../../../src/auth/detect.ts";
+import { createFormHelper } from "../../../src/auth/forms.ts";
+import { createHttpClient } from "../../../src/auth/http-client.ts";
+import { walkTermsPages } from "../../../src/auth/terms/walk.ts";
+import { type PluginTestReport, runPluginTest, withPortal } from "../../../src/harness/index.ts";
+
+const plugin = fileURLToPath(new URL("../../../plugins/click-through/", import.meta.url));
+const run = (scenario: string) =>
+  runPluginTest({ pluginDir: plugin, scenario, pluginConfig: { anyOpenNetwork: true } });
+const step = (r: PluginTestReport, name: string) => r.steps.find((s) => s.step === name);
+const details = (r: PluginTestReport) => r.steps.map((s) => `${s.step}: ${s.status} ${s.detail}`).join("\n");
+
+const SHAPES: Record<string, RegExp> = {
+  "click-through": /^POST .*\/terms\/accept/,
+  "click-through:link": /^GET .*\/splash\/grant\?continue_url=/,
+  "click-through:two-step": /^POST .*\/cgi-bin\/login/,
+  "click-through:buttons": /^POST .*\/fgtauth/,
+  "click-through:relative": /^POST .*\/index\.php\?zone=guest/,
+  "click-through:meta-refresh": /^POST .*\/login$/,
+  "click-through:script-redirect": /^POST .*\/login$/,
+  "click-through:onclick": /^POST .*\/login\.html/,
+  "click-through:onclick-inline": /^POST .*\/login\.html/,
+};
+
+describe("click-through walks real terms-page shapes under `hotspot plugin test`", () => {
+  for (const [scenario, lastAction] of Object.entries(SHAPES)) {
+    test(`${scenario}: online, verified by a fresh probe`, async () => {
+      const r = await run(scenario);
+      assert.equal(r.ok, true, details(r));
+      assert.equal(step(r, "authenticate")?.status, "pass", details(r));
+      assert.match(step(r, "authenticate")?.detail ?? "", /^success; probe after: online/);
+      const acts = r.pluginHttp.map((e) => `${e.method} ${e.url}`);
+      assert.ok(
+        acts.some((a) => lastAction.test(a)),
+        acts.join("\n"),
+      );
+      assert.equal(r.pluginHttp.filter((e) => e.status !== undefined && e.status >= 400).length, 0);
+    });
+  }
+
+  test("the button script's field is what lets the controller open (buttonClicked=4)", async () => {
+    const r = await run("click-through:onclick");
+    const post = r.log.find((e) => e.method === "POST" && e.path === "/login.html");
+    assert.equal(post?.status, 200);
+    assert.equal(r.ok, true, details(r));
+  });
+
+  test("the two-step flow's first post alone does not open the garden; the walker goes on to the second", async () => {
+    const r = await run("click-through:two-step");
+    const accept = r.log.find((e) => e.method === "POST" && e.path === "/guest/accept");
+    const handoff = r.log.find((e) => e.method === "POST" && e.path === "/cgi-bin/login");
+    assert.equal(accept?.authorized, false);
+    assert.equal(handoff?.status, 302);
+  });
+});
+
+describe("click-through on bad input ends with a coded reason naming the step, never success", () => {
+  const cases: [string, string, RegExp][] = [
+    [
+      "click-through:loop",
+      "failure",
+      /HH_TERMS_LOOP: terms walk stopped at step 3 \(http:\/\/127\.0\.0\.1:\d+\/loop\/a\)/,
+    ],
+    [
+      "click-through:decline-only",
+      "failure",
+      /HH_TERMS_DECLINE_ONLY: terms walk stopped at step 1 .*decline or cancel/,
+    ],
+    [
+      "click-through:many",
+      "unsupportedNetwork",
+      /HH_TERMS_NO_ACTION: terms walk stopped at step 1 .*300 form\(s\) and 1001 link\(s\)/,
+    ],
+    ["js-only", "unsupportedNetwork", /HH_TERMS_NO_ACTION: terms walk stopped at step 1/],
+    [
+      "form-login",
+      "uiRequired",
+      /HH_TERMS_PERSONAL_DATA: .*asks for password; a person must log in there \(http:\/\/127\.0\.0\.1:\d+\/login\)$/,
+    ],
+  ];
+  for (const [scenario, result, reason] of cases) {
+    test(`${scenario}: ${result}`, async () => {
+      const r = await run(scenario);
+      const auth = step(r, "authenticate");
+      assert.equal(auth?.status, "fail", details(r));
+      assert.ok(auth?.detail.startsWith(`${result}: `), auth?.detail);
+      assert.match(auth?.detail ?? "", reason);
+      assert.equal(
+        r.log.some((e) => e.authorized),
+        false,
+        "the portal never let the client through",
+      );
+    });
+  }
+});
+
+describe("walkTermsPages", () => {
+  test("stops at the step cap with the step it stopped at, and does not claim success", () =>
+    withPortal({ scenario: "click-through:two-step" }, async (portal) => {
+      const outcome = await withConnectionPool(new AbortController().signal, async (pool) => {
+        const http = createHttpClient({ pool });
+        const probe = await detectPortal(portal.probeUrl);
+        return walkTermsPages(
+          { http, forms: createFormHelper(http), checkOnline: () => detectPortal(portal.probeUrl) },
+          { startUrl: probe.loginUrl ?? "", maxSteps: 1 },
+        );
+      });
+      assert.equal(outcome.outcome, "stopped");
+      assert.equal(outcome.outcome === "stopped" && outcome.error.code, "HH_TERMS_STEP_LIMIT");
+      assert.match(
+        outcome.outcome === "stopped" ? outcome.error.message : "",
+        /at step 2 \(.*\/guest\/accept\): still not online after 1 steps/,
+      );
+      assert.equal(outcome.steps.length, 1);
+      assert.equal(portal.authorized(), false);
+    }));
+
+  test("when the portal lets the client through at the first step, the walk ends there on a fresh probe", () =>
+    withPortal({ scenario: "click-through" }, async (portal) => {
+      let checks = 0;
+      const outcome = await withConnectionPool(new AbortController().signal, async (pool) => {
+        const http = createHttpClient({ pool });
+        return walkTermsPages(
+          {
+            http,
+            forms: createFormHelper(http),
+            checkOnline: () => {
+              checks++;
+              return detectPortal(portal.probeUrl);
+            },
+          },
+          { startUrl: `${portal.url}/terms` },
+        );
+      });
+      assert.equal(outcome.outcome, "online");
+      assert.equal(checks, 1);
+      assert.equal(outcome.steps.length, 1);
+      assert.equal(portal.authorized(), true);
+    }));
+});
