@@ -72,7 +72,8 @@ export const catalogue = {
     exitCode: 3,
   },
   HH_PLUGIN_CONFIG_INVALID: {
-    template: (p) => `configuration for plugin ${s(p.plugin)} is invalid: ${s(p.field)}: ${s(p.reason)}`,
+    template: (p) =>
+      `settings for plugin ${s(p.plugin)}${p.file === undefined ? "" : ` in ${s(p.file)}`} are invalid: ${s(p.field)}: ${s(p.reason)}`,
     userError: true,
     exitCode: 3,
   },
@@ -93,12 +94,18 @@ export const catalogue = {
     exitCode: 3,
   },
   HH_PLUGIN_HOOK_TIMEOUT: {
-    template: (p) => `plugin ${s(p.plugin)}: ${s(p.hook)} did not answer within ${s(p.ms)} ms`,
+    template: (p) =>
+      `plugin ${s(p.plugin)}: ${s(p.hook)} timed out after ${s(p.ms)} ms (it neither answered nor threw)`,
     userError: false,
     exitCode: 3,
   },
   HH_PLUGIN_HOOK_FAILED: {
     template: (p) => `plugin ${s(p.plugin)}: ${s(p.hook)} threw: ${s(p.reason)}`,
+    userError: false,
+    exitCode: 3,
+  },
+  HH_PLUGIN_HOOK_ANSWERED_FAILURE: {
+    template: (p) => `plugin ${s(p.plugin)}: ${s(p.hook)} answered failure: ${s(p.reason)}`,
     userError: false,
     exitCode: 3,
   },

@@ -54,9 +54,16 @@ export async function loadCliPlugins(
   const { config: fileConfig, setInFile } = await loadUserConfigFile(common.configPath, io.env);
   const stored = await readCredentials(defaultCredentialsPath(io.env));
   const config = withStoredCredentials(fileConfig, stored);
+  const configFile = common.configPath ?? defaultConfigPath(io.env);
+  const credentialsFile = defaultCredentialsPath(io.env);
   const registry = await loadRegistry({
     roots: cliPluginRoots(common, config, io.env),
     config,
+    // Inline credentials in the config file win over stored ones (see withStoredCredentials).
+    settingsFile: (id, part) =>
+      part === "credentials" && fileConfig.plugins[id]?.credentials === undefined
+        ? credentialsFile
+        : configFile,
     strict,
     ...services,
   });

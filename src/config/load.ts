@@ -3,7 +3,7 @@ import { homedir } from "node:os";
 import { isAbsolute, join } from "node:path";
 import { hotspotError, reasonOf } from "../errors.ts";
 import { errnoCode, fsReason, jsonErrorWithLine } from "../scan/scan-file.ts";
-import { firstIssue } from "../util/zod.ts";
+import { allIssues } from "../util/zod.ts";
 import { type UserConfig, userConfigSchema } from "./schema.ts";
 
 /**
@@ -76,7 +76,7 @@ function parseUserConfigText(text: string, file: string): LoadedUserConfig {
     );
   }
   const parsed = userConfigSchema.safeParse(data);
-  if (!parsed.success) throw hotspotError("HH_CONFIG_INVALID", { file, ...firstIssue(parsed.error) });
+  if (!parsed.success) throw hotspotError("HH_CONFIG_INVALID", { file, ...allIssues(parsed.error) });
   // The schema is strict and parsed an object: its keys are the settings the file made.
   const setInFile = new Set(typeof data === "object" && data !== null ? Object.keys(data) : []);
   return { config: parsed.data, setInFile };

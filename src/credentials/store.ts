@@ -97,8 +97,8 @@ export async function readCredentials(file: string): Promise<StoredCredentials> 
   }
   const parsed = fileSchema.safeParse(data);
   if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const where = issue?.path.join(".") || "(root)";
+    // Paths only, every one of them: zod's messages may quote values, and values are secrets.
+    const where = [...new Set(parsed.error.issues.map((i) => i.path.join(".") || "(root)"))].join(", ");
     throw hotspotError("HH_CREDENTIALS_FILE_INVALID", {
       file,
       reason: `${where}: expected { "version": 1, "plugins": { "<plugin id>": { ... } } }`,

@@ -162,10 +162,10 @@ export class DeviceSession {
       const answer = await this.deps.calls.logoff(plugin, network, portal, session, attach.signal);
       if (answer?.result === "failure") {
         this.deps.onProblem(
-          hotspotError("HH_PLUGIN_HOOK_FAILED", {
+          hotspotError("HH_PLUGIN_HOOK_ANSWERED_FAILURE", {
             plugin: plugin.id,
             hook: "logoff",
-            reason: answer.reason ?? "failure",
+            reason: answer.reason ?? "no reason given",
           }),
         );
       } else {

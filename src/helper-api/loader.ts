@@ -166,7 +166,10 @@ export async function loadRegistry(opts: LoadRegistryOptions & RegistryServices)
     try {
       const settings = opts.config.plugins[definition.id];
       if (settings?.enabled === false) continue;
-      const plugin = resolvePlugin(definition, candidate.source, settings);
+      const plugin = resolvePlugin(definition, candidate.source, settings, {
+        config: opts.settingsFile?.(definition.id, "config"),
+        credentials: opts.settingsFile?.(definition.id, "credentials"),
+      });
       loaded.push(Object.freeze({ ...plugin, origin: Object.freeze(candidate.origin) }));
     } catch (e) {
       fail(e);

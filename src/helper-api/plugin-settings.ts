@@ -1,6 +1,8 @@
 import type { z } from "zod";
 import type { PluginSettings } from "../config/schema.ts";
 import { type HotspotError, hotspotError, reasonOf } from "../errors.ts";
+import { secretLeaves } from "../util/redact.ts";
+import { allIssues, describeIssue, joinIssues } from "../util/zod.ts";
 import { type DefinitionOrigin, validateClaims, validatePortalHosts } from "./definition-schema.ts";
 import type { Plugin } from "./plugin.ts";
 import type { LoadedPlugin } from "./registry-types.ts";
@@ -13,28 +15,30 @@ import type { LoadedPlugin } from "./registry-types.ts";
 
 type SafeParse = ReturnType<z.ZodType<unknown>["safeParse"]>;
 
-function configInvalid(plugin: string, field: string, reason: string): HotspotError {
-  return hotspotError("HH_PLUGIN_CONFIG_INVALID", { plugin, field, reason });
+/** The files a plugin's settings came from, so errors can say which file to fix. */
+export interface SettingsFiles {
+  readonly config?: string | undefined;
+  readonly credentials?: string | undefined;
 }
 
-function issuePath(path: readonly PropertyKey[]): string {
-  return path.map((p) => (typeof p === "number" ? `[${p}]` : `.${String(p)}`)).join("");
+function configInvalid(
+  plugin: string,
+  field: string,
+  reason: string,
+  file: string | undefined,
+): HotspotError {
+  return hotspotError("HH_PLUGIN_CONFIG_INVALID", { plugin, field, reason, file });
 }
 
-function stringLeaves(value: unknown, out: string[] = []): string[] {
-  if (typeof value === "string" || typeof value === "number") {
-    if (String(value).length > 0) out.push(String(value));
-  } else if (typeof value === "object" && value !== null) {
-    for (const v of Object.values(value)) stringLeaves(v, out);
-  }
-  return out;
-}
-
-function parseConfig(definition: Plugin<unknown, unknown>, input: unknown): unknown {
+function parseConfig(
+  definition: Plugin<unknown, unknown>,
+  input: unknown,
+  file: string | undefined,
+): unknown {
   const schema = definition.configSchema;
   if (!schema) {
     if (input !== undefined)
-      throw configInvalid(definition.id, "config", "this plugin takes no configuration");
+      throw configInvalid(definition.id, "config", "this plugin takes no configuration", file);
     return undefined;
   }
   let parsed: SafeParse;
@@ -45,23 +49,31 @@ function parseConfig(definition: Plugin<unknown, unknown>, input: unknown): unkn
     parsed = schema.safeParse(input);
   }
   if (parsed.success) return parsed.data;
-  const issue = parsed.error.issues[0];
-  throw configInvalid(definition.id, `config${issuePath(issue?.path ?? [])}`, issue?.message ?? "invalid");
+  const { field, reason } = allIssues(parsed.error, ["config"]);
+  throw configInvalid(definition.id, field, reason, file);
 }
 
-function parseCredentials(definition: Plugin<unknown, unknown>, input: unknown): unknown {
+function parseCredentials(
+  definition: Plugin<unknown, unknown>,
+  input: unknown,
+  file: string | undefined,
+): unknown {
   if (input === undefined) return undefined;
   const schema = definition.credentialsSchema;
-  if (!schema) throw configInvalid(definition.id, "credentials", "this plugin takes no credentials");
+  if (!schema) throw configInvalid(definition.id, "credentials", "this plugin takes no credentials", file);
   const parsed = schema.safeParse(input);
   if (parsed.success) return parsed.data;
-  const issue = parsed.error.issues[0];
   // A schema's message may quote the input (a custom message, an enum listing); credential
   // values must never reach an error, so such a message is replaced by the issue's code.
-  const secrets = stringLeaves(input);
-  const message = issue?.message ?? "invalid";
-  const reason = secrets.some((s) => message.includes(s)) ? `invalid (${issue?.code ?? "custom"})` : message;
-  throw configInvalid(definition.id, `credentials${issuePath(issue?.path ?? [])}`, reason);
+  const secrets = secretLeaves(input);
+  const texts = parsed.error.issues.map((issue) => {
+    const text = describeIssue(issue, ["credentials"]);
+    return secrets.some((s) => text.reason.includes(s))
+      ? { ...text, reason: `invalid (${issue.code})` }
+      : text;
+  });
+  const { field, reason } = joinIssues(texts);
+  throw configInvalid(definition.id, field, reason, file);
 }
 
 function callWithConfig<T>(
@@ -86,15 +98,20 @@ function callWithConfig<T>(
   }
 }
 
-/** The frozen LoadedPlugin for `definition` under `settings` (from `config.plugins[id]`). */
+/**
+ * The frozen LoadedPlugin for `definition` under `settings` (from `config.plugins[id]`).
+ * Invalid config or credentials are HH_PLUGIN_CONFIG_INVALID listing every problem, naming
+ * the file from `files` when the caller knows it.
+ */
 export function resolvePlugin(
   definition: Plugin<unknown, unknown>,
   source: string,
   settings: PluginSettings | undefined,
+  files: SettingsFiles = {},
 ): LoadedPlugin {
   const origin: DefinitionOrigin = { path: source, id: definition.id };
-  const config = parseConfig(definition, settings?.config);
-  const credentials = parseCredentials(definition, settings?.credentials);
+  const config = parseConfig(definition, settings?.config, files.config);
+  const credentials = parseCredentials(definition, settings?.credentials, files.credentials);
   const rawClaims = definition.claims ?? [];
   const claims =
     typeof rawClaims === "function"

@@ -49,6 +49,12 @@ export interface LoadRegistryOptions {
   readonly inline?: readonly { readonly plugin: unknown; readonly source: string }[];
   readonly config: UserConfig;
   /**
+   * Which file `config.plugins[id].config` / `.credentials` came from, named in
+   * HH_PLUGIN_CONFIG_INVALID so the user knows what to edit. Optional: tests and the
+   * demo build their config in code.
+   */
+  readonly settingsFile?: (pluginId: string, part: "config" | "credentials") => string | undefined;
+  /**
    * true (the CLI): the first broken plugin throws its coded error.
    * false (the daemon): broken plugins, a second plugin with an id its own root already
    * holds, and a plugin whose claim conflicts with an earlier one's are skipped and listed

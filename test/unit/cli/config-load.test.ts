@@ -69,3 +69,23 @@ describe("loadUserConfig", () => {
     );
   });
 });
+
+describe("config errors list every problem", () => {
+  test("each invalid setting is named, with the file", async (t) => {
+    const dir = await tempDir(t);
+    const file = join(dir, "config.json");
+    await writeFile(
+      file,
+      JSON.stringify({ probeUrl: "nope", evaluateTimeoutMs: -1, pluginDirs: "x", plugns: {} }),
+    );
+    await assert.rejects(loadUserConfig(file), (e: unknown) => {
+      assert.ok(isHotspotError(e, "HH_CONFIG_INVALID"));
+      assert.equal(e.params.file, file);
+      assert.ok(e.message.startsWith(`invalid config ${file}: probeUrl: `), e.message);
+      for (const part of ["evaluateTimeoutMs: ", "pluginDirs: ", 'unknown key "plugns"']) {
+        assert.ok(e.message.includes(part), `${part} in ${e.message}`);
+      }
+      return true;
+    });
+  });
+});

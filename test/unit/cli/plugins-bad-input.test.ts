@@ -149,3 +149,29 @@ describe("bad plugins through the CLI", () => {
     });
   }
 });
+
+describe("settings errors through the CLI", () => {
+  test("bad stored credentials are reported naming the credentials file", async (t) => {
+    const { chmod, mkdir, mkdtemp, rm, writeFile } = await import("node:fs/promises");
+    const { tmpdir } = await import("node:os");
+    const { join } = await import("node:path");
+    const dir = await mkdtemp(join(tmpdir(), "hh-cred-errors-"));
+    t.after(() => rm(dir, { recursive: true, force: true }));
+    const file = join(dir, "hotspot-helper", "credentials.json");
+    await mkdir(join(dir, "hotspot-helper"), { mode: 0o700 });
+    await writeFile(
+      file,
+      JSON.stringify({ version: 1, plugins: { "fixture-valid": { username: "", password: 5 } } }),
+    );
+    await chmod(file, 0o600);
+    const io = captureIo({ ...env, XDG_CONFIG_HOME: dir });
+    const code = await main(["plugins", "--plugins", "test/fixtures/plugins/valid", "--no-bundled"], io);
+    assert.equal(code, 3);
+    assert.match(
+      io.stderrText(),
+      new RegExp(
+        `^hotspot: skipped: settings for plugin fixture-valid in ${file} are invalid: credentials\\.username: .*; credentials\\.password: `,
+      ),
+    );
+  });
+});

@@ -76,6 +76,25 @@ describe("runHook", () => {
     assert.equal(seen?.aborted, true);
   });
 
+  test("timed out, threw and returned an invalid result read differently", async (t) => {
+    const invalid = runHook({ ...base, invoke: async () => ({ confidence: "certain" }) });
+    const threw = runHook({ ...base, invoke: async () => Promise.reject(new Error("portal exploded")) });
+    const messages = await Promise.all([invalid, threw].map((p) => p.then(String, (e: Error) => e.message)));
+    t.mock.timers.enable({ apis: ["setTimeout"] });
+    const hung = runHook({ ...base, invoke: () => new Promise(() => {}) });
+    t.mock.timers.tick(1000);
+    messages.push(await hung.then(String, (e: Error) => e.message));
+    assert.match(
+      messages[0] ?? "",
+      /^plugin fixture-plugin: evaluate returned an invalid result: confidence: /,
+    );
+    assert.equal(messages[1], "plugin fixture-plugin: evaluate threw: portal exploded");
+    assert.equal(
+      messages[2],
+      "plugin fixture-plugin: evaluate timed out after 1000 ms (it neither answered nor threw)",
+    );
+  });
+
   test("an answer after the deadline is ignored", async (t) => {
     t.mock.timers.enable({ apis: ["setTimeout"] });
     let answer: (v: unknown) => void = () => {};

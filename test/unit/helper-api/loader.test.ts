@@ -243,6 +243,56 @@ describe("loadRegistry: plugin settings", () => {
     );
   });
 
+  test("every invalid config field is listed, not only the first", async () => {
+    const config = configWith({ "fixture-valid": { enabled: true, config: { ssid: 42, portalHost: 7 } } });
+    await assert.rejects(
+      load([fixture("valid")], { config }),
+      (e: unknown) =>
+        isHotspotError(e, "HH_PLUGIN_CONFIG_INVALID") &&
+        e.params.field === "config.ssid" &&
+        /config\.ssid: expected string, received number; config\.portalHost: expected string/.test(e.message),
+    );
+  });
+
+  test("credentials failing a union schema say what each accepted form needed, never the values", async () => {
+    const { z } = await import("zod");
+    const plugin = {
+      ...base,
+      credentialsSchema: z.union([
+        z.object({ username: z.string(), password: z.string() }),
+        z.object({ room: z.string(), surname: z.string() }),
+      ]),
+    };
+    const config = configWith({ "inline-plugin": { enabled: true, credentials: { room: "4711" } } });
+    await assert.rejects(
+      load([], { config, inline: [{ plugin, source: "inline.ts" }] }),
+      (e: unknown) =>
+        isHotspotError(e, "HH_PLUGIN_CONFIG_INVALID") &&
+        e.params.field === "credentials" &&
+        e.message.includes("(1) username: missing (expected string), password: missing (expected string)") &&
+        e.message.includes("or (2) surname: missing (expected string)") &&
+        !e.message.includes("4711"),
+    );
+  });
+
+  test("settings errors name the file the settings came from", async () => {
+    const config = configWith({ "fixture-valid": { enabled: true, config: { ssid: 42 } } });
+    await assert.rejects(
+      loadRegistry({
+        pluginDirs: [fixture("valid")],
+        includeBundled: false,
+        config,
+        strict: true,
+        settingsFile: (id, part) => `/etc/${id}/${part}.json`,
+      }),
+      (e: unknown) =>
+        isHotspotError(e, "HH_PLUGIN_CONFIG_INVALID") &&
+        e.message.startsWith(
+          "settings for plugin fixture-valid in /etc/fixture-valid/config.json are invalid: config.ssid",
+        ),
+    );
+  });
+
   test("config for a plugin that declares no config schema is an error", async () => {
     const config = configWith({ "inline-plugin": { enabled: true, config: { x: 1 } } });
     await assert.rejects(
