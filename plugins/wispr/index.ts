@@ -6,7 +6,9 @@ import { configuredNetworkClaims, definePlugin, type WisprGatewayInfo, z } from 
  * says where to post, and the WISPr client on the context does Proxy (110) notifications,
  * 201 polling and logoff. It is sure of itself (high) only when the page carries WISPr XML
  * and an account is configured for that location or realm. Credentials go only to the
- * hosts listed in `hosts`: a gateway's LoginURL elsewhere gets nothing.
+ * hosts listed in `hosts`, and, for an account scoped to a `realm`, over TLS to hosts that
+ * are the realm or under it (no list needed for an operator's TLS gateways): a gateway's
+ * LoginURL elsewhere gets nothing, and the refusal says which setting would allow it.
  */
 
 const host = z.object({ host: z.string().min(1), allowHttp: z.boolean().default(false) }).strict();
@@ -102,7 +104,12 @@ export default definePlugin({
     if (!gateway) return { result: "unsupportedNetwork", reason: "no WISPr gateway found" };
     const found = accountFor(creds, gateway);
     if (!found) return { result: "unsupportedNetwork", reason: "no account for this WISPr location" };
-    const outcome = await wispr.login({ username: found.username, password: found.password, gateway });
+    const outcome = await wispr.login({
+      username: found.username,
+      password: found.password,
+      gateway,
+      ...(found.realm === undefined ? {} : { realm: found.realm }),
+    });
     return outcome.result;
   },
 

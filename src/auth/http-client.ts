@@ -148,7 +148,7 @@ export function createHttpClient(opts: HttpClientOptions = {}): AuthHttpClient {
   };
 
   /** Refuses the hop before anything is sent when it carries a secret to the wrong place. */
-  const guard = (hop: Hop, cookie: string | undefined): void => {
+  const guard = (hop: Hop, cookie: string | undefined, realm: string | undefined): void => {
     if (secrets.size === 0) return;
     // The jar's cookies count too: a portal may keep the username in a "remember me" cookie.
     const headerValues = Object.values(hop.headers);
@@ -160,7 +160,7 @@ export function createHttpClient(opts: HttpClientOptions = {}): AuthHttpClient {
       hop.body ?? "",
     ];
     if (!texts.some((t) => secrets.foundIn(t))) return;
-    const reason = credentialRefusal(hop.url, hosts);
+    const reason = credentialRefusal(hop.url, hosts, realm);
     if (reason === undefined) return;
     const url = urlWithoutQuery(hop.url, secrets);
     log({
@@ -176,10 +176,11 @@ export function createHttpClient(opts: HttpClientOptions = {}): AuthHttpClient {
     hop: Hop,
     deadline: number,
     maxBodyBytes: number,
+    realm: string | undefined,
     retried = false,
   ): Promise<RawResponse> => {
     const cookie = jar.cookieHeader(hop.url);
-    guard(hop, cookie);
+    guard(hop, cookie, realm);
     const headers = { ...hop.headers };
     if (cookie !== undefined) headers.cookie = cookie;
     const started = performance.now();
@@ -227,7 +228,7 @@ export function createHttpClient(opts: HttpClientOptions = {}): AuthHttpClient {
         opts.signal?.aborted !== true &&
         performance.now() < deadline
       ) {
-        return sendHop(hop, deadline, maxBodyBytes, true);
+        return sendHop(hop, deadline, maxBodyBytes, realm, true);
       }
       throw hotspotError("HH_HTTP_FAILED", { method: hop.method, url: shownUrl, reason }, { cause: e });
     }
@@ -269,7 +270,7 @@ export function createHttpClient(opts: HttpClientOptions = {}): AuthHttpClient {
           reason: "only http and https are supported",
         });
       }
-      const res = await sendHop(hop, deadline, maxBodyBytes);
+      const res = await sendHop(hop, deadline, maxBodyBytes, init.realm);
       const location = res.headers.location;
       if (init.followRedirects !== true || !REDIRECT_STATUSES.has(res.status) || location === undefined) {
         return {

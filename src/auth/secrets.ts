@@ -1,3 +1,4 @@
+import { isIP } from "node:net";
 import type { PortalHost } from "../helper-api/plugin.ts";
 import type { SecretSet } from "../util/redact.ts";
 
@@ -26,13 +27,57 @@ export function matchingPortalHosts(hostname: string, hosts: readonly PortalHost
   });
 }
 
-/** Why credentials may not go to `url`, or undefined when they may. */
-export function credentialRefusal(url: URL, hosts: readonly PortalHost[]): string | undefined {
+/**
+ * Whether `hostname` is `realm` or a host under it, on a label boundary: `login.boingo.com`
+ * is under `boingo.com`, `evilboingo.com` is not. IP addresses are never under a realm.
+ */
+export function isUnderRealm(hostname: string, realm: string): boolean {
+  const h = bareHost(hostname);
+  const r = bareHost(realm);
+  if (realmProblem(r) !== undefined || isIP(h) !== 0) return false;
+  return h === r || h.endsWith(`.${r}`);
+}
+
+/** Why `realm` cannot scope an account (a single label such as `com` would cover everyone), or undefined. */
+export function realmProblem(realm: string): string | undefined {
+  const r = bareHost(realm);
+  if (isIP(r) !== 0) return `realm ${r} is an address, not a domain`;
+  if (!/^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/.test(r))
+    return `realm ${r} is not a domain name of two or more labels`;
+  return undefined;
+}
+
+/**
+ * Why credentials may not go to `url`, or undefined when they may: a declared portal host
+ * (over TLS, or plain HTTP where that host sets allowHttp), or, when the account is scoped
+ * to an operator `realm`, over TLS to the realm's host or a host under it. A refusal names
+ * the setting that would allow it: `hosts` (the portal hosts; the generic plugins' setting
+ * of that name) or the account's `realm`.
+ */
+export function credentialRefusal(
+  url: URL,
+  hosts: readonly PortalHost[],
+  realm?: string,
+): string | undefined {
+  const host = bareHost(url.hostname);
   const matches = matchingPortalHosts(url.hostname, hosts);
-  if (matches.length === 0) return `host ${bareHost(url.hostname)} is not a declared portal host`;
-  if (url.protocol === "https:") return undefined;
-  if (url.protocol === "http:" && matches.some((m) => m.allowHttp === true)) return undefined;
-  return `plain ${url.protocol.replace(":", "").toUpperCase()} to ${bareHost(url.hostname)} is not allowed (only TLS, unless the plugin sets allowHttp for that host)`;
+  const tls = url.protocol === "https:";
+  if (matches.length > 0) {
+    if (tls) return undefined;
+    if (url.protocol === "http:" && matches.some((m) => m.allowHttp === true)) return undefined;
+    return `plain ${url.protocol.replace(":", "").toUpperCase()} to ${host} is not allowed: TLS only, unless ${host} is listed in \`hosts\` with allowHttp`;
+  }
+  if (realm !== undefined) {
+    const problem = realmProblem(realm);
+    if (problem !== undefined)
+      return `host ${host} is not a declared portal host, and the account's ${problem}`;
+    if (isUnderRealm(host, realm)) {
+      if (tls) return undefined;
+      return `plain ${url.protocol.replace(":", "").toUpperCase()} to ${host} is not allowed: the account's \`realm\` ${bareHost(realm)} allows TLS only; list ${host} in \`hosts\` with allowHttp to allow plain HTTP`;
+    }
+    return `host ${host} is neither a declared portal host nor under the account's \`realm\` ${bareHost(realm)}: list it in \`hosts\`, or scope the account to a realm it is under`;
+  }
+  return `host ${host} is not a declared portal host: list it in \`hosts\` (the plugin's portal hosts), or, for TLS, scope the account to a \`realm\` it is under`;
 }
 
 /**

@@ -127,6 +127,14 @@ export interface HttpRequestInit {
   readonly timeoutMs?: number;
   /** Larger bodies fail with HH_HTTP_BODY_TOO_LARGE; default 1 MiB. */
   readonly maxBodyBytes?: number;
+  /**
+   * The credentials in this request belong to an account scoped to this operator realm
+   * (a domain such as `boingo.com`): besides the declared portal hosts, they may then go
+   * over TLS to the realm's host or any host under it (`login.boingo.com`, not
+   * `evilboingo.com`), redirects included. Plain HTTP still needs a listed host with
+   * `allowHttp`. A single-label realm (`com`) or an address scopes nothing.
+   */
+  readonly realm?: string;
 }
 
 export interface HttpResponse {
@@ -202,6 +210,12 @@ export interface WisprLoginRequest {
   readonly gateway?: WisprGatewayInfo;
   /** Sent as OriginatingServer; default the probe URL (the first URL we asked for). */
   readonly originatingServer?: string;
+  /**
+   * The account's operator realm, when it is scoped to one: the login may then go over TLS
+   * to a LoginURL whose host is the realm or under it without that host being listed (see
+   * `HttpRequestInit.realm`).
+   */
+  readonly realm?: string;
 }
 
 /** How a WISPr login ended. */

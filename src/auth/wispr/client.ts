@@ -204,7 +204,9 @@ export function createWisprClient(
     });
     // WISPr 2.0: say which version we speak when the gateway offers 2.0 (no EAP: we post credentials).
     if (high !== undefined && high >= 2) form.set("WISPrVersion", "2.0");
-    const reply = await messageIn(await http.post(gateway.loginUrl, form));
+    const reply = await messageIn(
+      await http.post(gateway.loginUrl, form, req.realm === undefined ? {} : { realm: req.realm }),
+    );
     if (!reply)
       return {
         gateway,
