@@ -35,6 +35,8 @@ export interface CookieJar {
 export interface CookieJarOptions {
   /** Clock, for tests. Default Date.now. */
   readonly now?: () => number;
+  /** Cookies to start with (those detection received from the portal). */
+  readonly initial?: readonly Cookie[];
 }
 
 function hostOf(url: URL): string {
@@ -114,6 +116,7 @@ export function createCookieJar(opts: CookieJarOptions = {}): CookieJar {
   const store = new Map<string, Stored>();
   const keyOf = (c: Cookie): string => `${c.name}\u0000${c.domain}\u0000${c.path}`;
   const live = (c: Stored, t: number): boolean => c.expiresAt === undefined || c.expiresAt > t;
+  for (const c of opts.initial ?? []) store.set(keyOf(c), { ...c, createdAt: now() });
 
   return {
     setCookies(headers, url) {

@@ -1,7 +1,9 @@
 import { reasonOf } from "../errors.ts";
 import type { CaptivePortalApiInfo, PortalInfo } from "../helper-api/context.ts";
 import { cleanCapportUri, fetchCapportApi, isCapportUnrestricted } from "./capport.ts";
-import { type ProbeOptions, probe } from "./probe.ts";
+import { httpsProbe } from "./https-probe.ts";
+import { followLoginChain } from "./login-chain.ts";
+import { DEFAULT_PROBE_TIMEOUT_MS, type ProbeOptions, probe } from "./probe.ts";
 
 /**
  * Detection: one PortalInfo from the probe and, when the network announced one (RFC 8910),
@@ -19,6 +21,12 @@ import { type ProbeOptions, probe } from "./probe.ts";
 export interface DetectOptions extends ProbeOptions {
   /** Accept an http:// API URI: only for networks explicitly marked as test networks. */
   readonly allowHttpApi?: boolean;
+  /**
+   * An HTTPS probe run alongside the plain one (Android runs both). Its certificate failing
+   * on a captive network is the portal intercepting TLS: reported in `httpsProbe`, never
+   * deciding the verdict.
+   */
+  readonly httpsProbeUrl?: string;
 }
 
 export async function detectPortal(probeUrl: string, opts: DetectOptions = {}): Promise<PortalInfo> {
@@ -32,19 +40,56 @@ export async function detectPortal(probeUrl: string, opts: DetectOptions = {}): 
       reason: "the network announced no captive portal (RFC 8910 unrestricted)",
     };
   }
-  const apiQuery: Promise<CaptivePortalApiInfo | Error> | undefined =
-    apiUri === undefined
-      ? undefined
-      : fetchCapportApi(apiUri, {
-          allowHttp: opts.allowHttpApi === true,
-          ...(opts.localAddress === undefined ? {} : { localAddress: opts.localAddress }),
-          ...(opts.lookup === undefined ? {} : { lookup: opts.lookup }),
-          ...(opts.ca === undefined ? {} : { ca: opts.ca }),
-          ...(opts.signal === undefined ? {} : { signal: opts.signal }),
-          ...(opts.userAgent === undefined ? {} : { userAgent: opts.userAgent }),
-        }).catch((e: unknown) => (e instanceof Error ? e : new Error(reasonOf(e))));
-  const [probed, api] = await Promise.all([probe(probeUrl, opts), apiQuery]);
-  return combine(probed, api);
+  const apiOptions = {
+    allowHttp: opts.allowHttpApi === true,
+    ...(opts.localAddress === undefined ? {} : { localAddress: opts.localAddress }),
+    ...(opts.lookup === undefined ? {} : { lookup: opts.lookup }),
+    ...(opts.ca === undefined ? {} : { ca: opts.ca }),
+    ...(opts.signal === undefined ? {} : { signal: opts.signal }),
+    ...(opts.userAgent === undefined ? {} : { userAgent: opts.userAgent }),
+  };
+  const queryApi = (uri: string): Promise<CaptivePortalApiInfo | Error> =>
+    fetchCapportApi(uri, apiOptions).catch((e: unknown) => (e instanceof Error ? e : new Error(reasonOf(e))));
+  const httpsQuery = opts.httpsProbeUrl === undefined ? undefined : httpsProbe(opts.httpsProbeUrl, opts);
+  const [probed, dhcpApi, https] = await Promise.all([
+    probe(probeUrl, { ...opts, ...(apiUri === undefined ? {} : { apiUri }) }),
+    apiUri === undefined ? undefined : queryApi(apiUri),
+    httpsQuery,
+  ]);
+  // An API named only by the intercept's Link header is queried once the probe has seen it.
+  const api =
+    dhcpApi ??
+    (probed.apiSource === "link-header" && probed.apiUri !== undefined
+      ? await queryApi(probed.apiUri)
+      : undefined);
+  const combined = combine(probed, api);
+  const walked = await walkToLoginPage(combined, opts);
+  return https === undefined ? walked : { ...walked, httpsProbe: https };
+}
+
+/** Page moves (and a 511's named page) lead on to the login page: walk them unless the API already named it. */
+async function walkToLoginPage(info: PortalInfo, opts: DetectOptions): Promise<PortalInfo> {
+  const movedOn =
+    info.shape === "meta-refresh" || info.shape === "script-redirect" || info.shape === "status-511";
+  if (info.verdict !== "portal" || !movedOn || info.loginUrl === undefined) return info;
+  if (info.decidedBy === "api" && info.api?.userPortalUrl !== undefined) return info;
+  const walk = await followLoginChain(info.loginUrl, {
+    timeoutMs: opts.timeoutMs ?? DEFAULT_PROBE_TIMEOUT_MS,
+    ...(opts.connectTimeoutMs === undefined ? {} : { connectTimeoutMs: opts.connectTimeoutMs }),
+    ...(opts.localAddress === undefined ? {} : { localAddress: opts.localAddress }),
+    ...(opts.lookup === undefined ? {} : { lookup: opts.lookup }),
+    ...(opts.ca === undefined ? {} : { ca: opts.ca }),
+    ...(opts.signal === undefined ? {} : { signal: opts.signal }),
+    ...(opts.userAgent === undefined ? {} : { userAgent: opts.userAgent }),
+    ...(info.cookies === undefined ? {} : { cookies: info.cookies }),
+  });
+  return {
+    ...info,
+    loginUrl: walk.loginUrl,
+    loginChain: walk.chain,
+    ...(walk.cookies.length === 0 ? {} : { cookies: walk.cookies }),
+    ...(walk.error === undefined ? {} : { loginChainError: walk.error }),
+  };
 }
 
 /** The single PortalInfo from a probe result and an API answer (or its failure). */

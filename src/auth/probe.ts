@@ -1,6 +1,9 @@
 import type { LookupFunction } from "node:net";
 import { reasonOf } from "../errors.ts";
 import type { PortalInfo } from "../helper-api/context.ts";
+import { createCookieJar } from "./cookies.ts";
+import { firstLink, pageTarget } from "./intercept-page.ts";
+import { captivePortalLink } from "./link-header.ts";
 import { sendRaw, TransportError } from "./transport.ts";
 import { readWisprMessage } from "./wispr/messages.ts";
 
@@ -41,6 +44,8 @@ export const DEFAULT_PROBE_TIMEOUT_MS = 10_000;
 export const DEFAULT_PROBE_CONNECT_TIMEOUT_MS = 5_000;
 /** Enough for any portal page's first screen; we only look at status, Location and size. */
 export const PROBE_BODY_CAP_BYTES = 64 * 1024;
+/** Cookies kept from one intercepted answer; a real gateway sets one or two. */
+const MAX_PROBE_COOKIES = 16;
 /** Android: Content-Length ≤ 4 on a 200 means a broken proxy, not a portal. */
 const BROKEN_PROXY_MAX_BYTES = 4;
 
@@ -72,12 +77,15 @@ export async function probe(url: string, opts: ProbeOptions = {}): Promise<Porta
       ...(opts.signal === undefined ? {} : { signal: opts.signal }),
     });
     const info = classify(target, res.status, res.headers, res.body, opts.onlineBody, base);
-    return info.verdict === "portal" ? withWispr(info, res.body) : info;
+    if (info.verdict !== "portal") return info;
+    return withWispr(withCookies(withLinkApi(info, res.headers, target), res.setCookie, target), res.body);
   } catch (e) {
     const reason = e instanceof TransportError ? e.message : String(e);
     return { ...base, verdict: "unreachable", reason };
   }
 }
+
+type Base = { probeUrl: string; apiUri?: string };
 
 function classify(
   target: URL,
@@ -85,7 +93,7 @@ function classify(
   headers: Readonly<Record<string, string>>,
   body: Buffer,
   onlineBody: string | undefined,
-  base: { probeUrl: string; apiUri?: string },
+  base: Base,
 ): PortalInfo {
   if (status === 204) return { ...base, verdict: "online", status };
   if (status === 200) {
@@ -106,19 +114,49 @@ function classify(
       return { ...base, verdict: "unreachable", status, reason: "broken proxy" };
     }
   }
+  if (status === 511) {
+    // RFC 6585 §6: the portal's own way of saying "log in first"; the body names the page.
+    const html = body.toString("utf8");
+    const loginUrl = pageTarget(html, target.href)?.url ?? firstLink(html, target.href);
+    return { ...base, verdict: "portal", status, shape: "status-511", ...(loginUrl ? { loginUrl } : {}) };
+  }
   if (status >= 200 && status <= 399) {
     if (status >= 300) {
       const location = headers.location;
-      if (location === undefined) return { ...base, verdict: "portal", status };
+      if (location === undefined) return { ...base, verdict: "portal", status, shape: "redirect" };
       try {
-        return { ...base, verdict: "portal", status, loginUrl: new URL(location, target).href };
+        return {
+          ...base,
+          verdict: "portal",
+          status,
+          shape: "redirect",
+          loginUrl: new URL(location, target).href,
+        };
       } catch {
-        return { ...base, verdict: "portal", status };
+        return { ...base, verdict: "portal", status, shape: "redirect" };
       }
     }
-    return { ...base, verdict: "portal", status, loginUrl: target.href };
+    const moved = pageTarget(body.toString("utf8"), target.href);
+    if (moved) return { ...base, verdict: "portal", status, shape: moved.shape, loginUrl: moved.url };
+    return { ...base, verdict: "portal", status, shape: "in-place", loginUrl: target.href };
   }
   return { ...base, verdict: "unreachable", status, reason: `HTTP ${status}` };
+}
+
+/** RFC 8908 §2: an intercept may name the API in a Link header; DHCP's announcement wins when both exist. */
+function withLinkApi(info: PortalInfo, headers: Readonly<Record<string, string>>, target: URL): PortalInfo {
+  if (info.apiUri !== undefined) return { ...info, apiSource: "dhcp" };
+  const api = captivePortalLink(headers.link, target.href);
+  return api === undefined ? info : { ...info, apiUri: api, apiSource: "link-header" };
+}
+
+/** Cookies the intercept set, so the login page gets them back (some gateways key the session on one). */
+function withCookies(info: PortalInfo, setCookie: readonly string[], target: URL): PortalInfo {
+  if (setCookie.length === 0) return info;
+  const jar = createCookieJar();
+  jar.setCookies(setCookie.slice(0, MAX_PROBE_COOKIES), target);
+  const cookies = jar.list();
+  return cookies.length === 0 ? info : { ...info, cookies };
 }
 
 /** Adds the WISPr message of an intercepted page (or why it could not be read). */

@@ -1,5 +1,6 @@
 import { type ConnectionPool, withConnectionPool } from "../auth/agents.ts";
 import { createCapportClient } from "../auth/capport-client.ts";
+import { createCookieJar } from "../auth/cookies.ts";
 import { detectPortal } from "../auth/detect.ts";
 import { createFormHelper } from "../auth/forms.ts";
 import { createHttpClient } from "../auth/http-client.ts";
@@ -125,6 +126,8 @@ export function createPluginCalls(opts: PluginCallsOptions): PluginCalls {
       ...(link.lookup === undefined ? {} : { lookup: link.lookup }),
       ...(opts.ca === undefined ? {} : { ca: opts.ca }),
       ...(config.userAgent === undefined ? {} : { userAgent: config.userAgent }),
+      // The cookies the portal set while detection talked to it go on, as a browser's would.
+      ...(portal.cookies === undefined ? {} : { cookies: createCookieJar({ initial: portal.cookies }) }),
     });
     const apiUri = portal.api?.uri ?? portal.apiUri ?? network.captivePortalUri;
     // The daemon's own detection, through the same link as the hook's HTTP client.
@@ -136,6 +139,7 @@ export function createPluginCalls(opts: PluginCallsOptions): PluginCalls {
         ...(link.lookup === undefined ? {} : { lookup: link.lookup }),
         ...(opts.ca === undefined ? {} : { ca: opts.ca }),
         ...(opts.testNetwork === true ? { allowHttpApi: true } : {}),
+        ...(config.userAgent === undefined ? {} : { userAgent: config.userAgent }),
       });
       opts.onOnlineCheck?.(network, now);
       return now;

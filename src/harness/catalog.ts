@@ -31,6 +31,10 @@ export const BUILTIN_SCENARIO_NAMES = [
   "expiring",
   "flaky",
   "hostile",
+  "strict-headers",
+  "status-511",
+  "meta-refresh",
+  "redirect-chain",
 ] as const;
 
 export type ScenarioName = (typeof BUILTIN_SCENARIO_NAMES)[number];

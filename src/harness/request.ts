@@ -55,6 +55,7 @@ export async function toPortalRequest(req: IncomingMessage, tls: boolean): Promi
     path: url.pathname,
     query: url.searchParams,
     headers,
+    rawHeaderNames: req.rawHeaders.filter((_, i) => i % 2 === 0),
     cookies: parseCookies(headers.cookie),
     form: new URLSearchParams(isForm ? body : ""),
     body,

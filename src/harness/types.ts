@@ -23,6 +23,8 @@ export interface PortalRequest {
   readonly query: URLSearchParams;
   /** Lower-case names. */
   readonly headers: Readonly<Record<string, string | undefined>>;
+  /** Header names exactly as they arrived, in order (for gateways that compare them byte for byte). */
+  readonly rawHeaderNames: readonly string[];
   readonly cookies: ReadonlyMap<string, string>;
   /** The body parsed as application/x-www-form-urlencoded (empty for other bodies). */
   readonly form: URLSearchParams;

@@ -111,6 +111,54 @@ export interface PortalInfo {
    * the network announced `urn:ietf:params:capport:unrestricted` (no portal; nothing probed).
    */
   readonly decidedBy?: "probe" | "api" | "dhcp";
+  /**
+   * How the intercept pointed at its login page: `redirect` (a 30x Location), `status-511`
+   * (RFC 6585 Network Authentication Required; the page named in its body), `meta-refresh`
+   * or `script-redirect` (a 200 page that moves you on, read as text, never run), `in-place`
+   * (the probe URL served the login page itself). Absent when no portal was seen.
+   */
+  readonly shape?: PortalShape;
+  /** Where the RFC 8908 API URI came from: DHCP (RFC 8910) or the intercept's `Link: rel="captive-portal"` header. */
+  readonly apiSource?: "dhcp" | "link-header";
+  /**
+   * Pages detection passed through to reach `loginUrl` when the intercept moved it on by
+   * meta refresh or script (each a URL), first to last; bounded.
+   */
+  readonly loginChain?: readonly string[];
+  /** Why following the intercept's page moves stopped early (a loop, too many steps, a failed request). */
+  readonly loginChainError?: string;
+  /**
+   * Cookies the portal set while detection talked to it (the intercept and the pages it
+   * moved through). The plugin's HTTP client starts with them in its jar, as a browser
+   * would carry them to the login page.
+   */
+  readonly cookies?: readonly PortalCookie[];
+  /**
+   * The HTTPS probe's finding, when one was configured: a certificate that fails to verify
+   * on a captive network is the portal intercepting TLS (`portal`, with the reason), not an
+   * unreachable network. It never decides `verdict`: the plain-HTTP probe does.
+   */
+  readonly httpsProbe?: {
+    readonly url: string;
+    readonly verdict: "online" | "portal" | "unreachable";
+    readonly reason?: string;
+  };
+}
+
+export type PortalShape = "redirect" | "status-511" | "meta-refresh" | "script-redirect" | "in-place";
+
+/** A cookie as detection received it (RFC 6265 storage model). */
+export interface PortalCookie {
+  readonly name: string;
+  readonly value: string;
+  /** Lower-case host, without a leading dot. */
+  readonly domain: string;
+  /** Sent back to exactly `domain` only (no Domain attribute was given). */
+  readonly hostOnly: boolean;
+  readonly path: string;
+  readonly secure: boolean;
+  /** Epoch ms; absent for a session cookie. */
+  readonly expiresAt?: number;
 }
 
 export interface HttpRequestInit {

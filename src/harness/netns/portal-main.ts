@@ -53,6 +53,7 @@ async function main(configLine: string): Promise<() => Promise<void>> {
       path: url.pathname,
       query: url.searchParams,
       headers: {},
+      rawHeaderNames: req.rawHeaders.filter((_, i) => i % 2 === 0),
       cookies: new Map(),
       form: new URLSearchParams(),
       body: "",

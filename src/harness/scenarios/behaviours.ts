@@ -4,7 +4,10 @@ import { clickThroughBehaviour } from "./click-through.ts";
 import { formLoginBehaviour } from "./form-login.ts";
 import { hostileBehaviour } from "./hostile.ts";
 import { jsOnlyBehaviour } from "./js-only.ts";
+import { pageMovesBehaviour } from "./page-moves.ts";
+import { redirectChainBehaviour } from "./redirect-chain.ts";
 import { brokenProxyBehaviour, notCaptiveBehaviour } from "./simple.ts";
+import { strictHeadersBehaviour } from "./strict-headers.ts";
 import { uamChapBehaviour } from "./uam-chap.ts";
 import { wisprBehaviour } from "./wispr.ts";
 
@@ -23,4 +26,7 @@ export const behaviours: Readonly<Record<string, AnyBehaviour>> = {
   "js-only": jsOnlyBehaviour,
   "uam-chap": uamChapBehaviour,
   hostile: hostileBehaviour,
+  "strict-headers": strictHeadersBehaviour,
+  "page-moves": pageMovesBehaviour,
+  "redirect-chain": redirectChainBehaviour,
 };

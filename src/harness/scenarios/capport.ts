@@ -37,6 +37,18 @@ const params = z
     canExtend: z.boolean().default(true),
     interceptTo: z.enum(["http", "https"]).default("http"),
     venueName: z.string().min(1).default("Example Airport"),
+    /**
+     * How a captured request is answered: `redirect` (302 to the portal page) or `511`
+     * (RFC 6585 Network Authentication Required, with the page named in the body and the
+     * API in a `Link: <…>; rel="captive-portal"` header, as RFC 8908 §2 allows).
+     */
+    intercept: z.enum(["redirect", "511"]).default("redirect"),
+    /** Announce the API as DHCP option 114 would; false: only the 511's Link header names it. */
+    announceApi: z.boolean().default(true),
+    /** The 511 carries the Link header. */
+    linkHeader: z.boolean().default(true),
+    /** The 511 carries a body naming the portal page (a meta refresh and a link); false: an empty body. */
+    body511: z.boolean().default(true),
   })
   .strict();
 type Params = z.infer<typeof params>;
@@ -108,8 +120,29 @@ ${errorParagraph(error)}  <form id="accept" method="post" action="${base(req)}${
     );
   };
 
+  const portalUrl = () => `${p.interceptTo === "https" ? secureBase() : env.baseUrl}${p.portalPath}`;
+  const networkAuthenticationRequired = (): PortalResponse => {
+    const target = escapeHtml(portalUrl());
+    return {
+      status: 511,
+      headers: {
+        "content-type": "text/html; charset=utf-8",
+        "cache-control": "no-store",
+        ...(p.linkHeader ? { link: `<${secureBase()}${p.apiPath}>; rel="captive-portal"` } : {}),
+      },
+      body: p.body511
+        ? page(
+            "Network Authentication Required",
+            `  <meta http-equiv="refresh" content="0; url=${target}">
+  <h1>Network Authentication Required</h1>
+  <p>You need to <a href="${target}">log in to the network</a> to get online.</p>`,
+          )
+        : "",
+    };
+  };
+
   return {
-    intercept: () => redirect(`${p.interceptTo === "https" ? secureBase() : env.baseUrl}${p.portalPath}`),
+    intercept: () => (p.intercept === "511" ? networkAuthenticationRequired() : redirect(portalUrl())),
     routes: [
       { method: "GET" as const, path: p.apiPath, handle: api },
       { method: "GET" as const, path: p.portalPath, handle: (req: PortalRequest) => portalPage(req) },
@@ -147,5 +180,10 @@ ${errorParagraph(error)}  <form id="accept" method="post" action="${base(req)}${
 
 export const capportBehaviour = defineBehaviour({
   params,
-  build: (p) => ({ loginPath: p.portalPath, apiPath: p.apiPath, tls: true, routes: (env) => portal(p, env) }),
+  build: (p) => ({
+    loginPath: p.portalPath,
+    ...(p.announceApi ? { apiPath: p.apiPath } : {}),
+    tls: true,
+    routes: (env) => portal(p, env),
+  }),
 });
