@@ -72,7 +72,7 @@ describe("hotspot harness", () => {
     assert.equal(await main(["harness", "list", "--json"], io), 0);
     const parsed: unknown = JSON.parse(io.stdoutText());
     assert.ok(Array.isArray(parsed));
-    assert.equal(parsed.length, 12);
+    assert.equal(parsed.length, 16);
     assert.deepEqual(Object.keys(parsed[0] ?? {}), ["name", "description", "modelledOn", "variants"]);
   });
 
