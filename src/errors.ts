@@ -18,7 +18,10 @@ interface Entry {
 
 const s = (v: Params[string]): string => (v === undefined ? "?" : String(v));
 
-/** Exit codes: 1 generic failure, 2 usage/user input, 3 plugin problems, 4 network/portal, 70 internal. */
+/**
+ * Exit codes: 1 generic failure, 2 usage/user input, 3 plugin problems, 4 network/portal,
+ * 5 not permitted, 6 daemon not running, 70 internal.
+ */
 export const catalogue = {
   HH_USAGE: { template: (p) => s(p.message), userError: true, exitCode: 2 },
   HH_FILE_UNREADABLE: {
@@ -291,6 +294,57 @@ export const catalogue = {
   HH_HARNESS_NETNS_FAILED: {
     template: (p) => `namespace mode failed at ${s(p.step)}: ${s(p.reason)}`,
     userError: true,
+    exitCode: 1,
+  },
+  HH_DBUS_INVALID_ARGS: {
+    template: (p) => `invalid arguments to ${s(p.method)}: ${s(p.reason)}`,
+    userError: true,
+    exitCode: 2,
+  },
+  HH_DBUS_ACCESS_DENIED: {
+    template: (p) =>
+      `${s(p.method)} is allowed to root and to users with an active local session only (caller uid ${s(p.uid)})`,
+    userError: true,
+    exitCode: 5,
+  },
+  HH_DBUS_NO_SUCH_DEVICE: {
+    template: (p) => `the daemon has no Wi-Fi device "${s(p.device)}"`,
+    userError: true,
+    exitCode: 1,
+  },
+  HH_DBUS_NOT_SUPPORTED: {
+    template: (p) => `this daemon does not support ${s(p.what)}`,
+    userError: false,
+    exitCode: 1,
+  },
+  HH_DBUS_NAME_TAKEN: {
+    template: (p) => `cannot own the bus name ${s(p.name)}: ${s(p.reason)}`,
+    userError: false,
+    exitCode: 1,
+  },
+  HH_DAEMON_NOT_RUNNING: {
+    template: (p) => `the hotspot daemon is not running on ${s(p.bus)} (${s(p.reason)})`,
+    userError: false,
+    exitCode: 6,
+  },
+  HH_DAEMON_CALL_FAILED: {
+    template: (p) => `the hotspot daemon answered ${s(p.method)} with an error: ${s(p.reason)}`,
+    userError: false,
+    exitCode: 1,
+  },
+  HH_NO_SESSION: {
+    template: (p) => `no portal session to log off${p.device ? ` on ${s(p.device)}` : ""}`,
+    userError: true,
+    exitCode: 1,
+  },
+  HH_SERVICE_NOT_ROOT: {
+    template: (p) => `${s(p.action)} needs root (or --root DIR for a staging directory)`,
+    userError: true,
+    exitCode: 5,
+  },
+  HH_SERVICE_FAILED: {
+    template: (p) => `service ${s(p.action)} failed at ${s(p.path)}: ${s(p.reason)}`,
+    userError: false,
     exitCode: 1,
   },
   HH_DEMO_FAILED: { template: (p) => `demo failed: ${s(p.reason)}`, userError: false, exitCode: 1 },

@@ -13,6 +13,18 @@ export const commands: Readonly<Record<string, CommandEntry>> = {
     summary: "Run the daemon: follow NetworkManager and log in to claimed networks until SIGINT/SIGTERM",
     load: () => import("./daemon.ts"),
   },
+  status: {
+    summary: "Show whether the service is installed and running, and the daemon's portal sessions",
+    load: () => import("./status.ts"),
+  },
+  logoff: {
+    summary: "Ask the running daemon to log off the portal session on a device (or all)",
+    load: () => import("./logoff.ts"),
+  },
+  service: {
+    summary: "Install or uninstall the systemd service and its D-Bus policy (as root)",
+    load: () => import("./service.ts"),
+  },
   demo: {
     summary: "Run the full cycle on simulated networks and loopback portals (what `npm start` runs)",
     load: () => import("./demo.ts"),

@@ -1,16 +1,18 @@
 import { Daemon } from "../daemon/daemon.ts";
-import { type LogSink, streamSink } from "../daemon/log.ts";
+import type { LogSink } from "../daemon/log.ts";
 import { createPluginLogger } from "../helper-api/plugin-services.ts";
 import { secretStrings } from "../util/redact.ts";
 import { booleanOption, type ParsedArgs, stringOption, usageError } from "./args.ts";
 import type { Command } from "./command.ts";
+import { daemonLogSink, daemonSurface, SURFACE_OPTIONS } from "./daemon-surface.ts";
 import type { CliIo } from "./io.ts";
 import { loadCliPlugins } from "./registry.ts";
 import { SOURCE_OPTIONS, sourceFor } from "./sources.ts";
 
 const USAGE =
   "hotspot daemon [--scan FILE | --bus ADDRESS | --backend networkmanager|nmcli|node-wifi] " +
-  "[--poll-interval MS] [--plugins DIR]... [--no-bundled] [--config FILE] [--json-logs] [--verbose]";
+  "[--poll-interval MS] [--api-bus ADDRESS | --no-api] [--plugins DIR]... [--no-bundled] [--config FILE] " +
+  "[--json-logs] [--verbose]";
 
 const STOP_SIGNALS = ["SIGINT", "SIGTERM"] as const;
 type StopSignal = (typeof STOP_SIGNALS)[number];
@@ -90,6 +92,7 @@ export function createDaemonCommand(signals: SignalSource = process): Command {
       "stderr, one line each (--json-logs: JSON lines), with every configured credential redacted.",
     options: {
       ...SOURCE_OPTIONS,
+      ...SURFACE_OPTIONS,
       "json-logs": { type: "boolean", description: "Log JSON lines (for journald or a log shipper)." },
       verbose: { type: "boolean", description: "Also log debug messages." },
       "poll-interval": {
@@ -107,7 +110,7 @@ export function createDaemonCommand(signals: SignalSource = process): Command {
       // otherwise go to a logger that drops them. Those writes do not pass through the
       // Daemon, so the sink itself redacts, with every credential of every loaded plugin.
       let secrets: ReadonlySet<string> = new Set();
-      const log = streamSink(io.stderr, {
+      const log = daemonLogSink(io, {
         json: booleanOption(args, "json-logs"),
         minLevel: booleanOption(args, "verbose") ? "debug" : "info",
         secrets: () => secrets,
@@ -138,8 +141,18 @@ export function createDaemonCommand(signals: SignalSource = process): Command {
         ...(nmCheck && !setInFile.has("probeUrl") ? { connectivityCheckUri: nmCheck } : {}),
       });
       const stop = waitForStop(signals, log);
+      const surface = daemonSurface({
+        daemon,
+        source,
+        plugins: () => registry.plugins.map((p) => p.id),
+        io,
+        log,
+        apiBus: stringOption(args, "api-bus"),
+        serveApi: !booleanOption(args, "no-api"),
+      });
       try {
         await daemon.start();
+        await surface.ready();
         log({
           level: "info",
           scope: "daemon",
@@ -148,10 +161,12 @@ export function createDaemonCommand(signals: SignalSource = process): Command {
         });
         const signal = await stop.stopped;
         log({ level: "info", scope: "daemon", message: `${signal} received, stopping` });
+        surface.stopping();
         await daemon.stop();
         log({ level: "info", scope: "daemon", message: "stopped" });
         return 0;
       } finally {
+        await surface.close();
         await daemon.stop();
         stop.dispose();
       }

@@ -1,0 +1,28 @@
+import { connectDaemon, type DaemonClient } from "../daemon/dbus-api/client.ts";
+import { systemBusAddress } from "../scan/dbus/bus.ts";
+import { type ParsedArgs, stringOption } from "./args.ts";
+import type { OptionSpec } from "./command.ts";
+import type { CliIo } from "./io.ts";
+
+/** `--daemon-bus`: where the commands that talk to the running daemon find it. */
+export const DAEMON_BUS_OPTION: Readonly<Record<string, OptionSpec>> = {
+  "daemon-bus": {
+    type: "string",
+    valueName: "ADDRESS",
+    description: "Bus the daemon serves its API on (default: $DBUS_SYSTEM_BUS_ADDRESS, else the system bus).",
+  },
+};
+
+export function daemonBusAddress(args: ParsedArgs, io: CliIo): string {
+  return stringOption(args, "daemon-bus") ?? systemBusAddress(io.env);
+}
+
+/** Runs `work` with a client of the running daemon and always closes it. */
+export async function withDaemon<T>(address: string, work: (client: DaemonClient) => Promise<T>): Promise<T> {
+  const client = await connectDaemon(address);
+  try {
+    return await work(client);
+  } finally {
+    client.close();
+  }
+}

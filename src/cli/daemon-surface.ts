@@ -1,0 +1,111 @@
+import { readFile } from "node:fs/promises";
+import { z } from "zod";
+import type { Daemon } from "../daemon/daemon.ts";
+import { startApiService } from "../daemon/dbus-api/service.ts";
+import { createDaemonSurface } from "../daemon/dbus-api/surface.ts";
+import { journalSink, stderrIsJournal } from "../daemon/journal-log.ts";
+import { type LogLevel, type LogSink, streamSink } from "../daemon/log.ts";
+import { createNotifier } from "../daemon/sd-notify.ts";
+import { reasonOf } from "../errors.ts";
+import { systemBusAddress } from "../scan/dbus/bus.ts";
+import type { ScanSource } from "../scan/source.ts";
+import type { OptionSpec } from "./command.ts";
+import type { CliIo } from "./io.ts";
+
+/**
+ * What `hotspot daemon` shows the outside world besides logging in: its D-Bus API on the
+ * system bus, systemd's readiness and watchdog notifications, and journal-friendly logs.
+ * Kept out of the daemon command so the command stays about following the network.
+ */
+
+export const SURFACE_OPTIONS: Readonly<Record<string, OptionSpec>> = {
+  "api-bus": {
+    type: "string",
+    valueName: "ADDRESS",
+    description:
+      "Serve the io.github.hotspot_helper.Daemon1 API on this bus (default: $DBUS_SYSTEM_BUS_ADDRESS, else the system bus).",
+  },
+  "no-api": { type: "boolean", description: "Do not serve the D-Bus API." },
+};
+
+/** The log sink: `<N>`-prefixed lines when stderr is the journal, else lines or JSON. */
+export function daemonLogSink(
+  io: CliIo,
+  opts: { json: boolean; minLevel: LogLevel; secrets: () => ReadonlySet<string> },
+): LogSink {
+  if (!opts.json && stderrIsJournal(io.env)) return journalSink(io.stderr, opts);
+  return streamSink(io.stderr, opts);
+}
+
+export interface SurfaceHandle {
+  /** Serves the API (when asked) and tells systemd the daemon is ready. */
+  ready(): Promise<void>;
+  /** Tells systemd we are stopping. */
+  stopping(): void;
+  close(): Promise<void>;
+}
+
+const packageSchema = z.object({ version: z.string() });
+
+async function packageVersion(): Promise<string> {
+  try {
+    const text = await readFile(new URL("../../package.json", import.meta.url), "utf8");
+    return packageSchema.parse(JSON.parse(text)).version;
+  } catch {
+    return "unknown";
+  }
+}
+
+export function daemonSurface(opts: {
+  readonly daemon: Daemon;
+  readonly source: ScanSource;
+  readonly plugins: () => readonly string[];
+  readonly io: CliIo;
+  readonly log: LogSink;
+  readonly apiBus: string | undefined;
+  readonly serveApi: boolean;
+}): SurfaceHandle {
+  const { daemon, log } = opts;
+  const notifier = createNotifier({
+    env: opts.io.env,
+    warn: (message) => log({ level: "warn", scope: "daemon", message }),
+  });
+  const surfaceLog = (level: LogLevel, message: string): void => log({ level, scope: "dbus-api", message });
+  let closeApi: () => Promise<void> = async () => {};
+  let closeSurface: () => void = () => {};
+  return {
+    async ready() {
+      let apiNote = "D-Bus API off";
+      if (opts.serveApi) {
+        const address = opts.apiBus ?? systemBusAddress(opts.io.env);
+        const surface = createDaemonSurface(daemon, {
+          version: await packageVersion(),
+          source: opts.source,
+          plugins: opts.plugins,
+        });
+        closeSurface = () => surface.dispose();
+        try {
+          const api = await startApiService({ busAddress: address, surface, log });
+          closeApi = () => api.close();
+          apiNote = "D-Bus API on the bus";
+          surfaceLog("info", `serving io.github.hotspot_helper.Daemon1 on ${address}`);
+        } catch (e) {
+          // The daemon's job is logging in; a missing bus costs `hotspot status`, not that.
+          surface.dispose();
+          closeSurface = () => {};
+          apiNote = "D-Bus API unavailable";
+          surfaceLog("warn", `D-Bus API not served on ${address}: ${reasonOf(e)}`);
+        }
+      }
+      notifier.ready(`following ${opts.source.name}; ${apiNote}`);
+    },
+    stopping() {
+      notifier.stopping();
+    },
+    async close() {
+      await closeApi();
+      closeSurface();
+      notifier.close();
+    },
+  };
+}

@@ -1,0 +1,161 @@
+import { Variant } from "@jellybrick/dbus-next";
+import { z } from "zod";
+import type { AnnotatedNetwork, ProviderInfo } from "../../annotate/index.ts";
+import { confidenceSchema } from "../../helper-api/confidence.ts";
+import { securitySchema } from "../../helper-api/network.ts";
+import { SESSION_STATES, type SessionState } from "../states.ts";
+
+/**
+ * What the API says about networks, sessions and the daemon, and how each crosses the bus:
+ * `a{sv}` dictionaries, so a key can be added later without breaking a caller, and so
+ * gdbus/busctl users see named fields. Decoding (in the CLI) goes through zod: a peer that
+ * owns our name but answers something else is a coded error, not a crash.
+ */
+
+/** One access point a device saw, with the plugins claiming it. */
+export interface NetworkView extends AnnotatedNetwork {
+  readonly device: string;
+}
+
+/** One Wi-Fi device's portal session. Times are epoch milliseconds. */
+export interface SessionView {
+  readonly device: string;
+  readonly state: SessionState;
+  readonly ssid: string;
+  readonly ssidHex: string;
+  readonly bssid: string;
+  /** The plugin that logged in (or is trying to); "" when none yet. */
+  readonly provider: string;
+  /** Why the session is in its state, in a few words; never contains secrets. */
+  readonly reason: string;
+  /** When the session entered its state. */
+  readonly since: number;
+  readonly authenticatedAt?: number;
+  /** When the portal said the session ends (RFC 8908 seconds-remaining, WISPr, plugin). */
+  readonly expiresAt?: number;
+  readonly bytesRemaining?: number;
+  readonly canExtend?: boolean;
+}
+
+export interface StatusView {
+  readonly version: string;
+  readonly pid: number;
+  readonly startedAt: number;
+  /** The scan source, e.g. `networkmanager`. */
+  readonly source: string;
+  readonly plugins: readonly string[];
+  readonly devices: readonly string[];
+}
+
+export type Dict = Record<string, Variant>;
+
+const u = (n: number): Variant => new Variant("u", Math.max(0, Math.min(0xffffffff, Math.round(n))));
+/** `t` values travel as bigint so no precision is lost above 2^53 on either side. */
+const t = (n: number): Variant => new Variant("t", BigInt(Math.max(0, Math.round(n))));
+const s = (v: string): Variant => new Variant("s", v);
+
+export function networkDict(n: NetworkView): Dict {
+  return {
+    device: s(n.device),
+    ssid: s(n.ssid),
+    ssidHex: s(n.ssidHex),
+    bssid: s(n.bssid),
+    strength: u(n.strength),
+    frequency: u(n.frequency),
+    security: s(n.security),
+    provider: s(n.provider?.pluginId ?? ""),
+    providerName: s(n.provider?.displayName ?? ""),
+    confidence: s(n.provider?.confidence ?? "none"),
+    claims: new Variant(
+      "a(sss)",
+      n.claims.map((c) => [c.pluginId, c.displayName, c.confidence]),
+    ),
+  };
+}
+
+export function sessionDict(v: SessionView): Dict {
+  const d: Dict = {
+    device: s(v.device),
+    state: s(v.state),
+    ssid: s(v.ssid),
+    ssidHex: s(v.ssidHex),
+    bssid: s(v.bssid),
+    provider: s(v.provider),
+    reason: s(v.reason),
+    since: t(v.since),
+  };
+  if (v.authenticatedAt !== undefined) d.authenticatedAt = t(v.authenticatedAt);
+  if (v.expiresAt !== undefined) d.expiresAt = t(v.expiresAt);
+  if (v.bytesRemaining !== undefined) d.bytesRemaining = t(v.bytesRemaining);
+  if (v.canExtend !== undefined) d.canExtend = new Variant("b", v.canExtend);
+  return d;
+}
+
+export function statusDict(v: StatusView): Dict {
+  return {
+    version: s(v.version),
+    pid: u(v.pid),
+    startedAt: t(v.startedAt),
+    source: s(v.source),
+    plugins: new Variant("as", [...v.plugins]),
+    devices: new Variant("as", [...v.devices]),
+  };
+}
+
+function variant<T extends z.ZodType>(signature: string, inner: T) {
+  return z
+    .instanceof(Variant)
+    .refine((v) => v.signature === signature, `expected D-Bus type ${signature}`)
+    .transform((v): unknown => v.value)
+    .pipe(inner);
+}
+
+const str = variant("s", z.string());
+const uint = variant("u", z.number().int().nonnegative());
+const time = variant("t", z.union([z.bigint(), z.number()]).transform(Number).pipe(z.number().nonnegative()));
+
+const claim = z
+  .tuple([z.string(), z.string(), confidenceSchema])
+  .transform(([pluginId, displayName, confidence]): ProviderInfo => ({ pluginId, displayName, confidence }));
+
+export const networkViewSchema = z
+  .object({
+    device: str,
+    ssid: str,
+    ssidHex: str,
+    bssid: str,
+    strength: uint,
+    frequency: uint,
+    security: variant("s", securitySchema),
+    claims: variant("a(sss)", z.array(claim)),
+  })
+  .transform(
+    (n): NetworkView => ({
+      ...n,
+      provider: n.claims.find((c) => c.confidence !== "none") ?? null,
+    }),
+  );
+
+export const sessionViewSchema = z.object({
+  device: str,
+  state: variant("s", z.enum(SESSION_STATES)),
+  ssid: str,
+  ssidHex: str,
+  bssid: str,
+  provider: str,
+  reason: str,
+  since: time,
+  authenticatedAt: time.optional(),
+  expiresAt: time.optional(),
+  bytesRemaining: time.optional(),
+  canExtend: variant("b", z.boolean()).optional(),
+});
+
+export const statusViewSchema = z.object({
+  version: str,
+  pid: uint,
+  startedAt: time,
+  source: str,
+  plugins: variant("as", z.array(z.string())),
+  devices: variant("as", z.array(z.string())),
+});

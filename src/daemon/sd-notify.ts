@@ -1,0 +1,148 @@
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+
+/**
+ * systemd's readiness protocol (sd_notify): `READY=1` once serving, `WATCHDOG=1` at half of
+ * `WATCHDOG_USEC`, `STOPPING=1` when shutting down, each a datagram to the unix socket in
+ * `NOTIFY_SOCKET`. Silent when `NOTIFY_SOCKET` is unset (not started by systemd).
+ *
+ * Node cannot send unix datagrams (node:dgram is UDP only) and we ship no native code, so a
+ * small long-lived helper sends them: perl with its core Socket module (perl-base is
+ * Essential on Debian and Ubuntu, so it is there wherever this daemon targets). It lives as
+ * long as the daemon, which matters: systemd attributes a datagram to a unit through the
+ * sender's cgroup, and a sender that already exited (the race every one-shot
+ * `systemd-notify` call has) cannot be attributed, so its READY or WATCHDOG is dropped.
+ * Where perl is missing we fall back to one `systemd-notify` per message, with that race.
+ * Both send from a child process, hence `NotifyAccess=all` in the unit.
+ */
+
+export interface Notifier {
+  /** True when NOTIFY_SOCKET is set and a sender is available. */
+  readonly active: boolean;
+  /** How messages are sent: `perl`, `systemd-notify`, or `none`. */
+  readonly via: "perl" | "systemd-notify" | "none";
+  /** Sends one message, e.g. `READY=1` or `STATUS=…`; several assignments may be joined by "\n". */
+  notify(message: string): void;
+  /** `READY=1` plus an optional STATUS, and starts the watchdog when WATCHDOG_USEC asks for it. */
+  ready(status?: string): void;
+  /** `STOPPING=1` and stops the watchdog. */
+  stopping(): void;
+  /** Stops the watchdog and the helper. Idempotent. */
+  close(): void;
+}
+
+/**
+ * Reads lines on stdin and sends each as one datagram; a tab stands for the newline between
+ * assignments (a line cannot hold one). `@` starts an abstract socket name, as in systemd.
+ */
+const PERL_SENDER = String.raw`
+use strict; use Socket;
+my $p = $ENV{NOTIFY_SOCKET}; $p =~ s/^\@/\0/;
+socket(my $s, PF_UNIX, SOCK_DGRAM, 0) or die "sd_notify: socket: $!\n";
+my $a = pack_sockaddr_un($p);
+while (my $l = <STDIN>) { chomp $l; $l =~ tr/\t/\n/; send($s, $l, 0, $a) or warn "sd_notify: send: $!\n"; }
+`;
+
+export interface NotifierOptions {
+  readonly env?: NodeJS.ProcessEnv;
+  /** Which sender to use; default: perl when installed, else systemd-notify. */
+  readonly prefer?: "perl" | "systemd-notify";
+  /** Where helper problems go. */
+  warn?(message: string): void;
+}
+
+/** The watchdog interval systemd asked for (half of WATCHDOG_USEC), or undefined. */
+export function watchdogIntervalMs(env: NodeJS.ProcessEnv, pid: number = process.pid): number | undefined {
+  const usec = Number(env.WATCHDOG_USEC);
+  if (!Number.isFinite(usec) || usec <= 0) return undefined;
+  // WATCHDOG_PID names the process the watchdog is for; a child that inherited it is not it.
+  if (env.WATCHDOG_PID !== undefined && Number(env.WATCHDOG_PID) !== pid) return undefined;
+  return Math.max(1, Math.floor(usec / 2_000));
+}
+
+function installed(command: string, args: readonly string[]): boolean {
+  return spawnSync(command, args, { stdio: "ignore" }).status === 0;
+}
+
+export function createNotifier(opts: NotifierOptions = {}): Notifier {
+  const env = opts.env ?? process.env;
+  const socket = env.NOTIFY_SOCKET;
+  const warn = opts.warn ?? (() => {});
+  if (!socket || !(socket.startsWith("/") || socket.startsWith("@"))) return inactive();
+  const via =
+    opts.prefer === "systemd-notify" || !installed("perl", ["-MSocket", "-e", "1"])
+      ? "systemd-notify"
+      : "perl";
+  let helper: ChildProcess | undefined;
+  let watchdog: ReturnType<typeof setInterval> | undefined;
+  let closed = false;
+
+  const perlHelper = (): ChildProcess => {
+    if (helper) return helper;
+    const child = spawn("perl", ["-e", PERL_SENDER], {
+      stdio: ["pipe", "ignore", "pipe"],
+      env: { NOTIFY_SOCKET: socket, PATH: env.PATH ?? "/usr/bin:/bin" },
+    });
+    child.stderr?.on("data", (d: Buffer) => warn(d.toString().trim()));
+    child.on("error", (e) => warn(`sd_notify helper: ${e.message}`));
+    child.stdin?.on("error", (e) => warn(`sd_notify helper: ${e.message}`));
+    // The helper must not keep the daemon alive, nor its pipe wake the loop.
+    child.unref();
+    const stdin: unknown = child.stdin;
+    if (stdin && typeof stdin === "object" && "unref" in stdin && typeof stdin.unref === "function")
+      stdin.unref();
+    helper = child;
+    return child;
+  };
+
+  const notify = (message: string): void => {
+    if (closed) return;
+    if (via === "perl") {
+      perlHelper().stdin?.write(`${message.replace(/\t/g, " ").replace(/\n/g, "\t")}\n`);
+      return;
+    }
+    const child = spawn("systemd-notify", message.split("\n"), { stdio: "ignore", env });
+    child.on("error", (e) => warn(`systemd-notify: ${e.message}`));
+    child.unref();
+  };
+
+  const stopWatchdog = (): void => {
+    if (watchdog) clearInterval(watchdog);
+    watchdog = undefined;
+  };
+
+  return {
+    active: true,
+    via,
+    notify,
+    ready(status) {
+      notify(status ? `READY=1\nSTATUS=${status}` : "READY=1");
+      const every = watchdogIntervalMs(env);
+      if (every !== undefined && !watchdog) {
+        watchdog = setInterval(() => notify("WATCHDOG=1"), every);
+        watchdog.unref();
+      }
+    },
+    stopping() {
+      stopWatchdog();
+      notify("STOPPING=1");
+    },
+    close() {
+      if (closed) return;
+      closed = true;
+      stopWatchdog();
+      helper?.stdin?.end();
+      helper = undefined;
+    },
+  };
+}
+
+function inactive(): Notifier {
+  return {
+    active: false,
+    via: "none",
+    notify() {},
+    ready() {},
+    stopping() {},
+    close() {},
+  };
+}
