@@ -47,7 +47,8 @@ export interface SurfaceHandle {
 
 const packageSchema = z.object({ version: z.string() });
 
-async function packageVersion(): Promise<string> {
+/** This package's version, for GetStatus. */
+export async function packageVersion(): Promise<string> {
   try {
     const text = await readFile(new URL("../../package.json", import.meta.url), "utf8");
     return packageSchema.parse(JSON.parse(text)).version;
@@ -64,6 +65,7 @@ export function daemonSurface(opts: {
   readonly log: LogSink;
   readonly apiBus: string | undefined;
   readonly serveApi: boolean;
+  readonly version: string;
 }): SurfaceHandle {
   const { daemon, log } = opts;
   const notifier = createNotifier({
@@ -72,18 +74,15 @@ export function daemonSurface(opts: {
   });
   const surfaceLog = (level: LogLevel, message: string): void => log({ level, scope: "dbus-api", message });
   let closeApi: () => Promise<void> = async () => {};
-  let closeSurface: () => void = () => {};
+  // Created before the daemon starts: the first scan is announced during start().
+  const surface = opts.serveApi
+    ? createDaemonSurface(daemon, { version: opts.version, source: opts.source, plugins: opts.plugins })
+    : undefined;
   return {
     async ready() {
       let apiNote = "D-Bus API off";
-      if (opts.serveApi) {
+      if (surface) {
         const address = opts.apiBus ?? systemBusAddress(opts.io.env);
-        const surface = createDaemonSurface(daemon, {
-          version: await packageVersion(),
-          source: opts.source,
-          plugins: opts.plugins,
-        });
-        closeSurface = () => surface.dispose();
         try {
           const api = await startApiService({ busAddress: address, surface, log });
           closeApi = () => api.close();
@@ -91,8 +90,6 @@ export function daemonSurface(opts: {
           surfaceLog("info", `serving io.github.hotspot_helper.Daemon1 on ${address}`);
         } catch (e) {
           // The daemon's job is logging in; a missing bus costs `hotspot status`, not that.
-          surface.dispose();
-          closeSurface = () => {};
           apiNote = "D-Bus API unavailable";
           surfaceLog("warn", `D-Bus API not served on ${address}: ${reasonOf(e)}`);
         }
@@ -104,7 +101,7 @@ export function daemonSurface(opts: {
     },
     async close() {
       await closeApi();
-      closeSurface();
+      surface?.dispose();
       notifier.close();
     },
   };

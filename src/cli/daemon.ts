@@ -4,7 +4,7 @@ import { createPluginLogger } from "../helper-api/plugin-services.ts";
 import { secretStrings } from "../util/redact.ts";
 import { booleanOption, type ParsedArgs, stringOption, usageError } from "./args.ts";
 import type { Command } from "./command.ts";
-import { daemonLogSink, daemonSurface, SURFACE_OPTIONS } from "./daemon-surface.ts";
+import { daemonLogSink, daemonSurface, packageVersion, SURFACE_OPTIONS } from "./daemon-surface.ts";
 import type { CliIo } from "./io.ts";
 import { loadCliPlugins } from "./registry.ts";
 import { SOURCE_OPTIONS, sourceFor } from "./sources.ts";
@@ -149,6 +149,7 @@ export function createDaemonCommand(signals: SignalSource = process): Command {
         log,
         apiBus: stringOption(args, "api-bus"),
         serveApi: !booleanOption(args, "no-api"),
+        version: await packageVersion(),
       });
       try {
         await daemon.start();
