@@ -9,10 +9,11 @@ import { type ChildProcess, spawn, spawnSync } from "node:child_process";
  * small long-lived helper sends them: perl with its core Socket module (perl-base is
  * Essential on Debian and Ubuntu, so it is there wherever this daemon targets). It lives as
  * long as the daemon, which matters: systemd attributes a datagram to a unit through the
- * sender's cgroup, and a sender that already exited (the race every one-shot
- * `systemd-notify` call has) cannot be attributed, so its READY or WATCHDOG is dropped.
- * Where perl is missing we fall back to one `systemd-notify` per message, with that race.
- * Both send from a child process, hence `NotifyAccess=all` in the unit.
+ * sender's cgroup, and a sender that already exited cannot be attributed, so its READY or
+ * WATCHDOG would be dropped. Where perl is missing we fall back to one `systemd-notify` per
+ * message: a process per message, kept alive until the manager has read it by the barrier
+ * systemd-notify sends after it (systemd 246+). Both send from a child process, hence
+ * `NotifyAccess=all` in the unit.
  */
 
 export interface Notifier {
