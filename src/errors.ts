@@ -119,7 +119,8 @@ export const catalogue = {
     exitCode: 3,
   },
   HH_CREDENTIAL_HOST_REFUSED: {
-    template: (p) => `refused to send credentials of plugin ${s(p.plugin)} to ${s(p.url)}: ${s(p.reason)}`,
+    template: (p) =>
+      `refused to send credentials of plugin ${s(p.plugin)} to ${s(p.url)}: ${s(p.reason)}${p.fix === undefined ? "" : `; ${s(p.fix)}`}`,
     userError: false,
     exitCode: 4,
   },

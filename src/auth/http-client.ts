@@ -8,6 +8,7 @@ import { type CookieJar, createCookieJar } from "./cookies.ts";
 import {
   compileSecrets,
   credentialRefusal,
+  credentialRefusalFix,
   loggableUrl,
   type SecretSet,
   urlWithoutQuery,
@@ -169,7 +170,8 @@ export function createHttpClient(opts: HttpClientOptions = {}): AuthHttpClient {
       ms: 0,
       error: "HH_CREDENTIAL_HOST_REFUSED",
     });
-    throw hotspotError("HH_CREDENTIAL_HOST_REFUSED", { plugin, url, reason });
+    const fix = credentialRefusalFix(hop.url, hosts, plugin);
+    throw hotspotError("HH_CREDENTIAL_HOST_REFUSED", { plugin, url, reason, fix });
   };
 
   const sendHop = async (

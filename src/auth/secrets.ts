@@ -81,6 +81,28 @@ export function credentialRefusal(
 }
 
 /**
+ * What would let credentials go to `url`, for the error a refusal raises: the setting that
+ * declares the host. Phrased as a condition, because a refused host is as often an evil
+ * twin's portal as a host the plugin forgot to declare.
+ */
+export function credentialRefusalFix(
+  url: URL,
+  hosts: readonly PortalHost[],
+  pluginId: string,
+): string | undefined {
+  const host = bareHost(url.hostname);
+  const fromConfig = `or, for a plugin that reads its portal host from its config, under plugins.${pluginId}.config in the config file`;
+  if (matchingPortalHosts(url.hostname, hosts).length === 0) {
+    const declared = hosts.length === 0 ? "none" : hosts.map((h) => h.host).join(", ");
+    return `if ${host} is the operator's real portal, declare { host: "${host}" } in the plugin's portalHosts (declared now: ${declared}) ${fromConfig}`;
+  }
+  if (url.protocol === "http:") {
+    return `if the portal really has no TLS, set allowHttp: true on ${host} in the plugin's portalHosts ${fromConfig}`;
+  }
+  return undefined;
+}
+
+/**
  * A URL safe to log: secrets replaced by `***` everywhere; if some spelling survived the
  * replacement (an encoding we do not rewrite), the query and then the path are dropped.
  */

@@ -1,6 +1,7 @@
 import { type ParseArgsConfig, parseArgs } from "node:util";
 import type { OutputFormat } from "../annotate/index.ts";
 import { hotspotError, reasonOf } from "../errors.ts";
+import { didYouMean } from "../util/suggest.ts";
 import type { Command, CommonOption, OptionSpec } from "./command.ts";
 
 /** The shared options after normalisation: what commands read instead of raw flags. */
@@ -79,7 +80,8 @@ export function parseCommandArgs(name: string, command: Command, argv: readonly 
       allowPositionals: command.positionals ?? false,
     });
   } catch (e) {
-    throw usageError(name, command, describeParseError(e), e);
+    const longs = commandOptions(command).map(([long]) => `--${long}`);
+    throw usageError(name, command, describeParseError(e, longs), e);
   }
   const { values, positionals } = parsed;
   if (values.json === true && values.terse === true) {
@@ -102,13 +104,13 @@ export function usageError(name: string, command: Command, problem: string, caus
 }
 
 /** node:util's messages are long and suggest `--` tricks; say just what was wrong. */
-function describeParseError(e: unknown): string {
+function describeParseError(e: unknown, options: readonly string[]): string {
   const message = reasonOf(e);
   const quoted = /'([^']*)'/.exec(message)?.[1] ?? "";
   const code = e instanceof Error && "code" in e ? e.code : undefined;
   switch (code) {
     case "ERR_PARSE_ARGS_UNKNOWN_OPTION":
-      return `unknown option '${quoted}'`;
+      return `unknown option '${quoted}'${didYouMean(quoted, options)}`;
     case "ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL":
       return `unexpected argument '${quoted}'`;
     case "ERR_PARSE_ARGS_INVALID_OPTION_VALUE":

@@ -24,6 +24,15 @@ export function overviewHelp(commands: Readonly<Record<string, CommandEntry>>): 
   return lines.join("\n");
 }
 
+/** `hotspot help help`: the help command is not in the registry, so its help lives here. */
+export const HELP_HELP = [
+  "Usage: hotspot help [COMMAND]",
+  "",
+  "Show help for a command: its usage, what it does and every option it accepts.",
+  "Without COMMAND, list the commands. `hotspot COMMAND --help` shows the same.",
+  "",
+].join("\n");
+
 function optionLabel(long: string, spec: OptionSpec): string {
   const short = spec.short ? `-${spec.short}, ` : "    ";
   const value = spec.type === "string" ? ` ${spec.valueName ?? "VALUE"}` : "";

@@ -3,10 +3,11 @@ import { fileURLToPath } from "node:url";
 import { terminalSafe } from "../annotate/display.ts";
 import { hotspotError, isHotspotError, reasonOf } from "../errors.ts";
 import { errnoCode } from "../scan/scan-file.ts";
+import { closest } from "../util/suggest.ts";
 import { parseCommandArgs } from "./args.ts";
 import type { CommandEntry } from "./command.ts";
 import { commands as registeredCommands } from "./commands.ts";
-import { commandHelp, overviewHelp, versionText } from "./help.ts";
+import { commandHelp, HELP_HELP, overviewHelp, versionText } from "./help.ts";
 import { type CliIo, processIo } from "./io.ts";
 
 /** Exit code for internal errors (sysexits EX_SOFTWARE). */
@@ -47,11 +48,18 @@ async function dispatch(
     return 0;
   }
   const name = first === "help" ? (rest[0] ?? "") : first;
+  if (first === "help" && name === "help") {
+    io.stdout.write(HELP_HELP);
+    return 0;
+  }
   const entry = Object.hasOwn(commands, name) ? commands[name] : undefined;
   if (!entry) {
-    const known = Object.keys(commands).join(", ");
+    const names = [...Object.keys(commands), "help"];
+    const near = closest(name, names);
     throw hotspotError("HH_USAGE", {
-      message: `unknown command '${name}' (commands: ${known}); run 'hotspot --help'`,
+      message:
+        `unknown command '${name}'${near === undefined ? "" : `; did you mean '${near}'?`}\n` +
+        `commands: ${names.join(", ")}; run 'hotspot --help'`,
     });
   }
   const { command } = await entry.load();

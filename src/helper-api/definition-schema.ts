@@ -1,6 +1,8 @@
 import semver from "semver";
 import { z } from "zod";
 import { type HotspotError, hotspotError } from "../errors.ts";
+import { closest, didYouMean } from "../util/suggest.ts";
+import { describeIssue as zodIssueText } from "../util/zod.ts";
 import { type Claim, claimSchema } from "./claims.ts";
 import {
   definePlugin,
@@ -102,38 +104,42 @@ function dotted(path: readonly PropertyKey[]): string {
     .join("");
 }
 
-/** Edit distance, for "did you mean" on unknown keys (short strings only). */
-function distance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const row = [i];
-    for (let j = 1; j <= b.length; j++) {
-      row[j] = Math.min(
-        (prev[j] ?? 0) + 1,
-        (row[j - 1] ?? 0) + 1,
-        (prev[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1),
-      );
-    }
-    prev = row;
-  }
-  return prev[b.length] ?? 0;
-}
+/** Keys each nested object of a definition accepts, for "did you mean" on a typo inside it. */
+const NESTED_KEYS: Readonly<Record<string, readonly string[]>> = {
+  timeouts: HOOK_NAMES,
+  portalHosts: ["host", "allowHttp"],
+};
 
-function describeIssue(issue: z.core.$ZodIssue): { field: string; reason: string } {
+/** A claim's possible keys; one matcher plus these. */
+const MATCHERS = ["ssid", "ssidPrefix", "ssidPattern", "bssidPrefix"] as const;
+const CLAIM_KEYS: readonly string[] = [...MATCHERS, "flags", "confidence", "security"];
+
+/** `known`: the keys allowed where the issue's path starts (the definition's own by default). */
+function describeIssue(
+  issue: z.core.$ZodIssue,
+  known: readonly string[] = KNOWN_KEYS,
+): { field: string; reason: string } {
   if (issue.code === "unrecognized_keys") {
     const key = issue.keys[0] ?? "?";
     const field = dotted([...issue.path, key]);
-    if (issue.path.length > 0) return { field, reason: "unknown key" };
-    const near = KNOWN_KEYS.map((k) => ({ k, d: distance(key, k) })).sort((a, b) => a.d - b.d)[0];
-    const hint = near && near.d <= 3 ? ` (did you mean "${near.k}"?)` : "";
-    return { field, reason: `unknown key${hint}` };
+    const head = issue.path[0];
+    const keys = issue.path.length === 0 ? known : typeof head === "string" ? (NESTED_KEYS[head] ?? []) : [];
+    return { field, reason: `unknown key${didYouMean(key, keys)}` };
   }
-  return { field: issue.path.length === 0 ? "(root)" : dotted(issue.path), reason: issue.message };
+  if (issue.code === "invalid_union") {
+    // portalHosts and claims take a list or a function: the branch that got furthest into
+    // the value is the one the author meant, and its issue is the useful one.
+    const deepest = issue.errors
+      .map((branch) => branch.find((i) => i.code === "unrecognized_keys") ?? branch[0])
+      .filter((i) => i !== undefined && i.path.length > 0)
+      .sort((a, b) => (b?.path.length ?? 0) - (a?.path.length ?? 0))[0];
+    if (deepest) return describeIssue({ ...deepest, path: [...issue.path, ...deepest.path] }, known);
+  }
+  const { reason } = zodIssueText(issue);
+  return { field: issue.path.length === 0 ? "(root)" : dotted(issue.path), reason };
 }
 
 let lastClaimError: z.ZodError | undefined;
-
-const MATCHERS = ["ssid", "ssidPrefix", "ssidPattern", "bssidPrefix"] as const;
 
 /**
  * claimSchema is a union, whose own error says only "invalid input"; the claim's matcher
@@ -144,15 +150,22 @@ function describeClaimIssue(item: unknown, error: z.ZodError | undefined): { fie
     return { field: "(root)", reason: "a claim must be an object" };
   }
   const present = MATCHERS.filter((m) => m in item);
+  if (present.length === 0) {
+    // Most often a misspelt matcher (`sssid`, `SSID`): name it and what it was meant to be.
+    const typo = Object.keys(item).find((k) => !CLAIM_KEYS.includes(k) && closest(k, MATCHERS) !== undefined);
+    if (typo !== undefined) return { field: typo, reason: `unknown key${didYouMean(typo, MATCHERS)}` };
+  }
   if (present.length !== 1) {
     return { field: "(root)", reason: `a claim needs exactly one of ${MATCHERS.join(", ")}` };
   }
   const issue = error?.issues[0];
   if (issue?.code === "invalid_union") {
-    const branch = issue.errors[MATCHERS.indexOf(present[0] ?? "ssid")]?.[0];
-    if (branch) return describeIssue(branch);
+    const issues = issue.errors[MATCHERS.indexOf(present[0] ?? "ssid")] ?? [];
+    // A misspelt key also makes the key it was meant to be "missing": the typo is the news.
+    const branch = issues.find((i) => i.code === "unrecognized_keys") ?? issues[0];
+    if (branch) return describeIssue(branch, CLAIM_KEYS);
   }
-  return issue ? describeIssue(issue) : { field: "(root)", reason: "invalid claim" };
+  return issue ? describeIssue(issue, CLAIM_KEYS) : { field: "(root)", reason: "invalid claim" };
 }
 
 /** A type guard over claimSchema that leaves the failure in `lastClaimError`. */
@@ -226,7 +239,8 @@ export function validateDefinition(value: unknown, path: string): Plugin<unknown
   };
   const parsed = definitionSchema.safeParse(value);
   if (!parsed.success) {
-    const issue = parsed.error.issues[0];
+    const { issues } = parsed.error;
+    const issue = issues.find((i) => i.code === "unrecognized_keys") ?? issues[0];
     const { field, reason } = issue ? describeIssue(issue) : { field: "(root)", reason: "invalid" };
     throw invalid(origin, field, reason);
   }

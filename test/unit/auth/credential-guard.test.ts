@@ -54,6 +54,10 @@ describe("credential guard", () => {
       assert.equal(e.params.plugin, "cafe");
       assert.equal(e.params.url, `${server.url}/login`);
       assert.match(String(e.params.reason), /not a declared portal host/);
+      assert.match(
+        e.message,
+        /; if 127\.0\.0\.1 is the operator's real portal, declare \{ host: "127\.0\.0\.1" \} in the plugin's portalHosts \(declared now: localhost\) or, for a plugin that reads its portal host from its config, under plugins\.cafe\.config in the config file$/,
+      );
       return true;
     });
     assert.equal(server.requests.length, 0);
@@ -67,6 +71,10 @@ describe("credential guard", () => {
       (e) => {
         if (!refused(e)) return false;
         assert.match(String(e.params.reason), /plain HTTP/);
+        assert.match(
+          e.message,
+          /; if the portal really has no TLS, set allowHttp: true on 127\.0\.0\.1 in the plugin's portalHosts/,
+        );
         return true;
       },
     );

@@ -126,7 +126,34 @@ describe("main", () => {
   test("an unknown command is a usage error naming the known ones", async () => {
     const io = captureIo();
     assert.equal(await main(["nope"], io, { stub: echo }), 2);
-    assert.match(io.stderrText(), /unknown command 'nope' \(commands: stub\)/);
+    assert.equal(
+      io.stderrText(),
+      "hotspot: unknown command 'nope'\ncommands: stub, help; run 'hotspot --help'\n",
+    );
+  });
+
+  test("a mistyped command gets a did-you-mean, also after help", async () => {
+    for (const argv of [["plugns"], ["help", "plugns"], ["Plugins"]]) {
+      const io = captureIo();
+      assert.equal(await main(argv, io), 2);
+      assert.match(io.stderrText(), /^hotspot: unknown command '\w+'; did you mean 'plugins'\?\n/);
+    }
+    const far = captureIo();
+    await main(["zzzzzz"], far);
+    assert.doesNotMatch(far.stderrText(), /did you mean/);
+  });
+
+  test("a mistyped option gets a did-you-mean", async () => {
+    const io = captureIo();
+    assert.equal(await main(["stub", "--nmae", "x"], io, { stub: echo }), 2);
+    assert.match(io.stderrText(), /^hotspot: unknown option '--nmae' \(did you mean "--name"\?\)\n/);
+  });
+
+  test("hotspot help help explains help", async () => {
+    const io = captureIo();
+    assert.equal(await main(["help", "help"], io), 0);
+    assert.match(io.stdoutText(), /^Usage: hotspot help \[COMMAND\]\n/);
+    assert.equal(io.stderrText(), "");
   });
 
   test("--help, help and help <command> print help on stdout and exit 0", async () => {

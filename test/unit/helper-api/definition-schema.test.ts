@@ -99,6 +99,63 @@ describe("validateDefinition", () => {
     rejects({ ...base, claims: [{ ssid: "a", confidence: "none" }] }, "claims[0].confidence");
   });
 
+  test("a misspelt claim key gets a did-you-mean naming the claim's own keys", () => {
+    const cases: [unknown, string, string][] = [
+      [{ sssid: "x", confidence: "high" }, "claims[0].sssid", 'unknown key (did you mean "ssid"?)'],
+      [{ SSID: "x", confidence: "high" }, "claims[0].SSID", 'unknown key (did you mean "ssid"?)'],
+      [
+        { ssidPrefx: "x", confidence: "high" },
+        "claims[0].ssidPrefx",
+        'unknown key (did you mean "ssidPrefix"?)',
+      ],
+      [{ ssid: "x", confidance: "high" }, "claims[0].confidance", 'unknown key (did you mean "confidence"?)'],
+      [
+        { ssid: "x", confidence: "high", securty: ["open"] },
+        "claims[0].securty",
+        'unknown key (did you mean "security"?)',
+      ],
+      [
+        { zzz: "x", confidence: "high" },
+        "claims[0]",
+        "a claim needs exactly one of ssid, ssidPrefix, ssidPattern, bssidPrefix",
+      ],
+    ];
+    for (const [claim, field, reason] of cases) {
+      assert.throws(
+        () => validateDefinition({ ...base, claims: [claim] }, PATH),
+        (e: unknown) =>
+          isHotspotError(e, "HH_PLUGIN_DEFINITION_INVALID") &&
+          e.params.field === field &&
+          e.params.reason === reason,
+        JSON.stringify(claim),
+      );
+    }
+  });
+
+  test("a misspelt key in timeouts or a portal host, or a top-level one, is suggested from the right list", () => {
+    const reasonFor = (value: unknown) => {
+      try {
+        validateDefinition(value, PATH);
+      } catch (e) {
+        if (isHotspotError(e)) return [e.params.field, e.params.reason];
+      }
+      return undefined;
+    };
+    assert.deepEqual(reasonFor({ ...base, timeouts: { evalute: 10 } }), [
+      "timeouts.evalute",
+      'unknown key (did you mean "evaluate"?)',
+    ]);
+    assert.deepEqual(reasonFor({ ...base, portalHosts: [{ hots: "a.example" }] }), [
+      "portalHosts[0].hots",
+      'unknown key (did you mean "host"?)',
+    ]);
+    const { displayName, ...rest } = base;
+    assert.deepEqual(reasonFor({ ...rest, displayname: displayName }), [
+      "displayname",
+      'unknown key (did you mean "displayName"?)',
+    ]);
+  });
+
   test("portal hosts must be bare host names", () => {
     rejects({ ...base, portalHosts: [{ host: "https://login.acme.example/" }] }, "portalHosts[0].host");
   });
