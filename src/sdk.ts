@@ -54,6 +54,7 @@ export type {
   WisprLoginOutcome,
   WisprLoginRequest,
 } from "./helper-api/context.ts";
+export { DEFAULT_HOOK_TIMEOUTS_MS } from "./helper-api/deadlines.ts";
 export {
   isSecure,
   type JoinedNetwork,

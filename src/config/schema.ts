@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { DEFAULT_HOOK_TIMEOUTS_MS } from "../helper-api/deadlines.ts";
 
 /**
  * The user's configuration file (`~/.config/hotspot-helper/config.json`, or `--config`).
@@ -23,10 +24,10 @@ export const userConfigSchema = z
      * probes NetworkManager's ConnectivityCheckUri if NetworkManager has one, else this default.
      */
     probeUrl: z.url().default("http://connectivitycheck.gstatic.com/generate_204"),
-    /** Deadline for each plugin's evaluate, ms (Apple uses 45 s; we default to 5 s so a silent plugin cannot stall a join). */
-    evaluateTimeoutMs: z.number().int().positive().max(120_000).default(5_000),
-    /** Deadline for authenticate, maintain and logoff, ms. */
-    hookTimeoutMs: z.number().int().positive().max(600_000).default(45_000),
+    /** Deadline of each plugin's filterScanList and evaluate, ms (default: src/helper-api/deadlines.ts). */
+    evaluateTimeoutMs: z.number().int().positive().max(120_000).default(DEFAULT_HOOK_TIMEOUTS_MS.evaluate),
+    /** Deadline of authenticate, maintain and logoff, ms (default: src/helper-api/deadlines.ts). */
+    hookTimeoutMs: z.number().int().positive().max(600_000).default(DEFAULT_HOOK_TIMEOUTS_MS.authenticate),
     /** Default maintain interval, seconds. */
     maintainIntervalSeconds: z.number().positive().max(86_400).default(300),
     /** Per-SSID preferred plugin, consulted when confidences tie. Keys are SSID text, or `hex:<hex>` for exact bytes. */

@@ -18,6 +18,7 @@ import type {
   PortalInfo,
   SessionInfo,
 } from "../helper-api/context.ts";
+import { hookDeadline } from "../helper-api/deadlines.ts";
 import { evaluateCandidates } from "../helper-api/evaluate.ts";
 import { runHook } from "../helper-api/hook-runner.ts";
 import type { JoinedNetwork } from "../helper-api/network.ts";
@@ -103,9 +104,7 @@ export interface PluginCallsOptions {
 export function createPluginCalls(opts: PluginCallsOptions): PluginCalls {
   const { registry, config } = opts;
 
-  const timeoutFor = (plugin: LoadedPlugin, hook: HookName): number =>
-    plugin.definition.timeouts?.[hook] ??
-    (hook === "evaluate" ? config.evaluateTimeoutMs : config.hookTimeoutMs);
+  const timeoutFor = (plugin: LoadedPlugin, hook: HookName): number => hookDeadline(plugin, hook, config);
 
   const context = (
     plugin: LoadedPlugin,

@@ -25,7 +25,8 @@ export interface RunHookOptions<T> {
 
 /**
  * The deadline for `hook` of `plugin`: the plugin's own `timeouts[hook]` when it declares
- * one (validated at load to be a positive integer of at most 600 000 ms), else `defaultMs`.
+ * one (validated at load to be a positive integer of at most 600 000 ms), else `defaultMs`
+ * (which the caller took from the config through deadlines.ts).
  */
 export function hookTimeout(
   plugin: Pick<LoadedPlugin, "definition">,

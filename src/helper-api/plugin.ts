@@ -85,7 +85,12 @@ export interface PluginDefinition<TConfig = unknown, TCredentials = unknown> {
    * never runs at scan time.
    */
   readonly claims?: readonly Claim[] | ((config: TConfig) => readonly Claim[]);
-  /** Per-hook deadlines in ms, overriding the daemon's defaults (evaluate 5 000, others 45 000). */
+  /**
+   * Per-hook deadlines in ms (at most 600 000), overriding the defaults: filterScanList and
+   * evaluate 5 000 (the user's `evaluateTimeoutMs`), authenticate, maintain and logoff
+   * 45 000 (the user's `hookTimeoutMs`); the table is `DEFAULT_HOOK_TIMEOUTS_MS`. At the
+   * deadline the hook's `signal` is aborted and its answer, if one still comes, is ignored.
+   */
   readonly timeouts?: Partial<Readonly<Record<HookName, number>>>;
 
   /**
@@ -107,7 +112,13 @@ export interface PluginDefinition<TConfig = unknown, TCredentials = unknown> {
   authenticate?(ctx: AuthenticateContext<TConfig, TCredentials>): Promise<AuthenticateResult>;
   /** Periodically (default every 300 s, sooner when the session expires) check or renew the session. */
   maintain?(ctx: MaintainContext<TConfig, TCredentials>): Promise<MaintainResult>;
-  /** End the session (on request, or before leaving). */
+  /**
+   * End the session. Called only when someone asks (`hotspot logoff`, or the daemon's D-Bus
+   * Logoff method) while this plugin's session is logged in. Never called when the network
+   * is left or the daemon stops: by then the link may be gone, and a session should outlive
+   * a daemon restart. Without this hook, logoff just forgets the session and the portal
+   * ends it on its own (idle or time limit).
+   */
   logoff?(ctx: LogoffContext<TConfig, TCredentials>): Promise<LogoffResult>;
 }
 

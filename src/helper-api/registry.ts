@@ -4,7 +4,8 @@ import { preferenceLookup, rankClaims } from "./arbitration.ts";
 import { ClaimIndex } from "./claim-index.ts";
 import { compareConfidence } from "./confidence.ts";
 import type { PluginLogger, PluginStore } from "./context.ts";
-import { hookTimeout, runHook } from "./hook-runner.ts";
+import { hookDeadline } from "./deadlines.ts";
+import { runHook } from "./hook-runner.ts";
 import type { ScannedNetwork } from "./network.ts";
 import { createMemoryStore, createPluginLogger } from "./plugin-services.ts";
 import type { ClaimMatch, LoadedPlugin, PluginRegistry } from "./registry-types.ts";
@@ -27,8 +28,8 @@ export interface CreateRegistryOptions extends RegistryServices {
   readonly plugins: readonly LoadedPlugin[];
   readonly problems?: readonly HotspotError[];
   readonly warnings?: readonly HotspotError[];
-  /** For `preferences` and `evaluateTimeoutMs` (the filterScanList deadline). */
-  readonly config: Pick<UserConfig, "preferences" | "evaluateTimeoutMs">;
+  /** For `preferences` and the filterScanList deadline (see deadlines.ts). */
+  readonly config: Pick<UserConfig, "preferences" | "evaluateTimeoutMs" | "hookTimeoutMs">;
 }
 
 /**
@@ -87,7 +88,7 @@ export function createRegistry(opts: CreateRegistryOptions): PluginRegistry {
       return await runHook({
         plugin,
         hook: "filterScanList",
-        timeoutMs: hookTimeout(plugin, "filterScanList", config.evaluateTimeoutMs),
+        timeoutMs: hookDeadline(plugin, "filterScanList", config),
         signal,
         schema: dynamicClaimsSchema,
         invoke: (hookSignal) =>

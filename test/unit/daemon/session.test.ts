@@ -337,6 +337,18 @@ describe("DeviceSession", () => {
     assert.equal(await h.session.logoff(), false);
   });
 
+  test("logoff runs only on request: not before login, not when the network is left", async () => {
+    const h = harness();
+    assert.equal(await h.session.logoff(), false);
+    await h.session.join(network());
+    assert.equal(h.session.state, "Authenticated");
+    h.session.leave("network left");
+    assert.equal(await h.session.logoff(), false);
+    await h.session.join(network());
+    h.session.leave("daemon stopping");
+    assert.ok(!h.calls.some((c) => c.startsWith("logoff:")), h.calls.join(" "));
+  });
+
   test("logoff of a plugin without a logoff hook ends the session without calling it", async () => {
     const h = harness({ claims: [claim("nologoff-terms")] });
     await h.session.join(network());
