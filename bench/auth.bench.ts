@@ -59,7 +59,7 @@ const CASES: readonly Case[] = [
 ];
 
 /** Requests that arrived only after every earlier one was answered. */
-function sequential(portal: Portal, untilMs: number): number {
+export function sequential(portal: Portal, untilMs: number): number {
   const entries = [...portal.log].filter((e) => e.atMs <= untilMs).sort((a, b) => a.atMs - b.atMs);
   let frontier = Number.NEGATIVE_INFINITY;
   let count = 0;
@@ -71,7 +71,7 @@ function sequential(portal: Portal, untilMs: number): number {
 }
 
 /** How long at least one request was open at the portal (arrival to answer sent). */
-function portalBusy(portal: Portal, untilMs: number): number {
+export function portalBusy(portal: Portal, untilMs: number): number {
   const spans = [...portal.log]
     .filter((e) => e.atMs <= untilMs)
     .map((e) => [e.atMs, Math.min(untilMs, e.atMs + e.durationMs)] as const)

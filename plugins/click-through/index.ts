@@ -84,6 +84,8 @@ export default definePlugin({
   async authenticate(ctx) {
     const startUrl = ctx.portal.loginUrl;
     if (!startUrl) return { result: "temporaryFailure", reason: "the portal gave no login URL" };
-    return result(await walkTermsPages(ctx, { startUrl, maxSteps: ctx.config.maxSteps }));
+    // Portals send a released client back to the URL it asked for: the probe's.
+    const releaseUrls = [ctx.portal.probeUrl];
+    return result(await walkTermsPages(ctx, { startUrl, maxSteps: ctx.config.maxSteps, releaseUrls }));
   },
 });

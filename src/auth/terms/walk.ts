@@ -38,6 +38,13 @@ export interface TermsWalkOptions {
   readonly startUrl: string;
   /** Actions to take at most; default 6. */
   readonly maxSteps?: number;
+  /**
+   * URLs that mean "the portal is sending you back where you were going" (the probe URL,
+   * which portals echo as `dst`, `redirurl`, `continue_url`): a redirect to one ends the
+   * step, and the network is asked whether it is online before that URL is fetched. Saves
+   * the round trip to the visitor's original page when the portal has let us through.
+   */
+  readonly releaseUrls?: readonly string[];
 }
 
 /** One action taken: which page it was on and what was pressed. */
@@ -78,6 +85,7 @@ export async function walkTermsPages(deps: TermsWalkDeps, opts: TermsWalkOptions
   const maxSteps = Math.max(1, Math.floor(opts.maxSteps ?? DEFAULT_MAX_STEPS));
   const steps: TermsWalkStep[] = [];
   const taken = new Set<string>();
+  const release = new Set((opts.releaseUrls ?? []).flatMap((u) => absolute(u) ?? []));
   let url = opts.startUrl;
   const stop = (code: ErrorCode, params: Record<string, string | number>): TermsWalkOutcome => ({
     outcome: "stopped",
@@ -105,7 +113,9 @@ export async function walkTermsPages(deps: TermsWalkDeps, opts: TermsWalkOptions
     }
     const choice = chooseTermsAction(readTermsPage(page.body, page.url));
     const atLimit = steps.length >= maxSteps;
-    if (!choice.found || !choice.strong || atLimit) {
+    // A weak action (a neutral button, a refresh) on the first page needs no check: the
+    // daemon found this portal a moment ago. Later, the network may already be open.
+    if (!choice.found || (!choice.strong && steps.length > 0) || atLimit) {
       const now = await deps.checkOnline();
       if (now.verdict === "online") return { outcome: "online", steps, portal: now };
     }
@@ -135,7 +145,12 @@ export async function walkTermsPages(deps: TermsWalkDeps, opts: TermsWalkOptions
     steps.push({ step: steps.length + 1, page: url, action: describe(action) });
     deps.log?.debug("terms walk", { step: steps.length, page: url, action: describe(action) });
     try {
-      page = await follow(deps, action, url);
+      const next = await follow(deps, action, url, release);
+      if ("released" in next) {
+        const now = await deps.checkOnline();
+        if (now.verdict === "online") return { outcome: "online", steps, portal: now };
+        page = await deps.http.get(next.released, { followRedirects: true, maxRedirects: MAX_REDIRECTS });
+      } else page = next;
     } catch (e) {
       return {
         outcome: "stopped",
@@ -150,12 +165,48 @@ export async function walkTermsPages(deps: TermsWalkDeps, opts: TermsWalkOptions
   }
 }
 
-function follow(deps: TermsWalkDeps, action: TermsAction, from: string): Promise<HttpResponse> {
-  if (action.kind === "submit") return deps.forms.submit(action.form, action.values);
+function absolute(url: string, base?: string): string | undefined {
+  try {
+    const u = new URL(url, base);
+    u.hash = "";
+    return u.href;
+  } catch {
+    return undefined;
+  }
+}
+
+const REDIRECTS = new Set([301, 302, 303]);
+
+/**
+ * Takes `action`, following redirects hop by hop (as a browser would: 301-303 become GETs)
+ * until a page, or a redirect to a release URL. A 307/308 (repeat the request) is left to
+ * the client's own redirect handling.
+ */
+async function follow(
+  deps: TermsWalkDeps,
+  action: TermsAction,
+  from: string,
+  release: ReadonlySet<string>,
+): Promise<HttpResponse | { released: string }> {
+  const manual = release.size > 0;
   // Portals check Referer as cheaply as they check cookies; a browser sends it on both.
-  return deps.http.get(action.url, {
-    followRedirects: true,
-    maxRedirects: MAX_REDIRECTS,
-    headers: { referer: from },
-  });
+  let res =
+    action.kind === "submit"
+      ? await deps.forms.submit(action.form, action.values, { followRedirects: !manual })
+      : await deps.http.get(action.url, {
+          followRedirects: !manual,
+          maxRedirects: MAX_REDIRECTS,
+          headers: { referer: from },
+        });
+  for (let hop = 0; manual && hop < MAX_REDIRECTS; hop++) {
+    const location = res.headers.location;
+    const target = location === undefined ? undefined : absolute(location, res.url);
+    if (target === undefined || !REDIRECTS.has(res.status)) return res;
+    if (release.has(target)) return { released: target };
+    res = await deps.http.get(target, { headers: { referer: from } });
+  }
+  if (manual && REDIRECTS.has(res.status)) {
+    throw hotspotError("HH_HTTP_TOO_MANY_REDIRECTS", { max: MAX_REDIRECTS, url: res.url });
+  }
+  return res;
 }

@@ -1,4 +1,4 @@
-import { errorParagraph, html, page } from "../../html.ts";
+import { errorParagraph, html, page, redirect } from "../../html.ts";
 import type { PortalRequest, ScenarioEnv } from "../../types.ts";
 import { attr, onward, type Shape, welcomeRoute } from "./shared.ts";
 
@@ -14,7 +14,8 @@ import { attr, onward, type Shape, welcomeRoute } from "./shared.ts";
  * `script-redirect`: a 200 page whose only content is a script,
  * `window.location.replace("…")`, as gateways serve for clients that ignore meta refresh.
  *
- * `onclick`: Cisco WLC web-passthrough (internal page, "Web Passthrough"): the login form
+ * `onclick`: Cisco WLC web-passthrough (internal page, "Web Passthrough"): the intercept
+ * redirects to the controller's `login.html?redirect=<original URL>`, whose form
  * posts hidden `buttonClicked`, `redirect_url` and `err_flag`; its Accept control is
  * `type="button"` whose `onclick="submitAction();"` sets `buttonClicked` to 4 and submits.
  * The controller lets the client through only for buttonClicked 4. `inline: true` puts
@@ -103,7 +104,8 @@ export function onclickShape(title: string, inline: boolean): Shape {
   return {
     loginPath: "/login.html",
     routes: (env) => ({
-      intercept: (req) => html(200, wlcPage(title, req.url, inline)),
+      // The controller answers an intercepted request with a redirect to its own login page.
+      intercept: (req) => redirect(`${env.baseUrl}/login.html?${new URLSearchParams({ redirect: req.url })}`),
       routes: [
         {
           method: "GET",
