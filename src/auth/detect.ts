@@ -51,10 +51,9 @@ export async function detectPortal(probeUrl: string, opts: DetectOptions = {}): 
   const queryApi = (uri: string): Promise<CaptivePortalApiInfo | Error> =>
     fetchCapportApi(uri, apiOptions).catch((e: unknown) => (e instanceof Error ? e : new Error(reasonOf(e))));
   const httpsQuery = opts.httpsProbeUrl === undefined ? undefined : httpsProbe(opts.httpsProbeUrl, opts);
-  const [probed, dhcpApi, https] = await Promise.all([
+  const [probed, dhcpApi] = await Promise.all([
     probe(probeUrl, { ...opts, ...(apiUri === undefined ? {} : { apiUri }) }),
     apiUri === undefined ? undefined : queryApi(apiUri),
-    httpsQuery,
   ]);
   // An API named only by the intercept's Link header is queried once the probe has seen it.
   const api =
@@ -64,7 +63,28 @@ export async function detectPortal(probeUrl: string, opts: DetectOptions = {}): 
       : undefined);
   const combined = combine(probed, api);
   const walked = await walkToLoginPage(combined, opts);
-  return https === undefined ? walked : { ...walked, httpsProbe: https };
+  if (httpsQuery === undefined || opts.httpsProbeUrl === undefined) return walked;
+  // The HTTPS probe only informs: it may not hold up a verdict the HTTP side already has.
+  const https = await settledWithin(httpsQuery, HTTPS_GRACE_MS);
+  return {
+    ...walked,
+    httpsProbe: https ?? {
+      url: opts.httpsProbeUrl,
+      verdict: "unreachable",
+      reason: `no answer within ${HTTPS_GRACE_MS} ms of the HTTP probe's verdict`,
+    },
+  };
+}
+
+/** How long detection waits for the HTTPS probe once the HTTP side has decided. */
+const HTTPS_GRACE_MS = 500;
+
+function settledWithin<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<undefined>((resolve) => {
+    timer = setTimeout(() => resolve(undefined), ms);
+  });
+  return Promise.race([promise, late]).finally(() => clearTimeout(timer));
 }
 
 /** Page moves (and a 511's named page) lead on to the login page: walk them unless the API already named it. */

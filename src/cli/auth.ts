@@ -75,7 +75,7 @@ export const command: Command = {
       throw skipped ?? hotspotError("HH_PLUGIN_NOT_FOUND", { plugin: id });
     }
     const url = await probeUrlFrom(args, io, "probe-url");
-    const detection = await detectionOptions(args, config.userAgent);
+    const detection = await detectionOptions(args, config);
     const network = networkFor(plugin, stringOption(args, "ssid"), detection.apiUri);
     const secrets = secretStrings(plugin.credentials);
     const requests: HttpLogEntry[] = [];

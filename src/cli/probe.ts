@@ -1,5 +1,4 @@
 import { readFile } from "node:fs/promises";
-import { terminalSafe } from "../annotate/index.ts";
 import { type DetectOptions, detectPortal } from "../auth/detect.ts";
 import { loadUserConfig } from "../config/load.ts";
 import { hotspotError } from "../errors.ts";
@@ -8,6 +7,9 @@ import { errnoCode, fsReason } from "../scan/scan-file.ts";
 import { booleanOption, type ParsedArgs, stringOption } from "./args.ts";
 import type { Command, OptionSpec } from "./command.ts";
 import type { CliIo } from "./io.ts";
+import { describePortalInfo } from "./portal-text.ts";
+
+export { describePortalInfo };
 
 /** Options `probe` and `auth` share: where to probe and how to trust the portal. */
 export const DETECTION_OPTIONS: Readonly<Record<string, OptionSpec>> = {
@@ -22,6 +24,12 @@ export const DETECTION_OPTIONS: Readonly<Record<string, OptionSpec>> = {
     valueName: "FILE",
     description: "Also trust the PEM certificate(s) in FILE (a test portal's self-signed one).",
   },
+  "https-url": {
+    type: "string",
+    valueName: "URL",
+    description:
+      "Also probe this https:// URL (default: the config's httpsProbeUrl); a certificate that fails is reported as the portal intercepting TLS.",
+  },
   "test-network": {
     type: "boolean",
     description: "This is a test network: accept a plain-HTTP RFC 8908 API. Never use it on a real network.",
@@ -29,7 +37,10 @@ export const DETECTION_OPTIONS: Readonly<Record<string, OptionSpec>> = {
 };
 
 /** Detection options from the shared flags. */
-export async function detectionOptions(args: ParsedArgs, userAgent?: string): Promise<DetectOptions> {
+export async function detectionOptions(
+  args: ParsedArgs,
+  config: { readonly userAgent?: string | undefined; readonly httpsProbeUrl?: string | undefined } = {},
+): Promise<DetectOptions> {
   const caFile = stringOption(args, "ca");
   let ca: string | undefined;
   if (caFile !== undefined) {
@@ -44,11 +55,16 @@ export async function detectionOptions(args: ParsedArgs, userAgent?: string): Pr
     }
   }
   const api = stringOption(args, "api");
+  const httpsUrl = stringOption(args, "https-url") ?? config.httpsProbeUrl;
+  if (httpsUrl !== undefined && !/^https:\/\//i.test(httpsUrl)) {
+    throw hotspotError("HH_USAGE", { message: `--https-url: not an https:// URL: ${httpsUrl}` });
+  }
   return {
     ...(api === undefined ? {} : { apiUri: api }),
     ...(ca === undefined ? {} : { ca }),
     ...(booleanOption(args, "test-network") ? { allowHttpApi: true } : {}),
-    ...(userAgent === undefined ? {} : { userAgent }),
+    ...(config.userAgent === undefined ? {} : { userAgent: config.userAgent }),
+    ...(httpsUrl === undefined ? {} : { httpsProbeUrl: httpsUrl }),
   };
 }
 
@@ -71,49 +87,13 @@ export function portalJson(info: PortalInfo): Record<string, unknown> {
   return { ...info };
 }
 
-/** Human-readable lines for a PortalInfo. */
-export function describePortalInfo(info: PortalInfo): string {
-  const lines = [`verdict: ${info.verdict}${info.decidedBy ? ` (decided by ${info.decidedBy})` : ""}`];
-  lines.push(`probe: ${info.probeUrl}${info.status === undefined ? "" : ` answered ${info.status}`}`);
-  if (info.loginUrl) lines.push(`login page: ${info.loginUrl}`);
-  if (info.reason) lines.push(`reason: ${info.reason}`);
-  if (info.wispr) {
-    const w = info.wispr;
-    lines.push(
-      `WISPr: ${w.message} ${w.messageType}/${w.responseCode}${w.versionHigh ? ` (version ${w.versionLow ?? "?"}-${w.versionHigh})` : ""}`,
-    );
-    for (const [k, v] of Object.entries({
-      location: w.locationName,
-      accessLocation: w.accessLocation,
-      loginUrl: w.loginUrl,
-      nextUrl: w.nextUrl,
-    })) {
-      if (v !== undefined) lines.push(`  ${k}: ${v}`);
-    }
-  }
-  if (info.wisprError) lines.push(`WISPr XML refused: ${info.wisprError}`);
-  if (info.api) {
-    const a = info.api;
-    lines.push(`RFC 8908 API ${a.uri}: captive=${a.captive}`);
-    for (const [k, v] of Object.entries({
-      "user-portal-url": a.userPortalUrl,
-      "venue-info-url": a.venueInfoUrl,
-      "seconds-remaining": a.secondsRemaining,
-      "bytes-remaining": a.bytesRemaining,
-      "can-extend-session": a.canExtendSession,
-    })) {
-      if (v !== undefined) lines.push(`  ${k}: ${v}`);
-    }
-  } else if (info.apiUri)
-    lines.push(`RFC 8908 API ${info.apiUri}: not used${info.apiError ? `: ${info.apiError}` : ""}`);
-  return `${lines.map((l) => terminalSafe(l)).join("\n")}\n`;
-}
-
 export const command: Command = {
-  usage: "hotspot probe [--url URL] [--api URI] [--ca FILE] [--test-network] [--config FILE] [--json]",
+  usage:
+    "hotspot probe [--url URL] [--https-url URL] [--api URI] [--ca FILE] [--test-network] [--config FILE] [--json]",
   description:
     "Runs captive-portal detection once and prints what it found: the verdict (online, portal or " +
-    "unreachable), the login page, WISPr gateway parameters from the intercepted page, and the RFC 8908 " +
+    "unreachable), the shape of the intercept (redirect, 511, meta refresh, script redirect, WISPr XML, RFC 8908 " +
+    "API, certificate failure), the login page and the pages passed on the way, what kind of plugin could log in, WISPr gateway parameters from the intercepted page, and the RFC 8908 " +
     "API's answer when --api names one. Probes --url, else the config's probeUrl. Exits 0 when online, 1 " +
     "when a portal holds the network, 4 when the probe could not get through.",
   options: {
@@ -125,7 +105,7 @@ export const command: Command = {
     const config = await loadUserConfig(args.common.configPath, io.env);
     const url =
       stringOption(args, "url") === undefined ? config.probeUrl : await probeUrlFrom(args, io, "url");
-    const info = await detectPortal(url, await detectionOptions(args, config.userAgent));
+    const info = await detectPortal(url, await detectionOptions(args, config));
     io.stdout.write(
       args.common.format === "json"
         ? `${JSON.stringify(portalJson(info), null, 2)}\n`

@@ -24,6 +24,13 @@ export const userConfigSchema = z
      * probes NetworkManager's ConnectivityCheckUri if NetworkManager has one, else this default.
      */
     probeUrl: z.url().default("http://connectivitycheck.gstatic.com/generate_204"),
+    /**
+     * An HTTPS probe run alongside the plain one (Android runs both), e.g.
+     * `https://www.google.com/generate_204`. Off unless set. It never decides the verdict:
+     * a certificate that fails on a captive network is reported as a sign of the portal
+     * intercepting TLS (`httpsProbe` in `hotspot probe --json`).
+     */
+    httpsProbeUrl: z.url({ protocol: /^https$/ }).optional(),
     /** Deadline of each plugin's filterScanList and evaluate, ms (default: src/helper-api/deadlines.ts). */
     evaluateTimeoutMs: z.number().int().positive().max(120_000).default(DEFAULT_HOOK_TIMEOUTS_MS.evaluate),
     /** Deadline of authenticate, maintain and logoff, ms (default: src/helper-api/deadlines.ts). */

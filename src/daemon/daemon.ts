@@ -301,6 +301,9 @@ export class Daemon extends EventEmitter<DaemonEvents> {
       ...(this.#opts.ca === undefined ? {} : { ca: this.#opts.ca }),
       ...(this.#opts.testNetwork === true ? { allowHttpApi: true } : {}),
       ...(this.#opts.config.userAgent === undefined ? {} : { userAgent: this.#opts.config.userAgent }),
+      ...(this.#opts.config.httpsProbeUrl === undefined
+        ? {}
+        : { httpsProbeUrl: this.#opts.config.httpsProbeUrl }),
     };
   }
 
