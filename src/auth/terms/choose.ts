@@ -129,6 +129,15 @@ function scripted(
   return { form: target, values, button: plan.submit ? undefined : button };
 }
 
+/**
+ * The action a person would take on `page` (see the module comment), or why there is none.
+ *
+ * @example
+ * ```ts
+ * const choice = chooseTermsAction(readTermsPage(page.body, page.url));
+ * if (!choice.found) return { confidence: "none", reason: choice.detail };
+ * ```
+ */
 export function chooseTermsAction(page: TermsPage): TermsChoice {
   const candidates: Candidate[] = [];
   let declined = 0;

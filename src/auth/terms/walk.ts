@@ -81,6 +81,25 @@ function signature(action: TermsAction): string {
   return `${action.form.method} ${action.form.action} ${new URLSearchParams(formFields(action.form, action.values))}`;
 }
 
+/**
+ * Walks a terms portal from `startUrl` until the network says online, within `maxSteps`
+ * actions. Pass the hook's context as `deps` (it has `http`, `forms`, `checkOnline`,
+ * `signal` and `log`). Never throws for portal or network trouble: every ending is an
+ * outcome, and `online` only comes from `checkOnline()`.
+ *
+ * @example
+ * ```ts
+ * async authenticate(ctx) {
+ *   const walk = await walkTermsPages(ctx, {
+ *     startUrl: ctx.portal.loginUrl ?? ctx.portal.probeUrl,
+ *     releaseUrls: [ctx.portal.probeUrl],
+ *   });
+ *   if (walk.outcome === "online") return { result: "success" };
+ *   if (walk.outcome === "uiRequired") return { result: "uiRequired", url: walk.url };
+ *   return { result: "failure", reason: walk.error.message };
+ * }
+ * ```
+ */
 export async function walkTermsPages(deps: TermsWalkDeps, opts: TermsWalkOptions): Promise<TermsWalkOutcome> {
   const maxSteps = Math.max(1, Math.floor(opts.maxSteps ?? DEFAULT_MAX_STEPS));
   const steps: TermsWalkStep[] = [];
