@@ -91,6 +91,12 @@ export const catalogue = {
     userError: false,
     exitCode: 3,
   },
+  HH_PLUGIN_STORE_FULL: {
+    template: (p) =>
+      `plugin ${s(p.plugin)}: store would be ${s(p.bytes)} bytes, over its limit of ${s(p.limit)} (${s(p.file)}); nothing was written`,
+    userError: false,
+    exitCode: 3,
+  },
   HH_PLUGIN_NOT_FOUND: {
     template: (p) => `no plugin with id "${s(p.plugin)}"`,
     userError: true,

@@ -2,14 +2,13 @@ import { escapeText, terminalSafe } from "../annotate/index.ts";
 import { detectPortal } from "../auth/detect.ts";
 import { verifyOnline } from "../auth/verify.ts";
 import type { HttpLogEntry } from "../daemon/log.ts";
-import { createPluginCalls } from "../daemon/plugin-calls.ts";
 import { hotspotError } from "../errors.ts";
 import type { JoinedNetwork } from "../helper-api/network.ts";
 import { scannedNetwork } from "../helper-api/network.ts";
-import { createMemoryStore, createPluginLogger, type PluginLogEntry } from "../helper-api/plugin-services.ts";
 import type { ClaimMatch, LoadedPlugin } from "../helper-api/registry-types.ts";
 import type { AuthenticateResult } from "../helper-api/results.ts";
 import { ssidBytesFromInput } from "../helper-api/ssid.ts";
+import type { PluginLogEntry } from "../plugin-host/logger.ts";
 import { redactValue, secretStrings } from "../util/redact.ts";
 import { type ParsedArgs, stringOption, usageError } from "./args.ts";
 import type { Command } from "./command.ts";
@@ -68,27 +67,25 @@ export const command: Command = {
   async run(args: ParsedArgs, io: CliIo): Promise<number> {
     const id = stringOption(args, "plugin");
     if (id === undefined) throw usageError("auth", command, "--plugin ID is required");
-    const { config, registry } = await loadCliPlugins(args.common, io, false);
+    const url = await probeUrlFrom(args, io, "probe-url");
+    const linkOptions = await detectionOptions(args);
+    const requests: HttpLogEntry[] = [];
+    const logs: PluginLogEntry[] = [];
+    const { config, registry, host } = await loadCliPlugins(args.common, io, false, {
+      log: (e) => void logs.push(e),
+      onHttp: (e) => void requests.push(e),
+      ca: linkOptions.ca,
+      testNetwork: linkOptions.allowHttpApi === true,
+    });
     const plugin = registry.get(id);
     if (!plugin) {
       const skipped = registry.problems.find((p) => p.params.plugin === id);
       throw skipped ?? hotspotError("HH_PLUGIN_NOT_FOUND", { plugin: id });
     }
-    const url = await probeUrlFrom(args, io, "probe-url");
+    // Read again with the config: its userAgent and httpsProbeUrl apply to detection.
     const detection = await detectionOptions(args, config);
     const network = networkFor(plugin, stringOption(args, "ssid"), detection.apiUri);
     const secrets = secretStrings(plugin.credentials);
-    const requests: HttpLogEntry[] = [];
-    const logs: PluginLogEntry[] = [];
-    const calls = createPluginCalls({
-      registry,
-      config,
-      loggerFor: (p) => createPluginLogger(p.id, (e) => void logs.push(redactValue(e, secrets))),
-      storeFor: () => createMemoryStore(),
-      onHttp: (e) => void requests.push(e),
-      ...(detection.ca === undefined ? {} : { ca: detection.ca }),
-      ...(detection.allowHttpApi === true ? { testNetwork: true } : {}),
-    });
     const signal = new AbortController().signal;
     const portal = await detectPortal(url, detection);
     const candidate: ClaimMatch = {
@@ -98,12 +95,12 @@ export const command: Command = {
       priority: plugin.priority,
       origin: "static",
     };
-    const ranked = await calls.evaluate([candidate], network, portal, signal);
+    const { ranked } = await host.evaluate([candidate], network, portal, { registry, signal });
     const confidence = ranked.find((m) => m.pluginId === plugin.id)?.confidence ?? "none";
     let result: AuthenticateResult | undefined;
     let verified: Awaited<ReturnType<typeof verifyOnline>> | undefined;
     if (portal.verdict !== "online") {
-      result = await calls.authenticate(plugin, network, portal, signal);
+      result = (await host.authenticate(plugin, network, portal, signal)).result;
       if (result.result === "success")
         verified = await verifyOnline(url, { ...detection, attempts: 3, delayMs: 250 });
     } else {

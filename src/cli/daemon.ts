@@ -1,6 +1,6 @@
 import { Daemon } from "../daemon/daemon.ts";
 import type { LogSink } from "../daemon/log.ts";
-import { createPluginLogger } from "../helper-api/plugin-services.ts";
+import { defaultPluginStoreRoot } from "../plugin-host/paths.ts";
 import { secretStrings } from "../util/redact.ts";
 import { booleanOption, type ParsedArgs, stringOption, usageError } from "./args.ts";
 import type { Command } from "./command.ts";
@@ -115,16 +115,16 @@ export function createDaemonCommand(signals: SignalSource = process): Command {
         minLevel: booleanOption(args, "verbose") ? "debug" : "info",
         secrets: () => secrets,
       });
+      const pluginStoreRoot = defaultPluginStoreRoot(io.env);
       const { config, registry, setInFile } = await loadCliPlugins(args.common, io, false, {
-        loggerFor: (pluginId) =>
-          createPluginLogger(pluginId, (e) =>
-            log({
-              level: e.level,
-              scope: pluginId,
-              message: e.message,
-              ...(e.fields ? { fields: e.fields } : {}),
-            }),
-          ),
+        storeRoot: pluginStoreRoot,
+        log: (e) =>
+          log({
+            level: e.level,
+            scope: e.plugin,
+            message: e.message,
+            ...(e.fields ? { fields: e.fields } : {}),
+          }),
       });
       const found = new Set<string>();
       for (const p of registry.plugins) secretStrings(p.credentials, found);
@@ -138,6 +138,7 @@ export function createDaemonCommand(signals: SignalSource = process): Command {
         registry,
         config,
         log,
+        pluginStoreRoot,
         ...(nmCheck && !setInFile.has("probeUrl") ? { connectivityCheckUri: nmCheck } : {}),
       });
       const stop = waitForStop(signals, log);

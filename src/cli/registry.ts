@@ -3,8 +3,9 @@ import type { UserConfig } from "../config/schema.ts";
 import { defaultCredentialsPath, readCredentials, withStoredCredentials } from "../credentials/index.ts";
 import { loadRegistry } from "../helper-api/loader.ts";
 import { configDirOf, type PluginRoot, standardPluginRoots } from "../helper-api/plugin-paths.ts";
-import type { RegistryServices } from "../helper-api/registry.ts";
 import type { PluginRegistry } from "../helper-api/registry-types.ts";
+import { createPluginHost, type PluginHost, type PluginHostOptions } from "../plugin-host/host.ts";
+import { defaultPluginStoreRoot } from "../plugin-host/paths.ts";
 import type { CommonOptions } from "./args.ts";
 import type { CliIo } from "./io.ts";
 
@@ -12,6 +13,8 @@ import type { CliIo } from "./io.ts";
 export interface CliPlugins {
   readonly config: UserConfig;
   readonly registry: PluginRegistry;
+  /** The plugin host the registry runs filterScanList through; use it for every other hook too. */
+  readonly host: PluginHost;
   /** Top-level settings the config file set itself (see LoadedUserConfig.setInFile). */
   readonly setInFile: ReadonlySet<string>;
 }
@@ -42,20 +45,26 @@ export function cliPluginRoots(
  * store is refused with HH_CREDENTIALS_FILE_INSECURE) and loads the plugins from every
  * folder of `cliPluginRoots`. `strict` is true for commands that act on
  * plugins' claims, so a broken plugin is an error naming its file and field rather than a
- * silently shorter list. `services` reach the registry's own hook calls (filterScanList):
- * without them, what those hooks log and how they fail is dropped.
+ * silently shorter list. `host` configures the plugin host built over the config (log
+ * sink, HTTP log, test-network options); its store folder defaults to
+ * `defaultPluginStoreRoot(io.env)`. Without a log sink, what plugins log is dropped.
  */
 export async function loadCliPlugins(
   common: CommonOptions,
   io: CliIo,
   strict: boolean,
-  services: RegistryServices = {},
+  hostOptions: Omit<PluginHostOptions, "config"> = {},
 ): Promise<CliPlugins> {
   const { config: fileConfig, setInFile } = await loadUserConfigFile(common.configPath, io.env);
   const stored = await readCredentials(defaultCredentialsPath(io.env));
   const config = withStoredCredentials(fileConfig, stored);
   const configFile = common.configPath ?? defaultConfigPath(io.env);
   const credentialsFile = defaultCredentialsPath(io.env);
+  const host = createPluginHost({
+    ...hostOptions,
+    config,
+    storeRoot: hostOptions.storeRoot ?? defaultPluginStoreRoot(io.env),
+  });
   const registry = await loadRegistry({
     roots: cliPluginRoots(common, config, io.env),
     config,
@@ -65,7 +74,7 @@ export async function loadCliPlugins(
         ? credentialsFile
         : configFile,
     strict,
-    ...services,
+    host,
   });
-  return { config, registry, setInFile };
+  return { config, registry, host, setInFile };
 }

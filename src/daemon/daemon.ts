@@ -5,10 +5,10 @@ import { createLinkRouter, type LinkRouter } from "../auth/link-route.ts";
 import { verifyOnline } from "../auth/verify.ts";
 import type { UserConfig } from "../config/schema.ts";
 import { type HotspotError, hotspotError, isHotspotError, reasonOf } from "../errors.ts";
-import type { CaptivePortalApiInfo, PluginLogger, PluginStore, PortalInfo } from "../helper-api/context.ts";
+import type { CaptivePortalApiInfo, PortalInfo } from "../helper-api/context.ts";
 import type { JoinedNetwork, ScannedNetwork } from "../helper-api/network.ts";
-import { createMemoryStore, createPluginLogger } from "../helper-api/plugin-services.ts";
-import type { ClaimMatch, LoadedPlugin, PluginRegistry } from "../helper-api/registry-types.ts";
+import type { ClaimMatch, PluginRegistry } from "../helper-api/registry-types.ts";
+import { createPluginHost } from "../plugin-host/host.ts";
 import type { JoinEvent, LeaveEvent, RoamEvent, ScanList, ScanSource } from "../scan/source.ts";
 import { redact, redactValue, secretStrings } from "../util/redact.ts";
 import type { DaemonEvents } from "./events.ts";
@@ -53,6 +53,12 @@ export interface DaemonOptions {
   readonly ca?: string | Buffer | readonly (string | Buffer)[];
   /** Networks here are test networks: an http:// RFC 8908 API is accepted. Never in production. */
   readonly testNetwork?: boolean;
+  /**
+   * Folder of the plugins' stores (`<dir>/<plugin id>/store.json`); default
+   * `defaultPluginStoreRoot()` (`$STATE_DIRECTORY/plugins` under systemd, else the user's
+   * `$XDG_STATE_HOME/hotspot-helper/plugins`).
+   */
+  readonly pluginStoreRoot?: string;
 }
 
 /**
@@ -74,12 +80,10 @@ export class Daemon extends EventEmitter<DaemonEvents> {
   >();
   readonly #calls: PluginCalls;
   readonly #router: LinkRouter;
-  readonly #stores = new Map<string, PluginStore>();
-  readonly #loggers = new Map<string, PluginLogger>();
   readonly #secrets: ReadonlySet<string>;
-  /** The last RFC 8908 answer the engine's capport client got on each link (see #verify). */
+  /** The RFC 8908 answer the last authenticate's traffic got on each link, from the host's outcome (see #verify). */
   readonly #capportSeen = new Map<string, { readonly info: CaptivePortalApiInfo; readonly at: number }>();
-  /** The last `checkOnline()` answer a hook got on each link (see #verify). */
+  /** The last `checkOnline()` answer the last authenticate got on each link, from the host's outcome (see #verify). */
   readonly #detectedByHook = new Map<string, { readonly portal: PortalInfo; readonly at: number }>();
   #started = false;
   readonly #listeners: {
@@ -101,18 +105,30 @@ export class Daemon extends EventEmitter<DaemonEvents> {
     const secrets = new Set<string>();
     for (const p of opts.registry.plugins) secretStrings(p.credentials, secrets);
     this.#secrets = secrets;
+    const host = createPluginHost({
+      config: opts.config,
+      storeRoot: opts.pluginStoreRoot,
+      log: (e) =>
+        this.#write({
+          level: e.level,
+          scope: e.plugin,
+          message: e.message,
+          ...(e.fields ? { fields: e.fields } : {}),
+        }),
+      onHttp: opts.onHttp,
+      transportFor: (n, signal) => this.#transport(n, signal),
+      onHookError: (error, n) => this.#problem(n?.interface, error),
+      ca: opts.ca,
+      testNetwork: opts.testNetwork,
+    });
     this.#calls = createPluginCalls({
       registry: opts.registry,
-      config: opts.config,
-      loggerFor: (p) => this.#loggerFor(p),
-      storeFor: (p) => this.#storeFor(p),
-      ...(opts.onHttp ? { onHttp: opts.onHttp } : {}),
-      transportFor: (n, signal) => this.#transport(n, signal),
-      onCapportAnswer: (n, info) => this.#capportSeen.set(linkKey(n), { info, at: performance.now() }),
-      onOnlineCheck: (n, portal) => this.#detectedByHook.set(linkKey(n), { portal, at: performance.now() }),
-      onHookError: (n, error) => this.#problem(n.interface, error),
-      ...(opts.ca === undefined ? {} : { ca: opts.ca }),
-      ...(opts.testNetwork === undefined ? {} : { testNetwork: opts.testNetwork }),
+      host,
+      onAuthenticated: (n, outcome) => {
+        const at = performance.now();
+        if (outcome.capport) this.#capportSeen.set(linkKey(n), { info: outcome.capport, at });
+        if (outcome.checked) this.#detectedByHook.set(linkKey(n), { portal: outcome.checked, at });
+      },
     });
     this.#listeners = {
       scan: (l) => void this.#onScan(l),
@@ -321,31 +337,6 @@ export class Daemon extends EventEmitter<DaemonEvents> {
       const second = await check();
       this.#log("debug", `${device}: NetworkManager connectivity on second check: ${second}`);
     }
-  }
-
-  #loggerFor(plugin: LoadedPlugin): PluginLogger {
-    let logger = this.#loggers.get(plugin.id);
-    if (!logger) {
-      logger = createPluginLogger(plugin.id, (e) =>
-        this.#write({
-          level: e.level,
-          scope: plugin.id,
-          message: e.message,
-          ...(e.fields ? { fields: e.fields } : {}),
-        }),
-      );
-      this.#loggers.set(plugin.id, logger);
-    }
-    return logger;
-  }
-
-  #storeFor(plugin: LoadedPlugin): PluginStore {
-    let store = this.#stores.get(plugin.id);
-    if (!store) {
-      store = createMemoryStore();
-      this.#stores.set(plugin.id, store);
-    }
-    return store;
   }
 
   #problem(device: string | undefined, e: unknown): void {

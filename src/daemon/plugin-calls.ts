@@ -1,44 +1,14 @@
-import { type ConnectionPool, withConnectionPool } from "../auth/agents.ts";
-import { createCapportClient } from "../auth/capport-client.ts";
-import { createCookieJar } from "../auth/cookies.ts";
-import { detectPortal } from "../auth/detect.ts";
-import { createFormHelper } from "../auth/forms.ts";
-import { createHttpClient } from "../auth/http-client.ts";
-import { type LinkTransport, linkTransport } from "../auth/link.ts";
-import { createUamClient } from "../auth/uam.ts";
-import { createWisprClient } from "../auth/wispr/client.ts";
-import type { UserConfig } from "../config/schema.ts";
-import type { HotspotError } from "../errors.ts";
-import { preferenceFor } from "../helper-api/arbitration.ts";
-import type {
-  AuthenticateContext,
-  CaptivePortalApiInfo,
-  PluginLogger,
-  PluginStore,
-  PortalInfo,
-  SessionInfo,
-} from "../helper-api/context.ts";
-import { hookDeadline } from "../helper-api/deadlines.ts";
-import { evaluateCandidates } from "../helper-api/evaluate.ts";
-import { runHook } from "../helper-api/hook-runner.ts";
+import type { PortalInfo, SessionInfo } from "../helper-api/context.ts";
 import type { JoinedNetwork } from "../helper-api/network.ts";
-import type { HookName } from "../helper-api/plugin.ts";
 import type { ClaimMatch, LoadedPlugin, PluginRegistry } from "../helper-api/registry-types.ts";
-import {
-  type AuthenticateResult,
-  authenticateResultSchema,
-  type LogoffResult,
-  logoffResultSchema,
-  type MaintainResult,
-  maintainResultSchema,
-} from "../helper-api/results.ts";
-import type { HttpLogEntry } from "./log.ts";
+import type { AuthenticateResult, LogoffResult, MaintainResult } from "../helper-api/results.ts";
+import type { PluginHost } from "../plugin-host/host.ts";
+import type { HookOutcome } from "../plugin-host/seam.ts";
 
 /**
- * The daemon's side of the plugin boundary: builds each hook's context from plain data
- * (network, portal, session, config, credentials) plus capabilities made for that one
- * call, and runs the hook under its deadline. Keeping context construction here, away
- * from the session logic, is what lets plugins move into workers later.
+ * The session's view of plugins: what a DeviceSession may ask for, answered by the plugin
+ * host (src/plugin-host/), which owns contexts, deadlines, validation, logger and store.
+ * This adapter only adds the daemon's bookkeeping around the host's answers.
  */
 export interface PluginCalls {
   plugin(id: string): LoadedPlugin | undefined;
@@ -72,178 +42,32 @@ export interface PluginCalls {
 
 export interface PluginCallsOptions {
   readonly registry: PluginRegistry;
-  readonly config: UserConfig;
-  loggerFor(plugin: LoadedPlugin): PluginLogger;
-  storeFor(plugin: LoadedPlugin): PluginStore;
-  /** Every HTTP request a plugin makes, already free of secrets. */
-  onHttp?(entry: HttpLogEntry): void;
+  readonly host: PluginHost;
   /**
-   * How plugin traffic is pinned to the joined link (source address, the link's DNS).
-   * Default: `linkTransport(network)`, which binds only when the address is really local.
+   * Every authenticate outcome, with what the call's traffic learnt (the RFC 8908 API's last
+   * answer, the last `checkOnline()`): the daemon may take a fresh `online` from either as
+   * the login's verification instead of probing again.
    */
-  transportFor?(network: JoinedNetwork, signal: AbortSignal): LinkTransport;
-  /** Extra trusted CA certificates (PEM) for plugin HTTPS: a test portal's self-signed one. */
-  readonly ca?: string | Buffer | readonly (string | Buffer)[];
-  /** The network is a test network: an http:// RFC 8908 API is accepted. Never for real networks. */
-  readonly testNetwork?: boolean;
-  /** Every valid RFC 8908 answer the `capport` helper received, with the network it was for. */
-  onCapportAnswer?(network: JoinedNetwork, info: CaptivePortalApiInfo): void;
-  /**
-   * An evaluate hook that timed out, threw or answered garbage (it then counts as `none`).
-   * Evaluation never rejects, so without this such a plugin would fail unseen on every join.
-   * Not called for hooks cancelled because another plugin's `high` made them moot.
-   */
-  onHookError?(network: JoinedNetwork, error: HotspotError): void;
-  /**
-   * Every answer of a hook's `checkOnline()` (a fresh detection on the link), so the daemon
-   * can take a moment-old `online` as its verification instead of probing once more.
-   */
-  onOnlineCheck?(network: JoinedNetwork, portal: PortalInfo): void;
+  onAuthenticated?(network: JoinedNetwork, outcome: HookOutcome<AuthenticateResult>): void;
 }
 
 export function createPluginCalls(opts: PluginCallsOptions): PluginCalls {
-  const { registry, config } = opts;
-
-  const timeoutFor = (plugin: LoadedPlugin, hook: HookName): number => hookDeadline(plugin, hook, config);
-
-  const context = (
-    plugin: LoadedPlugin,
-    network: JoinedNetwork,
-    portal: PortalInfo,
-    signal: AbortSignal,
-    pool: ConnectionPool,
-  ): AuthenticateContext<unknown, unknown> => {
-    const link = opts.transportFor ? opts.transportFor(network, signal) : linkTransport(network, { signal });
-    const http = createHttpClient({
-      pool,
-      credentials: plugin.credentials,
-      portalHosts: plugin.portalHosts,
-      pluginId: plugin.id,
-      signal,
-      onRequest: (e) => opts.onHttp?.({ ...e, pluginId: plugin.id }),
-      ...(link.localAddress === undefined ? {} : { localAddress: link.localAddress }),
-      ...(link.lookup === undefined ? {} : { lookup: link.lookup }),
-      ...(opts.ca === undefined ? {} : { ca: opts.ca }),
-      ...(config.userAgent === undefined ? {} : { userAgent: config.userAgent }),
-      // The cookies the portal set while detection talked to it go on, as a browser's would.
-      ...(portal.cookies === undefined ? {} : { cookies: createCookieJar({ initial: portal.cookies }) }),
-    });
-    const apiUri = portal.api?.uri ?? portal.apiUri ?? network.captivePortalUri;
-    // The daemon's own detection, through the same link as the hook's HTTP client.
-    const checkOnline = async (): Promise<PortalInfo> => {
-      const now = await detectPortal(portal.probeUrl, {
-        signal,
-        ...(apiUri === undefined ? {} : { apiUri }),
-        ...(link.localAddress === undefined ? {} : { localAddress: link.localAddress }),
-        ...(link.lookup === undefined ? {} : { lookup: link.lookup }),
-        ...(opts.ca === undefined ? {} : { ca: opts.ca }),
-        ...(opts.testNetwork === true ? { allowHttpApi: true } : {}),
-        ...(config.userAgent === undefined ? {} : { userAgent: config.userAgent }),
-      });
-      opts.onOnlineCheck?.(network, now);
-      return now;
-    };
-    return {
-      signal,
-      log: opts.loggerFor(plugin),
-      config: plugin.config,
-      store: opts.storeFor(plugin),
-      network,
-      portal,
-      http,
-      forms: createFormHelper(http),
-      wispr: createWisprClient(http, portal, { signal }),
-      capport: createCapportClient(http, apiUri, {
-        allowHttp: opts.testNetwork === true,
-        onAnswer: (info) => opts.onCapportAnswer?.(network, info),
-      }),
-      uam: createUamClient(http, portal),
-      checkOnline,
-      credentials: plugin.credentials,
-    };
-  };
-
+  const { registry, host } = opts;
   return {
     plugin: (id) => registry.get(id),
-
     async evaluate(candidates, network, portal, signal) {
-      const preferred = preferenceFor(config, network);
-      const { ranked } = await evaluateCandidates({
-        candidates,
-        registry,
-        timeoutMs: config.evaluateTimeoutMs,
-        signal,
-        ...(preferred ? { preferredPluginId: preferred } : {}),
-        onResult: (outcome) => {
-          if (outcome.error && outcome.status !== "cancelled") opts.onHookError?.(network, outcome.error);
-        },
-        invoke: async (plugin, hookSignal) => {
-          const evaluate = plugin.definition.evaluate;
-          if (!evaluate) return undefined;
-          return withConnectionPool(hookSignal, (pool) =>
-            evaluate.call(plugin.definition, context(plugin, network, portal, hookSignal, pool)),
-          );
-        },
-      });
-      return ranked;
+      return (await host.evaluate(candidates, network, portal, { registry, signal })).ranked;
     },
-
-    authenticate(plugin, network, portal, signal) {
-      const authenticate = plugin.definition.authenticate;
-      if (!authenticate) {
-        return Promise.resolve({
-          result: "unsupportedNetwork",
-          reason: `${plugin.id} has no authenticate hook`,
-        });
-      }
-      return runHook<AuthenticateResult>({
-        plugin,
-        hook: "authenticate",
-        timeoutMs: timeoutFor(plugin, "authenticate"),
-        signal,
-        schema: authenticateResultSchema,
-        invoke: (s) =>
-          withConnectionPool(s, (pool) =>
-            authenticate.call(plugin.definition, context(plugin, network, portal, s, pool)),
-          ),
-      });
+    async authenticate(plugin, network, portal, signal) {
+      const outcome = await host.authenticate(plugin, network, portal, signal);
+      opts.onAuthenticated?.(network, outcome);
+      return outcome.result;
     },
-
     async maintain(plugin, network, portal, session, signal) {
-      const maintain = plugin.definition.maintain;
-      if (!maintain) {
-        // Without a maintain hook the probe decides: intercepted again means the session ended.
-        return portal.verdict === "portal"
-          ? { result: "authenticationRequired", reason: "the probe is intercepted again" }
-          : { result: "success" };
-      }
-      return runHook<MaintainResult>({
-        plugin,
-        hook: "maintain",
-        timeoutMs: timeoutFor(plugin, "maintain"),
-        signal,
-        schema: maintainResultSchema,
-        invoke: (s) =>
-          withConnectionPool(s, (pool) =>
-            maintain.call(plugin.definition, { ...context(plugin, network, portal, s, pool), session }),
-          ),
-      });
+      return (await host.maintain(plugin, network, portal, session, signal)).result;
     },
-
-    logoff(plugin, network, portal, session, signal) {
-      const logoff = plugin.definition.logoff;
-      if (!logoff) return Promise.resolve(undefined);
-      return runHook<LogoffResult>({
-        plugin,
-        hook: "logoff",
-        timeoutMs: timeoutFor(plugin, "logoff"),
-        signal,
-        schema: logoffResultSchema,
-        invoke: (s) =>
-          withConnectionPool(s, (pool) =>
-            logoff.call(plugin.definition, { ...context(plugin, network, portal, s, pool), session }),
-          ),
-      });
+    async logoff(plugin, network, portal, session, signal) {
+      return (await host.logoff(plugin, network, portal, session, signal)).result;
     },
   };
 }

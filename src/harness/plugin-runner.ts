@@ -3,15 +3,15 @@ import { detectPortal } from "../auth/detect.ts";
 import { credentialRefusal } from "../auth/secrets.ts";
 import { userConfigSchema } from "../config/schema.ts";
 import type { HttpLogEntry } from "../daemon/log.ts";
-import { createPluginCalls } from "../daemon/plugin-calls.ts";
 import { hotspotError, reasonOf } from "../errors.ts";
 import type { PortalInfo } from "../helper-api/context.ts";
 import { validateDefinition } from "../helper-api/definition-schema.ts";
 import { discoverPlugins, loadRegistry } from "../helper-api/loader.ts";
 import { importPluginModule } from "../helper-api/plugin-import.ts";
-import { createMemoryStore, createPluginLogger, type PluginLogEntry } from "../helper-api/plugin-services.ts";
 import type { LoadedPlugin } from "../helper-api/registry-types.ts";
-import { redactValue, secretLeaves } from "../util/redact.ts";
+import { createPluginHost } from "../plugin-host/host.ts";
+import type { PluginLogEntry } from "../plugin-host/logger.ts";
+import { defaultPluginStoreRoot } from "../plugin-host/paths.ts";
 import { type PluginStep, runSteps, type StepResult } from "./plugin-steps.ts";
 import { startPortal } from "./portal-server.ts";
 import { joinedNetworkFor } from "./test-network.ts";
@@ -45,6 +45,8 @@ export interface PluginTestOptions {
   readonly latencyMs?: number;
   /** Per-hook deadline, ms (default the daemon's 45 s; evaluate 5 s). */
   readonly hookTimeoutMs?: number;
+  /** Folder of the plugins' stores; default `defaultPluginStoreRoot()`, the same as the daemon's for this user. */
+  readonly storeRoot?: string;
 }
 
 export interface PluginTestReport {
@@ -109,38 +111,34 @@ export async function runPluginTest(opts: PluginTestOptions): Promise<PluginTest
       },
     },
   });
-  const secrets = new Set(secretLeaves(credentials));
   const pluginLog: PluginLogEntry[] = [];
-  const record = (e: PluginLogEntry) => void pluginLog.push(redactValue(e, secrets));
   const pluginHttp: HttpLogEntry[] = [];
-  const registry = await loadRegistry({
-    pluginDirs: [opts.pluginDir],
-    includeBundled: false,
-    config,
-    strict: true,
-    loggerFor: (id) => createPluginLogger(id, record),
-  });
-  const plugin = registry.get(definition.id);
-  if (!plugin) throw hotspotError("HH_PLUGIN_NOT_FOUND", { plugin: definition.id });
-
   const portal = await startPortal({
     scenario: opts.scenario,
     credentials: account,
     ...(opts.latencyMs === undefined ? {} : { latencyMs: opts.latencyMs }),
   });
   try {
+    const host = createPluginHost({
+      config,
+      storeRoot: opts.storeRoot ?? defaultPluginStoreRoot(),
+      log: (e) => void pluginLog.push(e),
+      onHttp: (e) => void pluginHttp.push(e),
+      testNetwork: true,
+      ca: portal.ca,
+    });
+    const registry = await loadRegistry({
+      pluginDirs: [opts.pluginDir],
+      includeBundled: false,
+      config,
+      strict: true,
+      host,
+    });
+    const plugin = registry.get(definition.id);
+    if (!plugin) throw hotspotError("HH_PLUGIN_NOT_FOUND", { plugin: definition.id });
     const network = joinedNetworkFor(plugin, `Harness ${opts.scenario}`.slice(0, 32), {
       ssid: opts.ssid,
       apiUrl: portal.apiUrl,
-    });
-    const calls = createPluginCalls({
-      registry,
-      config,
-      loggerFor: (p) => createPluginLogger(p.id, record),
-      storeFor: () => createMemoryStore(),
-      onHttp: (e) => pluginHttp.push(e),
-      testNetwork: true,
-      ...(portal.ca === undefined ? {} : { ca: portal.ca }),
     });
     // Like the daemon, detection tries again when the network is merely unreachable (a
     // flaky portal's 503s and resets): the plugin, not the probe, is under test here.
@@ -160,7 +158,7 @@ export async function runPluginTest(opts: PluginTestOptions): Promise<PluginTest
     const steps = await runSteps({
       plugin,
       registry,
-      calls,
+      host,
       network,
       open: portal.scenario.open === true,
       detect: async () => {

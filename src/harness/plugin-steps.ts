@@ -1,10 +1,10 @@
 import { performance } from "node:perf_hooks";
-import type { PluginCalls } from "../daemon/plugin-calls.ts";
 import { reasonOf } from "../errors.ts";
 import type { PortalInfo } from "../helper-api/context.ts";
 import type { JoinedNetwork } from "../helper-api/network.ts";
 import type { ClaimMatch, LoadedPlugin, PluginRegistry } from "../helper-api/registry-types.ts";
 import type { SessionFacts } from "../helper-api/results.ts";
+import type { PluginHost } from "../plugin-host/host.ts";
 import { redact, secretLeaves } from "../util/redact.ts";
 
 /**
@@ -28,7 +28,7 @@ export interface StepResult {
 export interface StepInput {
   readonly plugin: LoadedPlugin;
   readonly registry: PluginRegistry;
-  readonly calls: PluginCalls;
+  readonly host: PluginHost;
   readonly network: JoinedNetwork;
   /** The scenario lets everyone through (logoff cannot capture the client again). */
   readonly open: boolean;
@@ -51,7 +51,7 @@ const describePortal = (p: PortalInfo): string =>
       : "online") + describeApi(p);
 
 export async function runSteps(input: StepInput): Promise<StepResult[]> {
-  const { plugin, registry, calls, open } = input;
+  const { plugin, registry, host, open } = input;
   const secrets = secretLeaves(plugin.credentials);
   const results: StepResult[] = [];
   const step = async (
@@ -74,7 +74,6 @@ export async function runSteps(input: StepInput): Promise<StepResult[]> {
     });
     return outcome.ok === true;
   };
-  const signal = () => new AbortController().signal;
 
   let claim: ClaimMatch | undefined;
   await step("claim", async () => {
@@ -95,7 +94,7 @@ export async function runSteps(input: StepInput): Promise<StepResult[]> {
       priority: plugin.priority,
       origin: "static",
     };
-    const ranked = await calls.evaluate([candidate], input.network, portal, signal());
+    const { ranked } = await host.evaluate([candidate], input.network, portal, { registry });
     const mine = ranked.find((m) => m.pluginId === plugin.id);
     const hook = plugin.definition.evaluate ? "" : " (no evaluate hook: the claim stands)";
     return mine
@@ -105,7 +104,7 @@ export async function runSteps(input: StepInput): Promise<StepResult[]> {
 
   let facts: SessionFacts | undefined;
   const authenticated = await step("authenticate", async () => {
-    const result = await calls.authenticate(plugin, input.network, portal, signal());
+    const { result } = await host.authenticate(plugin, input.network, portal);
     if (result.result !== "success") {
       const why = "reason" in result && result.reason ? `: ${result.reason}` : "";
       const url = result.result === "uiRequired" ? ` (${result.url})` : "";
@@ -121,7 +120,7 @@ export async function runSteps(input: StepInput): Promise<StepResult[]> {
   await step("maintain", async () => {
     if (!authenticated) return { ok: "skip", detail: "not logged in" };
     const now = await input.detect();
-    const result = await calls.maintain(plugin, maintained, now, session(), signal());
+    const { result } = await host.maintain(plugin, maintained, now, session());
     const hook = plugin.definition.maintain ? "" : " (no maintain hook: the probe decides)";
     const why = "reason" in result && result.reason ? `: ${result.reason}` : "";
     return { ok: result.result === "success", detail: `${result.result}${why}${hook}` };
@@ -131,7 +130,7 @@ export async function runSteps(input: StepInput): Promise<StepResult[]> {
     if (!plugin.definition.logoff) return { ok: "skip", detail: "no logoff hook" };
     if (!authenticated) return { ok: "skip", detail: "not logged in" };
     const now = await input.detect();
-    const result = await calls.logoff(plugin, maintained, now, session(), signal());
+    const { result } = await host.logoff(plugin, maintained, now, session());
     if (result && result.result !== "success")
       return { ok: false, detail: `failure: ${result.reason ?? "?"}` };
     const after = await input.detect();

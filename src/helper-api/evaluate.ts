@@ -47,6 +47,8 @@ export interface EvaluateCandidatesOptions {
   readonly registry: Pick<PluginRegistry, "get">;
   /** Default deadline per plugin (config.evaluateTimeoutMs); a plugin's `timeouts.evaluate` overrides it. */
   readonly timeoutMs: number;
+  /** The deadline of one plugin's evaluate; default its `timeouts.evaluate`, else `timeoutMs`. */
+  readonly deadlineFor?: ((plugin: LoadedPlugin) => number) | undefined;
   /** Stops everything (the network was left); pending plugins count as cancelled. */
   readonly signal?: AbortSignal | undefined;
   /** The user's preference for this network (`preferenceFor`). */
@@ -125,7 +127,7 @@ export async function evaluateCandidates(opts: EvaluateCandidatesOptions): Promi
     outcomes[i] = runHook({
       plugin,
       hook: "evaluate",
-      timeoutMs: hookTimeout(plugin, "evaluate", opts.timeoutMs),
+      timeoutMs: opts.deadlineFor?.(plugin) ?? hookTimeout(plugin, "evaluate", opts.timeoutMs),
       signal: controllers[i]?.signal,
       schema: evaluateResultSchema,
       invoke: (hookSignal) => opts.invoke(plugin, hookSignal),

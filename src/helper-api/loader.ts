@@ -182,9 +182,7 @@ export async function loadRegistry(opts: LoadRegistryOptions & RegistryServices)
       problems,
       warnings,
       config: opts.config,
-      loggerFor: opts.loggerFor,
-      storeFor: opts.storeFor,
-      onHookError: opts.onHookError,
+      host: opts.host,
     });
   for (;;) {
     try {

@@ -5,6 +5,7 @@ import type { HotspotError } from "../../../src/errors.ts";
 import { DEFAULT_HOOK_TIMEOUTS_MS, hookDeadline } from "../../../src/helper-api/deadlines.ts";
 import { HOOK_NAMES } from "../../../src/helper-api/plugin.ts";
 import { createRegistry } from "../../../src/helper-api/registry.ts";
+import { createPluginHost } from "../../../src/plugin-host/host.ts";
 import * as sdk from "../../../src/sdk.ts";
 import { loaded, network } from "./helpers.ts";
 
@@ -56,10 +57,11 @@ describe("hook deadlines: one table", () => {
       ...meta,
       filterScanList: () => new Promise(() => {}),
     });
+    const config = defaultUserConfig();
     const pending = createRegistry({
       plugins: [hang],
-      config: defaultUserConfig(),
-      onHookError: (e) => errors.push(e),
+      config,
+      host: createPluginHost({ config, onHookError: (e) => errors.push(e) }),
     }).filterScanList([network("Cafe")]);
     t.mock.timers.tick(4999);
     await new Promise((r) => setImmediate(r));

@@ -1,13 +1,16 @@
 import assert from "node:assert/strict";
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, test } from "node:test";
 import { defaultUserConfig } from "../../../src/config/schema.ts";
 import type { HotspotError } from "../../../src/errors.ts";
 import type { FilterScanListContext } from "../../../src/helper-api/context.ts";
 import type { ScannedNetwork } from "../../../src/helper-api/network.ts";
-import type { PluginLogEntry } from "../../../src/helper-api/plugin-services.ts";
-import { createPluginLogger } from "../../../src/helper-api/plugin-services.ts";
 import { createRegistry } from "../../../src/helper-api/registry.ts";
 import type { DynamicClaims } from "../../../src/helper-api/results.ts";
+import { createPluginHost, type PluginHostOptions } from "../../../src/plugin-host/host.ts";
+import type { PluginLogEntry } from "../../../src/plugin-host/logger.ts";
 import { loaded, network, summary } from "./helpers.ts";
 
 const meta = { version: "1.0.0", sdk: "^0.1.0" };
@@ -15,6 +18,8 @@ const config = { ...defaultUserConfig(), evaluateTimeoutMs: 1000 };
 
 const cafe = network("Cafe", { bssid: "02:00:00:00:00:01" });
 const hotel = network("Hotel", { bssid: "02:00:00:00:00:02" });
+const storeRoot = mkdtempSync(join(tmpdir(), "hh-registry-store-"));
+const host = (o: Omit<PluginHostOptions, "config"> = {}) => createPluginHost({ config, storeRoot, ...o });
 
 function dynamic(
   id: string,
@@ -99,9 +104,10 @@ describe("PluginRegistry.filterScanList", () => {
     const registry = createRegistry({
       plugins: [plugin],
       config,
-      loggerFor: (id) => createPluginLogger(id, (e) => entries.push(e)),
+      host: host({ log: (e) => entries.push(e) }),
     });
     await registry.filterScanList([cafe, hotel]);
+    assert.deepEqual(JSON.parse(readFileSync(join(storeRoot, "dyn", "store.json"), "utf8")), { last: 2 });
     assert.deepEqual(
       seen.map((n) => n.ssidText),
       ["Cafe", "Hotel"],
@@ -124,7 +130,7 @@ describe("PluginRegistry.filterScanList", () => {
     const registry = createRegistry({
       plugins: [thrower, garbage, fine],
       config,
-      onHookError: (e) => errors.push(e),
+      host: host({ onHookError: (e) => errors.push(e) }),
     });
     const [cafeClaims] = await registry.filterScanList([cafe]);
     assert.deepEqual(summary(cafeClaims ?? []), ["fine:low"]);
@@ -142,7 +148,7 @@ describe("PluginRegistry.filterScanList", () => {
     const registry = createRegistry({
       plugins: [thrower],
       config,
-      loggerFor: (id) => createPluginLogger(id, (e) => entries.push(e)),
+      host: host({ log: (e) => entries.push(e) }),
     });
     await registry.filterScanList([cafe]);
     assert.equal(entries[0]?.level, "error");
@@ -159,7 +165,7 @@ describe("PluginRegistry.filterScanList", () => {
     const pending = createRegistry({
       plugins: [hang],
       config,
-      onHookError: (e) => errors.push(e),
+      host: host({ onHookError: (e) => errors.push(e) }),
     }).filterScanList([cafe]);
     t.mock.timers.tick(1000);
     const [cafeClaims] = await pending;

@@ -1,0 +1,177 @@
+import { type ConnectionPool, withConnectionPool } from "../auth/agents.ts";
+import { createCapportClient } from "../auth/capport-client.ts";
+import { createCookieJar } from "../auth/cookies.ts";
+import { detectPortal } from "../auth/detect.ts";
+import { createFormHelper } from "../auth/forms.ts";
+import { createHttpClient } from "../auth/http-client.ts";
+import { type LinkTransport, linkTransport } from "../auth/link.ts";
+import { createUamClient } from "../auth/uam.ts";
+import { createWisprClient } from "../auth/wispr/client.ts";
+import type { HttpLogEntry } from "../daemon/log.ts";
+import type {
+  AuthenticateContext,
+  CaptivePortalApiInfo,
+  PluginLogger,
+  PluginStore,
+  PortalInfo,
+} from "../helper-api/context.ts";
+import type { JoinedNetwork } from "../helper-api/network.ts";
+import type { LoadedPlugin } from "../helper-api/registry-types.ts";
+import { secretStrings } from "../util/redact.ts";
+import { createPluginLogger, type PluginLogSink } from "./logger.ts";
+import type { HookAnswer, HookRequest } from "./seam.ts";
+import { sharedFileStore } from "./stores.ts";
+
+/**
+ * The plugin's side of the seam: turns a plain-data HookRequest into the context the SDK
+ * promises (logger, store, HTTP client bound to the link, forms, WISPr, RFC 8908, UAM) and
+ * calls the hook. Everything built here is built from the request and the plugin's own
+ * loaded data (config, credentials, portal hosts), never from daemon objects, which is what
+ * lets this half run in a worker later.
+ */
+
+export interface PluginSideOptions {
+  /** Folder of the plugins' stores (`<root>/<id>/store.json`). */
+  readonly storeRoot: string;
+  readonly storeMaxBytes?: number | undefined;
+  /** Where every plugin's log lines go, already redacted of that plugin's credentials. */
+  readonly log?: PluginLogSink | undefined;
+  /** Every HTTP request a plugin makes, already free of secrets. */
+  readonly onHttp?: ((entry: HttpLogEntry) => void) | undefined;
+  /**
+   * How plugin traffic is pinned to the joined link (source address, the link's DNS).
+   * Default `linkTransport(network)`: binds only when the address is really local.
+   */
+  readonly transportFor?: ((network: JoinedNetwork, signal: AbortSignal) => LinkTransport) | undefined;
+  /** Extra trusted CA certificates (PEM): a test portal's self-signed one. */
+  readonly ca?: string | Buffer | readonly (string | Buffer)[] | undefined;
+  /** The network is a test network: an http:// RFC 8908 API is accepted. Never for real networks. */
+  readonly testNetwork?: boolean | undefined;
+  /** The User-Agent of plugin requests (the config's `userAgent`); default the HTTP client's. */
+  readonly userAgent?: string | undefined;
+}
+
+export interface PluginSide {
+  logger(plugin: LoadedPlugin): PluginLogger;
+  store(plugin: LoadedPlugin): PluginStore;
+  /** Calls `request.hook` of `plugin`; rejects with whatever the hook threw. */
+  call(plugin: LoadedPlugin, request: HookRequest, signal: AbortSignal): Promise<HookAnswer>;
+}
+
+export function createPluginSide(opts: PluginSideOptions): PluginSide {
+  const loggers = new Map<string, PluginLogger>();
+  const logger = (plugin: LoadedPlugin): PluginLogger => {
+    let log = loggers.get(plugin.id);
+    if (!log) {
+      log = createPluginLogger(plugin.id, opts.log, secretStrings(plugin.credentials));
+      loggers.set(plugin.id, log);
+    }
+    return log;
+  };
+  const store = (plugin: LoadedPlugin): PluginStore =>
+    sharedFileStore({
+      root: opts.storeRoot,
+      pluginId: plugin.id,
+      ...(opts.storeMaxBytes === undefined ? {} : { maxBytes: opts.storeMaxBytes }),
+      warn: (message) => logger(plugin).warn(message),
+    });
+
+  const linkContext = (
+    plugin: LoadedPlugin,
+    network: JoinedNetwork,
+    portal: PortalInfo,
+    signal: AbortSignal,
+    pool: ConnectionPool,
+    seen: { capport?: CaptivePortalApiInfo; checked?: PortalInfo },
+  ): AuthenticateContext<unknown, unknown> => {
+    const link = opts.transportFor ? opts.transportFor(network, signal) : linkTransport(network, { signal });
+    const http = createHttpClient({
+      pool,
+      credentials: plugin.credentials,
+      portalHosts: plugin.portalHosts,
+      pluginId: plugin.id,
+      signal,
+      onRequest: (e) => opts.onHttp?.({ ...e, pluginId: plugin.id }),
+      ...(link.localAddress === undefined ? {} : { localAddress: link.localAddress }),
+      ...(link.lookup === undefined ? {} : { lookup: link.lookup }),
+      ...(opts.ca === undefined ? {} : { ca: opts.ca }),
+      ...(opts.userAgent === undefined ? {} : { userAgent: opts.userAgent }),
+      // The cookies the portal set while detection talked to it go on, as a browser's would.
+      ...(portal.cookies === undefined ? {} : { cookies: createCookieJar({ initial: portal.cookies }) }),
+    });
+    const apiUri = portal.api?.uri ?? portal.apiUri ?? network.captivePortalUri;
+    // The engine's own detection, through the same link as the hook's HTTP client.
+    const checkOnline = async (): Promise<PortalInfo> => {
+      const now = await detectPortal(portal.probeUrl, {
+        signal,
+        ...(apiUri === undefined ? {} : { apiUri }),
+        ...(link.localAddress === undefined ? {} : { localAddress: link.localAddress }),
+        ...(link.lookup === undefined ? {} : { lookup: link.lookup }),
+        ...(opts.ca === undefined ? {} : { ca: opts.ca }),
+        ...(opts.testNetwork === true ? { allowHttpApi: true } : {}),
+        ...(opts.userAgent === undefined ? {} : { userAgent: opts.userAgent }),
+      });
+      seen.checked = now;
+      return now;
+    };
+    return {
+      signal,
+      log: logger(plugin),
+      config: plugin.config,
+      store: store(plugin),
+      network,
+      portal,
+      http,
+      forms: createFormHelper(http),
+      wispr: createWisprClient(http, portal, { signal }),
+      capport: createCapportClient(http, apiUri, {
+        allowHttp: opts.testNetwork === true,
+        onAnswer: (info) => {
+          seen.capport = info;
+        },
+      }),
+      uam: createUamClient(http, portal),
+      checkOnline,
+      credentials: plugin.credentials,
+    };
+  };
+
+  return {
+    logger,
+    store,
+    async call(plugin, request, signal) {
+      const d = plugin.definition;
+      if (request.hook === "filterScanList") {
+        const hook = d.filterScanList;
+        const value = hook
+          ? await hook.call(d, request.networks, {
+              signal,
+              log: logger(plugin),
+              config: plugin.config,
+              store: store(plugin),
+            })
+          : undefined;
+        return { value };
+      }
+      const seen: { capport?: CaptivePortalApiInfo; checked?: PortalInfo } = {};
+      const value = await withConnectionPool(signal, (pool) => {
+        const base = linkContext(plugin, request.network, request.portal, signal, pool, seen);
+        switch (request.hook) {
+          case "evaluate":
+            return d.evaluate?.call(d, base);
+          case "authenticate":
+            return d.authenticate?.call(d, base);
+          case "maintain":
+            return d.maintain?.call(d, { ...base, session: request.session });
+          case "logoff":
+            return d.logoff?.call(d, { ...base, session: request.session });
+        }
+      });
+      return {
+        value,
+        ...(seen.capport === undefined ? {} : { capport: seen.capport }),
+        ...(seen.checked === undefined ? {} : { checked: seen.checked }),
+      };
+    },
+  };
+}
