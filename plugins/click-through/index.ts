@@ -63,6 +63,9 @@ export default definePlugin({
   displayName: "Terms page",
   version: "2.0.0",
   sdk: "^0.1.0",
+  // The last resort among the generic plugins: its open-network claim is the same as
+  // theirs, and any of them that can log in does better than accepting terms.
+  priority: -10,
   description: "Accepts click-through terms pages on open networks you enable",
   configSchema: config,
   claims: (c) => [

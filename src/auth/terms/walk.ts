@@ -194,12 +194,17 @@ function absolute(url: string, base?: string): string | undefined {
   }
 }
 
-const REDIRECTS = new Set([301, 302, 303]);
+const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+
+/** The request a submit makes, for a 307/308 that asks for it to be repeated elsewhere. */
+function repeatable(action: TermsAction): { method: string; body?: URLSearchParams } {
+  if (action.kind !== "submit" || action.form.method === "GET") return { method: "GET" };
+  return { method: "POST", body: new URLSearchParams(formFields(action.form, action.values)) };
+}
 
 /**
- * Takes `action`, following redirects hop by hop (as a browser would: 301-303 become GETs)
- * until a page, or a redirect to a release URL. A 307/308 (repeat the request) is left to
- * the client's own redirect handling.
+ * Takes `action`, following redirects hop by hop as a browser would (301-303 become GETs,
+ * 307/308 repeat the request at the new place) until a page, or a redirect to a release URL.
  */
 async function follow(
   deps: TermsWalkDeps,
@@ -217,12 +222,14 @@ async function follow(
           maxRedirects: MAX_REDIRECTS,
           headers: { referer: from },
         });
+  let again = repeatable(action);
   for (let hop = 0; manual && hop < MAX_REDIRECTS; hop++) {
     const location = res.headers.location;
     const target = location === undefined ? undefined : absolute(location, res.url);
     if (target === undefined || !REDIRECTS.has(res.status)) return res;
     if (release.has(target)) return { released: target };
-    res = await deps.http.get(target, { headers: { referer: from } });
+    if (res.status !== 307 && res.status !== 308) again = { method: "GET" };
+    res = await deps.http.request(target, { ...again, headers: { referer: from } });
   }
   if (manual && REDIRECTS.has(res.status)) {
     throw hotspotError("HH_HTTP_TOO_MANY_REDIRECTS", { max: MAX_REDIRECTS, url: res.url });

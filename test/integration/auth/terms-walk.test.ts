@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import http from "node:http";
 import { describe, test } from "node:test";
 import { fileURLToPath } from "node:url";
 import { withConnectionPool } from "../../../src/auth/agents.ts";
@@ -6,7 +7,9 @@ import { detectPortal } from "../../../src/auth/detect.ts";
 import { createFormHelper } from "../../../src/auth/forms.ts";
 import { createHttpClient } from "../../../src/auth/http-client.ts";
 import { walkTermsPages } from "../../../src/auth/terms/walk.ts";
+import { userConfigSchema } from "../../../src/config/schema.ts";
 import { type PluginTestReport, runPluginTest, withPortal } from "../../../src/harness/index.ts";
+import { loadRegistry } from "../../../src/helper-api/loader.ts";
 
 const plugin = fileURLToPath(new URL("../../../plugins/click-through/", import.meta.url));
 const run = (scenario: string) =>
@@ -141,4 +144,65 @@ describe("walkTermsPages", () => {
       assert.equal(outcome.steps.length, 1);
       assert.equal(portal.authorized(), true);
     }));
+});
+
+describe("walkTermsPages redirects", () => {
+  test("a 307 repeats the accept POST with its fields at the new place, and the redirect back to the probe ends the step", async () => {
+    let open = false;
+    const seen: string[] = [];
+    const server = http.createServer((req, res) => {
+      let body = "";
+      req.on("data", (c: Buffer) => (body += c.toString()));
+      req.on("end", () => {
+        seen.push(`${req.method} ${req.url} ${body}`);
+        if (req.url === "/generate_204") {
+          if (open) res.writeHead(204).end();
+          else res.writeHead(302, { location: "/terms" }).end();
+        } else if (req.url === "/terms") {
+          res.writeHead(200, { "content-type": "text/html" });
+          res.end(
+            `<form method="post" action="/accept"><input type="checkbox" name="tos" value="yes"><button>Accept</button></form>`,
+          );
+        } else if (req.url === "/accept") res.writeHead(307, { location: "/accept-v2" }).end();
+        else if (req.url === "/accept-v2" && req.method === "POST" && body === "tos=yes") {
+          open = true;
+          res.writeHead(302, { location: "/generate_204" }).end();
+        } else res.writeHead(400).end();
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const address = server.address();
+    const base = `http://127.0.0.1:${typeof address === "object" && address ? address.port : 0}`;
+    try {
+      const probeUrl = `${base}/generate_204`;
+      const outcome = await withConnectionPool(new AbortController().signal, async (pool) => {
+        const client = createHttpClient({ pool });
+        return walkTermsPages(
+          { http: client, forms: createFormHelper(client), checkOnline: () => detectPortal(probeUrl) },
+          { startUrl: `${base}/terms`, releaseUrls: [probeUrl] },
+        );
+      });
+      assert.equal(outcome.outcome, "online");
+      assert.deepEqual(seen, [
+        "GET /terms ",
+        "POST /accept tos=yes",
+        "POST /accept-v2 tos=yes",
+        "GET /generate_204 ",
+      ]);
+    } finally {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+  });
+});
+
+describe("click-through's claims", () => {
+  test("its open-network claim loads beside the other generic plugins' identical one (it has the lowest priority)", async () => {
+    const anyOpen = { config: { anyOpenNetwork: true } };
+    const config = userConfigSchema.parse({
+      plugins: { "click-through": anyOpen, "uam-chap": anyOpen, wispr: anyOpen, capport: anyOpen },
+    });
+    const registry = await loadRegistry({ pluginDirs: [], config, strict: true });
+    assert.equal(registry.get("click-through")?.definition.priority, -10);
+    assert.deepEqual(registry.problems, []);
+  });
 });
