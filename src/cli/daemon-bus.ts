@@ -1,5 +1,5 @@
-import { connectDaemon, type DaemonClient } from "../daemon/dbus-api/client.ts";
-import { systemBusAddress } from "../scan/dbus/bus.ts";
+import type { DaemonClient } from "../daemon/dbus-api/client.ts";
+import { systemBusAddress } from "../scan/dbus/address.ts";
 import { type ParsedArgs, stringOption } from "./args.ts";
 import type { OptionSpec } from "./command.ts";
 import type { CliIo } from "./io.ts";
@@ -19,6 +19,8 @@ export function daemonBusAddress(args: ParsedArgs, io: CliIo): string {
 
 /** Runs `work` with a client of the running daemon and always closes it. */
 export async function withDaemon<T>(address: string, work: (client: DaemonClient) => Promise<T>): Promise<T> {
+  // Imported here: `hotspot list --scan FILE` loads this module but never the D-Bus client.
+  const { connectDaemon } = await import("../daemon/dbus-api/client.ts");
   const client = await connectDaemon(address);
   try {
     return await work(client);

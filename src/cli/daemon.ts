@@ -104,7 +104,14 @@ export function createDaemonCommand(signals: SignalSource = process): Command {
     },
     common: ["plugins", "no-bundled", "config"],
     async run(args: ParsedArgs, io: CliIo): Promise<number> {
-      const { kind, source } = sourceFor("daemon", command, args, io, "retry", pollInterval(command, args));
+      const { kind, source } = await sourceFor(
+        "daemon",
+        command,
+        args,
+        io,
+        "retry",
+        pollInterval(command, args),
+      );
       // The sink exists before the plugins load because the registry logs through it too:
       // its own filterScanList calls (log lines and failures, under the plugin's name) would
       // otherwise go to a logger that drops them. Those writes do not pass through the

@@ -1,5 +1,4 @@
 import { readFile } from "node:fs/promises";
-import { z } from "zod";
 import { commandOptions } from "./args.ts";
 import type { Command, CommandEntry, OptionSpec } from "./command.ts";
 
@@ -74,12 +73,16 @@ export function wrap(text: string, width: number): string {
   return lines.join("\n");
 }
 
-const packageJsonSchema = z.object({ name: z.string(), version: z.string() });
+/** A string field of a parsed JSON object, checked by hand: `--version` loads no zod. */
+function stringField(value: unknown, key: string): string {
+  const field: unknown = typeof value === "object" && value !== null ? Reflect.get(value, key) : undefined;
+  if (typeof field !== "string") throw new TypeError(`package.json has no string "${key}"`);
+  return field;
+}
 
 /** `hotspot --version`: ours, plus what a bug report needs to reproduce (Node, platform). */
 export async function versionText(): Promise<string> {
-  const pkg = packageJsonSchema.parse(
-    JSON.parse(await readFile(new URL("../../package.json", import.meta.url), "utf8")),
-  );
-  return `${pkg.name} ${pkg.version} (node ${process.version}, ${process.platform} ${process.arch})\n`;
+  const pkg: unknown = JSON.parse(await readFile(new URL("../../package.json", import.meta.url), "utf8"));
+  const [name, version] = [stringField(pkg, "name"), stringField(pkg, "version")];
+  return `${name} ${version} (node ${process.version}, ${process.platform} ${process.arch})\n`;
 }

@@ -19,8 +19,8 @@ const USAGE =
  * (`DBUS_SYSTEM_BUS_ADDRESS` from the command's environment, or `--bus`), or the
  * `--backend` fallback. One-shot: NetworkManager missing is an error (exit 4), not a wait.
  */
-export function scanSourceFor(args: ParsedArgs, io: CliIo): ScanSource {
-  return sourceFor("list", command, args, io, "fail").source;
+export async function scanSourceFor(args: ParsedArgs, io: CliIo): Promise<ScanSource> {
+  return (await sourceFor("list", command, args, io, "fail")).source;
 }
 
 /**
@@ -75,7 +75,7 @@ export const command: Command = {
       io.stdout.write(renderNetworks(fromDaemon, args.common.format));
       return 0;
     }
-    const source = scanSourceFor(args, io);
+    const source = await scanSourceFor(args, io);
     const stopWarnings = warnOnStderr(source, io);
     let networks: ScannedNetwork[];
     try {

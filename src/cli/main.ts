@@ -2,7 +2,7 @@ import { realpathSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { terminalSafe } from "../annotate/display.ts";
 import { hotspotError, isHotspotError, reasonOf } from "../errors.ts";
-import { errnoCode } from "../scan/scan-file.ts";
+import { errnoCode } from "../util/errno.ts";
 import { closest } from "../util/suggest.ts";
 import { parseCommandArgs } from "./args.ts";
 import type { CommandEntry } from "./command.ts";

@@ -1,8 +1,6 @@
 import { terminalSafe } from "../annotate/index.ts";
-import { systemBusAddress } from "../scan/dbus/bus.ts";
+import { systemBusAddress } from "../scan/dbus/address.ts";
 import { FixtureScanSource } from "../scan/fixture-source.ts";
-import { createNetworkManagerSource } from "../scan/networkmanager/index.ts";
-import { createNmcliSource, createNodeWifiSource } from "../scan/nodewifi/index.ts";
 import type { ScanSource } from "../scan/source.ts";
 import { type ParsedArgs, stringOption, usageError } from "./args.ts";
 import type { Command, OptionSpec } from "./command.ts";
@@ -48,16 +46,18 @@ export interface SourceChoice {
 /**
  * Builds the ScanSource the options ask for. `whenUnavailable` is `fail` for one-shot
  * commands (a clear error, exit 4) and `retry` for the daemon (it waits for NetworkManager).
+ * The live backends are imported only when chosen: the D-Bus client and its XML parser
+ * are most of what `hotspot list --scan FILE` would otherwise load at start.
  * @throws HH_USAGE for an unknown backend or `--scan` combined with a live option.
  */
-export function sourceFor(
+export async function sourceFor(
   name: string,
   command: Command,
   args: ParsedArgs,
   io: CliIo,
   whenUnavailable: "fail" | "retry",
   pollIntervalMs?: number,
-): SourceChoice {
+): Promise<SourceChoice> {
   const file = stringOption(args, "scan");
   const bus = stringOption(args, "bus");
   const backendText = stringOption(args, "backend");
@@ -84,12 +84,20 @@ export function sourceFor(
     ...(pollIntervalMs === undefined ? {} : { pollIntervalMs }),
   };
   switch (backend) {
-    case "networkmanager":
+    case "networkmanager": {
+      const { createNetworkManagerSource } = await import("../scan/networkmanager/index.ts");
       return { kind: backend, source: createNetworkManagerSource({ busAddress, whenUnavailable }) };
+    }
     case "nmcli":
-      return { kind: backend, source: createNmcliSource(polling) };
+      return {
+        kind: backend,
+        source: (await import("../scan/nodewifi/index.ts")).createNmcliSource(polling),
+      };
     case "node-wifi":
-      return { kind: backend, source: createNodeWifiSource(polling) };
+      return {
+        kind: backend,
+        source: (await import("../scan/nodewifi/index.ts")).createNodeWifiSource(polling),
+      };
   }
 }
 

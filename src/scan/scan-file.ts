@@ -3,6 +3,7 @@ import { z } from "zod";
 import { hotspotError, reasonOf } from "../errors.ts";
 import { bssidSchema, type ScannedNetwork, scannedNetwork, securitySchema } from "../helper-api/network.ts";
 import { MAX_SSID_BYTES, ssidBytesFromInput, ssidInputSchema } from "../helper-api/ssid.ts";
+import { errnoCode } from "../util/errno.ts";
 import { firstIssue } from "../util/zod.ts";
 import type { ScanList } from "./source.ts";
 
@@ -150,13 +151,7 @@ function lineColumn(text: string, position: number): string {
   return `line ${before.split("\n").length} column ${position - before.lastIndexOf("\n")}`;
 }
 
-const errnoSchema = z.object({ code: z.string() });
-
-/** The `code` of a Node system error (`ENOENT`, …), if it is one. */
-export function errnoCode(e: unknown): string | undefined {
-  const parsed = errnoSchema.safeParse(e);
-  return parsed.success ? parsed.data.code : undefined;
-}
+export { errnoCode } from "../util/errno.ts";
 
 /** "no such file" reads better than ENOENT's full message with the path repeated. */
 export function fsReason(e: unknown): string {

@@ -8,10 +8,7 @@ import { DBusError, Message, type MessageBus, sessionBus } from "@jellybrick/dbu
  * is only visible on its internal connection object.
  */
 
-/** The bus address NetworkManager lives on: `DBUS_SYSTEM_BUS_ADDRESS` or the system socket. */
-export function systemBusAddress(env: NodeJS.ProcessEnv = process.env): string {
-  return env.DBUS_SYSTEM_BUS_ADDRESS || "unix:path=/var/run/dbus/system_bus_socket";
-}
+export { systemBusAddress } from "./address.ts";
 
 /** D-Bus error names we synthesise for local failures, so callers handle one shape. */
 export const TIMEOUT_ERROR = "org.freedesktop.DBus.Error.Timeout";

@@ -1,0 +1,225 @@
+import assert from "node:assert/strict";
+import { cp, mkdir, readFile, writeFile } from "node:fs/promises";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
+import { after, before, describe, test } from "node:test";
+import { z } from "zod";
+import {
+  type InstalledPackage,
+  installedPackage,
+  installInto,
+  packInto,
+} from "../../support/installed-package.ts";
+
+const FIXTURES = join(import.meta.dirname, "../../fixtures/package-plugins");
+const TSC = join(dirname(createRequire(import.meta.url).resolve("typescript/package.json")), "bin", "tsc");
+
+// A resolve hook that records every module URL the process resolves, so a test can say
+// which packages a command loaded (tsx, typescript) without trusting the command.
+const traceHook = (log: string) => `
+import { appendFileSync } from "node:fs";
+export async function resolve(specifier, context, next) {
+  const found = await next(specifier, context);
+  appendFileSync(${JSON.stringify(log)}, found.url + "\\n");
+  return found;
+}`;
+
+const pluginsJson = z.object({
+  plugins: z.array(z.object({ id: z.string(), source: z.string() }).loose()),
+  problems: z.array(z.object({ message: z.string() }).loose()),
+});
+
+describe("the npm pack tarball, installed into an empty folder outside the checkout (packs and installs: about 30 s)", () => {
+  let pkg: InstalledPackage;
+  let work: string;
+
+  before(async () => {
+    pkg = await installedPackage();
+    work = join(pkg.tempDir, "operator");
+    await cp(FIXTURES, work, { recursive: true });
+  });
+  after(async () => {
+    await pkg?.remove();
+  });
+
+  async function pluginTest(dir: string) {
+    return pkg.hotspot(["plugin", "test", dir, "--scenario", "form-login"], work);
+  }
+
+  async function loadedUrls(args: readonly string[]): Promise<string[]> {
+    const name = args[0]?.replace(/\W/g, "") ?? "none";
+    const hook = join(pkg.tempDir, `trace-hook-${name}.mjs`);
+    const register = join(pkg.tempDir, `trace-register-${name}.mjs`);
+    const log = join(pkg.tempDir, `trace-${name}.log`);
+    await writeFile(hook, traceHook(log));
+    await writeFile(
+      register,
+      `import { register } from "node:module";\nregister(${JSON.stringify(`file://${hook}`)});\n`,
+    );
+    await writeFile(log, "");
+    const run = await pkg.node(["--import", register, pkg.bin, ...args], pkg.appDir);
+    assert.equal(run.code, 0, run.stderr);
+    return (await readFile(log, "utf8")).split("\n").filter(Boolean);
+  }
+
+  test("ships compiled JavaScript and types, and no TypeScript sources", async () => {
+    const manifest = z
+      .object({ private: z.boolean().optional(), bin: z.record(z.string(), z.string()) })
+      .loose()
+      .parse(JSON.parse(await readFile(join(pkg.packageDir, "package.json"), "utf8")));
+    assert.equal(manifest.private, undefined);
+    assert.equal(manifest.bin.hotspot, "bin/hotspot.js");
+    const sdk = await readFile(join(pkg.packageDir, "dist/sdk.d.ts"), "utf8");
+    assert.match(sdk, /definePlugin/);
+    await assert.rejects(readFile(join(pkg.packageDir, "src/sdk.ts")), { code: "ENOENT" });
+    assert.ok(pkg.tarballBytes > 0);
+  });
+
+  test("hotspot --version runs the compiled CLI", async () => {
+    const run = await pkg.hotspot(["--version"]);
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stdout, /^hotspot-helper 0\.1\.0 \(node v\d+/);
+  });
+
+  test("--version and list --scan load no TypeScript transpiler, D-Bus client or browser driver", async () => {
+    const scan = join(pkg.packageDir, "fixtures/scans/cafe-street.json");
+    for (const args of [["--version"], ["list", "--scan", scan]]) {
+      const urls = await loadedUrls(args);
+      assert.ok(
+        urls.some((u) => u.includes("/node_modules/hotspot-helper/dist/cli/main.js")),
+        "ran the compiled CLI",
+      );
+      const heavy = urls.filter((u) =>
+        /\/node_modules\/(tsx|typescript|esbuild|puppeteer-core|@jellybrick)\//.test(u),
+      );
+      assert.deepEqual(heavy, [], `hotspot ${args.join(" ")}`);
+    }
+  });
+
+  test("list --scan annotates networks with the bundled plugins, compiled", async () => {
+    const scan = join(pkg.packageDir, "fixtures/scans/cafe-street.json");
+    const run = await pkg.hotspot(["list", "--scan", scan, "--json"]);
+    assert.equal(run.code, 0, run.stderr);
+    const rows = z
+      .array(z.object({ ssid: z.string(), provider: z.object({ pluginId: z.string() }).nullable() }))
+      .parse(JSON.parse(run.stdout));
+    assert.ok(rows.some((r) => r.ssid === "Cafe Free WiFi" && r.provider?.pluginId === "example-cafe"));
+  });
+
+  test("the SDK, the package root and the harness entry import from the installed package", async () => {
+    const script = `
+      const sdk = await import("hotspot-helper/sdk");
+      const root = await import("hotspot-helper");
+      const harness = await import("hotspot-helper/harness");
+      console.log(JSON.stringify({
+        definePlugin: typeof sdk.definePlugin, zod: typeof sdk.z.object, version: sdk.SDK_VERSION,
+        sameAsRoot: sdk.definePlugin === root.definePlugin,
+        startPortal: typeof harness.startPortal, runPluginTest: typeof harness.runPluginTest,
+        resolved: import.meta.resolve("hotspot-helper/sdk"),
+      }));`;
+    const run = await pkg.node(["--input-type=module", "-e", script], pkg.appDir);
+    assert.equal(run.code, 0, run.stderr);
+    const seen = JSON.parse(run.stdout);
+    assert.equal(seen.definePlugin, "function");
+    assert.equal(seen.zod, "function");
+    assert.equal(seen.version, "0.1.0");
+    assert.equal(seen.sameAsRoot, true);
+    assert.equal(seen.startPortal, "function");
+    assert.equal(seen.runPluginTest, "function");
+    assert.match(seen.resolved, /\/node_modules\/hotspot-helper\/dist\/sdk\.js$/);
+  });
+
+  test("a plugin type-checks against the installed SDK types (no @types/node needed), and a wrong claim does not", async () => {
+    const dir = join(pkg.appDir, "typed");
+    await mkdir(dir, { recursive: true });
+    await writeFile(
+      join(dir, "tsconfig.json"),
+      JSON.stringify({
+        compilerOptions: { module: "NodeNext", target: "ES2022", strict: true, noEmit: true, types: [] },
+        include: ["*.ts"],
+      }),
+    );
+    await writeFile(
+      join(dir, "plugin.ts"),
+      `import { definePlugin, z } from "hotspot-helper/sdk";
+export default definePlugin({
+  id: "typed", displayName: "Typed", version: "1.0.0", sdk: "^0.1.0",
+  credentialsSchema: z.object({ room: z.string() }),
+  // @ts-expect-error "certain" is not a confidence
+  claims: [{ ssid: "Typed", confidence: "certain" }],
+  async authenticate({ credentials }) {
+    const room: string | undefined = credentials?.room;
+    return room ? { result: "success" } : { result: "failure", reason: "no room" };
+  },
+});
+`,
+    );
+    await writeFile(join(dir, "package.json"), JSON.stringify({ type: "module", private: true }));
+    const run = await pkg.node([TSC, "-p", join(dir, "tsconfig.json")], dir);
+    assert.equal(run.code, 0, `${run.stdout}${run.stderr}`);
+  });
+
+  test("(a) a TypeScript plugin in a folder with no package.json and no node_modules passes plugin test", async () => {
+    const run = await pluginTest(join(work, "ts-folder"));
+    assert.equal(run.code, 0, `${run.stdout}${run.stderr}`);
+    assert.match(run.stdout, /^plugin fixture-ts-folder /m);
+    assert.match(run.stdout, /PASS {2}authenticate/);
+    assert.match(run.stdout, /^result: PASS$/m);
+  });
+
+  test('(b) a JavaScript ESM plugin whose package.json does not say "type": "module" passes plugin test', async () => {
+    const run = await pluginTest(join(work, "esm-js"));
+    assert.equal(run.code, 0, `${run.stdout}${run.stderr}`);
+    assert.match(run.stdout, /^plugin fixture-esm-js /m);
+    assert.match(run.stdout, /^result: PASS$/m);
+  });
+
+  test('(c) a CommonJS plugin ("type": "commonjs", require of the SDK) passes plugin test', async () => {
+    const run = await pluginTest(join(work, "commonjs"));
+    assert.equal(run.code, 0, `${run.stdout}${run.stderr}`);
+    assert.match(run.stdout, /^plugin fixture-commonjs /m);
+    assert.match(run.stdout, /^result: PASS$/m);
+  });
+
+  test("(d) a plugin installed as an npm package is found through --plugins and passes plugin test", async () => {
+    const home = join(pkg.tempDir, "plugins-home");
+    await mkdir(home, { recursive: true });
+    const tarball = await packInto(join(work, "npm-package"), pkg.tempDir, pkg.env);
+    await installInto(home, [tarball], pkg.env);
+    const listed = await pkg.hotspot(["plugins", "--plugins", home, "--no-bundled", "--json"], work);
+    assert.equal(listed.code, 0, listed.stderr);
+    const report = pluginsJson.parse(JSON.parse(listed.stdout));
+    assert.deepEqual(report.problems, []);
+    assert.deepEqual(
+      report.plugins.map((p) => p.id),
+      ["hotspot-helper-plugin-fixture"],
+    );
+    const installedDir = join(home, "node_modules", "hotspot-helper-plugin-fixture");
+    const run = await pluginTest(installedDir);
+    assert.equal(run.code, 0, `${run.stdout}${run.stderr}`);
+    assert.match(run.stdout, /^result: PASS$/m);
+  });
+
+  test("a plugin carrying its own copy of hotspot-helper still gets the host's SDK", async () => {
+    const dir = join(work, "own-copy");
+    await cp(join(work, "esm-js"), dir, { recursive: true });
+    const copy = join(dir, "node_modules", "hotspot-helper");
+    await mkdir(copy, { recursive: true });
+    await writeFile(
+      join(copy, "package.json"),
+      JSON.stringify({
+        name: "hotspot-helper",
+        version: "9.9.9",
+        type: "module",
+        exports: { "./sdk": "./sdk.js" },
+      }),
+    );
+    await writeFile(
+      join(copy, "sdk.js"),
+      'throw new Error("the plugin\'s own copy of the SDK was loaded");\n',
+    );
+    const run = await pluginTest(dir);
+    assert.equal(run.code, 0, `${run.stdout}${run.stderr}`);
+    assert.match(run.stdout, /^result: PASS$/m);
+  });
+});
