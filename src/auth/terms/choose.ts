@@ -1,6 +1,6 @@
 import type { HtmlForm } from "../../helper-api/context.ts";
 import { intentScore, type LabelIntent, labelIntent } from "./labels.ts";
-import { type FieldRef, type FormRef, planScript, type ScriptPlan } from "./onclick.ts";
+import { autoSubmitPlan, type FieldRef, type FormRef, planScript, type ScriptPlan } from "./onclick.ts";
 import type { PersonalField, TermsButton, TermsForm, TermsPage } from "./page.ts";
 
 /**
@@ -249,6 +249,25 @@ export function chooseTermsAction(page: TermsPage): TermsChoice {
       score: 1.5,
       intent: "neutral",
     });
+  }
+
+  const own = page.forms[0];
+  const auto = own ? autoSubmitPlan(`${page.scripts}\n${page.onload ?? ""}`) : undefined;
+  if (own && auto) {
+    const send = scripted(page, auto, own, undefined);
+    if (send && send.form.asks.length === 0) {
+      candidates.push({
+        action: {
+          kind: "submit",
+          form: pressed(send.form.form, undefined),
+          values: send.values,
+          label: "(submitted by the page's script)",
+          via: "script",
+        },
+        score: 1.5,
+        intent: "neutral",
+      });
+    }
   }
 
   let best: Candidate | undefined;

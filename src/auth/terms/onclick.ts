@@ -186,3 +186,48 @@ export function planScript(code: string, scripts = "", depth = 0): ScriptPlan {
   }
   return { ok: true, sets, ...(submit ? { submit } : {}) };
 }
+
+/**
+ * The statements of `code` that run when the page loads: function declarations (and the
+ * bodies of any braces) are cut out, so a submit inside a button's function is not taken
+ * for one the page does by itself.
+ */
+export function topLevelStatements(code: string): string[] {
+  let out = "";
+  let depth = 0;
+  let quote: string | undefined;
+  for (let i = 0; i < code.length; i++) {
+    const c = code[i] ?? "";
+    if (quote) {
+      if (depth === 0) out += c;
+      if (c === "\\") {
+        if (depth === 0) out += code[i + 1] ?? "";
+        i++;
+      } else if (c === quote) quote = undefined;
+    } else if (c === "'" || c === '"') {
+      quote = c;
+      if (depth === 0) out += c;
+    } else if (c === "{") depth++;
+    else if (c === "}") {
+      depth = Math.max(0, depth - 1);
+      if (depth === 0) out += ";";
+    } else if (depth === 0) out += c;
+  }
+  return statements(out).filter((st) => !/^(function|if|for|while|else|var|let|const)\b/.test(st));
+}
+
+/**
+ * A form the page submits by itself on load (`document.redirect.submit()` in an inline
+ * script or the body's onload, as gateways do to hand a client to an external portal),
+ * with the fields the same code sets; undefined when there is none.
+ */
+export function autoSubmitPlan(code: string): Extract<ScriptPlan, { ok: true }> | undefined {
+  const sets: { field: FieldRef; value: string | true }[] = [];
+  for (const st of topLevelStatements(code.slice(0, MAX_HANDLER_CHARS * 4))) {
+    const plan = planScript(st, "", 1);
+    if (!plan.ok) continue;
+    sets.push(...plan.sets);
+    if (plan.submit) return { ok: true, sets, submit: plan.submit };
+  }
+  return undefined;
+}

@@ -66,6 +66,8 @@ export interface TermsPage {
   readonly moves: readonly PageMove[];
   /** Inline script text (capped), to find the functions buttons call. */
   readonly scripts: string;
+  /** The body's `onload` handler, which runs like a top-level script. */
+  readonly onload?: string;
   /** How many forms and links the page really has (more than kept on hostile pages). */
   readonly counts: { readonly forms: number; readonly links: number };
 }
@@ -118,6 +120,7 @@ export function readTermsPage(html: string, url: string): TermsPage {
   let inTitle = false;
   let title = "";
   let scripts = "";
+  let onload: string | undefined;
   let documentBase = url;
   let sawBase = false;
 
@@ -173,6 +176,8 @@ export function readTermsPage(html: string, url: string): TermsPage {
           inScript = attrs.src === undefined;
         } else if (tag === "title") {
           inTitle = true;
+        } else if (tag === "body" && attrs.onload) {
+          onload ??= attrs.onload.slice(0, MAX_SCRIPT_CHARS);
         }
       },
       ontext(text) {
@@ -243,6 +248,7 @@ export function readTermsPage(html: string, url: string): TermsPage {
     links,
     moves: findPageMoves(html, url),
     scripts,
+    ...(onload === undefined ? {} : { onload }),
     counts: { forms: builders.length, links: linkCount },
   };
 }

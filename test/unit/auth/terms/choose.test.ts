@@ -159,4 +159,31 @@ describe("chooseTermsAction", () => {
     assert.equal(c.found ? "" : c.why, "nothing");
     assert.match(c.found ? "" : c.detail, /400 form\(s\) and 2001 link\(s\)/);
   });
+  test("a form the page submits by itself on load is a weak move; a submit inside a function is not", () => {
+    const auto = choose(`<form name="redirect" action="http://ext.example/splash" method="post">
+      <input type="hidden" name="mac" value="02:00:00:00:00:01"><input type="hidden" name="dst" value="http://a/"></form>
+      <script>\n<!--\n document.redirect.submit();\n//-->\n</script>`);
+    assert.equal(auto.found && auto.strong, false);
+    assert.deepEqual(sent(auto), {
+      action: "http://ext.example/splash",
+      method: "POST",
+      fields: [
+        ["mac", "02:00:00:00:00:01"],
+        ["dst", "http://a/"],
+      ],
+    });
+    const onload = chooseTermsAction(
+      readTermsPage(
+        `<html><body onload="document.forms[0].submit()"><form action="/go" method="post"><input type="hidden" name="a" value="1"></form></body></html>`,
+        URL_,
+      ),
+    );
+    assert.equal(
+      onload.found && onload.action.kind === "submit" && onload.action.form.action,
+      "http://portal.example/go",
+    );
+    const inFunction = choose(`<form action="/go"><input type="hidden" name="a" value="1"></form>
+      <script>function later() { document.forms[0].submit(); } if (window.x) { document.forms[0].submit(); }</script>`);
+    assert.equal(inFunction.found, false);
+  });
 });
