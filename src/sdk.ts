@@ -55,6 +55,7 @@ export type {
   WisprLoginRequest,
 } from "./helper-api/context.ts";
 export { DEFAULT_HOOK_TIMEOUTS_MS } from "./helper-api/deadlines.ts";
+export { DISPLAY_NAME_MAX } from "./helper-api/display-name.ts";
 export {
   isSecure,
   type JoinedNetwork,

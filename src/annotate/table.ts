@@ -1,3 +1,4 @@
+import { fitDisplayName } from "../helper-api/display-name.ts";
 import { hexToBytes } from "../helper-api/ssid.ts";
 import { displayWidth, escapeBytes, escapeText, padDisplay } from "./display.ts";
 import type { AnnotatedNetwork } from "./model.ts";
@@ -34,7 +35,7 @@ function row(n: AnnotatedNetwork): readonly string[] {
     n.bssid,
     `${String(n.strength).padStart(3)} ${signalBars(n.strength)}`,
     n.security,
-    n.provider ? escapeText(n.provider.displayName) : NONE,
+    n.provider ? escapeText(fitDisplayName(n.provider.displayName)) : NONE,
     n.provider ? n.provider.confidence : NONE,
   ];
 }

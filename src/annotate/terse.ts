@@ -1,3 +1,4 @@
+import { fitDisplayName } from "../helper-api/display-name.ts";
 import { hexToBytes } from "../helper-api/ssid.ts";
 import { escapeBytes, escapeText } from "./display.ts";
 import type { AnnotatedNetwork } from "./model.ts";
@@ -21,7 +22,7 @@ export function terseFields(n: AnnotatedNetwork): readonly string[] {
     escapeText(n.bssid, ":"),
     String(n.strength),
     n.security,
-    n.provider ? escapeText(n.provider.displayName, ":") : "",
+    n.provider ? escapeText(fitDisplayName(n.provider.displayName), ":") : "",
     n.provider ? n.provider.confidence : "",
   ];
 }

@@ -1,5 +1,6 @@
 import { escapeText, formatTable, terminalSafe } from "../annotate/index.ts";
 import type { HotspotError } from "../errors.ts";
+import { fitDisplayName } from "../helper-api/display-name.ts";
 import type { PluginSourceKind } from "../helper-api/plugin-paths.ts";
 import type { LoadedPlugin } from "../helper-api/registry-types.ts";
 import type { ParsedArgs } from "./args.ts";
@@ -60,7 +61,7 @@ export const command: Command = {
     } else {
       const rows = plugins.map((p) => [
         escapeText(p.id),
-        escapeText(p.displayName),
+        escapeText(fitDisplayName(p.displayName)),
         escapeText(p.version),
         String(p.priority),
         String(p.claims),

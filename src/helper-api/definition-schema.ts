@@ -4,6 +4,7 @@ import { type HotspotError, hotspotError } from "../errors.ts";
 import { closest, didYouMean } from "../util/suggest.ts";
 import { describeIssue as zodIssueText } from "../util/zod.ts";
 import { type Claim, claimSchema } from "./claims.ts";
+import { displayNameSchema } from "./display-name.ts";
 import {
   definePlugin,
   HOOK_NAMES,
@@ -58,7 +59,7 @@ const definitionSchema = z
         PLUGIN_ID_RE,
         "must be kebab-case: lower-case letters and digits in words joined by single hyphens",
       ),
-    displayName: z.string().min(1, "must not be empty").max(32, "must be at most 32 characters"),
+    displayName: displayNameSchema,
     version: z.string().refine((v) => semver.valid(v) !== null, "must be a semver version such as 1.0.0"),
     sdk: z.string().refine((v) => semver.validRange(v) !== null, "must be a semver range such as ^0.1.0"),
     description: z.string().max(200).optional(),

@@ -56,7 +56,12 @@ export interface PortalHost {
 export interface PluginDefinition<TConfig = unknown, TCredentials = unknown> {
   /** Unique kebab-case id, e.g. `acme-wifi`. Used in config, logs and the CLI. */
   readonly id: string;
-  /** Short name shown next to the network in `hotspot list` (Apple: "no longer than 15 characters"). */
+  /**
+   * Short name shown next to the network in `hotspot list`, `hotspot plugins` and the
+   * daemon's D-Bus API: 1 to 32 characters (Unicode code points), one line, no control
+   * characters (`DISPLAY_NAME_MAX`). A longer name is refused at load. Apple asks for at
+   * most 15; shorter names fit narrow terminals better.
+   */
   readonly displayName: string;
   /** The plugin's own semver version. */
   readonly version: string;

@@ -2,6 +2,7 @@ import { Variant } from "@jellybrick/dbus-next";
 import { z } from "zod";
 import type { AnnotatedNetwork, ProviderInfo } from "../../annotate/index.ts";
 import { confidenceSchema } from "../../helper-api/confidence.ts";
+import { displayNameSchema } from "../../helper-api/display-name.ts";
 import { securitySchema } from "../../helper-api/network.ts";
 import { SESSION_STATES, type SessionState } from "../states.ts";
 
@@ -115,7 +116,7 @@ const uint = variant("u", z.number().int().nonnegative());
 const time = variant("t", z.union([z.bigint(), z.number()]).transform(Number).pipe(z.number().nonnegative()));
 
 const claim = z
-  .tuple([z.string(), z.string(), confidenceSchema])
+  .tuple([z.string(), displayNameSchema, confidenceSchema])
   .transform(([pluginId, displayName, confidence]): ProviderInfo => ({ pluginId, displayName, confidence }));
 
 export const networkViewSchema = z
