@@ -26,8 +26,10 @@ export const bssidSchema = z
   .pipe(z.string().regex(BSSID_RE, "BSSID must look like 02:00:00:00:00:01"));
 
 /**
- * One access point seen in a scan. Plain, frozen data: it crosses the daemon/plugin
- * boundary and may later cross a worker or process boundary.
+ * One access point seen in a scan. Plain data: it crosses the daemon/plugin boundary and
+ * may later cross a worker or process boundary. Every hook call gets its own deeply
+ * frozen copy, with SSID bytes of its own (a Uint8Array cannot be frozen): a plugin that
+ * writes into `ssid` changes only its copy, never the daemon's or another plugin's.
  */
 export interface ScannedNetwork {
   /** The SSID's exact bytes (0–32). */

@@ -17,6 +17,7 @@ import type {
 } from "../helper-api/context.ts";
 import type { JoinedNetwork } from "../helper-api/network.ts";
 import type { LoadedPlugin } from "../helper-api/registry-types.ts";
+import { frozenCopy } from "../util/frozen-copy.ts";
 import { secretStrings } from "../util/redact.ts";
 import { createPluginLogger, type PluginLogSink } from "./logger.ts";
 import type { HookAnswer, HookRequest } from "./seam.ts";
@@ -139,7 +140,10 @@ export function createPluginSide(opts: PluginSideOptions): PluginSide {
   return {
     logger,
     store,
-    async call(plugin, request, signal) {
+    async call(plugin, sent, signal) {
+      // The plugin gets its own deeply frozen copy, as a worker would get a structured clone:
+      // writing into its SSID bytes or network object cannot reach the daemon or another plugin.
+      const request = frozenCopy(sent);
       const d = plugin.definition;
       if (request.hook === "filterScanList") {
         const hook = d.filterScanList;
