@@ -90,6 +90,8 @@ function fieldFor(
 function pressed(form: HtmlForm, button: TermsButton | undefined): HtmlForm {
   return {
     ...form,
+    ...(button?.formAction === undefined ? {} : { action: button.formAction }),
+    ...(button?.formMethod === undefined ? {} : { method: button.formMethod }),
     inputs: form.inputs.filter(
       (i) =>
         i.type !== "submit" ||

@@ -76,11 +76,17 @@ const CONTINUE = [
 const INFORMATION =
   /\b(terms|conditions|privacy|policy|cookies|imprint|help|faq|more|read|datenschutz|agb|nutzungsbedingungen|impressum|hilfe|mehr|lesen|confidentialite|aide|lire|terminos|condiciones|privacidad|ayuda|leer|termini|condizioni|aiuto|leggi|voorwaarden|privacybeleid|lees|termos|condicoes|privacidade|ajuda|ler)\b/;
 
+const COOKIES = /\b(cookie|cookies)\b/;
+const TERMS =
+  /\b(terms|conditions|nutzungsbedingungen|agb|conditions|terminos|condiciones|termini|condizioni|voorwaarden|termos|condicoes)\b/;
+
 /** What `label` (visible text, a button's value, an image's alt) asks for. */
 export function labelIntent(label: string): LabelIntent {
   const text = normalizeLabel(label);
   if (text === "") return "neutral";
   if (DECLINE.some((re) => re.test(text))) return "decline";
+  // "Accept cookies" answers a cookie banner, not the terms of use.
+  if (COOKIES.test(text) && !TERMS.test(text)) return "neutral";
   if (ACCEPT.some((re) => re.test(text))) return "accept";
   if (CONNECT.some((re) => re.test(text))) return "connect";
   if (INFORMATION.test(text)) return "neutral";

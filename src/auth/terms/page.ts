@@ -32,6 +32,9 @@ export interface TermsButton {
   /** What a person reads on it: the button's text, else its value, alt or title. */
   readonly label: string;
   readonly onclick?: string;
+  /** The button's own `formaction` (absolute) and `formmethod`, which override the form's. */
+  readonly formAction?: string;
+  readonly formMethod?: "GET" | "POST";
 }
 
 export interface TermsForm {
@@ -160,6 +163,7 @@ export function readTermsPage(html: string, url: string): TermsPage {
                 value,
                 label: clip(value || attrs.alt || attrs.title || ""),
                 ...(attrs.onclick ? { onclick: attrs.onclick } : {}),
+                ...overrides(attrs, documentBase),
               },
               current,
               attrs.form,
@@ -207,6 +211,7 @@ export function readTermsPage(html: string, url: string): TermsPage {
                 value: a.value ?? "",
                 label: clip(button.text) || clip(a.value ?? a.title ?? ""),
                 ...(a.onclick ? { onclick: a.onclick } : {}),
+                ...overrides(a, documentBase),
               },
               button.owner,
               button.formAttr,
@@ -251,6 +256,25 @@ export function readTermsPage(html: string, url: string): TermsPage {
     ...(onload === undefined ? {} : { onload }),
     counts: { forms: builders.length, links: linkCount },
   };
+}
+
+/** A submit button's `formaction` / `formmethod`, which a browser uses instead of the form's. */
+function overrides(
+  attrs: Record<string, string>,
+  base: string,
+): Pick<TermsButton, "formAction" | "formMethod"> {
+  const out: { formAction?: string; formMethod?: "GET" | "POST" } = {};
+  const action = attrs.formaction?.trim();
+  if (action) {
+    try {
+      out.formAction = new URL(action, base).href;
+    } catch {
+      // an unparseable formaction leaves the form's own
+    }
+  }
+  const method = attrs.formmethod?.trim().toLowerCase();
+  if (method === "post" || method === "get") out.formMethod = method === "post" ? "POST" : "GET";
+  return out;
 }
 
 function toLink(attrs: Record<string, string>, text: string, base: string): TermsLink {

@@ -186,4 +186,18 @@ describe("chooseTermsAction", () => {
       <script>function later() { document.forms[0].submit(); } if (window.x) { document.forms[0].submit(); }</script>`);
     assert.equal(inFunction.found, false);
   });
+  test("a button's formaction and formmethod replace the form's; a cookie banner's accept is not the terms'", () => {
+    const s2 = sent(
+      choose(
+        `<form method="get" action="/decline"><button type="submit" formaction="/accept" formmethod="post" name="ok" value="1">Accept</button></form>`,
+      ),
+    );
+    assert.deepEqual(
+      [s2.action, s2.method, s2.fields],
+      ["http://portal.example/accept", "POST", [["ok", "1"]]],
+    );
+    const c = choose(`<form action="/consent" method="post"><button>Accept cookies</button></form>
+      <form action="/terms" method="post"><button>Continue</button></form>`);
+    assert.equal(sent(c).action, "http://portal.example/terms");
+  });
 });

@@ -68,5 +68,7 @@ describe("labelIntent", () => {
     assert.equal(labelIntent("  DO NOT ACCEPT  "), "decline");
     assert.equal(labelIntent("ACCÉPTER »"), "accept");
     assert.equal(labelIntent(""), "neutral");
+    assert.equal(labelIntent("Accept all cookies"), "neutral");
+    assert.equal(labelIntent("Accept the terms and cookies"), "accept");
   });
 });
