@@ -39,6 +39,23 @@ export const catalogue = {
     userError: true,
     exitCode: 2,
   },
+  HH_CONFIG_VERSION_UNSUPPORTED: {
+    template: (p) =>
+      `config ${s(p.file)} has version ${s(p.version)}, but this hotspot-helper reads versions up to ${s(p.supported)}; upgrade hotspot-helper or write a version ${s(p.supported)} file`,
+    userError: true,
+    exitCode: 2,
+  },
+  HH_STATE_CORRUPT: {
+    template: (p) =>
+      `state file ${s(p.file)} is unusable (${s(p.reason)}); moved it to ${s(p.movedTo)} and starting without saved sessions`,
+    userError: false,
+    exitCode: 1,
+  },
+  HH_STATE_WRITE_FAILED: {
+    template: (p) => `cannot save state to ${s(p.file)}: ${s(p.reason)}`,
+    userError: false,
+    exitCode: 1,
+  },
   HH_SSID_INVALID: { template: (p) => `invalid SSID: ${s(p.reason)}`, userError: true, exitCode: 2 },
   HH_PLUGIN_LOAD_FAILED: {
     template: (p) => `plugin at ${s(p.path)} failed to load: ${s(p.reason)}`,

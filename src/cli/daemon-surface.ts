@@ -76,7 +76,12 @@ export function daemonSurface(opts: {
   let closeApi: () => Promise<void> = async () => {};
   // Created before the daemon starts: the first scan is announced during start().
   const surface = opts.serveApi
-    ? createDaemonSurface(daemon, { version: opts.version, source: opts.source, plugins: opts.plugins })
+    ? createDaemonSurface(daemon, {
+        version: opts.version,
+        source: opts.source,
+        plugins: opts.plugins,
+        reload: async () => (await daemon.reload()).plugins.length,
+      })
     : undefined;
   return {
     async ready() {

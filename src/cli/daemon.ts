@@ -1,6 +1,9 @@
+import { join } from "node:path";
 import { Daemon } from "../daemon/daemon.ts";
 import type { LogSink } from "../daemon/log.ts";
-import { defaultPluginStoreRoot } from "../plugin-host/paths.ts";
+import { defaultStateDir } from "../daemon/state/dir.ts";
+import { StateStore } from "../daemon/state/store.ts";
+import { reasonOf } from "../errors.ts";
 import { secretStrings } from "../util/redact.ts";
 import { booleanOption, type ParsedArgs, stringOption, usageError } from "./args.ts";
 import type { Command } from "./command.ts";
@@ -11,16 +14,16 @@ import { SOURCE_OPTIONS, sourceFor } from "./sources.ts";
 
 const USAGE =
   "hotspot daemon [--scan FILE | --bus ADDRESS | --backend networkmanager|nmcli|node-wifi] " +
-  "[--poll-interval MS] [--api-bus ADDRESS | --no-api] [--plugins DIR]... [--no-bundled] [--config FILE] " +
-  "[--json-logs] [--verbose]";
+  "[--poll-interval MS] [--api-bus ADDRESS | --no-api] [--state-dir DIR] [--plugins DIR]... [--no-bundled] " +
+  "[--config FILE] [--json-logs] [--verbose]";
 
 const STOP_SIGNALS = ["SIGINT", "SIGTERM"] as const;
 type StopSignal = (typeof STOP_SIGNALS)[number];
 
-/** Where stop signals come from: the process, or an emitter in tests. */
+/** Where stop and reload signals come from: the process, or an emitter in tests. */
 export interface SignalSource {
-  on(signal: StopSignal, listener: () => void): unknown;
-  off(signal: StopSignal, listener: () => void): unknown;
+  on(signal: StopSignal | "SIGHUP", listener: () => void): unknown;
+  off(signal: StopSignal | "SIGHUP", listener: () => void): unknown;
 }
 
 /**
@@ -88,13 +91,22 @@ export function createDaemonCommand(signals: SignalSource = process): Command {
       "when a Wi-Fi device joins a network a plugin claims, that plugin logs in, and NetworkManager is " +
       "asked to re-check connectivity. It probes the config file's probeUrl when the file sets one, else " +
       "NetworkManager's ConnectivityCheckUri when it has one, else the built-in default. " +
-      "Plugins that fail to load are skipped with a message. Logs go to " +
+      "Plugins that fail to load are skipped with a message. Sessions, the plugin chosen for each network and " +
+      "failed logins are saved in the state directory, so a restart resumes sessions without logging in again. " +
+      "SIGHUP reloads the config file and plugins; running sessions of plugins still loaded keep running. Logs go to " +
       "stderr, one line each (--json-logs: JSON lines), with every configured credential redacted.",
     options: {
       ...SOURCE_OPTIONS,
       ...SURFACE_OPTIONS,
       "json-logs": { type: "boolean", description: "Log JSON lines (for journald or a log shipper)." },
       verbose: { type: "boolean", description: "Also log debug messages." },
+      "state-dir": {
+        type: "string",
+        valueName: "DIR",
+        description:
+          "Where sessions and cached choices are kept (default: $STATE_DIRECTORY under systemd, " +
+          "/var/lib/hotspot-helper as root, else $XDG_STATE_HOME/hotspot-helper).",
+      },
       "poll-interval": {
         type: "string",
         valueName: "MS",
@@ -122,20 +134,32 @@ export function createDaemonCommand(signals: SignalSource = process): Command {
         minLevel: booleanOption(args, "verbose") ? "debug" : "info",
         secrets: () => secrets,
       });
-      const pluginStoreRoot = defaultPluginStoreRoot(io.env);
-      const { config, registry, setInFile } = await loadCliPlugins(args.common, io, false, {
-        storeRoot: pluginStoreRoot,
-        log: (e) =>
-          log({
-            level: e.level,
-            scope: e.plugin,
-            message: e.message,
-            ...(e.fields ? { fields: e.fields } : {}),
-          }),
+      // Plugin stores live beside the daemon's own state, so --state-dir moves both.
+      const stateDir = stringOption(args, "state-dir") ?? defaultStateDir(io.env);
+      const pluginStoreRoot = join(stateDir, "plugins");
+      const load = () =>
+        loadCliPlugins(args.common, io, false, {
+          storeRoot: pluginStoreRoot,
+          log: (e) =>
+            log({
+              level: e.level,
+              scope: e.plugin,
+              message: e.message,
+              ...(e.fields ? { fields: e.fields } : {}),
+            }),
+        });
+      const { config, registry, setInFile } = await load();
+      const collectSecrets = (r: typeof registry): void => {
+        const found = new Set<string>();
+        for (const p of r.plugins) secretStrings(p.credentials, found);
+        secrets = found;
+      };
+      collectSecrets(registry);
+      const state = await StateStore.open({
+        dir: stateDir,
+        onProblem: (e) =>
+          log({ level: "warn", scope: "daemon", message: e.message, fields: { code: e.code } }),
       });
-      const found = new Set<string>();
-      for (const p of registry.plugins) secretStrings(p.credentials, found);
-      secrets = found;
       // Which URL to probe: `probeUrl` from the user's config file when it sets one; else the
       // network manager's own check URL (NetworkManager's ConnectivityCheckUri, read live, so a
       // change in NetworkManager applies to the next join); else the built-in default.
@@ -146,13 +170,31 @@ export function createDaemonCommand(signals: SignalSource = process): Command {
         config,
         log,
         pluginStoreRoot,
+        state,
+        reload: async () => {
+          const next = await load();
+          collectSecrets(next.registry);
+          return next;
+        },
         ...(nmCheck && !setInFile.has("probeUrl") ? { connectivityCheckUri: nmCheck } : {}),
       });
+      const reload = (): void => {
+        log({ level: "info", scope: "daemon", message: "SIGHUP received, reloading config and plugins" });
+        // A config that no longer validates must not take the running daemon down.
+        daemon.reload().catch((e: unknown) =>
+          log({
+            level: "error",
+            scope: "daemon",
+            message: `reload failed, keeping the running config and plugins: ${reasonOf(e)}`,
+          }),
+        );
+      };
+      signals.on("SIGHUP", reload);
       const stop = waitForStop(signals, log);
       const surface = daemonSurface({
         daemon,
         source,
-        plugins: () => registry.plugins.map((p) => p.id),
+        plugins: () => daemon.pluginIds(),
         io,
         log,
         apiBus: stringOption(args, "api-bus"),
@@ -172,11 +214,14 @@ export function createDaemonCommand(signals: SignalSource = process): Command {
         log({ level: "info", scope: "daemon", message: `${signal} received, stopping` });
         surface.stopping();
         await daemon.stop();
+        await state.flush();
         log({ level: "info", scope: "daemon", message: "stopped" });
         return 0;
       } finally {
+        signals.off("SIGHUP", reload);
         await surface.close();
         await daemon.stop();
+        await state.flush();
         stop.dispose();
       }
     },

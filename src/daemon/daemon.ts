@@ -1,4 +1,5 @@
 import { EventEmitter } from "eventemitter3";
+import { type AnnotatedNetwork, annotate } from "../annotate/model.ts";
 import { detectPortal } from "../auth/detect.ts";
 import { type LinkTransport, linkTransport } from "../auth/link.ts";
 import { createLinkRouter, type LinkRouter } from "../auth/link-route.ts";
@@ -11,10 +12,19 @@ import type { ClaimMatch, PluginRegistry } from "../helper-api/registry-types.ts
 import { createPluginHost } from "../plugin-host/host.ts";
 import type { JoinEvent, LeaveEvent, RoamEvent, ScanList, ScanSource } from "../scan/source.ts";
 import { redact, redactValue, secretStrings } from "../util/redact.ts";
-import type { DaemonEvents } from "./events.ts";
+import type { DaemonEvents, MacAddressInfo, ReloadReport, SessionSummary } from "./events.ts";
 import type { HttpLogEntry, LogEntry, LogSink } from "./log.ts";
+import { macAddressInfo } from "./mac-address.ts";
 import { createPluginCalls, type PluginCalls } from "./plugin-calls.ts";
-import { DeviceSession, type RetryPolicy } from "./session.ts";
+import { DeviceSession, type RetryPolicy, type SessionDeps } from "./session.ts";
+import {
+  type ChoiceCache,
+  choiceCache,
+  memoryState,
+  pluginSetFingerprint,
+  type StateHolder,
+} from "./state/choices.ts";
+import { failureLog, sessionRecords } from "./state/records.ts";
 
 export interface DaemonOptions {
   readonly source: ScanSource;
@@ -59,6 +69,18 @@ export interface DaemonOptions {
    * `$XDG_STATE_HOME/hotspot-helper/plugins`).
    */
   readonly pluginStoreRoot?: string;
+  /**
+   * Where sessions, chosen plugins and failed logins are kept (a StateStore on disk, so a
+   * restart resumes). Default: memory only.
+   */
+  readonly state?: StateHolder;
+  /** 0..1 for maintain jitter. Default Math.random; tests pass a fixed one. */
+  random?(): number;
+  /**
+   * Loads plugins and config afresh, for `reload()` (SIGHUP, the API). Without it, reload
+   * re-applies the current ones.
+   */
+  reload?(): Promise<{ readonly registry: PluginRegistry; readonly config: UserConfig }>;
 }
 
 /**
@@ -69,7 +91,12 @@ export interface DaemonOptions {
 export class Daemon extends EventEmitter<DaemonEvents> {
   readonly #opts: DaemonOptions;
   readonly #sessions = new Map<string, DeviceSession>();
-  readonly #winners = new Map<string, string>();
+  readonly #state: StateHolder;
+  readonly #winners: ChoiceCache;
+  readonly #macs = new Map<string, MacAddressInfo>();
+  #registry: PluginRegistry;
+  #config: UserConfig;
+  #fingerprint: string;
   /**
    * Claims from each device's latest scan, by BSSID. Replaced whole on every scan, so a
    * daemon that sees thousands of access points over a day keeps only the current ones.
@@ -78,9 +105,9 @@ export class Daemon extends EventEmitter<DaemonEvents> {
     string,
     ReadonlyMap<string, { readonly network: ScannedNetwork; readonly claims: readonly ClaimMatch[] }>
   >();
-  readonly #calls: PluginCalls;
+  #calls: PluginCalls;
   readonly #router: LinkRouter;
-  readonly #secrets: ReadonlySet<string>;
+  #secrets: ReadonlySet<string>;
   /** The RFC 8908 answer the last authenticate's traffic got on each link, from the host's outcome (see #verify). */
   readonly #capportSeen = new Map<string, { readonly info: CaptivePortalApiInfo; readonly at: number }>();
   /** The last `checkOnline()` answer the last authenticate got on each link, from the host's outcome (see #verify). */
@@ -97,42 +124,24 @@ export class Daemon extends EventEmitter<DaemonEvents> {
   constructor(opts: DaemonOptions) {
     super();
     this.#opts = opts;
+    this.#registry = opts.registry;
+    this.#config = opts.config;
+    this.#fingerprint = pluginSetFingerprint(opts.registry.plugins);
+    this.#state = opts.state ?? memoryState();
+    this.#winners = choiceCache(this.#state, () => this.#fingerprint);
     this.#router =
       opts.linkRouter ??
       createLinkRouter({
         log: (level, message, code) => this.#log(level, message, code === undefined ? undefined : { code }),
       });
-    const secrets = new Set<string>();
-    for (const p of opts.registry.plugins) secretStrings(p.credentials, secrets);
-    this.#secrets = secrets;
-    const host = createPluginHost({
-      config: opts.config,
-      storeRoot: opts.pluginStoreRoot,
-      log: (e) =>
-        this.#write({
-          level: e.level,
-          scope: e.plugin,
-          message: e.message,
-          ...(e.fields ? { fields: e.fields } : {}),
-        }),
-      onHttp: opts.onHttp,
-      transportFor: (n, signal) => this.#transport(n, signal),
-      onHookError: (error, n) => this.#problem(n?.interface, error),
-      ca: opts.ca,
-      testNetwork: opts.testNetwork,
-    });
-    this.#calls = createPluginCalls({
-      registry: opts.registry,
-      host,
-      onAuthenticated: (n, outcome) => {
-        const at = performance.now();
-        if (outcome.capport) this.#capportSeen.set(linkKey(n), { info: outcome.capport, at });
-        if (outcome.checked) this.#detectedByHook.set(linkKey(n), { portal: outcome.checked, at });
-      },
-    });
+    this.#secrets = secretsOf(opts.registry);
+    this.#calls = this.#createCalls();
     this.#listeners = {
       scan: (l) => void this.#onScan(l),
-      join: (e) => void this.#session(e.device).join(e.network),
+      join: (e) => {
+        void this.#session(e.device).join(e.network);
+        void this.#readMac(e.device);
+      },
       leave: (e) => this.#sessions.get(e.device)?.leave(`left ${e.network.ssidText} (${e.reason})`),
       roam: (e) => this.#sessions.get(e.device)?.roam(e.network),
       warning: (e) => this.#log("warn", e.message),
@@ -147,9 +156,8 @@ export class Daemon extends EventEmitter<DaemonEvents> {
   async start(): Promise<void> {
     if (this.#started) return;
     this.#started = true;
-    for (const problem of this.#opts.registry.problems)
-      this.#log("warn", `plugin skipped: ${problem.message}`);
-    for (const warning of this.#opts.registry.warnings) this.#log("warn", warning.message);
+    for (const problem of this.#registry.problems) this.#log("warn", `plugin skipped: ${problem.message}`);
+    for (const warning of this.#registry.warnings) this.#log("warn", warning.message);
     const s = this.#opts.source;
     s.on("scan", this.#listeners.scan);
     s.on("join", this.#listeners.join);
@@ -171,6 +179,7 @@ export class Daemon extends EventEmitter<DaemonEvents> {
     s.off("leave", this.#listeners.leave);
     s.off("roam", this.#listeners.roam);
     s.off("warning", this.#listeners.warning);
+    // Portal sessions stay up and stay saved: the next start resumes them without a login.
     for (const session of this.#sessions.values()) session.leave("daemon stopping");
     await s.stop();
     await this.#router.close();
@@ -200,12 +209,138 @@ export class Daemon extends EventEmitter<DaemonEvents> {
       // Dynamic claims were made for that SSID: a BSSID now announcing another one gets none of them.
       if (seen && seen.network.ssidHex === network.ssidHex) return seen.claims;
     }
-    return this.#opts.registry.claimsFor(network);
+    return this.#registry.claimsFor(network);
+  }
+
+  /** Ids of the loaded plugins (they change on reload). */
+  pluginIds(): readonly string[] {
+    return this.#registry.plugins.map((p) => p.id);
+  }
+
+  /** Every device's session, for `hotspot status` and the D-Bus API. */
+  listSessions(): readonly SessionSummary[] {
+    return [...this.#sessions.values()].map((s) => this.#summary(s));
+  }
+
+  /** The latest scan of every device, annotated with claims (strongest first per device). */
+  listNetworks(): readonly AnnotatedNetwork[] {
+    const rows: AnnotatedNetwork[] = [];
+    for (const byBssid of this.#scanClaims.values()) {
+      const entries = [...byBssid.values()];
+      rows.push(
+        ...annotate(
+          entries.map((e) => e.network),
+          entries.map((e) => e.claims),
+        ),
+      );
+    }
+    return rows;
+  }
+
+  /** Asks the source for a fresh scan; the result arrives as `networks` events. */
+  async rescan(): Promise<void> {
+    await this.#opts.source.rescan();
+  }
+
+  /**
+   * Loads plugins and config again (SIGHUP, the API) without dropping sessions: a session
+   * whose plugin is still loaded keeps running on the new copy (new config, credentials);
+   * one whose plugin is gone ends (nothing to maintain or log off with). The plugin-set
+   * fingerprint changes, so cached choices are re-evaluated on the next join.
+   */
+  async reload(): Promise<ReloadReport> {
+    const before = new Set(this.#registry.plugins.map((p) => p.id));
+    const next = this.#opts.reload
+      ? await this.#opts.reload()
+      : { registry: this.#registry, config: this.#config };
+    this.#registry = next.registry;
+    this.#config = next.config;
+    this.#fingerprint = pluginSetFingerprint(next.registry.plugins);
+    this.#secrets = secretsOf(next.registry);
+    this.#calls = this.#createCalls();
+    for (const problem of next.registry.problems) this.#log("warn", `plugin skipped: ${problem.message}`);
+    const endedSessions: string[] = [];
+    for (const session of this.#sessions.values()) {
+      if (!session.rebind((id) => next.registry.get(id))) endedSessions.push(session.device);
+    }
+    const after = next.registry.plugins.map((p) => p.id);
+    const report: ReloadReport = {
+      plugins: after,
+      added: after.filter((id) => !before.has(id)),
+      removed: [...before].filter((id) => !after.includes(id)),
+      endedSessions,
+    };
+    this.#log("info", `reloaded: ${after.length} plugin(s)`, { ...report });
+    this.emit("reloaded", report);
+    return report;
+  }
+
+  #summary(session: DeviceSession): SessionSummary {
+    const mac = this.#macs.get(session.device);
+    const summary = session.summary();
+    return redactValue(mac && summary.network ? { ...summary, mac } : summary, this.#secrets);
+  }
+
+  /**
+   * How the joined connection sets its MAC address. A random one per connect means the
+   * portal, which knows us by MAC, forgets the session on every reconnect: worth a warning
+   * and a line in `hotspot status`, since the user can fix it (`stable`).
+   */
+  async #readMac(device: string): Promise<void> {
+    const read = this.#opts.source.macAddressSetting?.bind(this.#opts.source);
+    this.#macs.delete(device);
+    if (!read) return;
+    try {
+      const setting = await read(device);
+      if (setting === undefined) return;
+      const info = macAddressInfo(setting);
+      this.#macs.set(device, info);
+      if (info.changesOnReconnect) {
+        this.#log(
+          "warn",
+          `${device}: the connection uses a new random MAC address on every connect (cloned-mac-address=${setting}); the portal will forget the session on reconnect. Set it to "stable" to keep sessions across reconnects.`,
+          { device, mac: setting },
+        );
+      }
+      const session = this.#sessions.get(device);
+      if (session) this.emit("session", this.#summary(session));
+    } catch (e) {
+      this.#problem(device, e);
+    }
+  }
+
+  #createCalls(): PluginCalls {
+    const opts = this.#opts;
+    const host = createPluginHost({
+      config: this.#config,
+      storeRoot: opts.pluginStoreRoot,
+      log: (e) =>
+        this.#write({
+          level: e.level,
+          scope: e.plugin,
+          message: e.message,
+          ...(e.fields ? { fields: e.fields } : {}),
+        }),
+      onHttp: opts.onHttp,
+      transportFor: (n, signal) => this.#transport(n, signal),
+      onHookError: (error, n) => this.#problem(n?.interface, error),
+      ca: opts.ca,
+      testNetwork: opts.testNetwork,
+    });
+    return createPluginCalls({
+      registry: this.#registry,
+      host,
+      onAuthenticated: (n, outcome) => {
+        const at = performance.now();
+        if (outcome.capport) this.#capportSeen.set(linkKey(n), { info: outcome.capport, at });
+        if (outcome.checked) this.#detectedByHook.set(linkKey(n), { portal: outcome.checked, at });
+      },
+    });
   }
 
   async #onScan(list: ScanList): Promise<void> {
     try {
-      const claims = await this.#opts.registry.filterScanList(list.networks);
+      const claims = await this.#registry.filterScanList(list.networks);
       this.#scanClaims.set(
         list.device,
         new Map(list.networks.map((network, i) => [network.bssid, { network, claims: claims[i] ?? [] }])),
@@ -221,45 +356,53 @@ export class Daemon extends EventEmitter<DaemonEvents> {
     if (session) return session;
     const detect = (network: JoinedNetwork, signal: AbortSignal): Promise<PortalInfo> =>
       detectPortal(this.#probeUrl(network), this.#detectOptions(network, signal));
-    session = new DeviceSession(
-      device,
-      {
-        config: this.#opts.config,
-        calls: this.#calls,
-        detect,
-        verify: (network, signal) => this.#verify(network, signal),
-        claimsFor: (network) => this.claimsFor(network),
-        ...(this.#opts.source.checkConnectivity ? { recheckConnectivity: () => this.#recheck(device) } : {}),
-        pinLink: (network) => this.#router.pin(device, network),
-        unpinLink: () => void this.#router.unpin(device),
-        winners: this.#winners,
-        onState: (c) => {
-          this.#log(
-            "info",
-            `${c.device}: ${c.from} → ${c.to} (${c.reason})`,
-            c.pluginId ? { plugin: c.pluginId } : undefined,
-          );
-          // Reasons can quote a plugin's own failure text: events leave the daemon redacted.
-          this.emit("state", { ...c, reason: redact(c.reason, this.#secrets) });
-        },
-        onPortal: (p) => this.emit("portal", device, p),
-        onEvaluated: (r) => this.emit("evaluated", device, r),
-        onAuthenticated: (id, facts) => this.emit("authenticated", device, id, facts),
-        onUiRequired: (id, url) => this.emit("uiRequired", device, id, url),
-        onMaintained: (id, result) => this.emit("maintained", device, id, result),
-        onLoggedOff: (id) => this.emit("loggedOff", device, id),
-        onProblem: (e) => this.#problem(device, e),
+    const daemon = this;
+    const deps: SessionDeps = {
+      // Getters: a reload swaps config and plugin calls under running sessions.
+      get config() {
+        return daemon.#config;
       },
-      this.#opts.retry,
-    );
+      get calls() {
+        return daemon.#calls;
+      },
+      detect,
+      verify: (network, signal) => this.#verify(network, signal),
+      claimsFor: (network) => this.claimsFor(network),
+      ...(this.#opts.source.checkConnectivity ? { recheckConnectivity: () => this.#recheck(device) } : {}),
+      pinLink: (network) => this.#router.pin(device, network),
+      unpinLink: () => void this.#router.unpin(device),
+      winners: this.#winners,
+      records: sessionRecords(this.#state),
+      failures: failureLog(this.#state),
+      random: this.#opts.random ?? Math.random,
+      onState: (c) => {
+        this.#log(
+          "info",
+          `${c.device}: ${c.from} → ${c.to} (${c.reason})`,
+          c.pluginId ? { plugin: c.pluginId } : undefined,
+        );
+        // Reasons can quote a plugin's own failure text: events leave the daemon redacted.
+        this.emit("state", { ...c, reason: redact(c.reason, this.#secrets) });
+      },
+      onSummary: () => {
+        const s = this.#sessions.get(device);
+        if (s) this.emit("session", this.#summary(s));
+      },
+      onPortal: (p) => this.emit("portal", device, p),
+      onEvaluated: (r) => this.emit("evaluated", device, r),
+      onAuthenticated: (id, facts) => this.emit("authenticated", device, id, facts),
+      onUiRequired: (id, url) => this.emit("uiRequired", device, id, url),
+      onMaintained: (id, result) => this.emit("maintained", device, id, result),
+      onLoggedOff: (id) => this.emit("loggedOff", device, id),
+      onProblem: (e) => this.#problem(device, e),
+    };
+    session = new DeviceSession(device, deps, this.#opts.retry);
     this.#sessions.set(device, session);
     return session;
   }
 
   #probeUrl(network: JoinedNetwork): string {
-    return (
-      this.#opts.probeUrlFor?.(network) ?? this.#opts.connectivityCheckUri?.() ?? this.#opts.config.probeUrl
-    );
+    return this.#opts.probeUrlFor?.(network) ?? this.#opts.connectivityCheckUri?.() ?? this.#config.probeUrl;
   }
 
   /**
@@ -360,6 +503,12 @@ const FRESH_API_ANSWER_MS = 2_000;
 
 function linkKey(n: JoinedNetwork): string {
   return `${n.interface}|${n.ssidHex}`;
+}
+
+function secretsOf(registry: PluginRegistry): ReadonlySet<string> {
+  const secrets = new Set<string>();
+  for (const p of registry.plugins) secretStrings(p.credentials, secrets);
+  return secrets;
 }
 
 function toHotspot(e: unknown): HotspotError {

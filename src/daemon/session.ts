@@ -5,11 +5,24 @@ import type { PortalInfo, SessionInfo } from "../helper-api/context.ts";
 import type { JoinedNetwork } from "../helper-api/network.ts";
 import type { ClaimMatch, LoadedPlugin } from "../helper-api/registry-types.ts";
 import type { AuthenticateResult, SessionFacts } from "../helper-api/results.ts";
-import type { StateChange } from "./events.ts";
+import type { SessionSummary, StateChange } from "./events.ts";
+import { planMaintain } from "./maintain-plan.ts";
 import type { PluginCalls } from "./plugin-calls.ts";
+import {
+  abortableDelay,
+  asHotspotError,
+  DEFAULT_RETRY,
+  detectPatiently,
+  RetryableFailure,
+  type RetryPolicy,
+} from "./session-steps.ts";
+import type { ChoiceCache } from "./state/choices.ts";
+import { type FailureLog, loginBackoffMs, type SessionRecords } from "./state/records.ts";
 import { canTransition, type SessionState } from "./states.ts";
 
-/** What a session needs from the daemon around it. */
+export { DEFAULT_RETRY, type RetryPolicy } from "./session-steps.ts";
+
+/** What a session needs from the daemon around it. Read live: a reload swaps config and calls. */
 export interface SessionDeps {
   readonly config: UserConfig;
   readonly calls: PluginCalls;
@@ -20,7 +33,15 @@ export interface SessionDeps {
   /** Claims on this network from the latest scan (static + dynamic), best first. */
   claimsFor(network: JoinedNetwork): readonly ClaimMatch[];
   /** Per-network cache of the chosen plugin (Apple's helper cache): skips evaluate on rejoin. */
-  readonly winners: Map<string, string>;
+  readonly winners: ChoiceCache;
+  /** Saved sessions, so a restarted daemon resumes instead of logging in again. Default: none. */
+  readonly records?: SessionRecords;
+  /** Failed logins per network, for the backoff on the next join. Default: none kept. */
+  readonly failures?: FailureLog;
+  /** 0..1, spreads maintains (see planMaintain). Default: no spread. */
+  random?(): number;
+  /** Epoch ms. Default Date.now. */
+  now?(): number;
   /** Asks the network manager to re-check connectivity, so the desktop turns online at once. */
   recheckConnectivity?(): Promise<void>;
   /**
@@ -39,26 +60,13 @@ export interface SessionDeps {
   onMaintained(pluginId: string, result: "success" | "authenticationRequired" | "failure"): void;
   onLoggedOff(pluginId: string): void;
   onProblem(error: HotspotError): void;
+  /** Something in `summary()` changed. */
+  onSummary?(): void;
 }
-
-/** Retry policy for temporaryFailure and transport errors during authenticate. */
-export interface RetryPolicy {
-  readonly retries: number;
-  readonly minTimeoutMs: number;
-  readonly maxTimeoutMs: number;
-}
-
-export const DEFAULT_RETRY: RetryPolicy = { retries: 4, minTimeoutMs: 2_000, maxTimeoutMs: 60_000 };
-
-/** Renew this long before the portal's announced expiry, so the session never lapses. */
-const RENEW_MARGIN_S = 30;
 
 export function networkKey(n: { ssidHex: string }): string {
   return `ssid:${n.ssidHex}`;
 }
-
-/** Internal signal that an attempt should be retried (temporaryFailure, failed verification). */
-class RetryableFailure extends Error {}
 
 /**
  * One Wi-Fi device's session: evaluate → authenticate → verify → maintain → logoff.
@@ -67,12 +75,21 @@ class RetryableFailure extends Error {}
  */
 export class DeviceSession {
   #state: SessionState = "Inactive";
+  #since: number;
   #network: JoinedNetwork | undefined;
   #plugin: LoadedPlugin | undefined;
   #session: SessionInfo | undefined;
+  /** When the current facts arrived: their `expiresInSeconds` counts from here. */
+  #factsAt = 0;
   #portal: PortalInfo | undefined;
   #attach: AbortController | undefined;
   #maintainTimer: ReturnType<typeof setTimeout> | undefined;
+  #nextMaintainAt: number | undefined;
+  /** Maintains run since the join: the first one tells the plugin it follows a join. */
+  #maintains = 0;
+  /** A renewal was due and the portal's end did not move: stop trying until it passes. */
+  #renewalRefused = false;
+  #uiUrl: string | undefined;
   #running: Promise<void> = Promise.resolve();
   #lastReason = "";
 
@@ -80,7 +97,9 @@ export class DeviceSession {
     readonly device: string,
     private readonly deps: SessionDeps,
     private readonly retry: RetryPolicy = DEFAULT_RETRY,
-  ) {}
+  ) {
+    this.#since = this.#now();
+  }
 
   get state(): SessionState {
     return this.#state;
@@ -102,6 +121,29 @@ export class DeviceSession {
     return this.#running;
   }
 
+  /** The session as the daemon's API shows it. */
+  summary(): SessionSummary {
+    const n = this.#network;
+    const facts = this.#session?.facts;
+    const expiresAt = facts ? this.#expiresAt(facts) : undefined;
+    const failures = n ? this.deps.failures?.get(networkKey(n)) : undefined;
+    return {
+      device: this.device,
+      state: this.#state,
+      since: this.#since,
+      reason: this.#lastReason,
+      ...(n ? { network: { ssid: n.ssidText, ssidHex: n.ssidHex, bssid: n.bssid } } : {}),
+      ...(this.#plugin ? { pluginId: this.#plugin.id, provider: this.#plugin.displayName } : {}),
+      ...(this.#session ? { authenticatedAt: this.#session.authenticatedAt } : {}),
+      ...(expiresAt === undefined ? {} : { expiresAt }),
+      ...(facts?.bytesRemaining === undefined ? {} : { bytesRemaining: facts.bytesRemaining }),
+      ...(facts?.canExtend === undefined ? {} : { canExtend: facts.canExtend }),
+      ...(this.#nextMaintainAt === undefined ? {} : { nextMaintainAt: this.#nextMaintainAt }),
+      ...(this.#uiUrl === undefined ? {} : { uiUrl: this.#uiUrl }),
+      ...(failures ? { failedLogins: failures.count } : {}),
+    };
+  }
+
   join(network: JoinedNetwork): Promise<void> {
     this.#detach("switched network");
     this.#network = network;
@@ -121,12 +163,36 @@ export class DeviceSession {
     if (!this.#network) return;
     this.#network = network;
     this.deps.pinLink?.(network).catch((e: unknown) => this.deps.onProblem(asHotspotError(e)));
+    this.#save();
+    this.deps.onSummary?.();
   }
 
+  /**
+   * The network is gone (or the daemon stops): work in flight is cancelled and nothing is
+   * logged off. The saved session stays: a rejoin or a restart that finds the portal still
+   * letting us through resumes it; one that finds the portal holding us drops it.
+   */
   leave(reason: string): void {
     this.#detach(reason);
     if (this.#network) this.deps.unpinLink?.();
     this.#network = undefined;
+  }
+
+  /**
+   * Plugins were reloaded: keep running on the new copy of our plugin (new config,
+   * credentials), or end the session when the plugin is gone. Returns false when it ended.
+   */
+  rebind(lookup: (id: string) => LoadedPlugin | undefined): boolean {
+    const current = this.#plugin;
+    if (!current) return true;
+    const next = lookup(current.id);
+    if (next) {
+      this.#plugin = next;
+      return true;
+    }
+    this.#detach(`plugin ${current.id} is no longer loaded`);
+    this.deps.records?.drop(this.device);
+    return false;
   }
 
   /** Log off on request: runs the plugin's logoff, then Inactive. */
@@ -145,6 +211,7 @@ export class DeviceSession {
       return false;
     }
     this.#clearMaintain();
+    this.deps.records?.drop(this.device);
     // A maintain in flight would otherwise answer into LoggingOff (or Inactive) and try to put
     // the session back to Authenticated: cancel it and run the logoff under a signal of its own.
     previous.abort(new Error("logoff requested"));
@@ -194,50 +261,69 @@ export class DeviceSession {
       await this.deps.pinLink(network).catch((e: unknown) => this.deps.onProblem(asHotspotError(e)));
       if (signal.aborted) return;
     }
-    const portal = await this.#detectPatiently(network, signal);
+    const portal = await detectPatiently(this.deps.detect, network, signal, this.retry, (why) =>
+      this.#to("Evaluating", why),
+    );
     this.#portal = portal;
     this.deps.onPortal(portal);
     if (portal.verdict === "online") {
+      const resumed = justJoined ? this.#resumable(network) : undefined;
+      if (resumed) return this.#resume(resumed.plugin, resumed.session, resumed.factsAt, signal);
       this.#to("Inactive", "no captive portal: already online");
       return;
     }
+    // Held by the portal: whatever session was saved for this device is over.
+    this.deps.records?.drop(this.device);
     const plugin = await this.#choose(network, portal, signal, excluded);
     if (!plugin) return;
     this.#plugin = plugin;
+    if (justJoined) await this.#backOff(network, signal);
+    if (signal.aborted) return;
     await this.#authenticate(network, plugin, signal, excluded);
   }
 
   /**
-   * Detection after a join, tried again under the retry policy (backoff with jitter, bounded,
-   * cut short by a leave) while the answer looks like a portal having a bad moment rather
-   * than a verdict: no HTTP answer at all (reset, timeout, refused) or a 5xx. An overloaded
-   * controller answers the first probes with 503s; deciding on those would leave every plugin
-   * declining a network it could log in to. Out of attempts, the last answer stands.
+   * Online right after a join, with a session saved on this device for this network: one a
+   * restarted daemon finds, or one the portal kept across a reconnect (it knows us by MAC
+   * address, so this works with a stable address, not a random one). Apple's rejoin from
+   * cache: no evaluate, no login, a maintain to confirm.
    */
-  async #detectPatiently(network: JoinedNetwork, signal: AbortSignal): Promise<PortalInfo> {
-    let last: PortalInfo | undefined;
-    try {
-      return await pRetry(
-        async () => {
-          last = await this.deps.detect(network, signal);
-          if (passingTrouble(last)) throw new RetryableFailure(`probe: ${last.reason ?? "unreachable"}`);
-          return last;
-        },
-        {
-          retries: this.retry.retries,
-          minTimeout: this.retry.minTimeoutMs,
-          maxTimeout: this.retry.maxTimeoutMs,
-          randomize: true,
-          signal,
-          onFailedAttempt: ({ error, retriesLeft }) => {
-            if (!signal.aborted && retriesLeft > 0) this.#to("Evaluating", `${error.message}; probing again`);
-          },
-        },
-      );
-    } catch (e) {
-      if (signal.aborted || last === undefined) throw e;
-      return last;
-    }
+  #resumable(
+    network: JoinedNetwork,
+  ): { plugin: LoadedPlugin; session: SessionInfo; factsAt: number } | undefined {
+    const saved = this.deps.records?.get(this.device);
+    if (!saved || saved.ssidHex !== network.ssidHex) return undefined;
+    const plugin = this.deps.calls.plugin(saved.pluginId);
+    if (!plugin) return undefined;
+    return {
+      plugin,
+      session: { authenticatedAt: saved.authenticatedAt, facts: saved.facts },
+      factsAt: saved.factsAt,
+    };
+  }
+
+  async #resume(plugin: LoadedPlugin, session: SessionInfo, factsAt: number, signal: AbortSignal) {
+    this.#plugin = plugin;
+    this.#session = session;
+    this.#factsAt = factsAt;
+    this.#maintains = 0;
+    this.#renewalRefused = false;
+    this.#to("Authenticated", "the portal still lets us through: session resumed", plugin.id);
+    this.#save();
+    await this.#maintain(signal);
+  }
+
+  /** After failed logins on this network, wait out the backoff before posting again. */
+  async #backOff(network: JoinedNetwork, signal: AbortSignal): Promise<void> {
+    const failed = this.deps.failures?.get(networkKey(network));
+    if (!failed) return;
+    const wait = failed.lastAt + loginBackoffMs(failed.count) - this.#now();
+    if (wait <= 0) return;
+    this.#to(
+      "Evaluating",
+      `waiting ${Math.ceil(wait / 1000)} s before logging in: ${failed.count} failed login(s), last: ${failed.reason}`,
+    );
+    await abortableDelay(wait, signal).catch(() => undefined);
   }
 
   async #choose(
@@ -323,7 +409,7 @@ export class DeviceSession {
       );
     } catch (e) {
       if (signal.aborted) return;
-      this.#to("Failure", `authentication did not succeed: ${reasonOf(e)}`, plugin.id);
+      this.#failed(network, plugin, `authentication did not succeed: ${reasonOf(e)}`);
       return;
     }
     if (signal.aborted) return;
@@ -331,6 +417,7 @@ export class DeviceSession {
       case "success":
         return this.#authenticated(plugin, outcome.session ?? {}, signal, "login verified");
       case "uiRequired":
+        this.#uiUrl = outcome.url;
         this.#to("PresentingUI", `a person must open ${outcome.url}`, plugin.id);
         this.deps.onUiRequired(plugin.id, outcome.url);
         return;
@@ -339,52 +426,81 @@ export class DeviceSession {
         this.deps.winners.delete(networkKey(network));
         return this.#evaluateAndLogin(network, signal, excluded);
       case "failure":
-        this.#to("Failure", `login failed: ${outcome.reason ?? "no reason given"}`, plugin.id);
+        this.#failed(network, plugin, `login failed: ${outcome.reason ?? "no reason given"}`);
         return;
     }
+  }
+
+  /** Unlike Apple, a failure leaves auto-join alone: it is recorded and the next join backs off. */
+  #failed(network: JoinedNetwork, plugin: LoadedPlugin, reason: string): void {
+    const record = this.deps.failures?.record(networkKey(network), reason);
+    const next = record ? `; next join waits ${loginBackoffMs(record.count) / 1000} s` : "";
+    this.#to("Failure", `${reason}${next}`, plugin.id);
   }
 
   async #authenticated(plugin: LoadedPlugin, facts: SessionFacts, signal: AbortSignal, reason: string) {
     const network = this.#network;
     if (!network) return;
-    this.#session = { authenticatedAt: Date.now(), facts };
+    this.#session = { authenticatedAt: this.#now(), facts };
+    this.#factsAt = this.#now();
+    this.#maintains = 0;
+    this.#renewalRefused = false;
+    this.#uiUrl = undefined;
     this.deps.winners.set(networkKey(network), plugin.id);
+    this.deps.failures?.clear(networkKey(network));
     this.#to("Authenticated", reason, plugin.id);
+    this.#save();
     this.deps.onAuthenticated(plugin.id, facts);
     if (this.deps.recheckConnectivity) {
       await this.deps.recheckConnectivity().catch((e: unknown) => this.deps.onProblem(asHotspotError(e)));
     }
-    if (!signal.aborted) this.#scheduleMaintain(facts, signal);
+    if (!signal.aborted) this.#scheduleMaintain(signal);
   }
 
-  /** Next maintain: the plugin's interval or the default, and earlier when the session expires sooner. */
+  /** Next maintain delay for these facts, as if they had just arrived, without jitter. */
   maintainDelayMs(facts: SessionFacts): number {
-    let seconds = facts.maintainIntervalSeconds ?? this.deps.config.maintainIntervalSeconds;
-    if (facts.expiresInSeconds !== undefined) {
-      seconds = Math.min(seconds, Math.max(1, facts.expiresInSeconds - RENEW_MARGIN_S));
-    }
-    return Math.round(seconds * 1000);
+    return planMaintain({
+      facts,
+      factsAgeMs: 0,
+      intervalSeconds: this.deps.config.maintainIntervalSeconds,
+      jitter: 0,
+    }).delayMs;
   }
 
-  #scheduleMaintain(facts: SessionFacts, signal: AbortSignal): void {
+  #scheduleMaintain(signal: AbortSignal): void {
     this.#clearMaintain();
+    const session = this.#session;
+    if (!session) return;
+    const facts = this.#renewalRefused ? { ...session.facts, canExtend: false } : session.facts;
+    const plan = planMaintain({
+      facts,
+      factsAgeMs: this.#now() - this.#factsAt,
+      intervalSeconds: this.deps.config.maintainIntervalSeconds,
+      jitter: this.deps.random?.() ?? 0,
+    });
+    this.#nextMaintainAt = this.#now() + plan.delayMs;
     this.#maintainTimer = setTimeout(() => {
       this.#maintainTimer = undefined;
-      this.#running = this.#guard(signal, () => this.#maintain(signal));
-    }, this.maintainDelayMs(facts));
+      this.#nextMaintainAt = undefined;
+      this.#running = this.#guard(signal, () => this.#maintain(signal, plan.why));
+    }, plan.delayMs);
     // The source and the bus keep a daemon alive; a pending maintain alone should not.
     this.#maintainTimer.unref?.();
+    this.deps.onSummary?.();
   }
 
-  async #maintain(signal: AbortSignal): Promise<void> {
+  async #maintain(signal: AbortSignal, why: "interval" | "renew" | "ended" = "interval"): Promise<void> {
     const plugin = this.#plugin;
     const network = this.#network;
     const session = this.#session;
     if (!plugin || !network || !session || signal.aborted || this.#state !== "Authenticated") return;
-    this.#to("Maintaining", "periodic check", plugin.id);
-    const maintained = { ...network, justJoined: false };
+    const didJustJoin = this.#maintains === 0;
+    this.#maintains++;
+    this.#to("Maintaining", maintainReason(didJustJoin, why), plugin.id);
+    const maintained = { ...network, justJoined: didJustJoin };
+    const endBefore = this.#expiresAt(session.facts);
     let result: "success" | "authenticationRequired" | "failure";
-    let facts = session.facts;
+    let facts: SessionFacts | undefined;
     try {
       const portal = await this.deps.detect(maintained, signal);
       this.#portal = portal;
@@ -399,17 +515,50 @@ export class DeviceSession {
     if (signal.aborted) return;
     this.deps.onMaintained(plugin.id, result);
     if (result === "success") {
-      this.#session = { ...session, facts };
+      if (facts) {
+        this.#session = { ...session, facts };
+        this.#factsAt = this.#now();
+      }
+      const endAfter = this.#session ? this.#expiresAt(this.#session.facts) : undefined;
+      if (why === "renew") this.#renewalRefused = endAfter !== undefined && endAfter <= (endBefore ?? 0);
       this.#to("Authenticated", "session still valid", plugin.id);
-      this.#scheduleMaintain(facts, signal);
+      this.#save();
+      this.#scheduleMaintain(signal);
     } else if (result === "authenticationRequired") {
       this.#session = undefined;
+      this.deps.records?.drop(this.device);
       await this.#authenticate(network, plugin, signal, new Set());
     } else {
       this.#session = undefined;
+      this.deps.records?.drop(this.device);
       this.deps.winners.delete(networkKey(network));
       await this.#evaluateAndLogin(network, signal, new Set());
     }
+  }
+
+  /** Epoch ms the portal said the session ends, if it said. */
+  #expiresAt(facts: SessionFacts): number | undefined {
+    if (facts.expiresInSeconds === undefined) return undefined;
+    return this.#factsAt + Math.round(facts.expiresInSeconds * 1000);
+  }
+
+  /** Writes the running session for a restart to find. */
+  #save(): void {
+    const { records } = this.deps;
+    const network = this.#network;
+    const plugin = this.#plugin;
+    const session = this.#session;
+    if (!records || !network || !plugin || !session) return;
+    if (this.#state !== "Authenticated" && this.#state !== "Maintaining") return;
+    records.save(this.device, {
+      ssidHex: network.ssidHex,
+      ssidText: network.ssidText,
+      bssid: network.bssid,
+      pluginId: plugin.id,
+      authenticatedAt: session.authenticatedAt,
+      facts: session.facts,
+      factsAt: this.#factsAt,
+    });
   }
 
   #detach(reason: string): void {
@@ -421,12 +570,18 @@ export class DeviceSession {
     this.#session = undefined;
     this.#plugin = undefined;
     this.#portal = undefined;
+    this.#uiUrl = undefined;
     if (this.#state !== "Inactive") this.#to("Inactive", reason);
   }
 
   #clearMaintain(): void {
     if (this.#maintainTimer) clearTimeout(this.#maintainTimer);
     this.#maintainTimer = undefined;
+    this.#nextMaintainAt = undefined;
+  }
+
+  #now(): number {
+    return this.deps.now?.() ?? Date.now();
   }
 
   /**
@@ -452,6 +607,7 @@ export class DeviceSession {
       });
     }
     this.#state = to;
+    this.#since = this.#now();
     this.#lastReason = reason;
     const pid = pluginId ?? this.#plugin?.id;
     const change: StateChange = {
@@ -463,17 +619,13 @@ export class DeviceSession {
       ...(pid !== undefined ? { pluginId: pid } : {}),
     };
     this.deps.onState(change);
+    this.deps.onSummary?.();
   }
 }
 
-/** An unreachable verdict worth probing again: no HTTP answer, or a server error (not a broken proxy's 200). */
-function passingTrouble(portal: PortalInfo): boolean {
-  if (portal.verdict !== "unreachable" || portal.decidedBy === "dhcp") return false;
-  return portal.status === undefined || portal.status >= 500;
-}
-
-function asHotspotError(e: unknown): HotspotError {
-  if (e instanceof HotspotError) return e;
-  if (e instanceof AbortError) return asHotspotError(e.originalError);
-  return hotspotError("HH_INTERNAL", { reason: reasonOf(e) }, { cause: e });
+function maintainReason(didJustJoin: boolean, why: "interval" | "renew" | "ended"): string {
+  if (didJustJoin) return "first check since joining";
+  if (why === "renew") return "renewing before the session ends";
+  if (why === "ended") return "the session's announced end has passed";
+  return "periodic check";
 }

@@ -15,10 +15,14 @@ export const SESSION_STATES = [
 ] as const;
 export type SessionState = (typeof SESSION_STATES)[number];
 
-/** Allowed transitions; anything else is a bug in the daemon and throws. */
+/**
+ * Allowed transitions; anything else is a bug in the daemon and throws. Evaluating →
+ * Authenticated is a saved session resumed (the portal still lets us through after a
+ * restart or a reconnect), which Apple's machine reaches through its helper cache.
+ */
 const NEXT: Readonly<Record<SessionState, readonly SessionState[]>> = {
   Inactive: ["Evaluating", "Inactive"],
-  Evaluating: ["Authenticating", "Inactive", "Failure", "Evaluating"],
+  Evaluating: ["Authenticating", "Authenticated", "Inactive", "Failure", "Evaluating"],
   Authenticating: ["Authenticating", "Authenticated", "PresentingUI", "Evaluating", "Failure", "Inactive"],
   PresentingUI: ["Authenticated", "Authenticating", "Inactive", "Failure"],
   Authenticated: ["Maintaining", "LoggingOff", "Inactive", "Authenticated"],

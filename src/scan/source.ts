@@ -63,4 +63,11 @@ export interface ScanSource extends EventEmitter<ScanSourceEvents> {
    * when it has one: the daemon's default probe URL. Optional: not every backend knows it.
    */
   connectivityCheckUri?(): string | undefined;
+  /**
+   * Optional: how the connection active on `device` sets its MAC address (NetworkManager's
+   * `cloned-mac-address` of its 802-11-wireless settings: `random`, `stable`, …, or
+   * `default` when the connection leaves it unset). Undefined when nothing is active or the
+   * backend cannot tell.
+   */
+  macAddressSetting?(device: string): Promise<string | undefined>;
 }

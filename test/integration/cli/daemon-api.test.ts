@@ -114,6 +114,7 @@ describe("hotspot daemon serves its API and tells systemd; status, list and logo
           NOTIFY_SOCKET: notify.path,
           WATCHDOG_USEC: "200000",
           DBUS_SYSTEM_BUS_ADDRESS: "unix:path=/nonexistent/not-this-bus.sock",
+          STATE_DIRECTORY: join(dir, "state"),
         },
         stdio: ["ignore", "ignore", "pipe"],
       },

@@ -1,7 +1,21 @@
 import { type ChildProcess, spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 
 const ROOT = join(import.meta.dirname, "../../..");
+
+const stateDirs: string[] = [];
+process.on("exit", () => {
+  for (const dir of stateDirs) rmSync(dir, { recursive: true, force: true });
+});
+
+/** A fresh state directory, removed when the test process exits. */
+export function tempStateDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), "hh-daemon-state-"));
+  stateDirs.push(dir);
+  return dir;
+}
 
 export interface LogLine {
   level: string;
@@ -17,7 +31,10 @@ export class DaemonProcess {
   readonly #waiters: { test: (l: LogLine) => boolean; resolve: (l: LogLine) => void }[] = [];
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 
-  /** `env` is added to the test's environment (a state directory, a config home). */
+  /**
+   * `env` is added to the test's environment; without a STATE_DIRECTORY of its own the
+   * daemon gets a fresh one, so no test reads another's (or the machine's) saved sessions.
+   */
   constructor(args: readonly string[], env: NodeJS.ProcessEnv = {}) {
     this.#child = spawn(process.execPath, [join(ROOT, "bin/hotspot.js"), "daemon", ...args], {
       cwd: ROOT,
@@ -25,6 +42,7 @@ export class DaemonProcess {
         ...process.env,
         XDG_CONFIG_HOME: "/nonexistent/hotspot-helper-test-config",
         DBUS_SYSTEM_BUS_ADDRESS: "unix:path=/nonexistent/not-this-bus.sock",
+        STATE_DIRECTORY: tempStateDir(),
         ...env,
       },
       stdio: ["ignore", "ignore", "pipe"],

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { EventEmitter } from "node:events";
+import { mkdtempSync, rmSync } from "node:fs";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -11,7 +12,21 @@ import { main } from "../../../src/cli/main.ts";
 import { type Portal, startPortal } from "../../../src/harness/index.ts";
 import { noDbusReason, type World, world } from "./helpers.ts";
 
-const env = { XDG_CONFIG_HOME: "/nonexistent/hotspot-helper-test-config", HOME: "/nonexistent" };
+const stateDirs: string[] = [];
+after(() => {
+  for (const dir of stateDirs) rmSync(dir, { recursive: true, force: true });
+});
+
+/** Each run starts without saved sessions. */
+function env(): NodeJS.ProcessEnv {
+  const dir = mkdtempSync(join(tmpdir(), "hh-daemon-state-"));
+  stateDirs.push(dir);
+  return {
+    XDG_CONFIG_HOME: "/nonexistent/hotspot-helper-test-config",
+    HOME: "/nonexistent",
+    STATE_DIRECTORY: dir,
+  };
+}
 
 /** `hotspot daemon` in-process, stopped through an emitter, its stderr waitable. */
 function daemonCli() {
@@ -30,7 +45,7 @@ function daemonCli() {
         }
       },
     },
-    env,
+    env: env(),
   };
   const commands: Record<string, CommandEntry> = {
     daemon: { summary: "", load: async () => ({ command: createDaemonCommand(signals) }) },

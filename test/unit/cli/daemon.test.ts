@@ -1,15 +1,22 @@
 import assert from "node:assert/strict";
 import { EventEmitter } from "node:events";
+import { mkdtempSync, rmSync } from "node:fs";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe, test } from "node:test";
+import { after, describe, test } from "node:test";
 import type { CommandEntry } from "../../../src/cli/command.ts";
 import { createDaemonCommand } from "../../../src/cli/daemon.ts";
 import type { CliIo } from "../../../src/cli/io.ts";
 import { main } from "../../../src/cli/main.ts";
 
-const env = { XDG_CONFIG_HOME: "/nonexistent/hotspot-helper-test-config", HOME: "/nonexistent" };
+const stateDir = mkdtempSync(join(tmpdir(), "hh-daemon-state-"));
+after(() => rmSync(stateDir, { recursive: true, force: true }));
+const env = {
+  XDG_CONFIG_HOME: "/nonexistent/hotspot-helper-test-config",
+  HOME: "/nonexistent",
+  STATE_DIRECTORY: stateDir,
+};
 
 /** An io whose stderr can be waited on, and a command wired to an emitter instead of the process. */
 function harness() {

@@ -1,0 +1,67 @@
+import type { StateHolder } from "./choices.ts";
+import type { FailureRecord, PersistedSession } from "./schema.ts";
+
+/** Sessions by Wi-Fi device, as saved for a restart. */
+export interface SessionRecords {
+  get(device: string): PersistedSession | undefined;
+  save(device: string, session: PersistedSession): void;
+  drop(device: string): void;
+}
+
+export function sessionRecords(holder: StateHolder): SessionRecords {
+  return {
+    get: (device) => holder.state.sessions[device],
+    save(device, session) {
+      holder.update((s) => {
+        s.sessions[device] = session;
+      });
+    },
+    drop(device) {
+      if (!(device in holder.state.sessions)) return;
+      holder.update((s) => {
+        delete s.sessions[device];
+      });
+    },
+  };
+}
+
+/** Failed logins by network, so the next join backs off (see loginBackoffMs). */
+export interface FailureLog {
+  get(network: string): FailureRecord | undefined;
+  record(network: string, reason: string): FailureRecord;
+  clear(network: string): void;
+}
+
+export function failureLog(holder: StateHolder, now: () => number = Date.now): FailureLog {
+  return {
+    get: (network) => holder.state.failures[network],
+    record(network, reason) {
+      const next: FailureRecord = {
+        count: (holder.state.failures[network]?.count ?? 0) + 1,
+        lastAt: now(),
+        reason: reason.slice(0, 1000),
+      };
+      holder.update((s) => {
+        s.failures[network] = next;
+      });
+      return next;
+    },
+    clear(network) {
+      if (!(network in holder.state.failures)) return;
+      holder.update((s) => {
+        delete s.failures[network];
+      });
+    },
+  };
+}
+
+/**
+ * How long after the `count`-th failed login on a network the next attempt may start:
+ * 30 s, doubling, at most 30 min. A wrong password retried on every flap of a weak link
+ * can lock the user's account at the operator; waiting costs little since the network
+ * stays joined and auto-join stays on (unlike Apple, whose `failure` disables auto-join).
+ */
+export function loginBackoffMs(count: number): number {
+  if (count <= 0) return 0;
+  return Math.min(30_000 * 2 ** (count - 1), 30 * 60_000);
+}
