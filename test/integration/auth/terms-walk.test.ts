@@ -195,6 +195,48 @@ describe("walkTermsPages redirects", () => {
   });
 });
 
+describe("walkTermsPages believes the network, not the page", () => {
+  test("a page that says 'you are connected' while the probe is still intercepted is no success: it stops at that step", async () => {
+    const server = http.createServer((req, res) => {
+      req.resume();
+      req.on("end", () => {
+        if (req.url === "/generate_204") res.writeHead(302, { location: "/terms" }).end();
+        else if (req.url === "/terms") {
+          res.writeHead(200, { "content-type": "text/html" });
+          res.end(`<form method="post" action="/accept"><button>I agree</button></form>`);
+        } else {
+          res.writeHead(200, { "content-type": "text/html" });
+          res.end("<h1>You are connected!</h1><p>Enjoy the free Wi-Fi.</p>");
+        }
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const address = server.address();
+    const base = `http://127.0.0.1:${typeof address === "object" && address ? address.port : 0}`;
+    try {
+      const outcome = await withConnectionPool(new AbortController().signal, async (pool) => {
+        const client = createHttpClient({ pool });
+        return walkTermsPages(
+          {
+            http: client,
+            forms: createFormHelper(client),
+            checkOnline: () => detectPortal(`${base}/generate_204`),
+          },
+          { startUrl: `${base}/terms` },
+        );
+      });
+      assert.equal(outcome.outcome, "stopped");
+      assert.equal(outcome.outcome === "stopped" && outcome.error.code, "HH_TERMS_NO_ACTION");
+      assert.match(
+        outcome.outcome === "stopped" ? outcome.error.message : "",
+        /^terms walk stopped at step 2 \(http:\/\/127\.0\.0\.1:\d+\/accept\): no accept, continue or connect control .*, and the network is not online$/,
+      );
+    } finally {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+  });
+});
+
 describe("click-through's claims", () => {
   test("its open-network claim loads beside the other generic plugins' identical one (it has the lowest priority)", async () => {
     const anyOpen = { config: { anyOpenNetwork: true } };
