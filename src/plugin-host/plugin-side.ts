@@ -1,20 +1,6 @@
-import { type ConnectionPool, withConnectionPool } from "../auth/agents.ts";
-import { createCapportClient } from "../auth/capport-client.ts";
-import { createCookieJar } from "../auth/cookies.ts";
-import { detectPortal } from "../auth/detect.ts";
-import { createFormHelper } from "../auth/forms.ts";
-import { createHttpClient } from "../auth/http-client.ts";
-import { type LinkTransport, linkTransport } from "../auth/link.ts";
-import { createUamClient } from "../auth/uam.ts";
-import { createWisprClient } from "../auth/wispr/client.ts";
+import type { LinkTransport } from "../auth/link.ts";
 import type { HttpLogEntry } from "../daemon/log.ts";
-import type {
-  AuthenticateContext,
-  CaptivePortalApiInfo,
-  PluginLogger,
-  PluginStore,
-  PortalInfo,
-} from "../helper-api/context.ts";
+import type { CaptivePortalApiInfo, PluginLogger, PluginStore, PortalInfo } from "../helper-api/context.ts";
 import type { JoinedNetwork } from "../helper-api/network.ts";
 import type { LoadedPlugin } from "../helper-api/registry-types.ts";
 import { frozenCopy } from "../util/frozen-copy.ts";
@@ -77,66 +63,6 @@ export function createPluginSide(opts: PluginSideOptions): PluginSide {
       warn: (message) => logger(plugin).warn(message),
     });
 
-  const linkContext = (
-    plugin: LoadedPlugin,
-    network: JoinedNetwork,
-    portal: PortalInfo,
-    signal: AbortSignal,
-    pool: ConnectionPool,
-    seen: { capport?: CaptivePortalApiInfo; checked?: PortalInfo },
-  ): AuthenticateContext<unknown, unknown> => {
-    const link = opts.transportFor ? opts.transportFor(network, signal) : linkTransport(network, { signal });
-    const http = createHttpClient({
-      pool,
-      credentials: plugin.credentials,
-      portalHosts: plugin.portalHosts,
-      pluginId: plugin.id,
-      signal,
-      onRequest: (e) => opts.onHttp?.({ ...e, pluginId: plugin.id }),
-      ...(link.localAddress === undefined ? {} : { localAddress: link.localAddress }),
-      ...(link.lookup === undefined ? {} : { lookup: link.lookup }),
-      ...(opts.ca === undefined ? {} : { ca: opts.ca }),
-      ...(opts.userAgent === undefined ? {} : { userAgent: opts.userAgent }),
-      // The cookies the portal set while detection talked to it go on, as a browser's would.
-      ...(portal.cookies === undefined ? {} : { cookies: createCookieJar({ initial: portal.cookies }) }),
-    });
-    const apiUri = portal.api?.uri ?? portal.apiUri ?? network.captivePortalUri;
-    // The engine's own detection, through the same link as the hook's HTTP client.
-    const checkOnline = async (): Promise<PortalInfo> => {
-      const now = await detectPortal(portal.probeUrl, {
-        signal,
-        ...(apiUri === undefined ? {} : { apiUri }),
-        ...(link.localAddress === undefined ? {} : { localAddress: link.localAddress }),
-        ...(link.lookup === undefined ? {} : { lookup: link.lookup }),
-        ...(opts.ca === undefined ? {} : { ca: opts.ca }),
-        ...(opts.testNetwork === true ? { allowHttpApi: true } : {}),
-        ...(opts.userAgent === undefined ? {} : { userAgent: opts.userAgent }),
-      });
-      seen.checked = now;
-      return now;
-    };
-    return {
-      signal,
-      log: logger(plugin),
-      config: plugin.config,
-      store: store(plugin),
-      network,
-      portal,
-      http,
-      forms: createFormHelper(http),
-      wispr: createWisprClient(http, portal, { signal }),
-      capport: createCapportClient(http, apiUri, {
-        allowHttp: opts.testNetwork === true,
-        onAnswer: (info) => {
-          seen.capport = info;
-        },
-      }),
-      uam: createUamClient(http, portal),
-      checkOnline,
-      credentials: plugin.credentials,
-    };
-  };
-
   return {
     logger,
     store,
@@ -158,8 +84,10 @@ export function createPluginSide(opts: PluginSideOptions): PluginSide {
         return { value };
       }
       const seen: { capport?: CaptivePortalApiInfo; checked?: PortalInfo } = {};
+      const { linkContext, withConnectionPool } = await import("./link-context.ts");
+      const services = { log: logger(plugin), store: store(plugin) };
       const value = await withConnectionPool(signal, (pool) => {
-        const base = linkContext(plugin, request.network, request.portal, signal, pool, seen);
+        const base = linkContext(opts, services, plugin, request.network, request.portal, signal, pool, seen);
         switch (request.hook) {
           case "evaluate":
             return d.evaluate?.call(d, base);

@@ -1,16 +1,20 @@
 import { execFile, spawn } from "node:child_process";
-import { mkdir, mkdtemp, readdir, rm, stat, writeFile } from "node:fs/promises";
+import { cp, mkdir, mkdtemp, readdir, rm, stat, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 
 /**
- * The product as a stranger gets it: `npm pack` of this checkout (its `prepack` builds
- * dist/), installed with `npm install --prefer-offline` into an empty folder under the
- * system temp dir, outside the checkout, so nothing resolves through the repository's own
- * node_modules or the package's self-reference. Packed and installed once per test process
- * (`installedPackage()` is memoized); `installInto` adds more packages (a plugin packed as
- * a tarball, a plugin folder) to that same folder or to another one.
+ * The product as a stranger gets it: this checkout built and packed (what `npm pack`'s
+ * `prepack` does), installed with `npm install --prefer-offline` into an empty folder under
+ * the system temp dir, outside the checkout, so nothing resolves through the repository's
+ * own node_modules or the package's self-reference. Packed and installed once per test
+ * process (`installedPackage()` is memoized); `installInto` adds more packages (a plugin
+ * packed as a tarball, a plugin folder) to that same folder or to another one.
+ *
+ * The build runs in a staging copy of the package's sources, never in the checkout's own
+ * dist/: two test files (or a test and a developer's build) packing at once would
+ * otherwise delete and rewrite one dist/ under each other.
  */
 
 const exec = promisify(execFile);
@@ -33,6 +37,7 @@ export interface InstalledPackage {
   readonly bin: string;
   readonly tarball: string;
   readonly tarballBytes: number;
+  /** Building and packing, ms. */
   readonly packMs: number;
   readonly installMs: number;
   /** Environment for commands run against the install: no NODE_OPTIONS, no user config. */
@@ -114,12 +119,47 @@ export async function installInto(
   });
 }
 
+/** What scripts/build.mjs reads and `files` ships, copied from the checkout. */
+const STAGED = [
+  "package.json",
+  "README.md",
+  "tsconfig.json",
+  "tsconfig.build.json",
+  "tsconfig.plugins.json",
+  "scripts/build.mjs",
+  "bin",
+  "src",
+  "plugins",
+  "fixtures/portals",
+  "fixtures/scans",
+];
+
+/** Builds a staging copy of the package and packs it; returns the tarball's path. */
+async function buildAndPack(tempDir: string, env: NodeJS.ProcessEnv): Promise<string> {
+  const stage = join(tempDir, "stage");
+  for (const path of STAGED) await cp(join(ROOT, path), join(stage, path), { recursive: true });
+  // The build's tools (tsc) and the types it compiles against come from the checkout.
+  await symlink(join(ROOT, "node_modules"), join(stage, "node_modules"), "dir");
+  await exec(process.execPath, [join(stage, "scripts/build.mjs")], { cwd: stage, env });
+  const before = new Set(await readdir(tempDir));
+  await exec("npm", ["pack", "--ignore-scripts", "--pack-destination", tempDir], {
+    cwd: stage,
+    env,
+    maxBuffer: 16 * 1024 * 1024,
+  });
+  const made = (await readdir(tempDir)).filter((f) => f.endsWith(".tgz") && !before.has(f));
+  if (made.length !== 1 || made[0] === undefined)
+    throw new Error(`npm pack made ${made.join(", ") || "nothing"}`);
+  await rm(stage, { recursive: true, force: true });
+  return join(tempDir, made[0]);
+}
+
 async function packAndInstall(): Promise<InstalledPackage> {
   const tempDir = await mkdtemp(join(tmpdir(), "hotspot-helper-installed-"));
   const env = cleanEnv(tempDir);
   const appDir = join(tempDir, "app");
   const packStarted = performance.now();
-  const tarball = await packInto(ROOT, tempDir, env);
+  const tarball = await buildAndPack(tempDir, env);
   const packMs = performance.now() - packStarted;
   const installStarted = performance.now();
   await installInto(appDir, [tarball], env);
