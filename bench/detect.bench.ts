@@ -104,7 +104,8 @@ async function once(c: Case): Promise<{ seq: number; ms: number }> {
     const state = await done;
     const ms = performance.now() - started;
     if (!state.startsWith("Authenticated")) throw new Error(`${c.scenario}: ${state}`);
-    if (!portal.authorized()) throw new Error(`${c.scenario}: authenticated but the portal never let the client in`);
+    if (!portal.authorized())
+      throw new Error(`${c.scenario}: authenticated but the portal never let the client in`);
     const until = (portal.log[0]?.atMs ?? 0) + (performance.now() - portalStart);
     return { seq: sequential(portal, until), ms };
   } finally {

@@ -204,6 +204,13 @@ export const catalogue = {
     userError: false,
     exitCode: 4,
   },
+  // Detection walking an intercept's meta refresh / script moves to the login page stopped early.
+  HH_PORTAL_CHAIN_STOPPED: {
+    template: (p) =>
+      `following the portal's page moves stopped at step ${s(p.step)} (${s(p.url)}): ${s(p.reason)}`,
+    userError: false,
+    exitCode: 4,
+  },
   HH_FORM_NOT_FOUND: {
     template: (p) => `no form matching ${s(p.selector)} on ${s(p.url)}`,
     userError: false,

@@ -1,4 +1,5 @@
 import type { LookupFunction } from "node:net";
+import { hotspotError } from "../errors.ts";
 import type { PortalCookie } from "../helper-api/context.ts";
 import type { CaOption } from "./agents.ts";
 import { createCookieJar } from "./cookies.ts";
@@ -42,20 +43,29 @@ export interface ChainResult {
   readonly error?: string;
 }
 
+/** The coded reason, as PortalInfo carries it: `HH_PORTAL_CHAIN_STOPPED: …`, naming the step and its URL. */
+function chainError(step: number, url: string, reason: string): string {
+  const e = hotspotError("HH_PORTAL_CHAIN_STOPPED", { step, url, reason });
+  return `${e.code}: ${e.message}`;
+}
+
 export async function followLoginChain(start: string, opts: ChainOptions): Promise<ChainResult> {
   const jar = createCookieJar({ initial: opts.cookies ?? [] });
   const chain: string[] = [];
   const deadline = Date.now() + opts.timeoutMs;
   let url = start;
-  const stop = (error?: string): ChainResult => ({
+  const stop = (failure?: { step: number; reason: string }): ChainResult => ({
     loginUrl: url,
     chain,
     cookies: jar.list(),
-    ...(error === undefined ? {} : { error }),
+    ...(failure === undefined ? {} : { error: chainError(failure.step, url, failure.reason) }),
   });
   for (;;) {
-    if (chain.includes(url)) return stop(`loop: step ${chain.length + 1} goes back to ${url}`);
-    if (chain.length >= MAX_CHAIN_STEPS) return stop(`more than ${MAX_CHAIN_STEPS} steps; stopped at ${url}`);
+    if (chain.includes(url))
+      return stop({ step: chain.length + 1, reason: "a loop: this page was already visited" });
+    if (chain.length >= MAX_CHAIN_STEPS) {
+      return stop({ step: chain.length + 1, reason: `more than ${MAX_CHAIN_STEPS} steps` });
+    }
     chain.push(url);
     const target = new URL(url);
     const cookie = jar.cookieHeader(target);
@@ -78,7 +88,7 @@ export async function followLoginChain(start: string, opts: ChainOptions): Promi
     } catch (e) {
       chain.pop();
       const reason = e instanceof TransportError ? e.message : String(e);
-      return stop(`step ${chain.length + 1} (GET ${url}) failed: ${reason}`);
+      return stop({ step: chain.length + 1, reason: `GET failed: ${reason}` });
     }
     jar.setCookies(res.setCookie, target);
     let next: string | undefined;
@@ -86,7 +96,7 @@ export async function followLoginChain(start: string, opts: ChainOptions): Promi
       try {
         next = new URL(res.headers.location, target).href;
       } catch {
-        return stop(`step ${chain.length} (GET ${url}) redirects to an invalid Location`);
+        return stop({ step: chain.length, reason: "a redirect to an invalid Location" });
       }
     } else if (res.status >= 200 && res.status < 300) {
       next = pageTarget(res.body.toString("utf8"), url)?.url;

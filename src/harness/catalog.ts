@@ -35,6 +35,7 @@ export const BUILTIN_SCENARIO_NAMES = [
   "status-511",
   "meta-refresh",
   "redirect-chain",
+  "tls-intercept",
 ] as const;
 
 export type ScenarioName = (typeof BUILTIN_SCENARIO_NAMES)[number];

@@ -8,6 +8,7 @@ import { pageMovesBehaviour } from "./page-moves.ts";
 import { redirectChainBehaviour } from "./redirect-chain.ts";
 import { brokenProxyBehaviour, notCaptiveBehaviour } from "./simple.ts";
 import { strictHeadersBehaviour } from "./strict-headers.ts";
+import { tlsInterceptBehaviour } from "./tls-intercept.ts";
 import { uamChapBehaviour } from "./uam-chap.ts";
 import { wisprBehaviour } from "./wispr.ts";
 
@@ -29,4 +30,5 @@ export const behaviours: Readonly<Record<string, AnyBehaviour>> = {
   "strict-headers": strictHeadersBehaviour,
   "page-moves": pageMovesBehaviour,
   "redirect-chain": redirectChainBehaviour,
+  "tls-intercept": tlsInterceptBehaviour,
 };

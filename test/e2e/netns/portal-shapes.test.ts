@@ -13,7 +13,12 @@ const HOTSPOT = fileURLToPath(new URL("../../../bin/hotspot.js", import.meta.url
 const PROBE = "http://connectivitycheck.gstatic.com/generate_204";
 
 const authReport = z.object({
-  portal: z.object({ verdict: z.string(), shape: z.string().optional(), apiSource: z.string().optional() }),
+  portal: z.object({
+    verdict: z.string(),
+    shape: z.string().optional(),
+    apiSource: z.string().optional(),
+    httpsProbe: z.object({ verdict: z.string(), reason: z.string().optional() }).optional(),
+  }),
   result: z.object({ result: z.string() }).passthrough(),
   verified: z.boolean().optional(),
 });
@@ -28,6 +33,7 @@ const cases = [
   { scenario: "status-511", plugin: "capport", config: { anyOpenNetwork: true }, shape: "status-511" },
   { scenario: "meta-refresh", plugin: "click-through", config: { ssids: ["Guest"] }, shape: "meta-refresh" },
   { scenario: "redirect-chain", plugin: "click-through", config: { ssids: ["Guest"] }, shape: "redirect" },
+  { scenario: "tls-intercept", plugin: "click-through", config: { ssids: ["Guest"] }, shape: "redirect" },
 ] as const;
 
 describe("new portal shapes in namespace mode", { skip }, () => {
@@ -55,12 +61,19 @@ describe("new portal shapes in namespace mode", { skip }, () => {
             world.caFile,
             "--config",
             config,
+            "--https-url",
+            "https://www.google.com/generate_204",
             "--json",
           ]);
           const report = authReport.parse(JSON.parse(out));
           assert.equal(report.portal.verdict, "portal");
           assert.equal(report.portal.shape, c.shape);
           if (c.scenario === "status-511") assert.equal(report.portal.apiSource, "link-header");
+          if (c.scenario === "tls-intercept") {
+            // DNS gives the gateway's address for every name; its certificate is for its own.
+            assert.equal(report.portal.httpsProbe?.verdict, "portal");
+            assert.match(report.portal.httpsProbe?.reason ?? "", /^certificate did not verify/);
+          }
           assert.equal(report.result.result, "success", out);
           assert.equal(report.verified, true, "verified online by detection after the login");
           assert.ok(

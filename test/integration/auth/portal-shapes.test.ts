@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import net from "node:net";
+import net, { type LookupFunction } from "node:net";
 import { describe, test } from "node:test";
 import { fileURLToPath } from "node:url";
 import { detectPortal } from "../../../src/auth/detect.ts";
@@ -147,7 +147,10 @@ describe("meta-refresh: 200 intercepts that move you on", () => {
     await withPortal({ scenario: "meta-refresh:loop" }, async (portal) => {
       const info = await detectPortal(portal.probeUrl);
       assert.equal(info.verdict, "portal");
-      assert.match(info.loginChainError ?? "", /^loop: step 3 goes back to .*\/guest\/wait$/);
+      assert.match(
+        info.loginChainError ?? "",
+        /^HH_PORTAL_CHAIN_STOPPED: .* stopped at step 3 \(\S+\/guest\/wait\): a loop/,
+      );
       assert.ok(portal.log.length <= 4, `bounded: ${portal.log.length} requests`);
     });
     const report = await runPluginTest({
@@ -172,5 +175,32 @@ describe("redirect-chain: a 30x chain through two hosts", () => {
     const hosts = new Set(report.log.map((e) => e.host.split(":")[0]));
     assert.ok(hosts.has("127.0.0.1") && hosts.has("localhost"), [...hosts].join(","));
     assert.ok(report.log.some((e) => e.path === "/cp/authorize" && e.status === 200));
+  });
+});
+
+describe("tls-intercept: the HTTPS probe's certificate fails, the HTTP probe decides", () => {
+  test("a name the gateway's certificate cannot hold is a portal sign with the reason; click-through logs in over HTTP", async () => {
+    await withPortal({ scenario: "tls-intercept" }, async (portal) => {
+      const port = new URL(portal.httpsUrl ?? "").port;
+      // DNS on a captive network answers every name with the gateway, as dnsmasq does here in namespace mode.
+      const lookup: LookupFunction = (_host, _opts, cb) => cb(null, [{ address: "127.0.0.1", family: 4 }]);
+      const info = await detectPortal(portal.probeUrl, {
+        httpsProbeUrl: `https://www.google.com:${port}/generate_204`,
+        lookup,
+        ...(portal.ca ? { ca: portal.ca } : {}),
+      });
+      assert.deepEqual([info.verdict, info.shape, info.decidedBy], ["portal", "redirect", "probe"]);
+      assert.equal(info.httpsProbe?.verdict, "portal");
+      assert.match(
+        info.httpsProbe?.reason ?? "",
+        /^certificate did not verify: .*ERR_TLS_CERT_ALTNAME_INVALID/,
+      );
+    });
+    const report = await runPluginTest({
+      pluginDir: plugin("click-through"),
+      scenario: "tls-intercept",
+      pluginConfig: clickThrough,
+    });
+    assertLoggedIn(report);
   });
 });

@@ -72,7 +72,7 @@ describe("hotspot probe: the human output names the shape, the login page and th
     await withPortal({ scenario: "meta-refresh:loop" }, async (portal) => {
       assert.match(
         (await probeText("--url", portal.probeUrl)).out,
-        /^ {2}stopped early: loop: step 3 goes back to/m,
+        /^ {2}stopped early: HH_PORTAL_CHAIN_STOPPED: following the portal's page moves stopped at step 3 /m,
       );
     });
   });

@@ -7,6 +7,7 @@ import { createHttpClient } from "../../../src/auth/http-client.ts";
 import { serve } from "../../../src/cli/harness.ts";
 import { type CliIo, captureIo } from "../../../src/cli/io.ts";
 import { main } from "../../../src/cli/main.ts";
+import { BUILTIN_SCENARIO_NAMES } from "../../../src/harness/catalog.ts";
 
 let dir = "";
 let cafeConfig = "";
@@ -72,7 +73,8 @@ describe("hotspot harness", () => {
     assert.equal(await main(["harness", "list", "--json"], io), 0);
     const parsed: unknown = JSON.parse(io.stdoutText());
     assert.ok(Array.isArray(parsed));
-    assert.equal(parsed.length, 16);
+    assert.equal(parsed.length, BUILTIN_SCENARIO_NAMES.length);
+    assert.ok(BUILTIN_SCENARIO_NAMES.length >= 17);
     assert.deepEqual(Object.keys(parsed[0] ?? {}), ["name", "description", "modelledOn", "variants"]);
   });
 

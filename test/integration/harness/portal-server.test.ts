@@ -30,6 +30,7 @@ describe("portal simulator: the walled garden", () => {
       "redirect-chain",
       "status-511",
       "strict-headers",
+      "tls-intercept",
       "uam-chap",
       "wispr",
       "wispr2",

@@ -145,9 +145,15 @@ describe("probe and detection of portal shapes", () => {
   test("a refresh loop and an endless chain stop with the step named", async () => {
     const loop = await detectPortal(`${server.url}/loop-a`);
     assert.equal(loop.verdict, "portal");
-    assert.match(loop.loginChainError ?? "", /^loop: step 3 goes back to .*\/loop-b$/);
+    assert.match(
+      loop.loginChainError ?? "",
+      /^HH_PORTAL_CHAIN_STOPPED: .* stopped at step 3 \(\S+\/loop-b\): a loop/,
+    );
     const endless = await detectPortal(`${server.url}/chain/0`);
-    assert.match(endless.loginChainError ?? "", new RegExp(`^more than ${MAX_CHAIN_STEPS} steps`));
+    assert.match(
+      endless.loginChainError ?? "",
+      new RegExp(`stopped at step ${MAX_CHAIN_STEPS + 1} .*: more than ${MAX_CHAIN_STEPS} steps$`),
+    );
     assert.equal(endless.loginChain?.length, MAX_CHAIN_STEPS);
   });
 
