@@ -237,6 +237,50 @@ describe("walkTermsPages believes the network, not the page", () => {
   });
 });
 
+describe("walkTermsPages on moving pages", () => {
+  test("meta refreshes that send the client round (A → B → A) end HH_TERMS_LOOP, bounded", async () => {
+    const server = http.createServer((req, res) => {
+      req.resume();
+      req.on("end", () => {
+        const next = req.url === "/a" ? "/b" : "/a";
+        res.writeHead(200, { "content-type": "text/html" });
+        res.end(
+          `<html><head><meta http-equiv="refresh" content="0; url=${next}"></head><body>Please wait</body></html>`,
+        );
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const address = server.address();
+    const base = `http://127.0.0.1:${typeof address === "object" && address ? address.port : 0}`;
+    let checks = 0;
+    try {
+      const outcome = await withConnectionPool(new AbortController().signal, async (pool) => {
+        const client = createHttpClient({ pool });
+        return walkTermsPages(
+          {
+            http: client,
+            forms: createFormHelper(client),
+            checkOnline: async () => {
+              checks++;
+              return { verdict: "portal", probeUrl: `${base}/generate_204` };
+            },
+          },
+          { startUrl: `${base}/a` },
+        );
+      });
+      assert.equal(outcome.outcome === "stopped" && outcome.error.code, "HH_TERMS_LOOP");
+      assert.match(
+        outcome.outcome === "stopped" ? outcome.error.message : "",
+        /at step 3 .*meta-refresh to http:\/\/127\.0\.0\.1:\d+\/b again/,
+      );
+      assert.equal(outcome.steps.length, 2);
+      assert.equal(checks, 2);
+    } finally {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+  });
+});
+
 describe("click-through's claims", () => {
   test("its open-network claim loads beside the other generic plugins' identical one (it has the lowest priority)", async () => {
     const anyOpen = { config: { anyOpenNetwork: true } };
