@@ -1,7 +1,7 @@
 import { z } from "zod";
-import { type Confidence, confidenceSchema } from "./confidence.ts";
-import { type Security, securitySchema } from "./network.ts";
-import { MAX_SSID_BYTES, type SsidInput, ssidInputSchema } from "./ssid.ts";
+import { confidenceSchema } from "./confidence.ts";
+import { securitySchema } from "./network.ts";
+import { MAX_SSID_BYTES, ssidInputSchema } from "./ssid.ts";
 
 /**
  * Static claims: data the registry compiles into one index, so matching a scan runs no
@@ -13,28 +13,9 @@ import { MAX_SSID_BYTES, type SsidInput, ssidInputSchema } from "./ssid.ts";
  * (invalid UTF-8 shown as U+FFFD); anchor it yourself (`^…$`) when you mean the whole name.
  * `bssidPrefix` is 1–6 colon-separated octets, e.g. an OUI `"02:1a:11"`.
  */
-export type Claim =
-  | { readonly ssid: SsidInput; readonly confidence: Confidence; readonly security?: readonly Security[] }
-  | {
-      readonly ssidPrefix: SsidInput;
-      readonly confidence: Confidence;
-      readonly security?: readonly Security[];
-    }
-  | {
-      readonly ssidPattern: string;
-      readonly flags?: string;
-      readonly confidence: Confidence;
-      readonly security?: readonly Security[];
-    }
-  | {
-      readonly bssidPrefix: string;
-      readonly confidence: Confidence;
-      readonly security?: readonly Security[];
-    };
-
 const common = {
   confidence: confidenceSchema.exclude(["none"]),
-  security: z.array(securitySchema).min(1).optional(),
+  security: z.array(securitySchema).min(1).readonly().optional(),
 };
 
 const ssidField = ssidInputSchema.refine(
@@ -43,7 +24,10 @@ const ssidField = ssidInputSchema.refine(
 );
 
 export const claimSchema = z.union([
-  z.object({ ssid: ssidField, ...common }).strict(),
+  z
+    .object({ ssid: ssidField, ...common })
+    .strict()
+    .readonly(),
   z
     .object({
       ssidPrefix: ssidField.refine(
@@ -52,7 +36,8 @@ export const claimSchema = z.union([
       ),
       ...common,
     })
-    .strict(),
+    .strict()
+    .readonly(),
   z
     .object({
       ssidPattern: z.string().min(1),
@@ -63,6 +48,7 @@ export const claimSchema = z.union([
       ...common,
     })
     .strict()
+    .readonly()
     .refine(
       (c) => {
         try {
@@ -86,8 +72,16 @@ export const claimSchema = z.union([
         ),
       ...common,
     })
-    .strict(),
+    .strict()
+    .readonly(),
 ]);
+
+/**
+ * One static claim, as a plugin writes it: the input type of claimSchema, so the type and
+ * the check cannot disagree (a claim the types accept is one the loader accepts, except for
+ * what only runs can tell: a bad regular expression, an SSID over 32 bytes).
+ */
+export type Claim = z.input<typeof claimSchema>;
 
 /**
  * The claims of a generic plugin the user points at networks: `medium` on each SSID listed

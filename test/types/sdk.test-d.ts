@@ -4,6 +4,8 @@
  * Each `@ts-expect-error` is a mistake an operator could make that the compiler must
  * refuse: if the SDK's types loosen, the directive is unused and the typecheck fails.
  */
+
+import type { claimSchema } from "../../src/helper-api/claims.ts";
 import {
   type AuthenticateResult,
   type Claim,
@@ -159,3 +161,9 @@ expectType<Claim>({ ssidPattern: "^acme-[0-9]+$", flags: "i", confidence: "low" 
 expectType<Claim>({ ssid: { hex: "caf3ff00" }, confidence: "medium", security: ["open"] });
 // @ts-expect-error security is a known Wi-Fi security, e.g. open or wpa2-psk
 expectType<Claim>({ ssid: "ACME", confidence: "high", security: ["wpa9"] });
+// The Claim type is the claim schema's own input type: the types and the loader's check cannot drift apart.
+assertType<Equal<Claim, z.input<typeof claimSchema>>>();
+// @ts-expect-error a static claim is never "none": a plugin that does not claim a network leaves it out
+expectType<Claim>({ ssid: "ACME", confidence: "none" });
+const openOnly = ["open", "owe"] as const;
+expectType<Claim>({ bssidPrefix: "02:1a:11", confidence: "low", security: openOnly });
