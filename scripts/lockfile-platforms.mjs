@@ -3,7 +3,8 @@
 //
 // Why: the npm registry this project's machines reach serves only the Linux glibc builds of
 // @biomejs/cli-*; npm then leaves the other platforms out of the lockfile, and `npm ci`
-// rejects its own lockfile as "out of sync" (npm/cli#9846). Entries that name os/cpu/libc
+// rejects its own lockfile as "out of sync" (an npm bug with platform-specific optional
+// dependencies). Entries that name os/cpu/libc
 // are what a lockfile written with the full registry holds; npm skips them on this platform
 // without fetching anything. Run after any `npm install` that rewrites the lockfile.
 import { readFileSync, writeFileSync } from "node:fs";

@@ -12,7 +12,7 @@ export interface ProviderInfo {
 
 /**
  * One access point with the plugins that claim it: exactly the object `hotspot list --json`
- * prints (issue 2's contract), and what the table and terse renderers show.
+ * prints (its contract: README.md, "The CLI"), and what the table and terse renderers show.
  */
 export interface AnnotatedNetwork {
   /** SSID as text, invalid UTF-8 replaced with U+FFFD. Not unique: use `ssidHex` for identity. */

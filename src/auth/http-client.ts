@@ -51,7 +51,7 @@ export interface HttpClientOptions {
   readonly signal?: AbortSignal;
   /** Use this jar instead of a fresh one (to share a session across clients). */
   readonly cookies?: CookieJar;
-  /** Name resolution override (issue 5: the link's DNS servers). */
+  /** Name resolution override: the Wi-Fi link's own DNS servers (link-dns.ts). */
   readonly lookup?: LookupFunction;
   /** Extra trusted CA certificates (PEM). */
   readonly ca?: CaOption;

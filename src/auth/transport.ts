@@ -42,7 +42,7 @@ export interface RawRequest {
   /** `error`: fail when the body exceeds the cap; `truncate`: keep the first `maxBodyBytes` and stop reading. */
   readonly overflow: "error" | "truncate";
   readonly localAddress?: string;
-  /** Name resolution override (issue 5 resolves through the Wi-Fi link's own DNS servers). */
+  /** Name resolution override: the daemon resolves through the Wi-Fi link's own DNS servers (link-dns.ts). */
   readonly lookup?: LookupFunction;
   /** Extra trusted CA certificates (PEM), e.g. a test portal's self-signed one. */
   readonly ca?: CaOption;

@@ -41,7 +41,7 @@ export interface WisprGatewayInfo {
   readonly message: string;
   /** 100 redirect, 110 proxy, 120 authentication, 121 EAP (2.0), 130 logoff, 140 poll reply, 150 abort. */
   readonly messageType: number;
-  /** 0 no error, 50 login succeeded, 100 failed, 102 RADIUS error, 201 pending, … (see PROTOCOLS.md). */
+  /** 0 no error, 50 login succeeded, 100 failed, 102 RADIUS error, 201 pending, … (the full list: RESPONSE_CODE in src/auth/wispr/messages.ts). */
   readonly responseCode: number;
   readonly accessProcedure?: string;
   /** The operator's location id (often `isocc=…,cc=…,ac=…,network=…`). */

@@ -8,7 +8,7 @@ import { firstIssue } from "../util/zod.ts";
 import type { ScanList } from "./source.ts";
 
 /**
- * The scan fixture format (issue 2), used by `hotspot list --scan`, the demo and tests:
+ * The scan fixture format (README.md, "Scan files"), used by `hotspot list --scan`, the demo and tests:
  *
  * ```json
  * { "device": "wlan0",
@@ -17,7 +17,7 @@ import type { ScanList } from "./source.ts";
  *     { "ssid": { "hex": "caf3ff00" }, "bssid": "02:00:00:00:00:02", "strength": 40, "frequency": 5180, "security": "wpa2-psk" } ] }
  * ```
  *
- * Unknown keys are ignored rather than rejected so later issues can add fields (say, a
+ * Unknown keys are ignored rather than rejected so later versions can add fields (say, a
  * `connected` flag) without breaking older readers of the same files.
  */
 

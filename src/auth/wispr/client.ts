@@ -180,7 +180,7 @@ export function createWisprClient(
         },
       };
     }
-    // A Redirect is (100, 0) (PROTOCOLS.md): any other code means the gateway is not
+    // A Redirect is (100, 0) (MESSAGE_TYPE and RESPONSE_CODE in messages.ts): any other code means the gateway is not
     // inviting a login, and posting the password anyway would be guessing.
     if (gateway.responseCode !== RESPONSE_CODE.noError) {
       throw hotspotError("HH_WISPR_INVALID", {

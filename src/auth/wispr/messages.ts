@@ -6,7 +6,7 @@ import { parseXml, WISPR_XML_LIMITS, type XmlElement } from "./xml.ts";
 /**
  * WISPr messages: found inside the gateway's HTML (usually in a comment), read with the
  * safe XML reader, validated with zod. Message types and response codes as in the WISPr
- * 1.0 / 2.0 smart-client specification (see PROTOCOLS.md).
+ * 1.0 / 2.0 smart-client specification; sample pages in fixtures/protocols/.
  */
 
 export const MESSAGE_TYPE = {
