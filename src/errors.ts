@@ -29,6 +29,17 @@ export const catalogue = {
     userError: true,
     exitCode: 2,
   },
+  HH_FILE_UNWRITABLE: {
+    template: (p) => `cannot write ${s(p.file)}: ${s(p.reason)}`,
+    userError: true,
+    exitCode: 2,
+  },
+  HH_SCAFFOLD_DIR_NOT_EMPTY: {
+    template: (p) =>
+      `${s(p.dir)} already exists and is not empty; give another folder with --dir, or remove it`,
+    userError: true,
+    exitCode: 2,
+  },
   HH_SCAN_FILE_INVALID: {
     template: (p) => `invalid scan file ${s(p.file)}: ${s(p.field)}: ${s(p.reason)}`,
     userError: true,

@@ -37,3 +37,17 @@ export interface CommandEntry {
   readonly summary: string;
   load(): Promise<{ readonly command: Command }>;
 }
+
+/**
+ * A command with subcommands (`hotspot plugin new`, `hotspot plugin test`): each is its
+ * own Command with its own options and help. The subcommand's positionals still start
+ * with its own name, so a command file reads the same whether it is grouped or not.
+ */
+export interface CommandGroup {
+  readonly summary: string;
+  readonly subcommands: Readonly<Record<string, CommandEntry>>;
+}
+
+export type RegistryEntry = CommandEntry | CommandGroup;
+
+export const isCommandGroup = (entry: RegistryEntry): entry is CommandGroup => "subcommands" in entry;

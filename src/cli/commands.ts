@@ -1,10 +1,10 @@
-import type { CommandEntry } from "./command.ts";
+import type { RegistryEntry } from "./command.ts";
 
 /**
  * Every `hotspot` subcommand. Adding one is one line here plus its file exporting
  * `command: Command`; help, option parsing and error handling come from main.ts.
  */
-export const commands: Readonly<Record<string, CommandEntry>> = {
+export const commands: Readonly<Record<string, RegistryEntry>> = {
   list: {
     summary: "Show nearby Wi-Fi networks and which plugin would log in to each",
     load: () => import("./list.ts"),
@@ -46,5 +46,11 @@ export const commands: Readonly<Record<string, CommandEntry>> = {
     load: () => import("./plugins.ts"),
   },
   harness: { summary: "List or serve simulated captive portals", load: () => import("./harness.ts") },
-  plugin: { summary: "Test a plugin against a simulated portal", load: () => import("./plugin-test.ts") },
+  plugin: {
+    summary: "Create a plugin (new) or test one against a simulated portal (test)",
+    subcommands: {
+      new: { summary: "Create a working plugin folder to start from", load: () => import("./plugin-new.ts") },
+      test: { summary: "Test a plugin against a simulated portal", load: () => import("./plugin-test.ts") },
+    },
+  },
 };

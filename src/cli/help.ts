@@ -1,9 +1,9 @@
 import { readFile } from "node:fs/promises";
 import { commandOptions } from "./args.ts";
-import type { Command, CommandEntry, OptionSpec } from "./command.ts";
+import type { Command, CommandGroup, OptionSpec, RegistryEntry } from "./command.ts";
 
 /** `hotspot help` / `hotspot --help`: the commands and global options. */
-export function overviewHelp(commands: Readonly<Record<string, CommandEntry>>): string {
+export function overviewHelp(commands: Readonly<Record<string, RegistryEntry>>): string {
   const names = Object.keys(commands);
   const width = Math.max(4, ...names.map((n) => n.length));
   const lines = [
@@ -31,6 +31,23 @@ export const HELP_HELP = [
   "Without COMMAND, list the commands. `hotspot COMMAND --help` shows the same.",
   "",
 ].join("\n");
+
+/** `hotspot help plugin`: a group's subcommands. */
+export function groupHelp(name: string, group: CommandGroup): string {
+  const names = Object.keys(group.subcommands);
+  const width = Math.max(...names.map((n) => n.length));
+  return [
+    `Usage: hotspot ${name} <${names.join("|")}> [options]`,
+    "",
+    group.summary,
+    "",
+    "Subcommands:",
+    ...names.map((n) => `  ${n.padEnd(width)}  ${group.subcommands[n]?.summary ?? ""}`),
+    "",
+    `Run 'hotspot ${name} <subcommand> --help' for its options.`,
+    "",
+  ].join("\n");
+}
 
 function optionLabel(long: string, spec: OptionSpec): string {
   const short = spec.short ? `-${spec.short}, ` : "    ";

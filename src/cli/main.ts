@@ -5,9 +5,9 @@ import { hotspotError, isHotspotError, reasonOf } from "../errors.ts";
 import { errnoCode } from "../util/errno.ts";
 import { closest } from "../util/suggest.ts";
 import { parseCommandArgs } from "./args.ts";
-import type { CommandEntry } from "./command.ts";
+import { type CommandEntry, isCommandGroup, type RegistryEntry } from "./command.ts";
 import { commands as registeredCommands } from "./commands.ts";
-import { commandHelp, HELP_HELP, overviewHelp, versionText } from "./help.ts";
+import { commandHelp, groupHelp, HELP_HELP, overviewHelp, versionText } from "./help.ts";
 import { type CliIo, processIo } from "./io.ts";
 
 /** Exit code for internal errors (sysexits EX_SOFTWARE). */
@@ -21,7 +21,7 @@ export const EXIT_BUG = 70;
 export async function main(
   argv: readonly string[],
   io: CliIo,
-  commands: Readonly<Record<string, CommandEntry>> = registeredCommands,
+  commands: Readonly<Record<string, RegistryEntry>> = registeredCommands,
 ): Promise<number> {
   try {
     return await dispatch(argv, io, commands);
@@ -33,7 +33,7 @@ export async function main(
 async function dispatch(
   argv: readonly string[],
   io: CliIo,
-  commands: Readonly<Record<string, CommandEntry>>,
+  commands: Readonly<Record<string, RegistryEntry>>,
 ): Promise<number> {
   const [first, ...rest] = argv;
   if (first === undefined) {
@@ -47,13 +47,15 @@ async function dispatch(
     io.stdout.write(overviewHelp(commands));
     return 0;
   }
-  const name = first === "help" ? (rest[0] ?? "") : first;
-  if (first === "help" && name === "help") {
+  const helpWanted = first === "help";
+  const words = helpWanted ? rest : [first, ...rest];
+  const [name = "", ...after] = words;
+  if (helpWanted && name === "help") {
     io.stdout.write(HELP_HELP);
     return 0;
   }
-  const entry = Object.hasOwn(commands, name) ? commands[name] : undefined;
-  if (!entry) {
+  const found = Object.hasOwn(commands, name) ? commands[name] : undefined;
+  if (!found) {
     const names = [...Object.keys(commands), "help"];
     const near = closest(name, names);
     throw hotspotError("HH_USAGE", {
@@ -62,17 +64,48 @@ async function dispatch(
         `commands: ${names.join(", ")}; run 'hotspot --help'`,
     });
   }
+  const chosen = pickSubcommand(name, found, after, helpWanted);
+  if (typeof chosen === "string") {
+    io.stdout.write(chosen);
+    return 0;
+  }
+  const { entry, label, argv: commandArgv } = chosen;
   const { command } = await entry.load();
-  if (first === "help") {
+  if (helpWanted) {
     io.stdout.write(commandHelp(entry.summary, command));
     return 0;
   }
-  const args = parseCommandArgs(name, command, rest);
+  const args = parseCommandArgs(label, command, commandArgv);
   if (args.common.help) {
     io.stdout.write(commandHelp(entry.summary, command));
     return 0;
   }
   return await command.run(args, io);
+}
+
+/**
+ * The command to run for `hotspot NAME ...`: NAME's own, or for a group the subcommand its
+ * next word names (the word stays in argv: it is the subcommand's first positional). A
+ * group asked for help, or given no subcommand with `--help`, answers with its help text.
+ */
+function pickSubcommand(
+  name: string,
+  found: RegistryEntry,
+  argv: readonly string[],
+  helpWanted: boolean,
+): { entry: CommandEntry; label: string; argv: readonly string[] } | string {
+  if (!isCommandGroup(found)) return { entry: found, label: name, argv };
+  const [word = ""] = argv;
+  const sub = Object.hasOwn(found.subcommands, word) ? found.subcommands[word] : undefined;
+  if (sub) return { entry: sub, label: `${name} ${word}`, argv: helpWanted ? argv.slice(1) : argv };
+  if (helpWanted || word === "--help" || word === "-h") return groupHelp(name, found);
+  const known = Object.keys(found.subcommands);
+  const near = word === "" ? undefined : closest(word, known);
+  const problem = word === "" ? "no subcommand given" : `unknown subcommand '${word}'`;
+  const hint = near === undefined ? "" : `; did you mean '${name} ${near}'?`;
+  throw hotspotError("HH_USAGE", {
+    message: `${problem} (hotspot ${name}: ${known.join(", ")})${hint}; run 'hotspot ${name} --help'`,
+  });
 }
 
 /**
