@@ -1,3 +1,4 @@
+import { PLUGIN_KEYWORD } from "../helper-api/plugin-discovery.ts";
 import type { ScaffoldNames } from "./names.ts";
 
 /**
@@ -8,11 +9,10 @@ import type { ScaffoldNames } from "./names.ts";
 
 const json = (value: unknown): string => `${JSON.stringify(value, null, 2)}\n`;
 
-export const PLUGIN_KEYWORD = "hotspot-helper-plugin";
-
 /**
- * `hotspot-helper` is a peer dependency: the host that loads the plugin provides the SDK,
- * so an installed plugin never carries a second copy of it. The same range is a dev
+ * `hotspot-helper` is an optional peer dependency: the host that loads the plugin provides
+ * the SDK (src/helper-api/plugin-import.ts), so installing the plugin must not pull in a
+ * second hotspot-helper, which npm does for a required peer. The same range is a dev
  * dependency, for the types and the harness the plugin's test runs against.
  */
 export function packageJson(n: ScaffoldNames, hostVersion: string): string {
@@ -32,6 +32,7 @@ export function packageJson(n: ScaffoldNames, hostVersion: string): string {
       test: "node --test",
     },
     peerDependencies: { "hotspot-helper": range },
+    peerDependenciesMeta: { "hotspot-helper": { optional: true } },
     devDependencies: { "@types/node": "^20.19.0", "hotspot-helper": range, typescript: "^7.0.2" },
   });
 }
