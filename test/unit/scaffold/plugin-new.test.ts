@@ -163,6 +163,9 @@ describe("hotspot plugin (a command group)", () => {
     const unknown = captureIo();
     assert.equal(await main(["plugin", "create", "x"], unknown), 2);
     assert.match(unknown.stderrText(), /unknown subcommand 'create' \(hotspot plugin: new, test\)/);
+    const typo = captureIo();
+    assert.equal(await main(["plugin", "tset", "x"], typo), 2);
+    assert.match(typo.stderrText(), /did you mean 'plugin test'\?/);
     const missing = captureIo();
     assert.equal(await main(["plugin"], missing), 2);
     assert.match(missing.stderrText(), /no subcommand given/);
