@@ -412,6 +412,20 @@ export interface AuthenticateContext<TConfig, TCredentials> extends EvaluateCont
 
 export interface MaintainContext<TConfig, TCredentials> extends AuthenticateContext<TConfig, TCredentials> {
   readonly session: SessionInfo;
+  /**
+   * True for the first maintain after the device joined the network (Apple's didJustJoin):
+   * right after a login, or when the daemon takes up a session it saved before a restart or
+   * that the portal kept across a reconnect, without logging in. False for the periodic
+   * maintains that follow. A plugin may do a fuller check on the first one (read the
+   * session's quota, re-arm a keep-alive) and a cheap one afterwards.
+   * Always false in `logoff`.
+   * @example
+   * async maintain({ didJustJoin, capport }) {
+   *   if (didJustJoin) return { result: "success", session: capport.sessionFacts(await capport.query()) };
+   *   return { result: "success" };
+   * }
+   */
+  readonly didJustJoin: boolean;
 }
 
 export interface LogoffContext<TConfig, TCredentials> extends MaintainContext<TConfig, TCredentials> {}

@@ -94,9 +94,13 @@ export function createPluginSide(opts: PluginSideOptions): PluginSide {
           case "authenticate":
             return d.authenticate?.call(d, base);
           case "maintain":
-            return d.maintain?.call(d, { ...base, session: request.session });
+            return d.maintain?.call(d, {
+              ...base,
+              session: request.session,
+              didJustJoin: request.network.justJoined,
+            });
           case "logoff":
-            return d.logoff?.call(d, { ...base, session: request.session });
+            return d.logoff?.call(d, { ...base, session: request.session, didJustJoin: false });
         }
       });
       return {
