@@ -4,6 +4,7 @@ import { isAbsolute, join } from "node:path";
 import { hotspotError, reasonOf } from "../errors.ts";
 import { errnoCode, fsReason, jsonErrorWithLine } from "../scan/scan-file.ts";
 import { allIssues } from "../util/zod.ts";
+import { migrateConfig } from "./migrate.ts";
 import { type UserConfig, userConfigSchema } from "./schema.ts";
 
 /**
@@ -75,7 +76,7 @@ function parseUserConfigText(text: string, file: string): LoadedUserConfig {
       { cause: e },
     );
   }
-  const parsed = userConfigSchema.safeParse(data);
+  const parsed = userConfigSchema.safeParse(migrateConfig(data, file));
   if (!parsed.success) throw hotspotError("HH_CONFIG_INVALID", { file, ...allIssues(parsed.error) });
   // The schema is strict and parsed an object: its keys are the settings the file made.
   const setInFile = new Set(typeof data === "object" && data !== null ? Object.keys(data) : []);

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { DEFAULT_HOOK_TIMEOUTS_MS } from "../helper-api/deadlines.ts";
+import { CONFIG_VERSION } from "./migrate.ts";
 
 /**
  * The user's configuration file (`~/.config/hotspot-helper/config.json`, or `--config`).
@@ -19,6 +20,11 @@ export type PluginSettings = z.infer<typeof pluginSettingsSchema>;
 
 export const userConfigSchema = z
   .object({
+    /**
+     * The file's format version (see src/config/migrate.ts). Files without it are version 0
+     * and are migrated on load; a newer version than this program knows is refused.
+     */
+    version: z.literal(CONFIG_VERSION).default(CONFIG_VERSION),
     /**
      * Connectivity probe: 204 means online. When the file does not set it, `hotspot daemon`
      * probes NetworkManager's ConnectivityCheckUri if NetworkManager has one, else this default.
