@@ -127,13 +127,19 @@ function isWide(cp: number): boolean {
 const EMOJI = /\p{Extended_Pictographic}|\p{Regional_Indicator}/u;
 const EMOJI_PRESENTATION = /\p{Emoji_Presentation}|\ufe0f/u;
 const ZERO_WIDTH = /^[\p{Mn}\p{Me}\p{Cf}]+$/u;
-const segmenter = new Intl.Segmenter("en", { granularity: "grapheme" });
+/** Printable ASCII: one column per character, no segmentation needed. */
+const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
+// Made on first use: building a grapheme segmenter loads ICU's break rules, a cost every
+// `hotspot` command (`--version` included) paid at start while most text is plain ASCII.
+let segmenter: Intl.Segmenter | undefined;
 
 /**
  * Terminal columns a (safe) string occupies: wide CJK and emoji-presentation graphemes take
  * two, combining marks and joiners none. Good for common cases, as nmcli's own is.
  */
 export function displayWidth(text: string): number {
+  if (PRINTABLE_ASCII.test(text)) return text.length;
+  segmenter ??= new Intl.Segmenter("en", { granularity: "grapheme" });
   let width = 0;
   for (const { segment } of segmenter.segment(text)) {
     const cp = segment.codePointAt(0) ?? 0;
