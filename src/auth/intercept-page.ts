@@ -15,10 +15,23 @@ export interface InterceptTarget {
   readonly shape: Extract<PortalShape, "meta-refresh" | "script-redirect">;
 }
 
-/** The page's first move somewhere other than itself (a refresh of the page itself is a wait, not a move). */
+/** A meta refresh at most this slow on a page with a form still means "this is not the page". */
+const FORM_PAGE_MAX_REFRESH_S = 5;
+
+/**
+ * The page's first move somewhere other than itself (a refresh of the page itself is a wait,
+ * not a move). A page with a form is taken to be the login page itself unless it refreshes
+ * away at once: its scripts' `location` assignments are far more often button handlers
+ * ("cancel", "terms") than moves made at load, and a slow refresh is a session timeout.
+ */
 export function pageTarget(html: string, pageUrl: string): InterceptTarget | undefined {
   const self = withoutHash(pageUrl);
-  const move = findPageMoves(html, pageUrl).find((m) => m.url !== self);
+  const hasForm = /<form[\s>]/i.test(html.length > MAX_SCAN_CHARS ? html.slice(0, MAX_SCAN_CHARS) : html);
+  const move = findPageMoves(html, pageUrl).find(
+    (m) =>
+      m.url !== self &&
+      (!hasForm || (m.kind === "meta-refresh" && (m.delaySeconds ?? 0) <= FORM_PAGE_MAX_REFRESH_S)),
+  );
   if (move === undefined) return undefined;
   return { url: move.url, shape: move.kind === "meta-refresh" ? "meta-refresh" : "script-redirect" };
 }

@@ -65,6 +65,21 @@ describe("intercept pages", () => {
     );
   });
 
+  test("a page with a form is the login page itself unless it refreshes away at once", () => {
+    const form = `<form method="post" action="/login"><input name="user"><input type="password" name="pw"></form>`;
+    const handler = `<script>function cancel() { location.href = "/bye"; }</script>`;
+    assert.equal(pageTarget(`${form}${handler}`, BASE), undefined);
+    assert.equal(
+      pageTarget(`<meta http-equiv="refresh" content="600; url=/timeout">${form}`, BASE),
+      undefined,
+    );
+    assert.deepEqual(pageTarget(`<meta http-equiv="refresh" content="0; url=/real">${form}`, BASE), {
+      url: "http://gw.test/real",
+      shape: "meta-refresh",
+    });
+    assert.deepEqual(pageTarget(handler, BASE), { url: "http://gw.test/bye", shape: "script-redirect" });
+  });
+
   test("firstLink takes the first http(s) link of a page with hundreds", () => {
     const links = Array.from({ length: 500 }, (_, i) => `<a href="/l${i}">l${i}</a>`).join("");
     const forms = Array.from({ length: 300 }, () => `<form><input name="a"></form>`).join("");
