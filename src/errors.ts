@@ -131,8 +131,7 @@ export const catalogue = {
     exitCode: 3,
   },
   HH_PLUGIN_HOOK_TIMEOUT: {
-    template: (p) =>
-      `plugin ${s(p.plugin)}: ${s(p.hook)} timed out after ${s(p.ms)} ms (it neither answered nor threw)`,
+    template: (p) => `plugin ${s(p.plugin)}: ${s(p.hook)} timed out after ${s(p.ms)} ms`,
     userError: false,
     exitCode: 3,
   },

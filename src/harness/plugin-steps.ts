@@ -1,5 +1,5 @@
 import { performance } from "node:perf_hooks";
-import { reasonOf } from "../errors.ts";
+import { isHotspotError, reasonOf } from "../errors.ts";
 import type { PortalInfo } from "../helper-api/context.ts";
 import type { JoinedNetwork } from "../helper-api/network.ts";
 import type { ClaimMatch, LoadedPlugin, PluginRegistry } from "../helper-api/registry-types.ts";
@@ -63,7 +63,9 @@ export async function runSteps(input: StepInput): Promise<StepResult[]> {
     try {
       outcome = await body();
     } catch (e) {
-      outcome = { ok: false, detail: `threw: ${reasonOf(e)}` };
+      // A coded error already says what happened (timed out, threw, invalid result); only a
+      // bare exception needs the word.
+      outcome = { ok: false, detail: isHotspotError(e) ? e.message : `threw: ${reasonOf(e)}` };
     }
     const status = outcome.ok === "skip" ? "skip" : outcome.ok ? "pass" : "fail";
     results.push({
@@ -94,12 +96,17 @@ export async function runSteps(input: StepInput): Promise<StepResult[]> {
       priority: plugin.priority,
       origin: "static",
     };
-    const { ranked } = await host.evaluate([candidate], input.network, portal, { registry });
+    const { ranked, outcomes } = await host.evaluate([candidate], input.network, portal, { registry });
     const mine = ranked.find((m) => m.pluginId === plugin.id);
     const hook = plugin.definition.evaluate ? "" : " (no evaluate hook: the claim stands)";
+    // A hook that timed out, threw or answered garbage counts as none, as in the daemon; say which.
+    const failure = outcomes.find((o) => o.pluginId === plugin.id)?.error;
     return mine
       ? { ok: true, detail: `${mine.confidence}${hook}; probe: ${describePortal(portal)}` }
-      : { ok: false, detail: `none; probe: ${describePortal(portal)}` };
+      : {
+          ok: false,
+          detail: `none${failure ? ` (${failure.message})` : ""}; probe: ${describePortal(portal)}`,
+        };
   });
 
   let facts: SessionFacts | undefined;

@@ -175,3 +175,32 @@ describe("settings errors through the CLI", () => {
     );
   });
 });
+
+describe("a claim conflict between two plugins", () => {
+  test("hotspot plugins quarantines the later plugin with the reason; the earlier one stays", async () => {
+    const r = await run("plugins", "--plugins", "test/fixtures/plugins/claim-conflict", "--no-bundled");
+    assert.equal(r.code, 3);
+    assert.match(r.stdout, /\nfixture-conflict-first\s/);
+    assert.doesNotMatch(r.stdout, /fixture-conflict-second/);
+    assert.match(
+      r.stderr,
+      /^hotspot: skipped: plugins "fixture-conflict-first" and "fixture-conflict-second" make the identical claim .*Conflict Net.*; "fixture-conflict-second" is quarantined until then\n$/,
+    );
+  });
+
+  test("list, which acts on claims, refuses to guess", async () => {
+    const r = await run(
+      "list",
+      "--scan",
+      "fixtures/scans/cafe-street.json",
+      "--plugins",
+      "test/fixtures/plugins/claim-conflict",
+      "--no-bundled",
+    );
+    assert.equal(r.code, 3);
+    assert.match(
+      r.stderr,
+      /^hotspot: plugins "fixture-conflict-first" and "fixture-conflict-second" make the identical claim/,
+    );
+  });
+});
