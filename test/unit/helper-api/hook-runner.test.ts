@@ -89,10 +89,7 @@ describe("runHook", () => {
       /^plugin fixture-plugin: evaluate returned an invalid result: confidence: /,
     );
     assert.equal(messages[1], "plugin fixture-plugin: evaluate threw: portal exploded");
-    assert.equal(
-      messages[2],
-      "plugin fixture-plugin: evaluate timed out after 1000 ms",
-    );
+    assert.equal(messages[2], "plugin fixture-plugin: evaluate timed out after 1000 ms");
   });
 
   test("an answer after the deadline is ignored", async (t) => {
