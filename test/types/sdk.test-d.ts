@@ -10,8 +10,10 @@ import {
   type AuthenticateResult,
   type Claim,
   type Confidence,
+  type DEFAULT_HOOK_TIMEOUTS_MS,
   definePlugin,
   type EvaluateResult,
+  type HookName,
   type LogoffResult,
   type MaintainResult,
   type Plugin,
@@ -167,3 +169,28 @@ assertType<Equal<Claim, z.input<typeof claimSchema>>>();
 expectType<Claim>({ ssid: "ACME", confidence: "none" });
 const openOnly = ["open", "owe"] as const;
 expectType<Claim>({ bssidPrefix: "02:1a:11", confidence: "low", security: openOnly });
+
+// Deadlines are per hook, by hook name.
+assertType<Equal<keyof typeof DEFAULT_HOOK_TIMEOUTS_MS, HookName>>();
+definePlugin({ ...base, id: "timeouts", timeouts: { evaluate: 2_000, logoff: 10_000 } });
+// @ts-expect-error timeouts are keyed by hook name
+definePlugin({ ...base, id: "timeouts-typo", timeouts: { authenticat: 2_000 } });
+
+// What the daemon hands a hook is read-only data; the store holds JSON only.
+definePlugin({
+  ...base,
+  id: "read-only",
+  async evaluate({ network, portal, store, signal }) {
+    expectType<AbortSignal>(signal);
+    // @ts-expect-error the joined network is read-only
+    network.ssidText = "spoofed";
+    // @ts-expect-error the detected portal is read-only
+    portal.loginUrl = "https://evil.example/";
+    await store.set("last", { at: Date.now(), ok: true, hosts: ["a", "b"] });
+    // @ts-expect-error the store keeps JSON values, not functions
+    await store.set("callback", () => undefined);
+    // @ts-expect-error the store keeps JSON values, not Dates
+    await store.set("when", new Date());
+    return { confidence: "low" };
+  },
+});
