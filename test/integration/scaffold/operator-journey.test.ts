@@ -62,6 +62,17 @@ before(async () => {
 });
 after(() => rm(tmp, { recursive: true, force: true }));
 
+test("docs/plugins.md runs as written against the installed package (packs and installs: slow)", () => {
+  assert.equal(guide.code, 0, show(guide));
+  assert.match(guide.stdout, /### all blocks passed/);
+  for (const step of ["claim", "evaluate", "authenticate", "maintain", "logoff", "credentials"]) {
+    assert.match(guide.stdout, new RegExp(`PASS {2}${step}`), step);
+  }
+  assert.match(guide.stdout, /> tsc -p tsconfig\.json\n/);
+  assert.match(guide.stdout, /# pass 4\n# fail 0\n/);
+  assert.match(guide.stdout, /^acme-wifi +Acme Wifi +1\.0\.0 .* user +\S+hotspot-helper-plugin-acme-wifi/m);
+});
+
 test("docs/plugins.md has sh test blocks for creating, testing, installing and publishing", async () => {
   const blocks = testedShellBlocks(await readFile(GUIDE, "utf8")).join("\n");
   for (const command of [
@@ -75,17 +86,6 @@ test("docs/plugins.md has sh test blocks for creating, testing, installing and p
   ]) {
     assert.ok(blocks.includes(command), command);
   }
-});
-
-test("docs/plugins.md runs as written against the installed package (packs and installs: slow)", () => {
-  assert.equal(guide.code, 0, show(guide));
-  assert.match(guide.stdout, /### all blocks passed/);
-  for (const step of ["claim", "evaluate", "authenticate", "maintain", "logoff", "credentials"]) {
-    assert.match(guide.stdout, new RegExp(`PASS {2}${step}`), step);
-  }
-  assert.match(guide.stdout, /> tsc -p tsconfig\.json\n/);
-  assert.match(guide.stdout, /# pass 4\n# fail 0\n/);
-  assert.match(guide.stdout, /^acme-wifi +Acme Wifi +1\.0\.0 .* user +\S+hotspot-helper-plugin-acme-wifi/m);
 });
 
 test("the generated plugin's type-check fails when it answers a confidence the SDK does not know", async () => {
