@@ -259,6 +259,7 @@ export class Daemon extends EventEmitter<DaemonEvents> {
     this.#secrets = secretsOf(next.registry);
     this.#calls = this.#createCalls();
     for (const problem of next.registry.problems) this.#log("warn", `plugin skipped: ${problem.message}`);
+    for (const warning of next.registry.warnings) this.#log("warn", warning.message);
     const endedSessions: string[] = [];
     for (const session of this.#sessions.values()) {
       if (!session.rebind((id) => next.registry.get(id))) endedSessions.push(session.device);

@@ -91,6 +91,38 @@ describe("hotspot daemon (in-process, signals from an emitter)", () => {
     assert.match(h.stderr(), /1 plugin\(s\) loaded/);
   });
 
+  test("every kind of bad plugin, a claim conflict and an overridden id: logged one line each, the daemon runs the rest", async () => {
+    const h = harness();
+    const exit = h.run(
+      "--scan",
+      "fixtures/scans/demo.json",
+      "--no-bundled",
+      "--plugins",
+      "test/fixtures/bad-plugins",
+      "--plugins",
+      "test/fixtures/plugins/claim-conflict",
+      "--plugins",
+      "test/fixtures/bad-plugins-dup/system",
+      "--plugins",
+      "test/fixtures/bad-plugins-dup/user",
+    );
+    await h.until(/started: /);
+    h.signals.emit("SIGTERM");
+    assert.equal(await exit, 0);
+    const log = h.stderr();
+    assert.equal(log.match(/plugin skipped: /g)?.length, 7, log);
+    assert.match(
+      log,
+      /plugin skipped: plugins "fixture-conflict-first" and "fixture-conflict-second" .* is quarantined/,
+    );
+    assert.match(
+      log,
+      /warn {2}\[daemon\] plugin "dup-cafe" from \S+system\/cafe\/index\.ts .* is overridden by \S+user\/cafe\/index\.ts/,
+    );
+    assert.match(log, /2 plugin\(s\) loaded/);
+    assert.doesNotMatch(log, /^\s+at /m);
+  });
+
   test("a failing filterScanList hook is logged under its plugin's name with its code, and its own log lines show, credentials redacted", async () => {
     const dir = await mkdtemp(join(tmpdir(), "hh-daemon-cli-"));
     try {
