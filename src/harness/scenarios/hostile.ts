@@ -1,4 +1,5 @@
 import { Readable } from "node:stream";
+import { gzipSync } from "node:zlib";
 import { z } from "zod";
 import { defineBehaviour } from "../fixture-schema.ts";
 import { html, page, redirect } from "../html.ts";
@@ -12,6 +13,8 @@ import { element, MESSAGE, RESPONSE, wisprDocument, wisprPage } from "./wispr-xm
  * `trap` picks where a captured client is sent:
  * - `redirect-loop`: /loop/1 → /loop/2 → … → /loop/1, forever;
  * - `huge-body`: a 50 MB login page (streamed, never held in memory);
+ * - `gzip-bomb`: a login page sent `Content-Encoding: gzip` that is small on the wire and
+ *   inflates to `bombBytes` of zeros: a client must count decoded bytes to stop it;
  * - `xml-bomb`: a WISPr Redirect whose DOCTYPE defines nested entities ("billion laughs")
  *   used in LoginURL: a parser that expands entities needs gigabytes;
  * - `bad-api-json`: an RFC 8908 API answering malformed `application/captive+json`;
@@ -25,7 +28,7 @@ import { element, MESSAGE, RESPONSE, wisprDocument, wisprPage } from "./wispr-xm
 const params = z
   .object({
     trap: z
-      .enum(["redirect-loop", "huge-body", "xml-bomb", "bad-api-json", "evil-twin"])
+      .enum(["redirect-loop", "huge-body", "gzip-bomb", "xml-bomb", "bad-api-json", "evil-twin"])
       .default("redirect-loop"),
     loopLength: z.number().int().min(1).max(50).default(3),
     hugeBytes: z
@@ -36,6 +39,13 @@ const params = z
     badJson: z.enum(["truncated", "not-an-object", "wrong-types"]).default("truncated"),
     /** Host name the evil twin's pages use instead of the portal's address. */
     twinHost: z.string().min(1).optional(),
+    /** What the gzip bomb inflates to (about 1 KiB on the wire per MiB). */
+    gzipBombBytes: z
+      .number()
+      .int()
+      .positive()
+      .max(1024 * 1024 * 1024)
+      .default(256 * 1024 * 1024),
     /** Nesting depth of the entity bomb (10 levels of 10 = 10^10 expansions). */
     bombDepth: z.number().int().min(1).max(12).default(10),
   })
@@ -66,6 +76,20 @@ function hugeBody(length: number): StreamedBody {
       });
     },
   };
+}
+
+const MIB = 1024 * 1024;
+let gzipMember: Buffer | undefined;
+
+/**
+ * `bytes` (rounded up to MiB) of zeros as gzip: one member holding a MiB of zeros, repeated.
+ * A gzip stream may be several members back to back and decoders inflate them all, so the
+ * bomb costs a millisecond to build instead of compressing hundreds of megabytes.
+ */
+function gzipBomb(bytes: number): Buffer {
+  gzipMember ??= gzipSync(Buffer.alloc(MIB), { level: 9 });
+  const member = gzipMember;
+  return Buffer.concat(Array.from({ length: Math.ceil(bytes / MIB) }, () => member));
 }
 
 /** "Billion laughs": entity l0 is text, each l(i) repeats l(i-1) ten times. */
@@ -127,6 +151,15 @@ function traps(p: Params, env: ScenarioEnv) {
     { method: "GET" as const, path: "/wispr", handle: () => bombPage() },
     {
       method: "GET" as const,
+      path: "/gzip-bomb",
+      handle: (): PortalResponse => ({
+        status: 200,
+        headers: { "content-type": "text/html; charset=utf-8", "content-encoding": "gzip" },
+        body: gzipBomb(p.gzipBombBytes),
+      }),
+    },
+    {
+      method: "GET" as const,
       path: "/capport/api",
       handle: (): PortalResponse => ({
         status: 200,
@@ -165,6 +198,8 @@ function traps(p: Params, env: ScenarioEnv) {
         return redirect(`${env.baseUrl}/loop/1`);
       case "huge-body":
         return redirect(`${env.baseUrl}/huge`);
+      case "gzip-bomb":
+        return redirect(`${env.baseUrl}/gzip-bomb`);
       case "xml-bomb":
         return bombPage();
       case "bad-api-json":

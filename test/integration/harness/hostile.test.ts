@@ -54,6 +54,22 @@ describe("hostile", () => {
       assert.deepEqual(full, { status: 200, length: String(50 * 1024 * 1024), bytes: 50 * 1024 * 1024 });
     }));
 
+  test("gzip-bomb: a small gzip login page inflating to 256 MiB stops at the decoded cap with a coded error", () =>
+    withPortal({ scenario: "hostile:gzip-bomb" }, async (portal) => {
+      const detected = await probe(portal.probeUrl);
+      assert.equal(detected.loginUrl, `${portal.url}/gzip-bomb`);
+      await assert.rejects(createHttpClient().get(detected.loginUrl ?? ""), (e) => {
+        assert.ok(isHotspotError(e, "HH_HTTP_BODY_TOO_LARGE"));
+        assert.match(
+          e.message,
+          /^response to GET \S+\/gzip-bomb exceeds 1048576 bytes \(decoded gzip body exceeds/,
+        );
+        return true;
+      });
+      const sent = portal.log.find((e) => e.path === "/gzip-bomb");
+      assert.equal(sent?.status, 200);
+    }));
+
   test("xml-bomb: the intercepted WISPr Redirect declares nested entities and uses the deepest in LoginURL", () =>
     withPortal({ scenario: "hostile:xml-bomb" }, async (portal) => {
       const res = await createHttpClient().get(portal.probeUrl);
