@@ -49,7 +49,7 @@ export interface DaemonEvents {
  * the connection's 802-11-wireless settings). Portals recognise a client by its MAC.
  */
 export interface MacAddressInfo {
-  /** `random`, `stable`, `stable-ssid`, `permanent`, `preserve`, an explicit address, or `default` when the connection leaves it to NetworkManager's global default. */
+  /** `random`, `stable`, `permanent`, `preserve`, an explicit address, or `default` when the connection leaves it to NetworkManager's global default. */
   readonly setting: string;
   /** True when the address changes on every connect: the portal will forget the session on reconnect. */
   readonly changesOnReconnect: boolean;

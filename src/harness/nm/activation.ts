@@ -24,6 +24,12 @@ export interface SimJoinOptions {
   readonly stepDelayMs?: number;
   /** Set everything at once and go straight to ACTIVATED (a device already connected). */
   readonly instant?: boolean;
+  /**
+   * The profile's `cloned-mac-address` (`random`, `stable`, `permanent`, `preserve`, an
+   * address), served by its Settings.Connection's GetSettings as `assigned-mac-address`.
+   * Default: unset (the profile follows NetworkManager's global default).
+   */
+  readonly clonedMacAddress?: string;
 }
 
 interface Active {
@@ -43,6 +49,8 @@ export class Activation {
   readonly #nextId: () => number;
   readonly #delay: (ms: number) => Promise<void>;
   readonly #active = new Map<string, Active>();
+  /** GetSettings answers of the profiles joins created, by Settings.Connection path. */
+  readonly #profiles = new Map<string, Record<string, Record<string, Variant>>>();
 
   constructor(objects: SimObjects, nextId: () => number, delay: (ms: number) => Promise<void>) {
     this.#objects = objects;
@@ -59,9 +67,12 @@ export class Activation {
     const dhcp4 = `${NM_PATH}/DHCP4Config/${this.#nextId()}`;
     this.#active.set(dev, { ac, ip4, dhcp4 });
     const ssid = obj.get(ap, IFACE.accessPoint, "Ssid");
+    const profile = `${NM_PATH}/Settings/${this.#nextId()}`;
+    this.#profiles.set(profile, profileSettings(ssid, o.clonedMacAddress));
+    obj.add(profile, { [IFACE.settingsConnection]: {} });
     obj.add(ac, {
       [IFACE.activeConnection]: {
-        Connection: `${NM_PATH}/Settings/1`,
+        Connection: profile,
         SpecificObject: ap,
         Id: Buffer.isBuffer(ssid) ? ssid.toString("utf8") : "wifi",
         Uuid: "00000000-0000-4000-8000-000000000001",
@@ -117,6 +128,11 @@ export class Activation {
       obj.set(dev, IFACE.device, "Ip4Connectivity", connectivityNumber(o.connectivity));
     }
     this.#state(dev, DeviceState.activated);
+  }
+
+  /** GetSettings of a profile, or undefined for an unknown path. */
+  settings(profile: string): Record<string, Record<string, Variant>> | undefined {
+    return this.#profiles.get(profile);
   }
 
   roam(dev: string, ap: string): void {
@@ -177,6 +193,23 @@ export class Activation {
     const v = this.#objects.get(NM_PATH, IFACE.manager, "ActiveConnections");
     return Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : [];
   }
+}
+
+/** A Wi-Fi profile as GetSettings returns it (no secrets), with its MAC address policy if set. */
+function profileSettings(ssid: unknown, mac: string | undefined): Record<string, Record<string, Variant>> {
+  const bytes = Buffer.isBuffer(ssid) ? ssid : Buffer.alloc(0);
+  return {
+    connection: {
+      id: variantS(bytes.toString("utf8") || "wifi"),
+      uuid: variantS("00000000-0000-4000-8000-000000000001"),
+      type: variantS("802-11-wireless"),
+    },
+    "802-11-wireless": {
+      ssid: new Variant("ay", bytes),
+      mode: variantS("infrastructure"),
+      ...(mac === undefined ? {} : { "assigned-mac-address": variantS(mac) }),
+    },
+  };
 }
 
 function variantS(s: string): Variant {

@@ -1,4 +1,4 @@
-import { DBusError, Message, MessageType } from "@jellybrick/dbus-next";
+import { DBusError, Message, MessageType, type Variant } from "@jellybrick/dbus-next";
 import { IFACE, NM_OBJECT_MANAGER_PATH, NM_PATH } from "../../scan/networkmanager/constants.ts";
 import {
   INTERFACES,
@@ -21,6 +21,8 @@ export interface SimMethods {
   requestScan(devicePath: string): void;
   checkConnectivity(): Promise<number>;
   disconnect(devicePath: string): Promise<void>;
+  /** GetSettings of a connection profile, or undefined when there is none at that path. */
+  settings(profilePath: string): Record<string, Record<string, Variant>> | undefined;
   /** Counts every call by "Interface.Member", for assertions. */
   called(member: string): void;
 }
@@ -104,6 +106,12 @@ export function createMethodHandler(
           return ["", []];
         }
         break;
+      case IFACE.settingsConnection: {
+        const settings = methods.settings(path);
+        if (!settings) throw new DBusError(ERR.unknownObject, `no connection profile ${path}`);
+        if (member === "GetSettings") return ["a{sa{sv}}", [settings]];
+        break;
+      }
       case IFACE.device:
         if (member === "Disconnect") {
           await methods.disconnect(path);

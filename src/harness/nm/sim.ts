@@ -101,6 +101,7 @@ export class SimulatedNetworkManager {
             return Number(this.objects.get(NM_PATH, IFACE.manager, "Connectivity") ?? 0);
           },
           disconnect: (path) => this.leave(this.#ifaceOf(path)),
+          settings: (path) => this.#activation.settings(path),
           called: (m) => this.#calls.set(m, (this.#calls.get(m) ?? 0) + 1),
         },
         (m) => conn.bus.send(m),

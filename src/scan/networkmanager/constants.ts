@@ -16,6 +16,7 @@ export const IFACE = {
   activeConnection: "org.freedesktop.NetworkManager.Connection.Active",
   ip4Config: "org.freedesktop.NetworkManager.IP4Config",
   dhcp4Config: "org.freedesktop.NetworkManager.DHCP4Config",
+  settingsConnection: "org.freedesktop.NetworkManager.Settings.Connection",
   properties: "org.freedesktop.DBus.Properties",
   objectManager: "org.freedesktop.DBus.ObjectManager",
   introspectable: "org.freedesktop.DBus.Introspectable",

@@ -125,6 +125,8 @@ export const accessPointShape = {
 };
 
 export const activeConnectionShape = {
+  /** The settings profile (Settings.Connection) this activation uses. */
+  Connection: objectPath,
   SpecificObject: objectPath,
   Devices: objectPaths,
   State: uint32,

@@ -4,10 +4,11 @@ import { hotspotError, reasonOf } from "../../errors.ts";
 import { systemBusAddress } from "../dbus/bus.ts";
 import type { ScanList, ScanSource, ScanSourceEvents } from "../source.ts";
 import { type ConnectivitySnapshot, connectivitySnapshot, sameConnectivity } from "./connectivity.ts";
-import { type Connectivity, connectivityName, IFACE, NM_PATH } from "./constants.ts";
+import { type Connectivity, connectivityName, IFACE, NM_PATH, NO_OBJECT } from "./constants.ts";
 import type { PropertyProblem } from "./decode.ts";
 import { type NetworkManagerStatus, NmLifecycle } from "./lifecycle.ts";
 import { type DeviceLink, deviceLinks } from "./links.ts";
+import { readMacSetting } from "./mac-setting.ts";
 import { rescanDevice } from "./rescan.ts";
 import { ObjectStore } from "./store.ts";
 import { Tracker } from "./tracker.ts";
@@ -272,6 +273,23 @@ export class NetworkManagerSource extends EventEmitter<ScanSourceEvents> impleme
     for (const p of r.problems) this.#problem(NM_PATH, IFACE.manager, p);
     this.#connectivityChanged();
     return connectivityName(this.#store.manager.Connectivity);
+  }
+
+  /**
+   * How the connection active on `device` sets its MAC address (see readMacSetting), read
+   * from its settings profile when asked (settings signals are not followed). Undefined when
+   * NetworkManager is not there or nothing is active on the device.
+   * @throws HH_NM_CALL_FAILED when NetworkManager refuses GetSettings.
+   */
+  async macAddressSetting(device: string): Promise<string | undefined> {
+    const peer = this.#life.peer;
+    if (this.#life.status !== "ready" || !peer?.conn || !peer.owner) return undefined;
+    const path = this.#tracker.devices().get(device);
+    const active = path === undefined ? undefined : this.#store.get(path)?.device?.ActiveConnection;
+    if (!active || active === NO_OBJECT) return undefined;
+    const profile = this.#store.get(active)?.active?.Connection;
+    if (!profile || profile === NO_OBJECT) return undefined;
+    return readMacSetting(peer.conn, peer.owner, profile, this.#callTimeoutMs);
   }
 
   #problem(path: string, iface: string, p: PropertyProblem): void {
