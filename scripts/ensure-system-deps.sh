@@ -14,8 +14,9 @@
 #                     harness's namespace-mode client)
 #   nftables          nft, the harness's walled garden in namespace mode
 #   openssl           per-run certificates for namespace mode's HTTPS portal API
+#   chromium          the headless browser behind ctx.browser() and the click-through fallback
 set -eu
-needed="${HOTSPOT_SYSTEM_PACKAGES:-dbus python3-dbusmock network-manager iproute2 dnsmasq-base isc-dhcp-client nftables openssl}"
+needed="${HOTSPOT_SYSTEM_PACKAGES:-dbus python3-dbusmock network-manager iproute2 dnsmasq-base isc-dhcp-client nftables openssl chromium}"
 [ -n "$needed" ] || exit 0
 missing=""
 for pkg in $needed; do

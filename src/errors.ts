@@ -157,6 +157,28 @@ export const catalogue = {
     userError: false,
     exitCode: 4,
   },
+  HH_BROWSER_MISSING: {
+    template: (p) =>
+      `no Chromium found (${s(p.detail)}): this login needs a browser; install it with \`apt install chromium\`, or point HOTSPOT_CHROMIUM at a Chromium or Chrome executable`,
+    userError: true,
+    exitCode: 3,
+  },
+  HH_BROWSER_LAUNCH_FAILED: {
+    template: (p) => `could not start Chromium (${s(p.executable)}): ${s(p.reason)}`,
+    userError: false,
+    exitCode: 3,
+  },
+  HH_BROWSER_STEP_FAILED: {
+    template: (p) =>
+      `browser step ${s(p.step)} failed at ${s(p.url)}: ${s(p.reason)}${p.artifacts === undefined ? "" : `; screenshot and page saved in ${s(p.artifacts)}`}`,
+    userError: false,
+    exitCode: 4,
+  },
+  HH_BROWSER_CLOSED: {
+    template: (p) => `the browser of plugin ${s(p.plugin)} is closed: ${s(p.reason)}`,
+    userError: false,
+    exitCode: 3,
+  },
   HH_TERMS_NO_ACTION: {
     template: (p) =>
       `terms walk stopped at step ${s(p.step)} (${s(p.url)}): ${s(p.detail)}, and the network is not online`,

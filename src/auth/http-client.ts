@@ -124,7 +124,7 @@ function nextHop(hop: Hop, status: number, location: URL): Hop {
  * The decoded `user:password` of every HTTP Basic credential in `values`: base64 hides the
  * secrets from a plain search, and Basic is how a portal API most often asks for them.
  */
-function basicCredentials(values: readonly string[]): string[] {
+export function basicCredentials(values: readonly string[]): string[] {
   const out: string[] = [];
   for (const value of values) {
     for (const m of value.matchAll(/\bbasic\s+([A-Za-z0-9+/_-]+=*)/gi)) {

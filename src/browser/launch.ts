@@ -1,0 +1,224 @@
+import { accessSync, constants } from "node:fs";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Browser } from "puppeteer-core";
+import { hotspotError } from "../errors.ts";
+
+/**
+ * Starting the system Chromium for a login or a portal window. Every launch gets a fresh
+ * profile folder (removed on close), runs headless unless asked otherwise, talks to us over
+ * a pipe (no DevTools port another local process could attach to), and has Chromium's own
+ * background traffic switched off: on a captive network every request it makes on its own
+ * is either blocked by the portal or leaks what the machine is doing.
+ */
+
+/** Where Debian, Ubuntu and Fedora put Chromium or Chrome; the real binary before the shell wrappers. */
+const CANDIDATES = [
+  "/usr/lib/chromium/chromium",
+  "/usr/bin/chromium",
+  "/usr/bin/chromium-browser",
+  "/usr/lib64/chromium-browser/chromium-browser",
+  "/usr/bin/google-chrome-stable",
+  "/usr/bin/google-chrome",
+  "/snap/bin/chromium",
+] as const;
+
+export const CHROMIUM_ENV = "HOTSPOT_CHROMIUM";
+
+function isExecutable(path: string): boolean {
+  try {
+    accessSync(path, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The Chromium executable: `executablePath` when given, else `$HOTSPOT_CHROMIUM`, else the
+ * first of the usual install locations. An explicit path that is not executable is an
+ * error rather than a silent fall-back, so an operator's setting is never ignored.
+ * Throws HH_BROWSER_MISSING (which says `apt install chromium`).
+ */
+export function findChromium(executablePath?: string, env: NodeJS.ProcessEnv = process.env): string {
+  const explicit = executablePath ?? (env[CHROMIUM_ENV] === "" ? undefined : env[CHROMIUM_ENV]);
+  if (explicit !== undefined) {
+    if (isExecutable(explicit)) return explicit;
+    throw hotspotError("HH_BROWSER_MISSING", { detail: `${explicit} is not an executable file` });
+  }
+  const found = CANDIDATES.find(isExecutable);
+  if (found !== undefined) return found;
+  throw hotspotError("HH_BROWSER_MISSING", { detail: `looked in ${CANDIDATES.join(", ")}` });
+}
+
+/** Whether a Chromium is installed (callers that can do without one, such as the click-through fallback). */
+export function chromiumAvailable(executablePath?: string, env: NodeJS.ProcessEnv = process.env): boolean {
+  try {
+    findChromium(executablePath, env);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Features switched off on top of puppeteer's defaults (which already disable Translate,
+ * MediaRouter, OptimizationHints). HttpsUpgrades and HttpsFirstBalancedModeAutoEnable would
+ * try https:// first for a typed http:// URL, which a portal blocks or intercepts; the rest
+ * are background fetches (autofill, interest groups, captive-portal detection of its own,
+ * network prediction).
+ */
+export const DISABLED_FEATURES = [
+  "HttpsUpgrades",
+  "HttpsFirstBalancedModeAutoEnable",
+  "AutofillServerCommunication",
+  "CertificateTransparencyComponentUpdater",
+  "InterestFeedContentSuggestions",
+  "PrivacySandboxSettings4",
+  "NetworkTimeServiceQuerying",
+  "MediaRouter",
+  "Translate",
+  "OptimizationHints",
+  "DialMediaRouteProvider",
+  "CaptivePortalInterstitial",
+  "NetworkPrediction",
+] as const;
+
+/**
+ * Flags on top of puppeteer's defaults (which include --disable-background-networking,
+ * --disable-sync, --disable-component-extensions-with-background-pages, --no-first-run,
+ * --metrics-recording-only, --disable-client-side-phishing-detection, --disable-breakpad).
+ */
+export function chromiumArgs(opts: {
+  readonly proxy?: string;
+  readonly spkiPins?: readonly string[];
+}): string[] {
+  const args = [
+    "--disable-gpu",
+    "--disable-quic",
+    "--disable-component-update",
+    "--disable-domain-reliability",
+    "--dns-prefetch-disable",
+    "--no-pings",
+    "--no-default-browser-check",
+    "--safebrowsing-disable-auto-update",
+    `--disable-features=${DISABLED_FEATURES.join(",")}`,
+    // WebRTC would otherwise send UDP around the proxy, on whatever link holds the route.
+    "--force-webrtc-ip-handling-policy=disable_non_proxied_udp",
+    "--webrtc-ip-handling-policy=disable_non_proxied_udp",
+    "--lang=en-US",
+  ];
+  // Chromium refuses to run as root with its sandbox; the daemon runs as root.
+  if (process.getuid?.() === 0) args.push("--no-sandbox");
+  if (opts.proxy !== undefined) {
+    // `<-loopback>` removes the implicit bypass of localhost, so nothing skips our proxy.
+    args.push(`--proxy-server=http://${opts.proxy}`, "--proxy-bypass-list=<-loopback>");
+  }
+  if (opts.spkiPins !== undefined && opts.spkiPins.length > 0)
+    args.push(`--ignore-certificate-errors-spki-list=${opts.spkiPins.join(",")}`);
+  return args;
+}
+
+export interface LaunchOptions {
+  /** `host:port` of an HTTP proxy every request goes through (see proxy.ts). */
+  readonly proxy?: string;
+  /** Default true. The portal window (`hotspot portal`) shows it. */
+  readonly headless?: boolean;
+  /** Closes the browser (or abandons a launch in progress) when aborted. */
+  readonly signal?: AbortSignal;
+  /** Overrides findChromium()'s search (tests point it at a missing path). */
+  readonly executablePath?: string;
+  /** Run Chromium inside this network namespace (`ip netns exec`), for namespace-mode tests. */
+  readonly netns?: string;
+  /** SHA-256 SPKI pins (base64) of certificates to accept: a test portal's own one. */
+  readonly spkiPins?: readonly string[];
+  /** Launch timeout, ms; default 15 000. */
+  readonly timeoutMs?: number;
+  /** Extra command-line flags. */
+  readonly args?: readonly string[];
+}
+
+export interface LaunchedBrowser {
+  readonly browser: Browser;
+  /** The throwaway profile folder (unique, so tests can find the processes by it). */
+  readonly profileDir: string;
+  readonly pid: number | undefined;
+  /** Closes the browser, kills what is left of its process group, removes the profile. Idempotent. */
+  close(): Promise<void>;
+}
+
+/** Launches Chromium; rejects with HH_BROWSER_MISSING or HH_BROWSER_LAUNCH_FAILED. */
+export async function launchBrowser(opts: LaunchOptions = {}): Promise<LaunchedBrowser> {
+  const chromium = findChromium(opts.executablePath);
+  opts.signal?.throwIfAborted();
+  const profileDir = await mkdtemp(join(tmpdir(), "hotspot-chromium-"));
+  let executablePath = chromium;
+  if (opts.netns !== undefined) {
+    // puppeteer starts the executable it is given with its flags; a wrapper that execs
+    // into the namespace keeps the pid (and so puppeteer's process-group kill) Chromium's.
+    executablePath = join(profileDir, "netns-chromium.sh");
+    const q = (s: string): string => `'${s.replaceAll("'", "'\\''")}'`;
+    await writeFile(executablePath, `#!/bin/sh\nexec ip netns exec ${q(opts.netns)} ${q(chromium)} "$@"\n`, {
+      mode: 0o700,
+    });
+  }
+  const { launch } = await import("puppeteer-core");
+  let browser: Browser;
+  try {
+    browser = await launch({
+      executablePath,
+      headless: opts.headless ?? true,
+      pipe: true,
+      userDataDir: join(profileDir, "profile"),
+      args: [...chromiumArgs(opts), ...(opts.args ?? [])],
+      handleSIGINT: false,
+      handleSIGTERM: false,
+      handleSIGHUP: false,
+      timeout: opts.timeoutMs ?? 15_000,
+      defaultViewport: { width: 1280, height: 900 },
+      ...(opts.signal === undefined ? {} : { signal: opts.signal }),
+    });
+  } catch (e) {
+    await rm(profileDir, { recursive: true, force: true });
+    opts.signal?.throwIfAborted();
+    throw hotspotError(
+      "HH_BROWSER_LAUNCH_FAILED",
+      { executable: chromium, reason: e instanceof Error ? e.message.split("\n")[0] : String(e) },
+      { cause: e },
+    );
+  }
+  const pid = browser.process()?.pid;
+  let closing: Promise<void> | undefined;
+  const close = (): Promise<void> => {
+    closing ??= (async () => {
+      opts.signal?.removeEventListener("abort", onAbort);
+      try {
+        await Promise.race([browser.close(), new Promise((r) => setTimeout(r, 3_000).unref())]);
+      } catch {
+        // already gone or the pipe broke: the kill below still runs
+      }
+      killGroup(pid);
+      await rm(profileDir, { recursive: true, force: true, maxRetries: 3, retryDelay: 50 });
+    })();
+    return closing;
+  };
+  const onAbort = (): void => void close();
+  opts.signal?.addEventListener("abort", onAbort, { once: true });
+  if (opts.signal?.aborted) await close();
+  return { browser, profileDir, pid, close };
+}
+
+/**
+ * puppeteer starts Chromium as a process-group leader; its renderers, zygotes and the
+ * crashpad handler are in that group. Killing the group leaves no orphan behind when the
+ * graceful close did not finish.
+ */
+function killGroup(pid: number | undefined): void {
+  if (pid === undefined) return;
+  try {
+    process.kill(-pid, "SIGKILL");
+  } catch {
+    // the group is already gone
+  }
+}
