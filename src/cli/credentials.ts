@@ -1,3 +1,4 @@
+import type { z } from "zod";
 import { escapeText, terminalSafe } from "../annotate/index.ts";
 import { loadUserConfig } from "../config/load.ts";
 import {
@@ -13,6 +14,7 @@ import { terminalPrompter } from "../credentials/tty.ts";
 import { hotspotError } from "../errors.ts";
 import { loadRegistry } from "../helper-api/loader.ts";
 import { secretLeaves } from "../util/redact.ts";
+import { redactedIssues } from "../util/zod.ts";
 import type { ParsedArgs } from "./args.ts";
 import { usageError } from "./args.ts";
 import type { Command } from "./command.ts";
@@ -41,20 +43,10 @@ const USAGE =
   "hotspot credentials set PLUGIN | list | delete PLUGIN [--plugins DIR]... [--no-bundled] [--config FILE] [--json]";
 
 /** The schema's complaint without quoting a value (a custom message or an enum could). */
-function schemaIssue(
-  pluginId: string,
-  schemaResult: {
-    success: false;
-    error: { issues: readonly { path: readonly PropertyKey[]; message: string; code?: string }[] };
-  },
-  input: unknown,
-) {
-  const issue = schemaResult.error.issues[0];
-  const field = issue?.path.map(String).join(".") || "(root)";
-  const secrets = secretLeaves(input);
-  const message = issue?.message ?? "invalid";
-  const safe = secrets.some((s) => message.includes(s)) ? `invalid (${issue?.code ?? "custom"})` : message;
-  return hotspotError("HH_CREDENTIALS_INPUT_INVALID", { plugin: pluginId, reason: `${field}: ${safe}` });
+/** Every problem with the entered credentials, never quoting a value. */
+function schemaIssue(pluginId: string, error: z.ZodError, input: unknown) {
+  const { field, reason } = redactedIssues(error, secretLeaves(input));
+  return hotspotError("HH_CREDENTIALS_INPUT_INVALID", { plugin: pluginId, reason: `${field}: ${reason}` });
 }
 
 export function createCredentialsCommand(inputFor: (io: CliIo) => CredentialInput = processInput): Command {
@@ -129,7 +121,7 @@ export function createCredentialsCommand(inputFor: (io: CliIo) => CredentialInpu
         ? await promptCredentials(credentialFields(schema), prompter)
         : parseCredentialText(await input.readStdin(), id);
       const checked = schema.safeParse(values);
-      if (!checked.success) throw schemaIssue(id, checked, values);
+      if (!checked.success) throw schemaIssue(id, checked.error, values);
       await store.set(id, values);
       io.stdout.write(`saved credentials of ${escapeText(id)} to ${terminalSafe(store.file)}\n`);
       return 0;

@@ -2,7 +2,7 @@ import type { z } from "zod";
 import type { PluginSettings } from "../config/schema.ts";
 import { type HotspotError, hotspotError, reasonOf } from "../errors.ts";
 import { secretLeaves } from "../util/redact.ts";
-import { allIssues, describeIssue, joinIssues } from "../util/zod.ts";
+import { allIssues, redactedIssues } from "../util/zod.ts";
 import { type DefinitionOrigin, validateClaims, validatePortalHosts } from "./definition-schema.ts";
 import type { Plugin } from "./plugin.ts";
 import type { LoadedPlugin } from "./registry-types.ts";
@@ -65,14 +65,7 @@ function parseCredentials(
   if (parsed.success) return parsed.data;
   // A schema's message may quote the input (a custom message, an enum listing); credential
   // values must never reach an error, so such a message is replaced by the issue's code.
-  const secrets = secretLeaves(input);
-  const texts = parsed.error.issues.map((issue) => {
-    const text = describeIssue(issue, ["credentials"]);
-    return secrets.some((s) => text.reason.includes(s))
-      ? { ...text, reason: `invalid (${issue.code})` }
-      : text;
-  });
-  const { field, reason } = joinIssues(texts);
+  const { field, reason } = redactedIssues(parsed.error, secretLeaves(input), ["credentials"]);
   throw configInvalid(definition.id, field, reason, file);
 }
 

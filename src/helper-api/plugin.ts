@@ -99,8 +99,10 @@ export interface PluginDefinition<TConfig = unknown, TCredentials = unknown> {
   readonly timeouts?: Partial<Readonly<Record<HookName, number>>>;
 
   /**
-   * Dynamic claims beyond the static ones, when a scan completes. No network access:
-   * decide from the scan alone. Return claims by BSSID. Called only if defined.
+   * Dynamic claims beyond the static ones, after every scan, for all the scan's access
+   * points at once. Its context has no HTTP client (the device has joined none of these
+   * networks): decide from the scan alone. Return claims by BSSID; a BSSID not in the scan,
+   * or confidence `none`, adds nothing. Called only if defined; bounded like every hook.
    */
   filterScanList?(
     networks: readonly ScannedNetwork[],

@@ -85,3 +85,22 @@ export function joinIssues(texts: readonly IssueText[]): IssueText {
 export function allIssues(error: z.ZodError, prefix: readonly PropertyKey[] = []): IssueText {
   return joinIssues(issueTexts(error, prefix));
 }
+
+/**
+ * Every issue, joined, for values that are secrets (credentials): a reason that quotes any
+ * of `secrets` (a custom message, an enum listing the input) is replaced by the issue's code.
+ */
+export function redactedIssues(
+  error: z.ZodError,
+  secrets: readonly string[],
+  prefix: readonly PropertyKey[] = [],
+): IssueText {
+  return joinIssues(
+    error.issues.map((issue) => {
+      const text = describeIssue(issue, prefix);
+      return secrets.some((s) => text.reason.includes(s))
+        ? { ...text, reason: `invalid (${issue.code})` }
+        : text;
+    }),
+  );
+}

@@ -204,3 +204,30 @@ describe("a claim conflict between two plugins", () => {
     );
   });
 });
+
+describe("credentials set lists every problem", () => {
+  test("each field the plugin's schema refuses is named, and no value is quoted", async (t) => {
+    const { mkdtemp, rm } = await import("node:fs/promises");
+    const { tmpdir } = await import("node:os");
+    const { join } = await import("node:path");
+    const { createCredentialsCommand } = await import("../../../src/cli/credentials.ts");
+    const dir = await mkdtemp(join(tmpdir(), "hh-cred-input-"));
+    t.after(() => rm(dir, { recursive: true, force: true }));
+    const command = createCredentialsCommand(() => ({
+      prompter: () => undefined,
+      readStdin: async () => JSON.stringify({ username: "", password: "hunter2" }),
+    }));
+    const io = captureIo({ ...env, XDG_CONFIG_HOME: dir });
+    const code = await main(
+      ["credentials", "set", "fixture-valid", "--plugins", "test/fixtures/plugins/valid", "--no-bundled"],
+      io,
+      { credentials: { summary: "", load: async () => ({ command }) } },
+    );
+    assert.equal(code, 2);
+    assert.match(
+      io.stderrText(),
+      /^hotspot: credentials for fixture-valid not accepted: username: .*; password: /,
+    );
+    assert.doesNotMatch(io.stderrText(), /hunter2/);
+  });
+});

@@ -325,6 +325,33 @@ describe("loadRegistry: plugin settings", () => {
     );
   });
 
+  test("claims and portalHosts functions run once, at load, with the validated config, never at scan time", async () => {
+    const { z } = await import("zod");
+    const seen: unknown[] = [];
+    const plugin = {
+      ...base,
+      configSchema: z.object({ ssid: z.string().default("Once Net") }),
+      claims: (c: { ssid: string }) => {
+        seen.push(["claims", c]);
+        return [{ ssid: c.ssid, confidence: "high" }];
+      },
+      portalHosts: (c: { ssid: string }) => {
+        seen.push(["portalHosts", c]);
+        return [{ host: "login.once.example" }];
+      },
+    };
+    const registry = await load([], { inline: [{ plugin, source: "inline.ts" }] });
+    for (let i = 0; i < 3; i++) {
+      registry.claimsFor(network("Once Net"));
+      await registry.filterScanList([network("Once Net"), network("Other")]);
+    }
+    assert.deepEqual(seen, [
+      ["claims", { ssid: "Once Net" }],
+      ["portalHosts", { ssid: "Once Net" }],
+    ]);
+    assert.deepEqual(summary(registry.claimsFor(network("Once Net"))), ["inline-plugin:high"]);
+  });
+
   test("a claims function that throws is reported against the plugin", async () => {
     const plugin = {
       ...base,
