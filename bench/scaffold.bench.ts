@@ -74,5 +74,6 @@ export default async function scaffoldBench(): Promise<readonly BenchTable[]> {
     ];
   } finally {
     await rm(tmp, { recursive: true, force: true });
+    await pkg.remove();
   }
 }

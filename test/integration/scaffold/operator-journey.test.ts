@@ -60,7 +60,10 @@ before(async () => {
   guide = await run("bash", ["-c", script], work, { ...env, HOTSPOT_HELPER: pkg.tarball });
   pluginDir = join(work, "acme-wifi");
 });
-after(() => rm(tmp, { recursive: true, force: true }));
+after(async () => {
+  await rm(tmp, { recursive: true, force: true });
+  await pkg?.remove();
+});
 
 test("docs/plugins.md runs as written against the installed package (packs and installs: slow)", () => {
   assert.equal(guide.code, 0, show(guide));
