@@ -32,6 +32,12 @@ const cases = [
   { scenario: "strict-headers", plugin: "click-through", config: { ssids: ["Guest"] }, shape: "redirect" },
   { scenario: "status-511", plugin: "capport", config: { anyOpenNetwork: true }, shape: "status-511" },
   { scenario: "meta-refresh", plugin: "click-through", config: { ssids: ["Guest"] }, shape: "meta-refresh" },
+  {
+    scenario: "meta-refresh:script",
+    plugin: "click-through",
+    config: { ssids: ["Guest"] },
+    shape: "script-redirect",
+  },
   { scenario: "redirect-chain", plugin: "click-through", config: { ssids: ["Guest"] }, shape: "redirect" },
   { scenario: "tls-intercept", plugin: "click-through", config: { ssids: ["Guest"] }, shape: "redirect" },
 ] as const;
