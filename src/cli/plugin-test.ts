@@ -129,10 +129,12 @@ export const command: Command = {
     const report = await runPluginTest({
       pluginDir,
       scenario,
-      ...(configFile === undefined ? {} : { pluginConfig: await readJson(configFile) }),
+      ...(configFile === undefined
+        ? {}
+        : { pluginConfig: await readJson(configFile), pluginConfigFile: configFile }),
       ...(credentialsFile === undefined
         ? {}
-        : { credentials: await readJson(credentialsFile, { secret: true }) }),
+        : { credentials: await readJson(credentialsFile, { secret: true }), credentialsFile }),
       ...(ssid === undefined ? {} : { ssid }),
       ...(ms === undefined ? {} : { latencyMs: ms }),
     });

@@ -40,6 +40,9 @@ export interface PluginTestOptions {
   readonly pluginConfig?: unknown;
   /** Credentials for the plugin; default the generated account when its schema takes it. */
   readonly credentials?: unknown;
+  /** The files `pluginConfig` and `credentials` were read from, named in settings errors. */
+  readonly pluginConfigFile?: string | undefined;
+  readonly credentialsFile?: string | undefined;
   /** SSID of the simulated network; default the plugin's first exact SSID claim. */
   readonly ssid?: string;
   readonly latencyMs?: number;
@@ -133,6 +136,7 @@ export async function runPluginTest(opts: PluginTestOptions): Promise<PluginTest
       config,
       strict: true,
       host,
+      settingsFile: (_id, part) => (part === "config" ? opts.pluginConfigFile : opts.credentialsFile),
     });
     const plugin = registry.get(definition.id);
     if (!plugin) throw hotspotError("HH_PLUGIN_NOT_FOUND", { plugin: definition.id });

@@ -60,3 +60,30 @@ describe("hotspot plugin test tells a timeout from a throw from an invalid resul
     assert.doesNotMatch(`${r.evaluate}${r.authenticate}`, /timed out|threw/);
   });
 });
+
+describe("hotspot plugin test names the settings file it was given", () => {
+  test("a config file the plugin's schema refuses is named, with every problem", async (t) => {
+    const { mkdtemp, rm, writeFile } = await import("node:fs/promises");
+    const { tmpdir } = await import("node:os");
+    const { join } = await import("node:path");
+    const dir = await mkdtemp(join(tmpdir(), "hh-plugin-test-config-"));
+    t.after(() => rm(dir, { recursive: true, force: true }));
+    const file = join(dir, "cafe.json");
+    await writeFile(file, JSON.stringify({ ssid: 42, portalHost: 7 }));
+    const io = captureIo(env);
+    const argv = [
+      "plugin",
+      "test",
+      "test/fixtures/plugins/valid",
+      "--scenario",
+      "form-login",
+      "--config",
+      file,
+    ];
+    assert.equal(await main(argv, io), 3);
+    assert.equal(
+      io.stderrText().split("\n")[0],
+      `hotspot: settings for plugin fixture-valid in ${file} are invalid: config.ssid: expected string, received number; config.portalHost: expected string, received number`,
+    );
+  });
+});
