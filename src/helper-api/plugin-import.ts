@@ -22,9 +22,9 @@ import { fileURLToPath, pathToFileURL } from "node:url";
  * never for `hotspot --version` and not for the compiled bundled plugins, whose own import
  * of the package resolves to the same file by package self-reference.
  *
- * TypeScript plugins: Node 20 cannot strip types, so a `.ts` entry is imported through
- * tsx, loaded only at that moment. A host running from src/ already has a TypeScript
- * loader (that is how it runs) and imports the file directly.
+ * TypeScript plugins: Node 20 cannot strip types, so importing a `.ts` entry first loads
+ * and registers tsx, at that moment and only then. A host running from src/ already has a
+ * TypeScript loader (that is how it runs) and imports the file directly.
  */
 
 /** The bare specifiers the host answers with its own SDK. */
@@ -74,15 +74,22 @@ function insidePackage(file: string): boolean {
   return file.startsWith(PACKAGE_ROOT + sep);
 }
 
-let tsxImport: Promise<(specifier: string, parentURL: string) => Promise<unknown>> | undefined;
+let typescriptEnabled: Promise<void> | undefined;
 
-function typescriptImporter(): Promise<(specifier: string, parentURL: string) => Promise<unknown>> {
-  tsxImport ??= import("tsx/esm/api").then(
-    ({ tsImport }) =>
-      (specifier: string, parentURL: string): Promise<unknown> =>
-        tsImport(specifier, { parentURL, tsconfig: false }),
-  );
-  return tsxImport;
+/**
+ * Registers tsx's loaders for the rest of the process, as `node --import tsx` would: the
+ * ESM one, and the CommonJS one, which a `.ts` file in a folder without "type": "module"
+ * needs (tsx compiles it to CommonJS; with only the ESM loader, Node ends in a require()
+ * cycle). Not tsx's namespaced `tsImport`: it would give the plugin, and through it the
+ * SDK, a module instance of their own on every import.
+ */
+function enableTypescript(): Promise<void> {
+  typescriptEnabled ??= (async () => {
+    const [cjs, esm] = await Promise.all([import("tsx/cjs/api"), import("tsx/esm/api")]);
+    cjs.register();
+    esm.register({ tsconfig: false });
+  })();
+  return typescriptEnabled;
 }
 
 /**
@@ -112,9 +119,6 @@ function unwrapCompiledDefault(mod: unknown): unknown {
  */
 export async function importPluginModule(file: string): Promise<unknown> {
   if (FROM_SOURCE || !insidePackage(file)) await provideSdk();
-  const url = pathToFileURL(file).href;
-  if (!FROM_SOURCE && TYPESCRIPT.has(extname(file))) {
-    return unwrapCompiledDefault(await (await typescriptImporter())(url, import.meta.url));
-  }
-  return unwrapCompiledDefault(await import(url));
+  if (!FROM_SOURCE && TYPESCRIPT.has(extname(file))) await enableTypescript();
+  return unwrapCompiledDefault(await import(pathToFileURL(file).href));
 }

@@ -167,6 +167,18 @@ export default definePlugin({
     assert.match(run.stdout, /^result: PASS$/m);
   });
 
+  test('(a) a TypeScript plugin in a "type": "module" folder gets the host\'s SDK instance and passes', async () => {
+    const dir = join(work, "ts-esm");
+    await writeFile(
+      join(dir, "package.json"),
+      JSON.stringify({ name: "ts-esm", private: true, type: "module" }),
+    );
+    const run = await pluginTest(dir);
+    assert.equal(run.code, 0, `${run.stdout}${run.stderr}`);
+    assert.match(run.stdout, /^plugin fixture-ts-esm /m);
+    assert.match(run.stdout, /^result: PASS$/m);
+  });
+
   test('(b) a JavaScript ESM plugin whose package.json does not say "type": "module" passes plugin test', async () => {
     const run = await pluginTest(join(work, "esm-js"));
     assert.equal(run.code, 0, `${run.stdout}${run.stderr}`);
