@@ -2,14 +2,21 @@ import { access, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { terminalSafe } from "../annotate/display.ts";
 import { hotspotError, reasonOf } from "../errors.ts";
-import { type PluginTestReport, runPluginTest } from "../harness/plugin-runner.ts";
+import {
+  type PluginTestExpectation,
+  type PluginTestReport,
+  runPluginTest,
+} from "../harness/plugin-runner.ts";
 import { formatCriticalPath, formatRequestLog } from "../harness/request-log.ts";
-import { type ParsedArgs, stringOption, usageError } from "./args.ts";
+import { parseTestAccount, type TestAccount } from "../harness/test-account.ts";
+import { defaultPluginStoreRoot } from "../plugin-host/paths.ts";
+import { booleanOption, type ParsedArgs, stringOption, usageError } from "./args.ts";
 import type { Command } from "./command.ts";
 import type { CliIo } from "./io.ts";
 
 const USAGE =
-  "hotspot plugin test PLUGIN_DIR --scenario NAME[:VARIANT] [--config FILE] [--credentials FILE] [--ssid SSID] [--latency MS] [--json]";
+  "hotspot plugin test PLUGIN_DIR --scenario NAME[:VARIANT] [--config FILE] [--account JSON] [--credentials FILE] " +
+  "[--expect login|declined] [--force] [--hook-timeout MS] [--ssid SSID] [--latency MS] [--json]";
 
 async function readJson(file: string, opts: { secret?: boolean } = {}): Promise<unknown> {
   let text: string;
@@ -28,18 +35,40 @@ async function readJson(file: string, opts: { secret?: boolean } = {}): Promise<
   }
 }
 
-function latency(args: ParsedArgs): number | undefined {
-  const raw = stringOption(args, "latency");
+function milliseconds(args: ParsedArgs, name: string, min: number, max: number): number | undefined {
+  const raw = stringOption(args, name);
   if (raw === undefined) return undefined;
   const ms = Number(raw);
-  if (!Number.isInteger(ms) || ms < 0 || ms > 60_000) {
+  if (!Number.isInteger(ms) || ms < min || ms > max) {
     throw usageError(
       "plugin",
       command,
-      `--latency must be a whole number of milliseconds (0-60000), not '${raw}'`,
+      `--${name} must be a whole number of milliseconds (${min}-${max}), not '${raw}'`,
     );
   }
   return ms;
+}
+
+function expectation(args: ParsedArgs): PluginTestExpectation {
+  const raw = stringOption(args, "expect") ?? "login";
+  if (raw !== "login" && raw !== "declined") {
+    throw usageError("plugin", command, `--expect is 'login' or 'declined', not '${raw}'`);
+  }
+  return raw;
+}
+
+/** `--account JSON`, parsed; the file's own `account` is the runner's to read. */
+function accountOption(args: ParsedArgs): TestAccount | undefined {
+  const given = stringOption(args, "account");
+  if (given === undefined) return undefined;
+  let raw: unknown;
+  try {
+    raw = JSON.parse(given);
+  } catch {
+    // JSON.parse quotes the text it choked on, which here may be a password.
+    throw hotspotError("HH_CONFIG_INVALID", { file: "--account", field: "(root)", reason: "not valid JSON" });
+  }
+  return parseTestAccount(raw, "--account");
 }
 
 /** The human-readable report: steps, then the portal's log, the critical path and the plugin's own logs. */
@@ -47,11 +76,18 @@ export function formatReport(r: PluginTestReport): string {
   const out: string[] = [];
   out.push(`plugin ${r.pluginId} (${r.source})`);
   out.push(`scenario ${r.scenario} at ${r.portalUrl}, SSID ${JSON.stringify(r.ssid)}`);
+  out.push(`config: ${r.configSource ?? "(none)"}`);
+  out.push(
+    `account: ${r.account} (${r.accountSource === "generated" ? "generated for this run" : `from ${r.accountSource}`})`,
+  );
   out.push(
     r.generatedAccount
-      ? "credentials: an account generated for this run (the plugin's credentialsSchema takes username/password)"
-      : "credentials: as given (or none)",
+      ? "credentials: the generated account (the plugin's credentialsSchema takes username/password)"
+      : r.accountSource !== "generated"
+        ? "credentials: the account's, or --credentials FILE"
+        : "credentials: as given (or none)",
   );
+  out.push(`expect: ${r.expect === "declined" ? "the plugin refuses" : "the plugin logs in"}`);
   out.push("");
   for (const s of r.steps) {
     out.push(
@@ -76,6 +112,13 @@ export function formatReport(r: PluginTestReport): string {
       out.push(`  ${e.level.padEnd(5)} ${e.message}${fields}`);
     }
   }
+  const refused = r.steps.some((s) => s.status === "fail" && /^(none;|unsupportedNetwork)/.test(s.detail));
+  if (!r.ok && r.expect === "login" && refused) {
+    out.push(
+      "",
+      "hint: if refusing is right for this scenario (an evil twin, no portal), run with --expect declined",
+    );
+  }
   out.push("", r.ok ? "result: PASS" : "result: FAIL");
   return `${terminalSafe(out.join("\n"), true)}\n`;
 }
@@ -89,14 +132,40 @@ export const command: Command = {
     "Prints pass/fail per step and the request log; exits 0 only if every step passes. --config FILE is " +
     'the plugin\'s own config as JSON (e.g. {"portalHost":"127.0.0.1","allowHttp":true}); when the ' +
     "plugin's credentialsSchema accepts {username, password}, an account generated for the run is both " +
-    "what the portal accepts and what the plugin gets, unless --credentials FILE gives others.",
+    "what the portal accepts and what the plugin gets, unless --credentials FILE gives others. " +
+    'A portal that asks for other fields gets them from --account JSON (e.g. {"room":"412","surname":"Smith"}, ' +
+    '{"voucher":"K7P-4QX"}, or {"fields":{"user":"username","pass":"password"}} mapping form fields to ' +
+    "credential keys) or the `account` key of harness.config.json. As in the daemon, evaluate answering none " +
+    "ends the run (--force goes on); --expect declined passes a plugin that rightly refuses (hostile:evil-twin, " +
+    "not-captive). --hook-timeout MS caps every hook's deadline. Plugin stores persist in " +
+    "$XDG_STATE_HOME/hotspot-helper/plugins, as for the daemon.",
   options: {
     scenario: {
       type: "string",
       valueName: "NAME",
       description: "Scenario to test against (name or name:variant).",
     },
-    config: { type: "string", valueName: "FILE", description: "The plugin's config, a JSON file." },
+    config: {
+      type: "string",
+      valueName: "FILE",
+      description: "The plugin's config, a JSON file (default the plugin's harness.config.json).",
+    },
+    account: {
+      type: "string",
+      valueName: "JSON",
+      description: "The test account: form fields and values the portal accepts (see above).",
+    },
+    expect: {
+      type: "string",
+      valueName: "login|declined",
+      description: "What passes: logging in (default), or rightly refusing.",
+    },
+    force: { type: "boolean", description: "Go on to authenticate after evaluate answered none." },
+    "hook-timeout": {
+      type: "string",
+      valueName: "MS",
+      description: "Cap every hook's deadline at MS milliseconds (default: the daemon's).",
+    },
     credentials: { type: "string", valueName: "FILE", description: "The plugin's credentials, a JSON file." },
     ssid: {
       type: "string",
@@ -125,13 +194,21 @@ export const command: Command = {
     const configFile = stringOption(args, "config") ?? (await harnessConfigIn(pluginDir));
     const credentialsFile = stringOption(args, "credentials");
     const ssid = stringOption(args, "ssid");
-    const ms = latency(args);
+    const ms = milliseconds(args, "latency", 0, 60_000);
+    const hookTimeoutMs = milliseconds(args, "hook-timeout", 1, 600_000);
+    const expect = expectation(args);
+    const account = accountOption(args);
     const report = await runPluginTest({
       pluginDir,
       scenario,
+      expect,
+      force: booleanOption(args, "force"),
+      storeRoot: defaultPluginStoreRoot(io.env),
       ...(configFile === undefined
         ? {}
         : { pluginConfig: await readJson(configFile), pluginConfigFile: configFile }),
+      ...(account === undefined ? {} : { account, accountSource: "--account" }),
+      ...(hookTimeoutMs === undefined ? {} : { hookTimeoutMs }),
       ...(credentialsFile === undefined
         ? {}
         : { credentials: await readJson(credentialsFile, { secret: true }), credentialsFile }),

@@ -14,6 +14,13 @@ import type { PluginLogEntry } from "../plugin-host/logger.ts";
 import { defaultPluginStoreRoot } from "../plugin-host/paths.ts";
 import { type PluginStep, runSteps, type StepResult } from "./plugin-steps.ts";
 import { startPortal } from "./portal-server.ts";
+import {
+  describeAccount,
+  parseTestAccount,
+  portalCredentialsOf,
+  splitHarnessConfig,
+  type TestAccount,
+} from "./test-account.ts";
 import { joinedNetworkFor } from "./test-network.ts";
 import type { CriticalPath, PortalCredentials, ReceivedCredential, RequestLogEntry } from "./types.ts";
 
@@ -28,7 +35,14 @@ import type { CriticalPath, PortalCredentials, ReceivedCredential, RequestLogEnt
  *
  * The portal accepts an account generated for the run. When the plugin's credentialsSchema
  * accepts `{ username, password }`, that account becomes the plugin's credentials, so an
- * operator's plugin logs in without anyone writing a password into a file.
+ * operator's plugin logs in without anyone writing a password into a file. A plugin whose
+ * portal asks for other fields (room and surname, a voucher) gives its `account` (see
+ * test-account.ts): the portal's form then asks for exactly those.
+ *
+ * `expect: "declined"` is for scenarios where the right answer is to refuse (an evil twin,
+ * a network without a portal): the run passes when the plugin answers evaluate `none`, or
+ * authenticate `unsupportedNetwork` / `failure`, and no credential leaves for an undeclared
+ * host. As in the daemon, evaluate `none` ends the run before authenticate unless `force`.
  */
 
 export interface PluginTestOptions {
@@ -36,17 +50,28 @@ export interface PluginTestOptions {
   readonly pluginDir: string;
   /** Scenario spec: `form-login`, `wispr:pending`. */
   readonly scenario: string;
-  /** The plugin's config (what `plugins.<id>.config` would hold). */
+  /**
+   * The plugin's config (what `plugins.<id>.config` would hold), as harness.config.json holds
+   * it: an `account` key in it is the run's account (unless `account` is given), not config.
+   */
   readonly pluginConfig?: unknown;
-  /** Credentials for the plugin; default the generated account when its schema takes it. */
+  /** Credentials for the plugin; default the account's (or the generated one when its schema takes it). */
   readonly credentials?: unknown;
-  /** The files `pluginConfig` and `credentials` were read from, named in settings errors. */
+  /** The files `pluginConfig` and `credentials` were read from: named in settings errors and the report. */
   readonly pluginConfigFile?: string | undefined;
   readonly credentialsFile?: string | undefined;
+  /** The account the portal accepts and the plugin gets; default a generated username/password. */
+  readonly account?: TestAccount;
+  /** Where `account` came from (`--account`, a harness.config.json path), for the report. */
+  readonly accountSource?: string;
+  /** `login` (default): the plugin must log in; `declined`: it must rightly refuse. */
+  readonly expect?: PluginTestExpectation;
+  /** Run authenticate, maintain and logoff even after evaluate answered `none`. */
+  readonly force?: boolean;
   /** SSID of the simulated network; default the plugin's first exact SSID claim. */
   readonly ssid?: string;
   readonly latencyMs?: number;
-  /** Per-hook deadline, ms (default the daemon's 45 s; evaluate 5 s). */
+  /** No hook's deadline is longer than this, ms (the defaults are the daemon's: evaluate 5 s, others 45 s). */
   readonly hookTimeoutMs?: number;
   /** Folder of the plugins' stores; default `defaultPluginStoreRoot()`, the same as the daemon's for this user. */
   readonly storeRoot?: string;
@@ -60,6 +85,13 @@ export interface PluginTestReport {
   readonly ssid: string;
   /** Whether the generated account was handed to the plugin as its credentials. */
   readonly generatedAccount: boolean;
+  /** The account the portal accepted, values other than the first field's redacted (`room="412", surname=***`). */
+  readonly account: string;
+  /** Where the account came from: `generated`, `--account`, a file. */
+  readonly accountSource: string;
+  /** Where the plugin's config came from, when it was given. */
+  readonly configSource?: string;
+  readonly expect: PluginTestExpectation;
   readonly steps: readonly StepResult[];
   readonly ok: boolean;
   /** The portal's request log. */
@@ -92,6 +124,8 @@ async function definitionIn(pluginDir: string) {
 
 const PROBE_ATTEMPTS = 5;
 
+export type PluginTestExpectation = "login" | "declined";
+
 function generatedAccount(): PortalCredentials {
   return {
     username: `hh-test-${randomBytes(3).toString("hex")}`,
@@ -102,14 +136,21 @@ function generatedAccount(): PortalCredentials {
 /** Runs the plugin's hooks against a fresh portal; the portal is closed before returning. */
 export async function runPluginTest(opts: PluginTestOptions): Promise<PluginTestReport> {
   const definition = await definitionIn(opts.pluginDir);
-  const account = generatedAccount();
-  const takesAccount = definition.credentialsSchema?.safeParse(account).success === true;
-  const credentials = opts.credentials ?? (takesAccount ? account : undefined);
+  const harness = splitHarnessConfig(opts.pluginConfig);
+  const configSource = opts.pluginConfigFile ?? "the harness config";
+  const testAccount =
+    opts.account ??
+    (harness.account === undefined ? undefined : parseTestAccount(harness.account, configSource));
+  const accountSource = opts.account ? (opts.accountSource ?? "given") : configSource;
+  const account = testAccount ? portalCredentialsOf(testAccount) : generatedAccount();
+  const offered = testAccount ? testAccount.credentials : account;
+  const takesAccount = definition.credentialsSchema?.safeParse(offered).success === true;
+  const credentials = opts.credentials ?? (takesAccount ? offered : undefined);
+  const expect = opts.expect ?? "login";
   const config = userConfigSchema.parse({
-    ...(opts.hookTimeoutMs === undefined ? {} : { hookTimeoutMs: opts.hookTimeoutMs }),
     plugins: {
       [definition.id]: {
-        ...(opts.pluginConfig === undefined ? {} : { config: opts.pluginConfig }),
+        ...(harness.config === undefined ? {} : { config: harness.config }),
         ...(credentials === undefined ? {} : { credentials }),
       },
     },
@@ -129,6 +170,7 @@ export async function runPluginTest(opts: PluginTestOptions): Promise<PluginTest
       onHttp: (e) => void pluginHttp.push(e),
       testNetwork: true,
       ca: portal.ca,
+      deadlineCapMs: opts.hookTimeoutMs,
     });
     const registry = await loadRegistry({
       pluginDirs: [opts.pluginDir],
@@ -165,6 +207,8 @@ export async function runPluginTest(opts: PluginTestOptions): Promise<PluginTest
       host,
       network,
       open: portal.scenario.open === true,
+      expect,
+      force: opts.force === true,
       detect: async () => {
         const info = await detect();
         detected ??= info;
@@ -178,7 +222,16 @@ export async function runPluginTest(opts: PluginTestOptions): Promise<PluginTest
       scenario: opts.scenario,
       portalUrl: portal.url,
       ssid: network.ssidText,
-      generatedAccount: opts.credentials === undefined && takesAccount,
+      generatedAccount: opts.credentials === undefined && testAccount === undefined && takesAccount,
+      account: describeAccount(
+        account.fields ?? [
+          { name: "username", value: account.username, secret: false },
+          { name: "password", value: account.password, secret: true },
+        ],
+      ),
+      accountSource: testAccount ? accountSource : "generated",
+      ...(opts.pluginConfigFile === undefined ? {} : { configSource: opts.pluginConfigFile }),
+      expect,
       steps,
       ok: steps.every((s) => s.status !== "fail"),
       log: [...portal.log],

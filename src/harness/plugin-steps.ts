@@ -13,6 +13,11 @@ import { redact, secretLeaves } from "../util/redact.ts";
  * success AND the probe is online afterwards; logoff passes when the probe is intercepted
  * again. A step that throws fails with the error; later steps that need a session are
  * skipped after a failed login.
+ *
+ * Like the daemon, an evaluate answer of `none` ends the run: authenticate, maintain and
+ * logoff are skipped (unless `force`). With `expect: "declined"` the plugin passes by
+ * refusing: evaluate `none`, or authenticate `unsupportedNetwork` or `failure`; a
+ * `success` there fails, since it logged in where it should not have.
  */
 
 export type PluginStep = "claim" | "evaluate" | "authenticate" | "maintain" | "logoff" | "credentials";
@@ -32,6 +37,10 @@ export interface StepInput {
   readonly network: JoinedNetwork;
   /** The scenario lets everyone through (logoff cannot capture the client again). */
   readonly open: boolean;
+  /** `login`: the plugin must log in; `declined`: it must refuse (evaluate none, or authenticate unsupportedNetwork/failure). */
+  readonly expect: "login" | "declined";
+  /** Go on to authenticate after evaluate answered `none` (the daemon would stop there). */
+  readonly force: boolean;
   /** Probes the portal as the daemon would after joining. */
   detect(): Promise<PortalInfo>;
 }
@@ -51,7 +60,8 @@ const describePortal = (p: PortalInfo): string =>
       : "online") + describeApi(p);
 
 export async function runSteps(input: StepInput): Promise<StepResult[]> {
-  const { plugin, registry, host, open } = input;
+  const { plugin, registry, host, open, expect } = input;
+  const declining = expect === "declined";
   const secrets = secretLeaves(plugin.credentials);
   const results: StepResult[] = [];
   const step = async (
@@ -78,6 +88,8 @@ export async function runSteps(input: StepInput): Promise<StepResult[]> {
   };
 
   let claim: ClaimMatch | undefined;
+  let declined = false;
+  let authenticated = false;
   await step("claim", async () => {
     const [matches] = await registry.filterScanList([input.network]);
     claim = matches?.find((m) => m.pluginId === plugin.id);
@@ -98,34 +110,45 @@ export async function runSteps(input: StepInput): Promise<StepResult[]> {
     };
     const { ranked, outcomes } = await host.evaluate([candidate], input.network, portal, { registry });
     const mine = ranked.find((m) => m.pluginId === plugin.id);
-    const hook = plugin.definition.evaluate ? "" : " (no evaluate hook: the claim stands)";
-    // A hook that timed out, threw or answered garbage counts as none, as in the daemon; say which.
     const failure = outcomes.find((o) => o.pluginId === plugin.id)?.error;
-    return mine
-      ? { ok: true, detail: `${mine.confidence}${hook}; probe: ${describePortal(portal)}` }
-      : {
-          ok: false,
-          detail: `none${failure ? ` (${failure.message})` : ""}; probe: ${describePortal(portal)}`,
-        };
+    const hook = plugin.definition.evaluate ? "" : " (no evaluate hook: the claim stands)";
+    declined = mine === undefined;
+    if (mine) return { ok: true, detail: `${mine.confidence}${hook}; probe: ${describePortal(portal)}` };
+    // A hook that failed counts as none in the daemon, but it is not a refusal.
+    if (failure) return { ok: false, detail: `none (${failure.message}); probe: ${describePortal(portal)}` };
+    return {
+      ok: declining,
+      detail: `none${declining ? " (declined, as expected)" : ""}; probe: ${describePortal(portal)}`,
+    };
   });
+  const stopped = declined && !input.force;
+  const afterNone = "evaluate answered none: the daemon would not log in with this plugin (--force runs it)";
 
   let facts: SessionFacts | undefined;
-  const authenticated = await step("authenticate", async () => {
+  await step("authenticate", async () => {
+    if (stopped) return { ok: "skip", detail: afterNone };
     const { result } = await host.authenticate(plugin, input.network, portal);
+    const why = "reason" in result && result.reason ? `: ${result.reason}` : "";
+    if (declining) {
+      const refused = result.result === "unsupportedNetwork" || result.result === "failure";
+      if (refused) return { ok: true, detail: `${result.result}${why} (declined, as expected)` };
+      return { ok: false, detail: `${result.result}${why}: expected the plugin to refuse` };
+    }
     if (result.result !== "success") {
-      const why = "reason" in result && result.reason ? `: ${result.reason}` : "";
       const url = result.result === "uiRequired" ? ` (${result.url})` : "";
       return { ok: false, detail: `${result.result}${why}${url}` };
     }
     facts = result.session ?? {};
     const after = await input.detect();
-    return { ok: after.verdict === "online", detail: `success; probe after: ${describePortal(after)}` };
+    authenticated = after.verdict === "online";
+    return { ok: authenticated, detail: `success; probe after: ${describePortal(after)}` };
   });
 
   const session = () => ({ authenticatedAt: Date.now(), facts: facts ?? {} });
   const maintained = { ...input.network, justJoined: false };
   await step("maintain", async () => {
-    if (!authenticated) return { ok: "skip", detail: "not logged in" };
+    if (stopped) return { ok: "skip", detail: afterNone };
+    if (!authenticated) return { ok: "skip", detail: declining ? "declined: no session" : "not logged in" };
     const now = await input.detect();
     const { result } = await host.maintain(plugin, maintained, now, session());
     const hook = plugin.definition.maintain ? "" : " (no maintain hook: the probe decides)";
@@ -135,7 +158,8 @@ export async function runSteps(input: StepInput): Promise<StepResult[]> {
 
   await step("logoff", async () => {
     if (!plugin.definition.logoff) return { ok: "skip", detail: "no logoff hook" };
-    if (!authenticated) return { ok: "skip", detail: "not logged in" };
+    if (stopped) return { ok: "skip", detail: afterNone };
+    if (!authenticated) return { ok: "skip", detail: declining ? "declined: no session" : "not logged in" };
     const now = await input.detect();
     const { result } = await host.logoff(plugin, maintained, now, session());
     if (result && result.result !== "success")

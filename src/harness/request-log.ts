@@ -38,7 +38,9 @@ export interface LogRow {
 /** `path?query` with credential values masked. */
 export function scrubbedUrl(rawUrl: string, known: PortalCredentials | undefined): string {
   const url = new URL(rawUrl, "http://portal.invalid");
-  const secrets = known ? [known.username, known.password].filter((s) => s !== "") : [];
+  const secrets = known
+    ? [known.username, known.password, ...(known.fields ?? []).map((f) => f.value)].filter((s) => s !== "")
+    : [];
   const params = new URLSearchParams();
   for (const [name, value] of url.searchParams) {
     const secret = USER_FIELD.test(name) || PASSWORD_FIELD.test(name) || secrets.includes(value);

@@ -110,6 +110,19 @@ export function sniffCredentials(
 ): ReceivedCredential | undefined {
   let username: string | undefined;
   let password: string | undefined;
+  if (known?.fields) {
+    // An account of its own fields (room and surname, a voucher): any of them arriving,
+    // under its own name or anywhere in the request, is a credential received.
+    const text = decodedText(req);
+    const [first, ...rest] = known.fields;
+    const seen = (f: { name: string; value: string }): boolean =>
+      f.value !== "" &&
+      ([req.query, req.form, jsonFields(req.body)].some((ps) => ps.get(f.name) === f.value) ||
+        text.includes(f.value));
+    if (username === undefined && first && seen(first)) username = first.value;
+    const later = rest.find(seen);
+    if (password === undefined && later) password = later.value;
+  }
   for (const params of [req.query, req.form, jsonFields(req.body)]) {
     for (const [name, value] of params) {
       if (username === undefined && USER_FIELD.test(name)) username = value;

@@ -9,10 +9,26 @@ import type { Readable } from "node:stream";
  * interception, logoff, the request log, the credential record, latency and faults.
  */
 
-/** Username and password a scenario accepts. */
+/**
+ * The account a scenario accepts: a username and password, and for form portals optionally
+ * the login form's own fields (room number and surname, a voucher code, e-mail and
+ * password). With `fields`, `username` is the first field's value and `password` the last
+ * one's, for scenarios that only know those two (WISPr, UAM).
+ */
 export interface PortalCredentials {
   readonly username: string;
   readonly password: string;
+  /** The login form's inputs in page order, each with the one value it accepts. */
+  readonly fields?: readonly PortalField[];
+}
+
+/** One input of a form portal's login page. */
+export interface PortalField {
+  /** The input's `name`, what the plugin must fill in. */
+  readonly name: string;
+  readonly value: string;
+  /** Rendered as `type="password"` (else `text`). */
+  readonly secret: boolean;
 }
 
 /** A request as a scenario sees it (body already read and parsed). */

@@ -2,7 +2,7 @@ import { randomBytes, timingSafeEqual } from "node:crypto";
 import { z } from "zod";
 import { defineBehaviour } from "../fixture-schema.ts";
 import { errorParagraph, escapeHtml, html, page, redirect } from "../html.ts";
-import type { PortalRequest, PortalResponse, ScenarioEnv } from "../types.ts";
+import type { PortalCredentials, PortalField, PortalRequest, PortalResponse, ScenarioEnv } from "../types.ts";
 
 /**
  * A username/password portal with what real ones put between a client and a blind POST:
@@ -19,6 +19,12 @@ import type { PortalRequest, PortalResponse, ScenarioEnv } from "../types.ts";
  * `cookieBounce: false` and `ticketRedirect: false` (the `direct` variant) make the plain
  * single-page form many small portals are: the login page sets the session cookie itself,
  * and a right POST authorises at once and answers 302 to the welcome page.
+ *
+ * The form asks for `userField` and `passwordField`, unless the run's account names its own
+ * fields (hotel portals ask for room number and surname, voucher portals for one code,
+ * others for e-mail and password): then it asks for exactly those, in that order, and lets
+ * in only a POST carrying every one with its value. In `twoStep` the first field is on the
+ * first page and the others on the second.
  */
 
 export const SESSION_COOKIE = "PORTALSESSID";
@@ -49,6 +55,7 @@ export type FormLoginParams = z.infer<typeof params>;
 
 interface Session {
   readonly csrf: string;
+  /** twoStep: the first field's value, from the first page. */
   username?: string | undefined;
   ticket?: string | undefined;
 }
@@ -59,24 +66,44 @@ function sameText(a: string, b: string): boolean {
   return x.length === y.length && timingSafeEqual(x, y);
 }
 
+/** The login form's fields for this run: the account's own, else user and password. */
+export function formFields(p: FormLoginParams, account: PortalCredentials): readonly PortalField[] {
+  return (
+    account.fields ?? [
+      { name: p.userField, value: account.username, secret: false },
+      { name: p.passwordField, value: account.password, secret: true },
+    ]
+  );
+}
+
+function label(name: string): string {
+  const words = name.replace(/[_-]+/g, " ").replace(/([a-z])([A-Z])/g, "$1 $2");
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}
+
+function input(field: PortalField): string {
+  const name = escapeHtml(field.name);
+  return `    <p><label for="${name}">${escapeHtml(label(field.name))}</label>
+      <input type="${field.secret ? "password" : "text"}" id="${name}" name="${name}" autocomplete="${field.secret ? "current-password" : "username"}" required></p>\n`;
+}
+
 /** The login page; exported for the evil twin, which copies it. */
 export function loginPage(
   p: FormLoginParams,
   action: string,
   csrf: string,
+  fields: readonly PortalField[],
   step: "both" | "user" | "password",
   error?: string,
 ): string {
-  const user = `    <p><label for="${p.userField}">Username</label>
-      <input type="text" id="${p.userField}" name="${p.userField}" autocomplete="username" required></p>\n`;
-  const pass = `    <p><label for="${p.passwordField}">Password</label>
-      <input type="password" id="${p.passwordField}" name="${p.passwordField}" autocomplete="current-password" required></p>\n`;
+  const [first, ...rest] = fields;
+  const shown = step === "both" ? fields : step === "user" ? (first ? [first] : []) : rest;
   return page(
     `${p.title} - Sign in`,
     `  <h1>Sign in to ${escapeHtml(p.title)}</h1>
 ${errorParagraph(error)}  <form id="login" name="login" method="post" action="${escapeHtml(action)}">
     <input type="hidden" name="${p.csrfField}" value="${escapeHtml(csrf)}">
-${step === "password" ? "" : user}${step === "user" ? "" : pass}    <p><input type="checkbox" id="remember" name="remember" value="1">
+${shown.map(input).join("")}    <p><input type="checkbox" id="remember" name="remember" value="1">
       <label for="remember">Remember this device</label></p>
     <p><input type="submit" name="login" value="${step === "user" ? "Next" : "Sign in"}"></p>
   </form>`,
@@ -110,14 +137,21 @@ function routes(p: FormLoginParams, env: ScenarioEnv) {
     return session && token !== null && sameText(token, session.csrf) ? session : undefined;
   };
   const firstStep = p.twoStep ? "user" : "both";
+  const fields = formFields(p, env.credentials);
+  const [firstField, ...laterFields] = fields;
+  const firstName = firstField?.name ?? p.userField;
+  const form = (action: string, csrf: string, step: "both" | "user" | "password", error?: string) =>
+    loginPage(p, action, csrf, fields, step, error);
   const limits = () => (p.sessionSeconds > 0 ? { seconds: p.sessionSeconds } : {});
   const checkPassword = (req: PortalRequest, session: Session, username: string): PortalResponse => {
     const ok =
-      sameText(username, env.credentials.username) &&
-      sameText(req.form.get(p.passwordField) ?? "", env.credentials.password);
+      sameText(username, firstField?.value ?? "") &&
+      laterFields.every((f) => sameText(req.form.get(f.name) ?? "", f.value));
     if (!ok) {
       session.username = undefined;
-      return html(200, loginPage(p, p.loginPath, session.csrf, firstStep, "Invalid username or password."));
+      const wrong =
+        fields.length === 2 && fields[0]?.name === p.userField ? "username or password" : "details";
+      return html(200, form(p.loginPath, session.csrf, firstStep, `Invalid ${wrong}.`));
     }
     if (!p.ticketRedirect) {
       env.authorize(req.client, limits());
@@ -142,10 +176,10 @@ function routes(p: FormLoginParams, env: ScenarioEnv) {
         path: p.loginPath,
         handle: (req: PortalRequest) => {
           const existing = sessionOf(req);
-          if (existing) return html(200, loginPage(p, p.loginPath, existing.csrf, firstStep));
+          if (existing) return html(200, form(p.loginPath, existing.csrf, firstStep));
           if (!p.cookieBounce) {
             const fresh = newSession();
-            return html(200, loginPage(p, p.loginPath, fresh.session.csrf, firstStep), {
+            return html(200, form(p.loginPath, fresh.session.csrf, firstStep), {
               "set-cookie": fresh.cookie,
             });
           }
@@ -158,10 +192,13 @@ function routes(p: FormLoginParams, env: ScenarioEnv) {
         handle: (req: PortalRequest) => {
           const session = validPost(req);
           if (!session) return forbidden();
-          const username = req.form.get(p.userField) ?? "";
+          const username = req.form.get(firstName) ?? "";
           if (!p.twoStep) return checkPassword(req, session, username);
           if (username === "")
-            return html(200, loginPage(p, p.loginPath, session.csrf, "user", "Enter your username."));
+            return html(
+              200,
+              form(p.loginPath, session.csrf, "user", `Enter your ${label(firstName).toLowerCase()}.`),
+            );
           session.username = username;
           return redirect(`${env.baseUrl}${p.passwordPath}`);
         },
@@ -172,7 +209,7 @@ function routes(p: FormLoginParams, env: ScenarioEnv) {
         handle: (req: PortalRequest) => {
           const session = sessionOf(req);
           if (!p.twoStep || session?.username === undefined) return redirect(`${env.baseUrl}${p.loginPath}`);
-          return html(200, loginPage(p, p.passwordPath, session.csrf, "password"));
+          return html(200, form(p.passwordPath, session.csrf, "password"));
         },
       },
       {

@@ -225,7 +225,10 @@ describe("portal simulator: scenarios answer plain HTTP as specified", () => {
     withPortal({ scenario: "form-login" }, async (portal) => {
       const res = await http.post(
         `${portal.url}/login`,
-        new URLSearchParams({ ...DEFAULT_PORTAL_CREDENTIALS }),
+        new URLSearchParams({
+          username: DEFAULT_PORTAL_CREDENTIALS.username,
+          password: DEFAULT_PORTAL_CREDENTIALS.password,
+        }),
       );
       assert.equal(res.status, 403);
       assert.equal(portal.authorized(), false);
