@@ -108,8 +108,9 @@ export async function loadRegistry(opts: LoadRegistryOptions & RegistryServices)
   const roots = opts.roots ?? defaultRoots(opts);
   const candidates: Candidate[] = [];
   for (const [rank, root] of roots.entries()) {
-    const { found, problems: met } = await discoverRoot(root);
+    const { found, problems: met, warnings: noted } = await discoverRoot(root);
     for (const problem of met) fail(problem);
+    warnings.push(...noted);
     for (const f of found) {
       candidates.push({
         source: f.file,

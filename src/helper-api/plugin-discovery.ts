@@ -1,3 +1,4 @@
+import type { Dirent } from "node:fs";
 import { readdir, readFile, stat } from "node:fs/promises";
 import { join, resolve, sep } from "node:path";
 import { z } from "zod";
@@ -32,6 +33,8 @@ export interface FoundPlugin {
 export interface RootDiscovery {
   readonly found: readonly FoundPlugin[];
   readonly problems: readonly HotspotError[];
+  /** What skipped nothing the user asked for: an optional standard folder that cannot be read. */
+  readonly warnings: readonly HotspotError[];
 }
 
 const packageJsonSchema = z.object({
@@ -174,39 +177,52 @@ export async function discoverRoot(root: PluginRoot): Promise<RootDiscovery> {
   const dir = resolve(root.path);
   const found: FoundPlugin[] = [];
   const problems: HotspotError[] = [];
-  const attempt = async (work: () => Promise<void>): Promise<void> => {
+  const attempt = async (path: string, work: () => Promise<void>): Promise<void> => {
     try {
       await work();
     } catch (e) {
       problems.push(
-        isHotspotError(e) ? e : hotspotError("HH_PLUGIN_LOAD_FAILED", { path: dir, reason: reasonOf(e) }),
+        isHotspotError(e) ? e : hotspotError("HH_PLUGIN_LOAD_FAILED", { path, reason: reasonOf(e) }),
       );
     }
   };
 
-  if (await isFile(dir)) return { found: [{ file: dir, root }], problems };
+  if (await isFile(dir)) return { found: [{ file: dir, root }], problems, warnings: [] };
   if (!(await isDirectory(dir))) {
     if (root.required)
       problems.push(hotspotError("HH_PLUGIN_LOAD_FAILED", { path: dir, reason: "no such plugin folder" }));
-    return { found, problems };
+    return { found, problems, warnings: [] };
   }
 
   // The root is one plugin when it has an index, or a package.json that says so. A package.json
   // without the keyword is what `npm install` leaves in a folder of plugins: not a plugin.
   let own: string | undefined;
-  await attempt(async () => {
+  await attempt(dir, async () => {
     const pkg = await readPackageJson(dir);
     own = hasKeyword(pkg) ? await folderEntry(dir, pkg) : await indexFileIn(dir);
     if (own) found.push({ file: own, root, packageName: pkg?.name });
   });
-  if (own || problems.length > 0) return { found, problems };
+  if (own || problems.length > 0) return { found, problems, warnings: [] };
 
-  const entries = await readdir(dir, { withFileTypes: true });
+  let entries: Dirent[];
+  try {
+    entries = await readdir(dir, { withFileTypes: true });
+  } catch (e) {
+    // A standard folder an administrator made private (as root sees it, not as a user does)
+    // must not stop a user's `hotspot list`: a warning then; a folder the user named, a problem.
+    const unreadable = hotspotError("HH_PLUGIN_LOAD_FAILED", {
+      path: dir,
+      reason: `cannot read it: ${reasonOf(e)}`,
+    });
+    return root.required
+      ? { found, problems: [unreadable], warnings: [] }
+      : { found, problems, warnings: [unreadable] };
+  }
   for (const name of entries.map((e) => e.name).sort()) {
     if (name === "node_modules" || name.startsWith(".") || name.startsWith("_")) continue;
     const sub = join(dir, name);
     if (!(await isDirectory(sub))) continue;
-    await attempt(async () => {
+    await attempt(sub, async () => {
       const pkg = await readPackageJson(sub);
       const file = await folderEntry(sub, pkg);
       if (!file) {
@@ -218,7 +234,7 @@ export async function discoverRoot(root: PluginRoot): Promise<RootDiscovery> {
     });
   }
   for (const pkgDir of await installedPackages(dir)) {
-    await attempt(async () => {
+    await attempt(pkgDir, async () => {
       const pkg = await readPackageJson(pkgDir);
       if (!hasKeyword(pkg)) return;
       const file = await folderEntry(pkgDir, pkg);
@@ -237,5 +253,5 @@ export async function discoverRoot(root: PluginRoot): Promise<RootDiscovery> {
           }),
     );
   }
-  return { found, problems };
+  return { found, problems, warnings: [] };
 }
