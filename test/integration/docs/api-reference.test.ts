@@ -26,7 +26,7 @@ const text = (html: string) =>
     .replace(/&#39;/g, "'")
     .replace(/\s+/g, " ");
 
-test("npm run docs (TypeDoc, about 5 s) documents definePlugin with its JSDoc", async () => {
+test("npm run docs (runs TypeDoc: seconds) documents definePlugin with its JSDoc", async () => {
   const page = text(await readFile(join(out, "functions/definePlugin.html"), "utf8"));
   assert.match(page, /definePlugin/);
   assert.match(page, /Types flow from configSchema and credentialsSchema into every hook's context/);
