@@ -57,7 +57,11 @@ export interface JoinedNetwork extends ScannedNetwork {
   readonly interface: string;
   /** True for the evaluate/authenticate after a fresh join, false for periodic maintain (Apple's didJustJoin). */
   readonly justJoined: boolean;
-  /** True when the join was automatic rather than chosen by the user (Apple's didAutoJoin). */
+  /**
+   * True when the scan source knows the join was automatic rather than chosen by the user
+   * (Apple's didAutoJoin). NetworkManager does not say who started a connection, so with it
+   * this is always false; do not read false as "the user chose this network".
+   */
   readonly autoJoined: boolean;
   /** IPv4 address of the interface, when known. */
   readonly ipv4?: string;

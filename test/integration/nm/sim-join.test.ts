@@ -57,6 +57,7 @@ describe("NetworkManager client against the simulated NetworkManager: join, leav
     assert.deepEqual(e.network.dns, ["192.168.7.1", "9.9.9.9"]);
     assert.equal(e.network.captivePortalUri, "https://portal.example/capport");
     assert.equal(e.network.justJoined, true);
+    assert.equal(e.network.autoJoined, false, "NetworkManager does not say who started a connection");
     assert.equal(w.rec.of("join").length, 1);
   });
 
