@@ -137,8 +137,9 @@ export const command: Command = {
     '{"voucher":"K7P-4QX"}, or {"fields":{"user":"username","pass":"password"}} mapping form fields to ' +
     "credential keys) or the `account` key of harness.config.json. As in the daemon, evaluate answering none " +
     "ends the run (--force goes on); --expect declined passes a plugin that rightly refuses (hostile:evil-twin, " +
-    "not-captive). --hook-timeout MS caps every hook's deadline. Plugin stores persist in " +
-    "$XDG_STATE_HOME/hotspot-helper/plugins, as for the daemon.",
+    "not-captive). --hook-timeout MS caps every hook's deadline. Plugin stores persist in the " +
+    "state directory's plugins folder, as for the daemon (/var/lib/hotspot-helper for root, else " +
+    "$XDG_STATE_HOME/hotspot-helper).",
   options: {
     scenario: {
       type: "string",

@@ -65,8 +65,7 @@ export interface DaemonOptions {
   readonly testNetwork?: boolean;
   /**
    * Folder of the plugins' stores (`<dir>/<plugin id>/store.json`); default
-   * `defaultPluginStoreRoot()` (`$STATE_DIRECTORY/plugins` under systemd, else the user's
-   * `$XDG_STATE_HOME/hotspot-helper/plugins`).
+   * `defaultPluginStoreRoot()`, the `plugins` folder of the default state directory.
    */
   readonly pluginStoreRoot?: string;
   /**

@@ -1,20 +1,19 @@
-import { homedir } from "node:os";
-import { isAbsolute, join } from "node:path";
+import { join } from "node:path";
+import { defaultStateDir } from "../daemon/state/dir.ts";
 
 /**
  * Where plugin stores live when nobody says otherwise (each plugin in `<root>/<id>/store.json`):
- * - run as a systemd service with `StateDirectory=hotspot-helper`, systemd sets
- *   `$STATE_DIRECTORY` (`/var/lib/hotspot-helper`): `$STATE_DIRECTORY/plugins`;
- * - otherwise the user's `$XDG_STATE_HOME/hotspot-helper/plugins`, by default
- *   `~/.local/state/hotspot-helper/plugins` (state that should survive restarts but is not
- *   worth backing up, as the XDG Base Directory spec puts it).
- * Relative values are ignored, as the XDG spec requires.
+ * the `plugins` folder of the daemon's default state directory, so `hotspot daemon`,
+ * `plugin test` and `auth` run by one user share one store:
+ * - under systemd with `StateDirectory=hotspot-helper`: `$STATE_DIRECTORY/plugins`;
+ * - as root: `/var/lib/hotspot-helper/plugins`;
+ * - otherwise `$XDG_STATE_HOME/hotspot-helper/plugins`, by default
+ *   `~/.local/state/hotspot-helper/plugins`.
+ * `hotspot daemon --state-dir DIR` moves the daemon's to `DIR/plugins`.
  */
-export function defaultPluginStoreRoot(env: NodeJS.ProcessEnv = process.env): string {
-  // systemd joins several StateDirectory= entries with ':'; ours is the first.
-  const service = env.STATE_DIRECTORY?.split(":")[0];
-  if (service && isAbsolute(service)) return join(service, "plugins");
-  const xdg = env.XDG_STATE_HOME;
-  const base = xdg && isAbsolute(xdg) ? xdg : join(env.HOME || homedir(), ".local", "state");
-  return join(base, "hotspot-helper", "plugins");
+export function defaultPluginStoreRoot(
+  env: NodeJS.ProcessEnv = process.env,
+  uid: number | undefined = process.getuid?.(),
+): string {
+  return join(defaultStateDir(env, uid), "plugins");
 }

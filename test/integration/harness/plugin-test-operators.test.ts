@@ -25,7 +25,7 @@ async function pluginDir(name: string, source: string, harnessConfig?: unknown):
 }
 
 async function pluginTest(args: readonly string[]): Promise<{ code: number; out: string }> {
-  const io = captureIo({ XDG_STATE_HOME: state, HOME: dir });
+  const io = captureIo({ STATE_DIRECTORY: state, HOME: dir });
   const code = await main(["plugin", "test", ...args], io);
   return { code, out: io.stdoutText() + io.stderrText() };
 }
@@ -218,12 +218,12 @@ describe("hotspot plugin test: as the daemon would", () => {
     assert.match(forced.out, /POST 302/);
   });
 
-  test("the store persists from one run to the next, in the user's state folder", async () => {
+  test("the store persists from one run to the next, in the state directory's plugins folder", async () => {
     const folder = await pluginDir("counting", COUNTING);
     await pluginTest([folder, "--scenario", "form-login"]);
     const second = await pluginTest([folder, "--scenario", "form-login"]);
     assert.match(second.out, /info +run 2/);
-    const file = join(state, "hotspot-helper", "plugins", "counting", "store.json");
+    const file = join(state, "plugins", "counting", "store.json");
     assert.deepEqual(JSON.parse(await readFile(file, "utf8")), { runs: 2 });
   });
 

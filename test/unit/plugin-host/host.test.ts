@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
@@ -172,6 +172,48 @@ describe("plugin host services", () => {
     await host().filterScanList(keeper, [network("Cafe")]);
     await host().authenticate(keeper, joined(), PORTAL);
     assert.equal(seen, "scan-1");
+  });
+});
+
+describe("plugin host store failures", () => {
+  test("a corrupt store file is a warning in the plugin's own log, and the hook still runs", async () => {
+    const root = await mkdtemp(join(tmpdir(), "hh-host-corrupt-"));
+    try {
+      await mkdir(join(root, "broken"), { recursive: true });
+      await writeFile(join(root, "broken", "store.json"), "{ torn write");
+      const entries: PluginLogEntry[] = [];
+      const broken = plugin("broken", {
+        authenticate: async ({ store }) => ({
+          result: "failure",
+          reason: `token ${String(await store.get("token"))}`,
+        }),
+      });
+      const outcome = await host({ storeRoot: root, log: (e) => entries.push(e) }).authenticate(
+        broken,
+        joined(),
+        PORTAL,
+      );
+      assert.deepEqual(outcome.result, { result: "failure", reason: "token undefined" });
+      assert.equal(entries[0]?.plugin, "broken");
+      assert.equal(entries[0]?.level, "warn");
+      assert.match(entries[0]?.message ?? "", /not a JSON object/);
+    } finally {
+      await rm(root, { recursive: true, force: true });
+    }
+  });
+
+  test("a store over its cap rejects the plugin's set with HH_PLUGIN_STORE_FULL", async () => {
+    const greedy = plugin("greedy", {
+      authenticate: async ({ store }) => {
+        await store.set("blob", "x".repeat(100));
+        return { result: "success" };
+      },
+    });
+    await assert.rejects(host({ storeMaxBytes: 50 }).authenticate(greedy, joined(), PORTAL), (e) => {
+      assert.ok(isHotspotError(e, "HH_PLUGIN_HOOK_FAILED"));
+      assert.ok(isHotspotError(e.cause, "HH_PLUGIN_STORE_FULL"));
+      return true;
+    });
   });
 });
 

@@ -101,17 +101,18 @@ describe("plugin file store", () => {
     assert.equal((await stat(storeFile(dir, "acme"))).mode & 0o077, 0);
   });
 
-  test("the default folder follows systemd's STATE_DIRECTORY, then XDG_STATE_HOME, then HOME", () => {
+  test("the default folder is the state directory's: STATE_DIRECTORY, root's /var/lib, else XDG_STATE_HOME", () => {
     assert.equal(
-      defaultPluginStoreRoot({ STATE_DIRECTORY: "/var/lib/hotspot-helper:/var/lib/other" }),
+      defaultPluginStoreRoot({ STATE_DIRECTORY: "/var/lib/hotspot-helper:/var/lib/other" }, 1000),
       "/var/lib/hotspot-helper/plugins",
     );
+    assert.equal(defaultPluginStoreRoot({ HOME: "/root" }, 0), "/var/lib/hotspot-helper/plugins");
     assert.equal(
-      defaultPluginStoreRoot({ XDG_STATE_HOME: "/home/u/.st", HOME: "/home/u" }),
+      defaultPluginStoreRoot({ XDG_STATE_HOME: "/home/u/.st", HOME: "/home/u" }, 1000),
       "/home/u/.st/hotspot-helper/plugins",
     );
     assert.equal(
-      defaultPluginStoreRoot({ XDG_STATE_HOME: "relative", HOME: "/home/u" }),
+      defaultPluginStoreRoot({ XDG_STATE_HOME: "relative", HOME: "/home/u" }, 1000),
       "/home/u/.local/state/hotspot-helper/plugins",
     );
   });
