@@ -34,10 +34,32 @@ export async function discoverPlugins(path: string, required: boolean): Promise<
   return found.map((f) => f.file);
 }
 
-async function importDefault(file: string): Promise<unknown> {
+/** How long a plugin module may take to import, top-level await included, by default. */
+export const PLUGIN_IMPORT_TIMEOUT_MS = 10_000;
+
+/**
+ * The module, or a rejection when it has not finished importing within `ms`: a plugin whose
+ * top level awaits forever (a network call at import) must not keep the daemon from
+ * starting. An import cannot be cancelled; the stuck one is left behind, unused.
+ */
+function importWithin(file: string, ms: number): Promise<unknown> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () =>
+        reject(
+          new Error(`it did not finish importing within ${ms} ms (a top-level await that never settles?)`),
+        ),
+      ms,
+    );
+  });
+  return Promise.race([importPluginModule(file), late]).finally(() => clearTimeout(timer));
+}
+
+async function importDefault(file: string, timeoutMs: number): Promise<unknown> {
   let mod: unknown;
   try {
-    mod = await importPluginModule(file);
+    mod = await importWithin(file, timeoutMs);
   } catch (e) {
     throw hotspotError(
       "HH_PLUGIN_LOAD_FAILED",
@@ -120,7 +142,7 @@ export async function loadRegistry(opts: LoadRegistryOptions & RegistryServices)
           root: root.path,
           ...(f.packageName === undefined ? {} : { packageName: f.packageName }),
         },
-        load: () => importDefault(f.file),
+        load: () => importDefault(f.file, opts.importTimeoutMs ?? PLUGIN_IMPORT_TIMEOUT_MS),
       });
     }
   }

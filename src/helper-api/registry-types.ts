@@ -45,6 +45,8 @@ export interface LoadRegistryOptions {
   readonly pluginDirs?: readonly string[];
   /** Without `roots`: load the bundled `plugins/` folder too. Default true. */
   readonly includeBundled?: boolean;
+  /** How long one plugin module may take to import; default PLUGIN_IMPORT_TIMEOUT_MS (10 s). */
+  readonly importTimeoutMs?: number;
   /** Plugins given as objects (tests, `hotspot plugin test`), loaded after the folders. */
   readonly inline?: readonly { readonly plugin: unknown; readonly source: string }[];
   readonly config: UserConfig;

@@ -287,3 +287,25 @@ describe("discovery: npm packages", () => {
     );
   });
 });
+
+describe("a plugin that never finishes importing", () => {
+  test("is one problem after the import deadline, and the plugins after it load", async () => {
+    const dir = await tree({ "zz-after/index.mjs": plugin("after-stuck") });
+    const registry = await loadRegistry({
+      roots: [root("cli", "test/fixtures/hanging-import", true), root("user", dir)],
+      config: defaultUserConfig(),
+      strict: false,
+      importTimeoutMs: 50,
+    });
+    assert.deepEqual(
+      registry.plugins.map((p) => p.id),
+      ["after-stuck"],
+    );
+    const [problem] = registry.problems;
+    assert.ok(isHotspotError(problem, "HH_PLUGIN_LOAD_FAILED"));
+    assert.match(
+      problem.message,
+      /stuck\/index\.mjs failed to load: it did not finish importing within 50 ms/,
+    );
+  });
+});
