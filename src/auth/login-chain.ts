@@ -52,6 +52,8 @@ function chainError(step: number, url: string, reason: string): string {
 export async function followLoginChain(start: string, opts: ChainOptions): Promise<ChainResult> {
   const jar = createCookieJar({ initial: opts.cookies ?? [] });
   const chain: string[] = [];
+  // A page asked for again with other cookies is progress (a cookie-check bounce), not a loop.
+  const seen = new Set<string>();
   const deadline = Date.now() + opts.timeoutMs;
   let url = start;
   const stop = (failure?: { step: number; reason: string }): ChainResult => ({
@@ -61,14 +63,19 @@ export async function followLoginChain(start: string, opts: ChainOptions): Promi
     ...(failure === undefined ? {} : { error: chainError(failure.step, url, failure.reason) }),
   });
   for (;;) {
-    if (chain.includes(url))
-      return stop({ step: chain.length + 1, reason: "a loop: this page was already visited" });
+    const target = new URL(url);
+    const cookie = jar.cookieHeader(target);
+    const visit = `${url}\n${cookie ?? ""}`;
+    if (seen.has(visit))
+      return stop({
+        step: chain.length + 1,
+        reason: "a loop: this page was already visited with the same cookies",
+      });
     if (chain.length >= MAX_CHAIN_STEPS) {
       return stop({ step: chain.length + 1, reason: `more than ${MAX_CHAIN_STEPS} steps` });
     }
+    seen.add(visit);
     chain.push(url);
-    const target = new URL(url);
-    const cookie = jar.cookieHeader(target);
     let res: Awaited<ReturnType<typeof sendRaw>>;
     try {
       res = await sendRaw({

@@ -15,6 +15,15 @@ const SHAPES: Readonly<Record<PortalShape, string>> = {
   "in-place": "login page served in place of the probe (200)",
 };
 
+/** What `hotspot probe` prints: the PortalInfo, plus where a redirect chain ends (followed for the reader only). */
+export type ProbeReport = PortalInfo & {
+  readonly followed?: {
+    readonly chain: readonly string[];
+    readonly finalUrl: string;
+    readonly error?: string;
+  };
+};
+
 function hostOf(url: string | undefined): string | undefined {
   if (url === undefined) return undefined;
   try {
@@ -36,7 +45,7 @@ export function shapesOf(info: PortalInfo): string[] {
 }
 
 /** What would log in here, in the project's terms (bundled plugin ids, or "a form plugin for host X"). */
-export function pluginNeed(info: PortalInfo): string {
+export function pluginNeed(info: ProbeReport): string {
   if (info.verdict === "online") return "nothing: the network is online";
   if (info.verdict === "unreachable") return "nothing yet: the probe must get through first";
   const api = info.api?.uri ?? info.apiUri;
@@ -47,12 +56,12 @@ export function pluginNeed(info: PortalInfo): string {
     const host = hostOf(info.wispr.loginUrl);
     return `the wispr plugin with an account for this network${host ? ` (LoginURL host ${host})` : ""}`;
   }
-  const host = hostOf(info.loginUrl);
+  const host = hostOf(info.followed?.finalUrl ?? info.loginUrl);
   if (host === undefined) return "a browser: the portal named no login page a plugin could read";
   return `click-through if the page at ${host} only asks to accept terms; otherwise a form plugin that declares the host ${host}`;
 }
 
-export function describePortalInfo(info: PortalInfo): string {
+export function describePortalInfo(info: ProbeReport): string {
   const lines = [`verdict: ${info.verdict}${info.decidedBy ? ` (decided by ${info.decidedBy})` : ""}`];
   lines.push(`probe: ${info.probeUrl}${info.status === undefined ? "" : ` answered ${info.status}`}`);
   const shapes = shapesOf(info);
@@ -61,6 +70,10 @@ export function describePortalInfo(info: PortalInfo): string {
   if (info.loginChain && info.loginChain.length > 1)
     lines.push(`  reached through: ${info.loginChain.join(" → ")}`);
   if (info.loginChainError) lines.push(`  stopped early: ${info.loginChainError}`);
+  if (info.followed && info.followed.chain.length > 1) {
+    lines.push(`  redirects on through: ${info.followed.chain.slice(1).join(" → ")}`);
+  }
+  if (info.followed?.error) lines.push(`  following it stopped: ${info.followed.error}`);
   if (info.cookies && info.cookies.length > 0) {
     lines.push(
       `  cookies kept for the plugin: ${info.cookies.map((c) => `${c.name} (${c.domain})`).join(", ")}`,

@@ -1,5 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { type DetectOptions, detectPortal } from "../auth/detect.ts";
+import { followLoginChain } from "../auth/login-chain.ts";
+import { DEFAULT_PROBE_TIMEOUT_MS } from "../auth/probe.ts";
 import { loadUserConfig } from "../config/load.ts";
 import { hotspotError } from "../errors.ts";
 import type { PortalInfo } from "../helper-api/context.ts";
@@ -7,7 +9,7 @@ import { errnoCode, fsReason } from "../scan/scan-file.ts";
 import { booleanOption, type ParsedArgs, stringOption } from "./args.ts";
 import type { Command, OptionSpec } from "./command.ts";
 import type { CliIo } from "./io.ts";
-import { describePortalInfo } from "./portal-text.ts";
+import { describePortalInfo, type ProbeReport } from "./portal-text.ts";
 
 export { describePortalInfo };
 
@@ -87,6 +89,29 @@ export function portalJson(info: PortalInfo): Record<string, unknown> {
   return { ...info };
 }
 
+/**
+ * For a redirect, where the chain ends. Detection leaves 30x chains to the plugin's client
+ * (walking them there would cost every redirect portal a round trip), but a person reading
+ * `probe` wants the page and host that really ask for the login.
+ */
+async function withRedirectsFollowed(info: PortalInfo, opts: DetectOptions): Promise<ProbeReport> {
+  if (info.verdict !== "portal" || info.shape !== "redirect" || info.loginUrl === undefined) return info;
+  const walk = await followLoginChain(info.loginUrl, {
+    timeoutMs: opts.timeoutMs ?? DEFAULT_PROBE_TIMEOUT_MS,
+    ...(opts.ca === undefined ? {} : { ca: opts.ca }),
+    ...(opts.userAgent === undefined ? {} : { userAgent: opts.userAgent }),
+    ...(info.cookies === undefined ? {} : { cookies: info.cookies }),
+  });
+  return {
+    ...info,
+    followed: {
+      chain: walk.chain,
+      finalUrl: walk.loginUrl,
+      ...(walk.error === undefined ? {} : { error: walk.error }),
+    },
+  };
+}
+
 export const command: Command = {
   usage:
     "hotspot probe [--url URL] [--https-url URL] [--api URI] [--ca FILE] [--test-network] [--config FILE] [--json]",
@@ -105,11 +130,13 @@ export const command: Command = {
     const config = await loadUserConfig(args.common.configPath, io.env);
     const url =
       stringOption(args, "url") === undefined ? config.probeUrl : await probeUrlFrom(args, io, "url");
-    const info = await detectPortal(url, await detectionOptions(args, config));
+    const detection = await detectionOptions(args, config);
+    const info = await detectPortal(url, detection);
+    const report = await withRedirectsFollowed(info, detection);
     io.stdout.write(
       args.common.format === "json"
-        ? `${JSON.stringify(portalJson(info), null, 2)}\n`
-        : describePortalInfo(info),
+        ? `${JSON.stringify(portalJson(report), null, 2)}\n`
+        : describePortalInfo(report),
     );
     return info.verdict === "online" ? 0 : info.verdict === "portal" ? 1 : 4;
   },

@@ -40,6 +40,16 @@ describe("hotspot probe: the human output names the shape, the login page and th
       );
     }));
 
+  test("a redirect chain through two hosts shows where it ends, and that host is the one a plugin must declare", () =>
+    withPortal({ scenario: "redirect-chain" }, async (portal) => {
+      const { out } = await probeText("--url", portal.probeUrl);
+      assert.match(
+        out,
+        /^ {2}redirects on through: http:\/\/localhost:\d+\/guest\/s\/default\/\?\S+ → \S+\/guest\/s\/default\/login$/m,
+      );
+      assert.match(out, /declares the host localhost$/m);
+    }));
+
   test("a 511 names the API from the Link header and capport", () =>
     withPortal({ scenario: "status-511" }, async (portal) => {
       const ca = join(dir, "ca.pem");
