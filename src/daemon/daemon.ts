@@ -1,18 +1,17 @@
 import { EventEmitter } from "eventemitter3";
 import { type AnnotatedNetwork, annotate } from "../annotate/model.ts";
-import { detectPortal } from "../auth/detect.ts";
-import { type LinkTransport, linkTransport } from "../auth/link.ts";
+import type { LinkTransport } from "../auth/link.ts";
 import { createLinkRouter, type LinkRouter } from "../auth/link-route.ts";
-import { verifyOnline } from "../auth/verify.ts";
 import type { UserConfig } from "../config/schema.ts";
 import { type HotspotError, hotspotError, isHotspotError, reasonOf } from "../errors.ts";
-import type { CaptivePortalApiInfo, PortalInfo } from "../helper-api/context.ts";
+import type { PortalInfo } from "../helper-api/context.ts";
 import type { JoinedNetwork, ScannedNetwork } from "../helper-api/network.ts";
 import type { ClaimMatch, PluginRegistry } from "../helper-api/registry-types.ts";
 import { createPluginHost } from "../plugin-host/host.ts";
 import type { JoinEvent, LeaveEvent, RoamEvent, ScanList, ScanSource } from "../scan/source.ts";
 import { redact, redactValue, secretStrings } from "../util/redact.ts";
 import type { DaemonEvents, MacAddressInfo, ReloadReport, SessionSummary } from "./events.ts";
+import { LinkChecks } from "./link-checks.ts";
 import type { HttpLogEntry, LogEntry, LogSink } from "./log.ts";
 import { macAddressInfo } from "./mac-address.ts";
 import { createPluginCalls, type PluginCalls } from "./plugin-calls.ts";
@@ -107,10 +106,7 @@ export class Daemon extends EventEmitter<DaemonEvents> {
   #calls: PluginCalls;
   readonly #router: LinkRouter;
   #secrets: ReadonlySet<string>;
-  /** The RFC 8908 answer the last authenticate's traffic got on each link, from the host's outcome (see #verify). */
-  readonly #capportSeen = new Map<string, { readonly info: CaptivePortalApiInfo; readonly at: number }>();
-  /** The last `checkOnline()` answer the last authenticate got on each link, from the host's outcome (see #verify). */
-  readonly #detectedByHook = new Map<string, { readonly portal: PortalInfo; readonly at: number }>();
+  readonly #links: LinkChecks;
   #started = false;
   readonly #listeners: {
     scan: (l: ScanList) => void;
@@ -128,6 +124,7 @@ export class Daemon extends EventEmitter<DaemonEvents> {
     this.#fingerprint = pluginSetFingerprint(opts.registry.plugins);
     this.#state = opts.state ?? memoryState();
     this.#winners = choiceCache(this.#state, () => this.#fingerprint);
+    this.#links = new LinkChecks({ ...opts, config: () => this.#config });
     this.#router =
       opts.linkRouter ??
       createLinkRouter({
@@ -322,7 +319,7 @@ export class Daemon extends EventEmitter<DaemonEvents> {
           ...(e.fields ? { fields: e.fields } : {}),
         }),
       onHttp: opts.onHttp,
-      transportFor: (n, signal) => this.#transport(n, signal),
+      transportFor: (n, signal) => this.#links.transport(n, signal),
       onHookError: (error, n) => this.#problem(n?.interface, error),
       ca: opts.ca,
       testNetwork: opts.testNetwork,
@@ -330,11 +327,7 @@ export class Daemon extends EventEmitter<DaemonEvents> {
     return createPluginCalls({
       registry: this.#registry,
       host,
-      onAuthenticated: (n, outcome) => {
-        const at = performance.now();
-        if (outcome.capport) this.#capportSeen.set(linkKey(n), { info: outcome.capport, at });
-        if (outcome.checked) this.#detectedByHook.set(linkKey(n), { portal: outcome.checked, at });
-      },
+      onAuthenticated: (n, outcome) => this.#links.noteLogin(n, outcome),
     });
   }
 
@@ -355,7 +348,7 @@ export class Daemon extends EventEmitter<DaemonEvents> {
     let session = this.#sessions.get(device);
     if (session) return session;
     const detect = (network: JoinedNetwork, signal: AbortSignal): Promise<PortalInfo> =>
-      detectPortal(this.#probeUrl(network), this.#detectOptions(network, signal));
+      this.#links.detect(network, signal);
     const daemon = this;
     const deps: SessionDeps = {
       // Getters: a reload swaps config and plugin calls under running sessions.
@@ -366,7 +359,7 @@ export class Daemon extends EventEmitter<DaemonEvents> {
         return daemon.#calls;
       },
       detect,
-      verify: (network, signal) => this.#verify(network, signal),
+      verify: (network, signal) => this.#links.verify(network, signal),
       claimsFor: (network) => this.claimsFor(network),
       ...(this.#opts.source.checkConnectivity ? { recheckConnectivity: () => this.#recheck(device) } : {}),
       pinLink: (network) => this.#router.pin(device, network),
@@ -401,71 +394,6 @@ export class Daemon extends EventEmitter<DaemonEvents> {
     return session;
   }
 
-  #probeUrl(network: JoinedNetwork): string {
-    return this.#opts.probeUrlFor?.(network) ?? this.#opts.connectivityCheckUri?.() ?? this.#config.probeUrl;
-  }
-
-  /**
-   * Verification after a login. RFC 8908 asks clients to re-query the API after logging in;
-   * when the engine's own capport client (src/auth, not plugin code) did that moments ago
-   * and the API said `captive: false`, that answer is the verification and another round
-   * trip would only repeat it. Otherwise detect again (probe, and the API in parallel).
-   * When plugins move out of process this shortcut must go with the helper's answers.
-   */
-  async #verify(
-    network: JoinedNetwork,
-    signal: AbortSignal,
-  ): Promise<{ online: boolean; portal: PortalInfo }> {
-    const key = linkKey(network);
-    const seen = this.#capportSeen.get(key);
-    this.#capportSeen.delete(key);
-    // Likewise a hook's checkOnline() is the daemon's own detection (engine code, same link):
-    // an `online` from it a moment ago is the verification.
-    const detected = this.#detectedByHook.get(key);
-    this.#detectedByHook.delete(key);
-    if (detected?.portal.verdict === "online" && performance.now() - detected.at < FRESH_API_ANSWER_MS) {
-      return { online: true, portal: detected.portal };
-    }
-    if (seen && !seen.info.captive && performance.now() - seen.at < FRESH_API_ANSWER_MS) {
-      const portal: PortalInfo = {
-        verdict: "online",
-        probeUrl: this.#probeUrl(network),
-        apiUri: seen.info.uri,
-        api: seen.info,
-        decidedBy: "api",
-      };
-      return { online: true, portal };
-    }
-    return verifyOnline(this.#probeUrl(network), {
-      ...this.#detectOptions(network, signal),
-      attempts: this.#opts.verifyAttempts ?? 3,
-      delayMs: this.#opts.verifyDelayMs ?? 500,
-    });
-  }
-
-  #transport(network: JoinedNetwork, signal: AbortSignal): LinkTransport {
-    return this.#opts.transportFor
-      ? this.#opts.transportFor(network, signal)
-      : linkTransport(network, { signal });
-  }
-
-  /** Probe and RFC 8908 API options for one detection on the joined link. */
-  #detectOptions(network: JoinedNetwork, signal: AbortSignal) {
-    const link = this.#transport(network, signal);
-    return {
-      signal,
-      ...(network.captivePortalUri ? { apiUri: network.captivePortalUri } : {}),
-      ...(link.localAddress === undefined ? {} : { localAddress: link.localAddress }),
-      ...(link.lookup === undefined ? {} : { lookup: link.lookup }),
-      ...(this.#opts.ca === undefined ? {} : { ca: this.#opts.ca }),
-      ...(this.#opts.testNetwork === true ? { allowHttpApi: true } : {}),
-      ...(this.#opts.config.userAgent === undefined ? {} : { userAgent: this.#opts.config.userAgent }),
-      ...(this.#opts.config.httpsProbeUrl === undefined
-        ? {}
-        : { httpsProbeUrl: this.#opts.config.httpsProbeUrl }),
-    };
-  }
-
   /**
    * Hands the link back to NetworkManager after a verified login. Its answer may still be
    * "portal" if its own probe raced the gateway; one more call a moment later settles it.
@@ -496,13 +424,6 @@ export class Daemon extends EventEmitter<DaemonEvents> {
   #write(entry: LogEntry): void {
     this.#opts.log(redactValue(entry, this.#secrets));
   }
-}
-
-/** How recent an API answer must be to stand for verification. */
-const FRESH_API_ANSWER_MS = 2_000;
-
-function linkKey(n: JoinedNetwork): string {
-  return `${n.interface}|${n.ssidHex}`;
 }
 
 function secretsOf(registry: PluginRegistry): ReadonlySet<string> {

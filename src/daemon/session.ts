@@ -1,72 +1,24 @@
-import pRetry, { AbortError } from "p-retry";
-import type { UserConfig } from "../config/schema.ts";
-import { HotspotError, hotspotError, isHotspotError, reasonOf } from "../errors.ts";
+import { hotspotError, reasonOf } from "../errors.ts";
 import type { PortalInfo, SessionInfo } from "../helper-api/context.ts";
 import type { JoinedNetwork } from "../helper-api/network.ts";
-import type { ClaimMatch, LoadedPlugin } from "../helper-api/registry-types.ts";
+import type { LoadedPlugin } from "../helper-api/registry-types.ts";
 import type { AuthenticateResult, SessionFacts } from "../helper-api/results.ts";
 import type { SessionSummary, StateChange } from "./events.ts";
-import { planMaintain } from "./maintain-plan.ts";
-import type { PluginCalls } from "./plugin-calls.ts";
+import { authenticateWithRetry } from "./login-attempts.ts";
+import { MaintainTimer } from "./maintain-timer.ts";
+import { networkKey, type SessionDeps } from "./session-deps.ts";
 import {
   abortableDelay,
   asHotspotError,
   DEFAULT_RETRY,
   detectPatiently,
-  RetryableFailure,
   type RetryPolicy,
 } from "./session-steps.ts";
-import type { ChoiceCache } from "./state/choices.ts";
-import { type FailureLog, loginBackoffMs, type SessionRecords } from "./state/records.ts";
+import { loginBackoffMs } from "./state/records.ts";
 import { canTransition, type SessionState } from "./states.ts";
 
+export { networkKey, type SessionDeps } from "./session-deps.ts";
 export { DEFAULT_RETRY, type RetryPolicy } from "./session-steps.ts";
-
-/** What a session needs from the daemon around it. Read live: a reload swaps config and calls. */
-export interface SessionDeps {
-  readonly config: UserConfig;
-  readonly calls: PluginCalls;
-  /** Finds the portal on the joined link (probe, RFC 8910 URI). Never throws for network trouble. */
-  detect(network: JoinedNetwork, signal: AbortSignal): Promise<PortalInfo>;
-  /** Re-probes after a login; true when the network is really open. */
-  verify(network: JoinedNetwork, signal: AbortSignal): Promise<{ online: boolean; portal: PortalInfo }>;
-  /** Claims on this network from the latest scan (static + dynamic), best first. */
-  claimsFor(network: JoinedNetwork): readonly ClaimMatch[];
-  /** Per-network cache of the chosen plugin (Apple's helper cache): skips evaluate on rejoin. */
-  readonly winners: ChoiceCache;
-  /** Saved sessions, so a restarted daemon resumes instead of logging in again. Default: none. */
-  readonly records?: SessionRecords;
-  /** Failed logins per network, for the backoff on the next join. Default: none kept. */
-  readonly failures?: FailureLog;
-  /** 0..1, spreads maintains (see planMaintain). Default: no spread. */
-  random?(): number;
-  /** Epoch ms. Default Date.now. */
-  now?(): number;
-  /** Asks the network manager to re-check connectivity, so the desktop turns online at once. */
-  recheckConnectivity?(): Promise<void>;
-  /**
-   * Steers traffic from the link's address out of its interface (policy routing), awaited
-   * after a join before detection and started again on a roam. Resolves even when it could
-   * not (the login then relies on the source address alone).
-   */
-  pinLink?(network: JoinedNetwork): Promise<void>;
-  /** Undoes `pinLink`: the network was left or the daemon stops. */
-  unpinLink?(): void;
-  onState(change: StateChange): void;
-  onPortal(portal: PortalInfo): void;
-  onEvaluated(ranked: readonly ClaimMatch[]): void;
-  onAuthenticated(pluginId: string, facts: SessionFacts): void;
-  onUiRequired(pluginId: string, url: string): void;
-  onMaintained(pluginId: string, result: "success" | "authenticationRequired" | "failure"): void;
-  onLoggedOff(pluginId: string): void;
-  onProblem(error: HotspotError): void;
-  /** Something in `summary()` changed. */
-  onSummary?(): void;
-}
-
-export function networkKey(n: { ssidHex: string }): string {
-  return `ssid:${n.ssidHex}`;
-}
 
 /**
  * One Wi-Fi device's session: evaluate → authenticate → verify → maintain → logoff.
@@ -79,16 +31,9 @@ export class DeviceSession {
   #network: JoinedNetwork | undefined;
   #plugin: LoadedPlugin | undefined;
   #session: SessionInfo | undefined;
-  /** When the current facts arrived: their `expiresInSeconds` counts from here. */
-  #factsAt = 0;
   #portal: PortalInfo | undefined;
   #attach: AbortController | undefined;
-  #maintainTimer: ReturnType<typeof setTimeout> | undefined;
-  #nextMaintainAt: number | undefined;
-  /** Maintains run since the join: the first one tells the plugin it follows a join. */
-  #maintains = 0;
-  /** A renewal was due and the portal's end did not move: stop trying until it passes. */
-  #renewalRefused = false;
+  readonly #maintain: MaintainTimer;
   #uiUrl: string | undefined;
   #running: Promise<void> = Promise.resolve();
   #lastReason = "";
@@ -99,6 +44,7 @@ export class DeviceSession {
     private readonly retry: RetryPolicy = DEFAULT_RETRY,
   ) {
     this.#since = this.#now();
+    this.#maintain = new MaintainTimer(() => this.#now());
   }
 
   get state(): SessionState {
@@ -125,7 +71,7 @@ export class DeviceSession {
   summary(): SessionSummary {
     const n = this.#network;
     const facts = this.#session?.facts;
-    const expiresAt = facts ? this.#expiresAt(facts) : undefined;
+    const expiresAt = facts ? this.#maintain.expiresAt(facts) : undefined;
     const failures = n ? this.deps.failures?.get(networkKey(n)) : undefined;
     return {
       device: this.device,
@@ -138,7 +84,7 @@ export class DeviceSession {
       ...(expiresAt === undefined ? {} : { expiresAt }),
       ...(facts?.bytesRemaining === undefined ? {} : { bytesRemaining: facts.bytesRemaining }),
       ...(facts?.canExtend === undefined ? {} : { canExtend: facts.canExtend }),
-      ...(this.#nextMaintainAt === undefined ? {} : { nextMaintainAt: this.#nextMaintainAt }),
+      ...(this.#maintain.nextAt === undefined ? {} : { nextMaintainAt: this.#maintain.nextAt }),
       ...(this.#uiUrl === undefined ? {} : { uiUrl: this.#uiUrl }),
       ...(failures ? { failedLogins: failures.count } : {}),
     };
@@ -210,7 +156,7 @@ export class DeviceSession {
     ) {
       return false;
     }
-    this.#clearMaintain();
+    this.#maintain.clear();
     this.deps.records?.drop(this.device);
     // A maintain in flight would otherwise answer into LoggingOff (or Inactive) and try to put
     // the session back to Authenticated: cancel it and run the logoff under a signal of its own.
@@ -305,12 +251,10 @@ export class DeviceSession {
   async #resume(plugin: LoadedPlugin, session: SessionInfo, factsAt: number, signal: AbortSignal) {
     this.#plugin = plugin;
     this.#session = session;
-    this.#factsAt = factsAt;
-    this.#maintains = 0;
-    this.#renewalRefused = false;
+    this.#maintain.restart(factsAt);
     this.#to("Authenticated", "the portal still lets us through: session resumed", plugin.id);
     this.#save();
-    await this.#maintain(signal);
+    await this.#runMaintain(signal);
   }
 
   /** After failed logins on this network, wait out the backoff before posting again. */
@@ -366,47 +310,21 @@ export class DeviceSession {
     this.#to("Authenticating", `${plugin.id} chosen`, plugin.id);
     let outcome: AuthenticateResult;
     try {
-      outcome = await pRetry(
-        async (attempt) => {
-          const portal =
-            attempt === 1 && this.#portal ? this.#portal : await this.deps.detect(network, signal);
+      outcome = await authenticateWithRetry({
+        deps: this.deps,
+        plugin,
+        network,
+        signal,
+        retry: this.retry,
+        portal: this.#portal,
+        onPortal: (portal) => {
           this.#portal = portal;
-          // An earlier attempt may have got through before failing (a timeout after the
-          // portal accepted the form): if the probe is no longer intercepted, we are in.
-          if (attempt > 1 && portal.verdict === "online") return { result: "success" } as const;
-          const result = await this.deps.calls
-            .authenticate(plugin, network, portal, signal)
-            .catch((e: unknown) => {
-              const err = asHotspotError(e);
-              // A hook that times out or throws may have hit a transient portal problem: retry.
-              if (isHotspotError(err, "HH_PLUGIN_RESULT_INVALID")) throw new AbortError(err);
-              throw err;
-            });
-          if (result.result === "temporaryFailure")
-            throw new RetryableFailure(result.reason ?? "temporary failure");
-          if (result.result !== "success") return result;
-          const verified = await this.deps.verify(network, signal);
-          if (!verified.online) {
-            throw new RetryableFailure(
-              hotspotError("HH_PORTAL_VERIFY_FAILED", { verdict: verified.portal.verdict }).message,
-            );
-          }
-          return result;
         },
-        {
-          retries: this.retry.retries,
-          minTimeout: this.retry.minTimeoutMs,
-          maxTimeout: this.retry.maxTimeoutMs,
-          randomize: true,
-          signal,
-          onFailedAttempt: ({ error, attemptNumber, retriesLeft }) => {
-            if (signal.aborted) return;
-            this.#lastReason = `attempt ${attemptNumber} failed: ${error.message}`;
-            if (error instanceof HotspotError) this.deps.onProblem(error);
-            if (retriesLeft > 0) this.#to("Authenticating", `${this.#lastReason}; retrying`, plugin.id);
-          },
+        onFailed: (reason, _error, retriesLeft) => {
+          this.#lastReason = reason;
+          if (retriesLeft > 0) this.#to("Authenticating", `${reason}; retrying`, plugin.id);
         },
-      );
+      });
     } catch (e) {
       if (signal.aborted) return;
       this.#failed(network, plugin, `authentication did not succeed: ${reasonOf(e)}`);
@@ -442,9 +360,7 @@ export class DeviceSession {
     const network = this.#network;
     if (!network) return;
     this.#session = { authenticatedAt: this.#now(), facts };
-    this.#factsAt = this.#now();
-    this.#maintains = 0;
-    this.#renewalRefused = false;
+    this.#maintain.restart(this.#now());
     this.#uiUrl = undefined;
     this.deps.winners.set(networkKey(network), plugin.id);
     this.deps.failures?.clear(networkKey(network));
@@ -457,48 +373,29 @@ export class DeviceSession {
     if (!signal.aborted) this.#scheduleMaintain(signal);
   }
 
-  /** Next maintain delay for these facts, as if they had just arrived, without jitter. */
-  maintainDelayMs(facts: SessionFacts): number {
-    return planMaintain({
-      facts,
-      factsAgeMs: 0,
-      intervalSeconds: this.deps.config.maintainIntervalSeconds,
-      jitter: 0,
-    }).delayMs;
-  }
-
   #scheduleMaintain(signal: AbortSignal): void {
-    this.#clearMaintain();
     const session = this.#session;
     if (!session) return;
-    const facts = this.#renewalRefused ? { ...session.facts, canExtend: false } : session.facts;
-    const plan = planMaintain({
-      facts,
-      factsAgeMs: this.#now() - this.#factsAt,
-      intervalSeconds: this.deps.config.maintainIntervalSeconds,
-      jitter: this.deps.random?.() ?? 0,
-    });
-    this.#nextMaintainAt = this.#now() + plan.delayMs;
-    this.#maintainTimer = setTimeout(() => {
-      this.#maintainTimer = undefined;
-      this.#nextMaintainAt = undefined;
-      this.#running = this.#guard(signal, () => this.#maintain(signal, plan.why));
-    }, plan.delayMs);
-    // The source and the bus keep a daemon alive; a pending maintain alone should not.
-    this.#maintainTimer.unref?.();
+    this.#maintain.schedule(
+      session.facts,
+      this.deps.config.maintainIntervalSeconds,
+      this.deps.random?.() ?? 0,
+      (why) => {
+        this.#running = this.#guard(signal, () => this.#runMaintain(signal, why));
+      },
+    );
     this.deps.onSummary?.();
   }
 
-  async #maintain(signal: AbortSignal, why: "interval" | "renew" | "ended" = "interval"): Promise<void> {
+  async #runMaintain(signal: AbortSignal, why: "interval" | "renew" | "ended" = "interval"): Promise<void> {
     const plugin = this.#plugin;
     const network = this.#network;
     const session = this.#session;
     if (!plugin || !network || !session || signal.aborted || this.#state !== "Authenticated") return;
-    const didJustJoin = this.#maintains === 0;
-    this.#maintains++;
+    const didJustJoin = this.#maintain.startRun();
     this.#to("Maintaining", maintainReason(didJustJoin, why), plugin.id);
     const maintained = { ...network, justJoined: didJustJoin };
-    const endBefore = this.#expiresAt(session.facts);
+    const endBefore = this.#maintain.expiresAt(session.facts);
     let result: "success" | "authenticationRequired" | "failure";
     let facts: SessionFacts | undefined;
     try {
@@ -515,12 +412,10 @@ export class DeviceSession {
     if (signal.aborted) return;
     this.deps.onMaintained(plugin.id, result);
     if (result === "success") {
-      if (facts) {
-        this.#session = { ...session, facts };
-        this.#factsAt = this.#now();
-      }
-      const endAfter = this.#session ? this.#expiresAt(this.#session.facts) : undefined;
-      if (why === "renew") this.#renewalRefused = endAfter !== undefined && endAfter <= (endBefore ?? 0);
+      const current = facts ? { ...session, facts } : session;
+      this.#session = current;
+      if (facts) this.#maintain.factsArrived();
+      if (why === "renew") this.#maintain.renewalDone(endBefore, this.#maintain.expiresAt(current.facts));
       this.#to("Authenticated", "session still valid", plugin.id);
       this.#save();
       this.#scheduleMaintain(signal);
@@ -534,12 +429,6 @@ export class DeviceSession {
       this.deps.winners.delete(networkKey(network));
       await this.#evaluateAndLogin(network, signal, new Set());
     }
-  }
-
-  /** Epoch ms the portal said the session ends, if it said. */
-  #expiresAt(facts: SessionFacts): number | undefined {
-    if (facts.expiresInSeconds === undefined) return undefined;
-    return this.#factsAt + Math.round(facts.expiresInSeconds * 1000);
   }
 
   /** Writes the running session for a restart to find. */
@@ -557,12 +446,12 @@ export class DeviceSession {
       pluginId: plugin.id,
       authenticatedAt: session.authenticatedAt,
       facts: session.facts,
-      factsAt: this.#factsAt,
+      factsAt: this.#maintain.factsAt,
     });
   }
 
   #detach(reason: string): void {
-    this.#clearMaintain();
+    this.#maintain.clear();
     if (this.#attach) {
       this.#attach.abort(new Error(reason));
       this.#attach = undefined;
@@ -572,12 +461,6 @@ export class DeviceSession {
     this.#portal = undefined;
     this.#uiUrl = undefined;
     if (this.#state !== "Inactive") this.#to("Inactive", reason);
-  }
-
-  #clearMaintain(): void {
-    if (this.#maintainTimer) clearTimeout(this.#maintainTimer);
-    this.#maintainTimer = undefined;
-    this.#nextMaintainAt = undefined;
   }
 
   #now(): number {
