@@ -1,4 +1,4 @@
-import { terminalSafe } from "../annotate/index.ts";
+import { terminalSafe } from "../annotate/display.ts";
 import type { SessionView, StatusView } from "../daemon/dbus-api/views.ts";
 import { isHotspotError } from "../errors.ts";
 import { type InstalledState, installedState, serviceLayout, serviceRoot } from "../service/layout.ts";

@@ -1,15 +1,8 @@
-import { z } from "zod";
 import { type HotspotError, hotspotError } from "../../errors.ts";
 import { type BusConnection, dbusErrorName, openBus } from "../../scan/dbus/bus.ts";
+import { asDict, decodeSession, decodeStatus } from "./decode.ts";
 import { API_BUS_NAME, API_INTERFACE, API_OBJECT_PATH, type ApiMethod } from "./names.ts";
-import {
-  type NetworkView,
-  networkViewSchema,
-  type SessionView,
-  type StatusView,
-  sessionViewSchema,
-  statusViewSchema,
-} from "./views.ts";
+import type { NetworkView, SessionView, StatusView } from "./views.ts";
 
 /**
  * The CLI's side of the API: `hotspot status`, `logoff` and `list` ask the running daemon.
@@ -35,10 +28,6 @@ const NOT_THERE = new Set([
   "org.freedesktop.DBus.Error.NoServer",
 ]);
 
-const dictList = z.tuple([z.array(z.record(z.string(), z.unknown()))]);
-const dict = z.tuple([z.record(z.string(), z.unknown())]);
-const count = z.tuple([z.number().int().nonnegative()]);
-
 /** Connects to `busAddress`. @throws HH_DAEMON_NOT_RUNNING when the bus cannot be reached. */
 export async function connectDaemon(busAddress: string, timeoutMs = 5_000): Promise<DaemonClient> {
   let conn: BusConnection;
@@ -63,47 +52,54 @@ export async function connectDaemon(busAddress: string, timeoutMs = 5_000): Prom
       throw fromDbus(e, method, busAddress);
     }
   };
-  const parse = <T>(method: ApiMethod, schema: z.ZodType<T>, body: unknown): T => {
-    const parsed = schema.safeParse(body);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      throw hotspotError("HH_DAEMON_CALL_FAILED", {
-        method,
-        reason: `unexpected answer at ${issue?.path.join(".") || "(root)"}: ${issue?.message ?? "invalid"}`,
-      });
+  /** Runs a decoder; anything it rejects is the daemon's bad answer, not our crash. */
+  const decode = <T>(method: ApiMethod, work: () => T): T => {
+    try {
+      return work();
+    } catch (e) {
+      throw hotspotError("HH_DAEMON_CALL_FAILED", { method, reason: `unexpected answer: ${message(e)}` });
     }
-    return parsed.data;
   };
-  const list = async <T>(method: ApiMethod, schema: z.ZodType<T>): Promise<T[]> => {
-    const [items] = parse(method, dictList, await call(method));
-    return items.map((item) => parse(method, schema, item));
+  const list = async (method: ApiMethod): Promise<unknown[]> => {
+    const [items] = await call(method);
+    if (!Array.isArray(items)) throw hotspotError("HH_DAEMON_CALL_FAILED", { method, reason: "not a list" });
+    return items;
   };
-  const number = async (method: ApiMethod, signature = "", body: unknown[] = []): Promise<number> =>
-    parse(method, count, await call(method, signature, body))[0];
+  const number = async (method: ApiMethod, signature = "", body: unknown[] = []): Promise<number> => {
+    const [n] = await call(method, signature, body);
+    if (typeof n !== "number" || !Number.isInteger(n) || n < 0)
+      throw hotspotError("HH_DAEMON_CALL_FAILED", { method, reason: "not a count" });
+    return n;
+  };
 
   return {
     async status() {
-      const [d] = parse("GetStatus", dict, await call("GetStatus"));
-      return parse("GetStatus", statusViewSchema, d);
+      const [d] = await call("GetStatus");
+      return decode("GetStatus", () => decodeStatus(asDict(d, "status")));
     },
-    networks: () => list("ListNetworks", networkViewSchema),
-    sessions: async () => (await list("ListSessions", sessionViewSchema)).map(dropUndefined),
+    async networks() {
+      // zod only here: `hotspot list` loads it for its plugins anyway, `status` never does.
+      const { networkViewSchema } = await import("./network-decode.ts");
+      const items = await list("ListNetworks");
+      return items.map((item) =>
+        decode("ListNetworks", () => {
+          const parsed = networkViewSchema.safeParse(item);
+          if (parsed.success) return parsed.data;
+          const issue = parsed.error.issues[0];
+          throw new Error(`${issue?.path.join(".") || "(root)"}: ${issue?.message ?? "invalid"}`);
+        }),
+      );
+    },
+    async sessions() {
+      const items = await list("ListSessions");
+      return items.map((item, i) =>
+        decode("ListSessions", () => decodeSession(asDict(item, `session ${i}`))),
+      );
+    },
     rescan: () => number("Rescan"),
     logoff: (device) => number("Logoff", "s", [device ?? ""]),
     reloadPlugins: () => number("ReloadPlugins"),
     close: () => conn.close(),
-  };
-}
-
-/** zod leaves absent optional keys as `undefined`; the view type has them absent. */
-function dropUndefined(v: z.infer<typeof sessionViewSchema>): SessionView {
-  const { authenticatedAt, expiresAt, bytesRemaining, canExtend, ...always } = v;
-  return {
-    ...always,
-    ...(authenticatedAt === undefined ? {} : { authenticatedAt }),
-    ...(expiresAt === undefined ? {} : { expiresAt }),
-    ...(bytesRemaining === undefined ? {} : { bytesRemaining }),
-    ...(canExtend === undefined ? {} : { canExtend }),
   };
 }
 

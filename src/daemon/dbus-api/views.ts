@@ -1,16 +1,11 @@
 import { Variant } from "@jellybrick/dbus-next";
-import { z } from "zod";
-import type { AnnotatedNetwork, ProviderInfo } from "../../annotate/index.ts";
-import { confidenceSchema } from "../../helper-api/confidence.ts";
-import { displayNameSchema } from "../../helper-api/display-name.ts";
-import { securitySchema } from "../../helper-api/network.ts";
-import { SESSION_STATES, type SessionState } from "../states.ts";
+import type { AnnotatedNetwork } from "../../annotate/index.ts";
+import type { SessionState } from "../states.ts";
 
 /**
  * What the API says about networks, sessions and the daemon, and how each crosses the bus:
  * `a{sv}` dictionaries, so a key can be added later without breaking a caller, and so
- * gdbus/busctl users see named fields. Decoding (in the CLI) goes through zod: a peer that
- * owns our name but answers something else is a coded error, not a crash.
+ * gdbus/busctl users see named fields. Decoding (in the CLI) is in decode.ts.
  */
 
 /** One access point a device saw, with the plugins claiming it. */
@@ -102,61 +97,3 @@ export function statusDict(v: StatusView): Dict {
     devices: new Variant("as", [...v.devices]),
   };
 }
-
-function variant<T extends z.ZodType>(signature: string, inner: T) {
-  return z
-    .instanceof(Variant)
-    .refine((v) => v.signature === signature, `expected D-Bus type ${signature}`)
-    .transform((v): unknown => v.value)
-    .pipe(inner);
-}
-
-const str = variant("s", z.string());
-const uint = variant("u", z.number().int().nonnegative());
-const time = variant("t", z.union([z.bigint(), z.number()]).transform(Number).pipe(z.number().nonnegative()));
-
-const claim = z
-  .tuple([z.string(), displayNameSchema, confidenceSchema])
-  .transform(([pluginId, displayName, confidence]): ProviderInfo => ({ pluginId, displayName, confidence }));
-
-export const networkViewSchema = z
-  .object({
-    device: str,
-    ssid: str,
-    ssidHex: str,
-    bssid: str,
-    strength: uint,
-    frequency: uint,
-    security: variant("s", securitySchema),
-    claims: variant("a(sss)", z.array(claim)),
-  })
-  .transform(
-    (n): NetworkView => ({
-      ...n,
-      provider: n.claims.find((c) => c.confidence !== "none") ?? null,
-    }),
-  );
-
-export const sessionViewSchema = z.object({
-  device: str,
-  state: variant("s", z.enum(SESSION_STATES)),
-  ssid: str,
-  ssidHex: str,
-  bssid: str,
-  provider: str,
-  reason: str,
-  since: time,
-  authenticatedAt: time.optional(),
-  expiresAt: time.optional(),
-  bytesRemaining: time.optional(),
-  canExtend: variant("b", z.boolean()).optional(),
-});
-
-export const statusViewSchema = z.object({
-  version: str,
-  pid: uint,
-  startedAt: time,
-  source: str,
-  plugins: variant("as", z.array(z.string())),
-  devices: variant("as", z.array(z.string())),
-});

@@ -4,7 +4,12 @@ import { mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
-import { installService, renderUnit, uninstallService } from "../../../src/service/install.ts";
+import {
+  DAEMON_NODE_FLAGS,
+  installService,
+  renderUnit,
+  uninstallService,
+} from "../../../src/service/install.ts";
 import { serviceLayout } from "../../../src/service/layout.ts";
 import { runHotspot } from "../cli/run-hotspot.ts";
 
@@ -65,7 +70,9 @@ describe("the systemd unit", { skip: analyzeMissing }, () => {
       "RestrictAddressFamilies=AF_UNIX AF_INET AF_INET6 AF_NETLINK",
     ])
       assert.ok(text.split("\n").includes(line), line);
-    assert.ok(text.includes(`ExecStart=${process.execPath} ${SCRIPT} daemon\n`));
+    assert.ok(
+      text.includes(`ExecStart=${process.execPath} ${DAEMON_NODE_FLAGS.join(" ")} ${SCRIPT} daemon\n`),
+    );
     assert.doesNotMatch(text, /^RestartSteps=/m, "systemd 252 has no RestartSteps");
   });
 
@@ -81,7 +88,7 @@ describe("the systemd unit", { skip: analyzeMissing }, () => {
       hotspotScript: SCRIPT,
       systemdVersion: 252,
     });
-    assert.match(text, /^ExecStart="\/opt\/my node\/node" \S+ daemon$/m);
+    assert.match(text, /^ExecStart="\/opt\/my node\/node" (--\S+ )+\S+ daemon$/m);
   });
 });
 
@@ -96,7 +103,10 @@ describe("hotspot service install and uninstall under a staging root", () => {
     const r = await runHotspot(["service", "install", "--root", root]);
     assert.equal(r.code, 0, r.stderr);
     const layout = serviceLayout(root);
-    assert.match(await readFile(layout.unit, "utf8"), /^ExecStart=\S+node\S* \S+\/bin\/hotspot\.js daemon$/m);
+    assert.match(
+      await readFile(layout.unit, "utf8"),
+      /^ExecStart=\S+node\S* (--\S+ )+\S+\/bin\/hotspot\.js daemon$/m,
+    );
     assert.match(
       await readFile(layout.policy, "utf8"),
       /<allow own="io\.github\.hotspot_helper\.Daemon1"\/>/,
