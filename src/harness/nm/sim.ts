@@ -104,7 +104,11 @@ export class SimulatedNetworkManager {
           settings: (path) => this.#activation.settings(path),
           called: (m) => this.#calls.set(m, (this.#calls.get(m) ?? 0) + 1),
         },
-        (m) => conn.bus.send(m),
+        // A call answered after stop() (a client's last request racing the shutdown) is dropped:
+        // dbus-next throws on a closed stream, from a promise callback nobody can catch.
+        (m) => {
+          if (!conn.closed) conn.bus.send(m);
+        },
       ),
     );
     this.objects.add(NM_PATH, {
