@@ -60,7 +60,6 @@ export async function packageVersion(): Promise<string> {
 export function daemonSurface(opts: {
   readonly daemon: Daemon;
   readonly source: ScanSource;
-  readonly plugins: () => readonly string[];
   readonly io: CliIo;
   readonly log: LogSink;
   readonly apiBus: string | undefined;
@@ -76,12 +75,7 @@ export function daemonSurface(opts: {
   let closeApi: () => Promise<void> = async () => {};
   // Created before the daemon starts: the first scan is announced during start().
   const surface = opts.serveApi
-    ? createDaemonSurface(daemon, {
-        version: opts.version,
-        source: opts.source,
-        plugins: opts.plugins,
-        reload: async () => (await daemon.reload()).plugins.length,
-      })
+    ? createDaemonSurface(daemon, { version: opts.version, sourceName: opts.source.name })
     : undefined;
   return {
     async ready() {

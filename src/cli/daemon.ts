@@ -194,7 +194,6 @@ export function createDaemonCommand(signals: SignalSource = process): Command {
       const surface = daemonSurface({
         daemon,
         source,
-        plugins: () => daemon.pluginIds(),
         io,
         log,
         apiBus: stringOption(args, "api-bus"),

@@ -40,8 +40,17 @@ function sessionLine(s: SessionView, now: number): string {
   parts.push(`since ${ago(s.since, now)}`);
   if (s.expiresAt !== undefined) parts.push(`expires ${inTime(s.expiresAt, now)}`);
   if (s.bytesRemaining !== undefined) parts.push(`${bytes(s.bytesRemaining)} left`);
+  if (s.nextMaintainAt !== undefined) parts.push(`next check ${inTime(s.nextMaintainAt, now)}`);
+  if (s.failedLogins) parts.push(`${s.failedLogins} failed login${s.failedLogins === 1 ? "" : "s"}`);
   const line = parts.join(", ");
-  return terminalSafe(s.reason ? `${line} (${s.reason})` : line);
+  const lines = [s.reason ? `${line} (${s.reason})` : line];
+  if (s.uiUrl) lines.push(`    open ${s.uiUrl} to finish logging in`);
+  if (s.macChangesOnReconnect) {
+    lines.push(
+      `    MAC address: ${s.mac ?? "random"}, new on every connect: the portal will forget this session when you reconnect (set cloned-mac-address=stable to keep it)`,
+    );
+  }
+  return lines.map((l) => terminalSafe(l)).join("\n");
 }
 
 function installedLines(root: string, st: InstalledState): string[] {

@@ -76,6 +76,11 @@ export function decodeSession(d: Readonly<Record<string, unknown>>): SessionView
   const expiresAt = time(d, "expiresAt");
   const bytesRemaining = time(d, "bytesRemaining");
   const canExtend = optional(d, "canExtend", "b");
+  const nextMaintainAt = time(d, "nextMaintainAt");
+  const uiUrl = optional(d, "uiUrl", "s");
+  const failedLogins = optional(d, "failedLogins", "u");
+  const mac = optional(d, "mac", "s");
+  const macChanges = optional(d, "macChangesOnReconnect", "b");
   return {
     device: str(d, "device"),
     state,
@@ -89,5 +94,10 @@ export function decodeSession(d: Readonly<Record<string, unknown>>): SessionView
     ...(expiresAt === undefined ? {} : { expiresAt }),
     ...(bytesRemaining === undefined ? {} : { bytesRemaining }),
     ...(typeof canExtend === "boolean" ? { canExtend } : {}),
+    ...(nextMaintainAt === undefined ? {} : { nextMaintainAt }),
+    ...(typeof uiUrl === "string" ? { uiUrl } : {}),
+    ...(failedLogins === undefined ? {} : { failedLogins: count(failedLogins, "failedLogins") }),
+    ...(typeof mac === "string" ? { mac } : {}),
+    ...(typeof macChanges === "boolean" ? { macChangesOnReconnect: macChanges } : {}),
   };
 }

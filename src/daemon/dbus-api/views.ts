@@ -31,6 +31,16 @@ export interface SessionView {
   readonly expiresAt?: number;
   readonly bytesRemaining?: number;
   readonly canExtend?: boolean;
+  /** When the daemon runs maintain next. */
+  readonly nextMaintainAt?: number;
+  /** In PresentingUI: the page a person must open. */
+  readonly uiUrl?: string;
+  /** Failed logins on this network since the last success. */
+  readonly failedLogins?: number;
+  /** The connection's MAC address policy (NetworkManager's cloned-mac-address). */
+  readonly mac?: string;
+  /** True when the MAC changes on every connect: the portal forgets the session. */
+  readonly macChangesOnReconnect?: boolean;
 }
 
 export interface StatusView {
@@ -84,6 +94,12 @@ export function sessionDict(v: SessionView): Dict {
   if (v.expiresAt !== undefined) d.expiresAt = t(v.expiresAt);
   if (v.bytesRemaining !== undefined) d.bytesRemaining = t(v.bytesRemaining);
   if (v.canExtend !== undefined) d.canExtend = new Variant("b", v.canExtend);
+  if (v.nextMaintainAt !== undefined) d.nextMaintainAt = t(v.nextMaintainAt);
+  if (v.uiUrl !== undefined) d.uiUrl = s(v.uiUrl);
+  if (v.failedLogins !== undefined) d.failedLogins = u(v.failedLogins);
+  if (v.mac !== undefined) d.mac = s(v.mac);
+  if (v.macChangesOnReconnect !== undefined)
+    d.macChangesOnReconnect = new Variant("b", v.macChangesOnReconnect);
   return d;
 }
 
