@@ -1,4 +1,3 @@
-import { randomBytes } from "node:crypto";
 import { chmod, lstat, mkdir, open, readFile, rename, unlink } from "node:fs/promises";
 import { homedir } from "node:os";
 import { dirname, isAbsolute, join } from "node:path";
@@ -111,6 +110,9 @@ export async function readCredentials(file: string): Promise<StoredCredentials> 
 export async function writeCredentials(file: string, plugins: StoredCredentials): Promise<void> {
   const dir = dirname(file);
   await mkdir(dir, { recursive: true, mode: 0o700 });
+  // Imported here: initialising node:crypto costs every command that only reads the store
+  // (`hotspot list`) a few MB of memory at start.
+  const { randomBytes } = await import("node:crypto");
   const temp = join(dir, `.credentials.${process.pid}.${randomBytes(6).toString("hex")}.tmp`);
   const text = `${JSON.stringify({ version: 1, plugins }, null, 2)}\n`;
   try {

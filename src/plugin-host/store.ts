@@ -1,4 +1,3 @@
-import { randomBytes } from "node:crypto";
 import { mkdir, open, readFile, rename, rm } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { z } from "zod";
@@ -125,6 +124,8 @@ async function readStore(file: string, warn?: (message: string) => void): Promis
 async function writeAtomically(file: string, text: string): Promise<void> {
   const dir = dirname(file);
   await mkdir(dir, { recursive: true, mode: 0o700 });
+  // Imported here: a command that never writes a store (`hotspot list`) skips loading node:crypto.
+  const { randomBytes } = await import("node:crypto");
   const temp = join(dir, `.${STORE_FILE}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`);
   try {
     const handle = await open(temp, "w", 0o600);
