@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
@@ -7,7 +7,7 @@ import { type PrivateBus, startPrivateBus } from "../../../src/harness/dbus-daem
 import { type Portal, startPortal } from "../../../src/harness/index.ts";
 import { SimulatedNetworkManager } from "../../../src/harness/nm/index.ts";
 import { noDbusReason } from "../nm/helpers.ts";
-import { DaemonProcess } from "./daemon-process.ts";
+import { DaemonProcess, tempStateDir } from "./daemon-process.ts";
 
 const ROOT = join(import.meta.dirname, "../../..");
 
@@ -19,6 +19,7 @@ describe("hotspot daemon reloads its config and plugins on SIGHUP", { skip: noDb
   let config = "";
   let daemon: DaemonProcess;
   let ap = "";
+  const stateDir = tempStateDir();
 
   const writeConfig = (extra: Record<string, unknown>) =>
     writeFile(
@@ -40,16 +41,19 @@ describe("hotspot daemon reloads its config and plugins on SIGHUP", { skip: noDb
     dir = await mkdtemp(join(tmpdir(), "hotspot-daemon-reload-"));
     config = join(dir, "config.json");
     await writeConfig({});
-    daemon = new DaemonProcess([
-      "--bus",
-      bus.address,
-      "--no-bundled",
-      "--plugins",
-      "plugins/click-through",
-      "--config",
-      config,
-      "--json-logs",
-    ]);
+    daemon = new DaemonProcess(
+      [
+        "--bus",
+        bus.address,
+        "--no-bundled",
+        "--plugins",
+        "plugins/click-through",
+        "--config",
+        config,
+        "--json-logs",
+      ],
+      { STATE_DIRECTORY: stateDir },
+    );
   });
   after(async () => {
     daemon?.kill("SIGKILL");
@@ -82,5 +86,14 @@ describe("hotspot daemon reloads its config and plugins on SIGHUP", { skip: noDb
     daemon.kill("SIGTERM");
     assert.equal((await daemon.exited).code, 0);
     assert.equal(daemon.lines.at(-1)?.message, "stopped");
+  });
+
+  test("stopping logs nothing off and leaves the session saved for the next start", async () => {
+    assert.equal(portal.authorized(), true);
+    assert.equal(portal.log.filter((r) => r.method === "POST").length, 1);
+    const state = JSON.parse(await readFile(join(stateDir, "state.json"), "utf8"));
+    assert.equal(state.version, 1);
+    assert.equal(state.sessions.wlan0?.ssidText, "Hotel Guest");
+    assert.equal(state.sessions.wlan0?.pluginId, "click-through");
   });
 });

@@ -14,6 +14,7 @@ import { loaded, network, PORTAL } from "./builders.ts";
 const ONLINE: PortalInfo = { verdict: "online", probeUrl: PORTAL.probeUrl, status: 204 };
 
 interface Script {
+  fingerprint?: () => string;
   portal?: () => PortalInfo;
   authenticate?: () => AuthenticateResult;
   maintain?: () => MaintainResult;
@@ -52,7 +53,7 @@ function harness(script: Script = {}) {
     claimsFor: () => [
       { pluginId: "cafe", displayName: "Cafe", confidence: "high", priority: 0, origin: "static" },
     ],
-    winners: choiceCache(holder, () => "fp"),
+    winners: choiceCache(holder, script.fingerprint ?? (() => "fp")),
     records,
     failures: failureLog(holder, () => now),
     random: () => script.random ?? 0,
@@ -233,6 +234,19 @@ describe("DeviceSession across restarts, rejoins and failures", () => {
     assert.equal(h.session.state, "Inactive");
     assert.match(h.session.lastReason, /plugin cafe is no longer loaded/);
     assert.equal(h.holder.state.sessions.wlan0, undefined);
+  });
+
+  test("a rejoin skips evaluate while the plugin set is unchanged, and evaluates again once it changed", async () => {
+    let fingerprint = "one";
+    const h = harness({ fingerprint: () => fingerprint });
+    await h.session.join(network());
+    h.session.leave("left");
+    await h.session.join(network());
+    assert.deepEqual(h.calls, ["evaluate", "authenticate", "authenticate"]);
+    fingerprint = "two";
+    h.session.leave("left");
+    await h.session.join(network());
+    assert.deepEqual(h.calls.slice(3), ["evaluate", "authenticate"]);
   });
 
   test("uiRequired publishes the page in the summary", async () => {
