@@ -6,6 +6,7 @@ import type { AuthenticateResult, SessionFacts } from "../helper-api/results.ts"
 import type { SessionSummary, StateChange } from "./events.ts";
 import { authenticateWithRetry } from "./login-attempts.ts";
 import { MaintainTimer } from "./maintain-timer.ts";
+import { loginBackoff, resumable } from "./rejoin.ts";
 import { networkKey, type SessionDeps } from "./session-deps.ts";
 import {
   abortableDelay,
@@ -213,7 +214,7 @@ export class DeviceSession {
     this.#portal = portal;
     this.deps.onPortal(portal);
     if (portal.verdict === "online") {
-      const resumed = justJoined ? this.#resumable(network) : undefined;
+      const resumed = justJoined ? resumable(this.deps, this.device, network) : undefined;
       if (resumed) return this.#resume(resumed.plugin, resumed.session, resumed.factsAt, signal);
       this.#to("Inactive", "no captive portal: already online");
       return;
@@ -228,26 +229,6 @@ export class DeviceSession {
     await this.#authenticate(network, plugin, signal, excluded);
   }
 
-  /**
-   * Online right after a join, with a session saved on this device for this network: one a
-   * restarted daemon finds, or one the portal kept across a reconnect (it knows us by MAC
-   * address, so this works with a stable address, not a random one). Apple's rejoin from
-   * cache: no evaluate, no login, a maintain to confirm.
-   */
-  #resumable(
-    network: JoinedNetwork,
-  ): { plugin: LoadedPlugin; session: SessionInfo; factsAt: number } | undefined {
-    const saved = this.deps.records?.get(this.device);
-    if (!saved || saved.ssidHex !== network.ssidHex) return undefined;
-    const plugin = this.deps.calls.plugin(saved.pluginId);
-    if (!plugin) return undefined;
-    return {
-      plugin,
-      session: { authenticatedAt: saved.authenticatedAt, facts: saved.facts },
-      factsAt: saved.factsAt,
-    };
-  }
-
   async #resume(plugin: LoadedPlugin, session: SessionInfo, factsAt: number, signal: AbortSignal) {
     this.#plugin = plugin;
     this.#session = session;
@@ -259,15 +240,10 @@ export class DeviceSession {
 
   /** After failed logins on this network, wait out the backoff before posting again. */
   async #backOff(network: JoinedNetwork, signal: AbortSignal): Promise<void> {
-    const failed = this.deps.failures?.get(networkKey(network));
-    if (!failed) return;
-    const wait = failed.lastAt + loginBackoffMs(failed.count) - this.#now();
-    if (wait <= 0) return;
-    this.#to(
-      "Evaluating",
-      `waiting ${Math.ceil(wait / 1000)} s before logging in: ${failed.count} failed login(s), last: ${failed.reason}`,
-    );
-    await abortableDelay(wait, signal).catch(() => undefined);
+    const backoff = loginBackoff(this.deps, network, this.#now());
+    if (!backoff) return;
+    this.#to("Evaluating", backoff.reason);
+    await abortableDelay(backoff.waitMs, signal).catch(() => undefined);
   }
 
   async #choose(
