@@ -324,11 +324,7 @@ export class Daemon extends EventEmitter<DaemonEvents> {
       ca: opts.ca,
       testNetwork: opts.testNetwork,
     });
-    return createPluginCalls({
-      registry: this.#registry,
-      host,
-      onAuthenticated: (n, outcome) => this.#links.noteLogin(n, outcome),
-    });
+    return createPluginCalls({ registry: this.#registry, host });
   }
 
   async #onScan(list: ScanList): Promise<void> {
@@ -359,7 +355,7 @@ export class Daemon extends EventEmitter<DaemonEvents> {
         return daemon.#calls;
       },
       detect,
-      verify: (network, signal) => this.#links.verify(network, signal),
+      verify: (network, signal, learnt) => this.#links.verify(network, signal, learnt),
       claimsFor: (network) => this.claimsFor(network),
       ...(this.#opts.source.checkConnectivity ? { recheckConnectivity: () => this.#recheck(device) } : {}),
       pinLink: (network) => this.#router.pin(device, network),

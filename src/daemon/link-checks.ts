@@ -2,13 +2,9 @@ import { detectPortal } from "../auth/detect.ts";
 import { type LinkTransport, linkTransport } from "../auth/link.ts";
 import { verifyOnline } from "../auth/verify.ts";
 import type { UserConfig } from "../config/schema.ts";
-import type { CaptivePortalApiInfo, PortalInfo } from "../helper-api/context.ts";
+import type { PortalInfo } from "../helper-api/context.ts";
 import type { JoinedNetwork } from "../helper-api/network.ts";
-import type { AuthenticateResult } from "../helper-api/results.ts";
-import type { HookOutcome } from "../plugin-host/seam.ts";
-
-/** How recent an API answer must be to stand for verification. */
-const FRESH_API_ANSWER_MS = 2_000;
+import type { AuthenticateLearnt } from "./session-deps.ts";
 
 export interface LinkChecksOptions {
   /** The config in force (read live: a reload may change the probe URL or User-Agent). */
@@ -28,10 +24,6 @@ export interface LinkChecksOptions {
  */
 export class LinkChecks {
   readonly #o: LinkChecksOptions;
-  /** The RFC 8908 answer the last authenticate's traffic got on each link, from the host's outcome (see verify). */
-  readonly #capportSeen = new Map<string, { readonly info: CaptivePortalApiInfo; readonly at: number }>();
-  /** The last `checkOnline()` answer the last authenticate got on each link, from the host's outcome (see verify). */
-  readonly #detectedByHook = new Map<string, { readonly portal: PortalInfo; readonly at: number }>();
 
   constructor(o: LinkChecksOptions) {
     this.#o = o;
@@ -49,40 +41,29 @@ export class LinkChecks {
     return detectPortal(this.probeUrl(network), this.#detectOptions(network, signal));
   }
 
-  /** What an authenticate call saw on its link, for `verify`. */
-  noteLogin(network: JoinedNetwork, outcome: HookOutcome<AuthenticateResult>): void {
-    const at = performance.now();
-    if (outcome.capport) this.#capportSeen.set(linkKey(network), { info: outcome.capport, at });
-    if (outcome.checked) this.#detectedByHook.set(linkKey(network), { portal: outcome.checked, at });
-  }
-
   /**
    * Verification after a login. RFC 8908 asks clients to re-query the API after logging in;
-   * when the engine's own capport client (src/auth, not plugin code) did that moments ago
-   * and the API said `captive: false`, that answer is the verification and another round
-   * trip would only repeat it. Otherwise detect again (probe, and the API in parallel).
-   * When plugins move out of process this shortcut must go with the helper's answers.
+   * when the engine's capport helper (src/auth, not plugin code) did that during the
+   * authenticate call that just returned and the API said `captive: false`, that answer,
+   * carried in the call's outcome (`learnt`), is the verification and another round trip
+   * would only repeat it; likewise an `online` from the call's checkOnline() (the engine's
+   * own detection on the same link). Otherwise detect again (probe, and the API in
+   * parallel). Once the plugin side runs in another process these answers come from there,
+   * and must be re-checked or produced by helpers the host runs itself.
    */
   async verify(
     network: JoinedNetwork,
     signal: AbortSignal,
+    learnt: AuthenticateLearnt = {},
   ): Promise<{ online: boolean; portal: PortalInfo }> {
-    const key = linkKey(network);
-    const seen = this.#capportSeen.get(key);
-    this.#capportSeen.delete(key);
-    // Likewise a hook's checkOnline() is the daemon's own detection (engine code, same link):
-    // an `online` from it a moment ago is the verification.
-    const detected = this.#detectedByHook.get(key);
-    this.#detectedByHook.delete(key);
-    if (detected?.portal.verdict === "online" && performance.now() - detected.at < FRESH_API_ANSWER_MS) {
-      return { online: true, portal: detected.portal };
-    }
-    if (seen && !seen.info.captive && performance.now() - seen.at < FRESH_API_ANSWER_MS) {
+    if (learnt.checked?.verdict === "online") return { online: true, portal: learnt.checked };
+    const api = learnt.capport;
+    if (api && !api.captive) {
       const portal: PortalInfo = {
         verdict: "online",
         probeUrl: this.probeUrl(network),
-        apiUri: seen.info.uri,
-        api: seen.info,
+        apiUri: api.uri,
+        api,
         decidedBy: "api",
       };
       return { online: true, portal };
@@ -109,8 +90,4 @@ export class LinkChecks {
       ...(config.httpsProbeUrl === undefined ? {} : { httpsProbeUrl: config.httpsProbeUrl }),
     };
   }
-}
-
-function linkKey(n: JoinedNetwork): string {
-  return `${n.interface}|${n.ssidHex}`;
 }

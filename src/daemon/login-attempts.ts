@@ -40,15 +40,17 @@ export function authenticateWithRetry(a: LoginAttempts): Promise<AuthenticateRes
       // An earlier attempt may have got through before failing (a timeout after the
       // portal accepted the form): if the probe is no longer intercepted, we are in.
       if (attempt > 1 && portal.verdict === "online") return { result: "success" } as const;
-      const result = await deps.calls.authenticate(plugin, network, portal, signal).catch((e: unknown) => {
-        const err = asHotspotError(e);
-        if (isHotspotError(err, "HH_PLUGIN_RESULT_INVALID")) throw new AbortError(err);
-        throw err;
-      });
+      const { result, ...learnt } = await deps.calls
+        .authenticate(plugin, network, portal, signal)
+        .catch((e: unknown) => {
+          const err = asHotspotError(e);
+          if (isHotspotError(err, "HH_PLUGIN_RESULT_INVALID")) throw new AbortError(err);
+          throw err;
+        });
       if (result.result === "temporaryFailure")
         throw new RetryableFailure(result.reason ?? "temporary failure");
       if (result.result !== "success") return result;
-      const verified = await deps.verify(network, signal);
+      const verified = await deps.verify(network, signal, learnt);
       if (!verified.online) {
         throw new RetryableFailure(
           hotspotError("HH_PORTAL_VERIFY_FAILED", { verdict: verified.portal.verdict }).message,

@@ -8,7 +8,8 @@ import type { HookOutcome } from "../plugin-host/seam.ts";
 /**
  * The session's view of plugins: what a DeviceSession may ask for, answered by the plugin
  * host (src/plugin-host/), which owns contexts, deadlines, validation, logger and store.
- * This adapter only adds the daemon's bookkeeping around the host's answers.
+ * This adapter binds the registry; authenticate's outcome keeps what the call learnt on the
+ * way, so verification can use it as plain data rather than through a callback.
  */
 export interface PluginCalls {
   plugin(id: string): LoadedPlugin | undefined;
@@ -18,12 +19,16 @@ export interface PluginCalls {
     portal: PortalInfo,
     signal: AbortSignal,
   ): Promise<readonly ClaimMatch[]>;
+  /**
+   * The result with what the call's traffic learnt (the RFC 8908 API's last answer, the
+   * last `checkOnline()`), which the session hands to its verification.
+   */
   authenticate(
     plugin: LoadedPlugin,
     network: JoinedNetwork,
     portal: PortalInfo,
     signal: AbortSignal,
-  ): Promise<AuthenticateResult>;
+  ): Promise<HookOutcome<AuthenticateResult>>;
   maintain(
     plugin: LoadedPlugin,
     network: JoinedNetwork,
@@ -43,12 +48,6 @@ export interface PluginCalls {
 export interface PluginCallsOptions {
   readonly registry: PluginRegistry;
   readonly host: PluginHost;
-  /**
-   * Every authenticate outcome, with what the call's traffic learnt (the RFC 8908 API's last
-   * answer, the last `checkOnline()`): the daemon may take a fresh `online` from either as
-   * the login's verification instead of probing again.
-   */
-  onAuthenticated?(network: JoinedNetwork, outcome: HookOutcome<AuthenticateResult>): void;
 }
 
 export function createPluginCalls(opts: PluginCallsOptions): PluginCalls {
@@ -58,11 +57,7 @@ export function createPluginCalls(opts: PluginCallsOptions): PluginCalls {
     async evaluate(candidates, network, portal, signal) {
       return (await host.evaluate(candidates, network, portal, { registry, signal })).ranked;
     },
-    async authenticate(plugin, network, portal, signal) {
-      const outcome = await host.authenticate(plugin, network, portal, signal);
-      opts.onAuthenticated?.(network, outcome);
-      return outcome.result;
-    },
+    authenticate: (plugin, network, portal, signal) => host.authenticate(plugin, network, portal, signal),
     async maintain(plugin, network, portal, session, signal) {
       return (await host.maintain(plugin, network, portal, session, signal)).result;
     },

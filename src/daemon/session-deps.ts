@@ -3,11 +3,15 @@ import type { HotspotError } from "../errors.ts";
 import type { PortalInfo } from "../helper-api/context.ts";
 import type { JoinedNetwork } from "../helper-api/network.ts";
 import type { ClaimMatch } from "../helper-api/registry-types.ts";
-import type { SessionFacts } from "../helper-api/results.ts";
+import type { AuthenticateResult, SessionFacts } from "../helper-api/results.ts";
+import type { HookOutcome } from "../plugin-host/seam.ts";
 import type { StateChange } from "./events.ts";
 import type { PluginCalls } from "./plugin-calls.ts";
 import type { ChoiceCache } from "./state/choices.ts";
 import type { FailureLog, SessionRecords } from "./state/records.ts";
+
+/** What an authenticate call's traffic learnt on the way (see HookOutcome). */
+export type AuthenticateLearnt = Omit<HookOutcome<AuthenticateResult>, "result">;
 
 /** What a session needs from the daemon around it. Read live: a reload swaps config and calls. */
 export interface SessionDeps {
@@ -16,7 +20,15 @@ export interface SessionDeps {
   /** Finds the portal on the joined link (probe, RFC 8910 URI). Never throws for network trouble. */
   detect(network: JoinedNetwork, signal: AbortSignal): Promise<PortalInfo>;
   /** Re-probes after a login; true when the network is really open. */
-  verify(network: JoinedNetwork, signal: AbortSignal): Promise<{ online: boolean; portal: PortalInfo }>;
+  /**
+   * Confirms a login: `learnt` is what the authenticate call's own traffic saw (the RFC 8908
+   * API's answer, a `checkOnline()`), which may already be the proof.
+   */
+  verify(
+    network: JoinedNetwork,
+    signal: AbortSignal,
+    learnt: AuthenticateLearnt,
+  ): Promise<{ online: boolean; portal: PortalInfo }>;
   /** Claims on this network from the latest scan (static + dynamic), best first. */
   claimsFor(network: JoinedNetwork): readonly ClaimMatch[];
   /** Per-network cache of the chosen plugin (Apple's helper cache): skips evaluate on rejoin. */

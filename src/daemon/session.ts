@@ -18,7 +18,7 @@ import {
 import { loginBackoffMs } from "./state/records.ts";
 import { canTransition, type SessionState } from "./states.ts";
 
-export { networkKey, type SessionDeps } from "./session-deps.ts";
+export { type AuthenticateLearnt, networkKey, type SessionDeps } from "./session-deps.ts";
 export { DEFAULT_RETRY, type RetryPolicy } from "./session-steps.ts";
 
 /**

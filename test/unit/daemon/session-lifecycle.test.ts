@@ -37,7 +37,7 @@ function harness(script: Script = {}) {
     },
     authenticate: async () => {
       calls.push("authenticate");
-      return script.authenticate?.() ?? { result: "success" };
+      return { result: script.authenticate?.() ?? { result: "success" } };
     },
     maintain: async (_p, n) => {
       calls.push(`maintain:${n.justJoined ? "justJoined" : "periodic"}`);

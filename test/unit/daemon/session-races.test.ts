@@ -32,7 +32,7 @@ function harness(o: Overrides = {}) {
     plugin: (id) => loaded(id),
     evaluate: (candidates, n, _p, signal) =>
       o.evaluate ? o.evaluate(n, signal) : Promise.resolve(candidates),
-    authenticate: async () => ({ result: "success" }),
+    authenticate: async () => ({ result: { result: "success" } }),
     maintain: (_pl, _n, _p, _s, signal) =>
       o.maintain ? o.maintain(signal) : Promise.resolve({ result: "success" }),
     logoff: async () => undefined,

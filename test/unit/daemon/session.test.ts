@@ -52,7 +52,11 @@ function harness(script: Script = {}) {
     authenticate: async (plugin, _n, _p, signal) => {
       attempts++;
       calls.push(`authenticate:${plugin.id}`);
-      return script.authenticate ? script.authenticate(plugin.id, attempts, signal) : { result: "success" };
+      return {
+        result: script.authenticate
+          ? await script.authenticate(plugin.id, attempts, signal)
+          : { result: "success" },
+      };
     },
     maintain: async (plugin) => {
       calls.push(`maintain:${plugin.id}`);
