@@ -23,6 +23,13 @@ export {
   type TermsWalkStep,
   walkTermsPages,
 } from "./auth/terms/walk.ts";
+export type {
+  BrowserOptions,
+  BrowserPage,
+  ClickTarget,
+  PageReading,
+  WaitCondition,
+} from "./helper-api/browser.ts";
 export { type Claim, configuredNetworkClaims } from "./helper-api/claims.ts";
 export { CONFIDENCES, type Confidence, compareConfidence } from "./helper-api/confidence.ts";
 export type {

@@ -1,3 +1,4 @@
+import { createHash, X509Certificate } from "node:crypto";
 import { accessSync, constants } from "node:fs";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -221,4 +222,26 @@ function killGroup(pid: number | undefined): void {
   } catch {
     // the group is already gone
   }
+}
+
+/**
+ * The SHA-256 SPKI pins (base64) of the PEM certificates in `ca`, for
+ * `--ignore-certificate-errors-spki-list`: how a test portal's self-signed certificate is
+ * trusted by Chromium, as `ca` makes the HTTP client trust it. Unparseable entries are skipped.
+ */
+export function spkiPins(ca: string | Buffer | readonly (string | Buffer)[]): string[] {
+  const texts = (Array.isArray(ca) ? ca : [ca]).map((c: string | Buffer) => c.toString());
+  const pems = texts.flatMap(
+    (t) => t.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? [],
+  );
+  const pins: string[] = [];
+  for (const pem of pems) {
+    try {
+      const der = new X509Certificate(pem).publicKey.export({ type: "spki", format: "der" });
+      pins.push(createHash("sha256").update(der).digest("base64"));
+    } catch {
+      // not a certificate we can read: nothing to pin
+    }
+  }
+  return pins;
 }

@@ -1,4 +1,6 @@
 import { randomBytes } from "node:crypto";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { detectPortal } from "../auth/detect.ts";
 import { credentialRefusal } from "../auth/secrets.ts";
 import { userConfigSchema } from "../config/schema.ts";
@@ -12,6 +14,7 @@ import type { LoadedPlugin } from "../helper-api/registry-types.ts";
 import { createPluginHost } from "../plugin-host/host.ts";
 import type { PluginLogEntry } from "../plugin-host/logger.ts";
 import { defaultPluginStoreRoot } from "../plugin-host/paths.ts";
+import type { PluginBrowserOptions } from "../plugin-host/plugin-side.ts";
 import { type PluginStep, runSteps, type StepResult } from "./plugin-steps.ts";
 import { startPortal } from "./portal-server.ts";
 import {
@@ -75,6 +78,11 @@ export interface PluginTestOptions {
   readonly hookTimeoutMs?: number;
   /** Folder of the plugins' stores; default `defaultPluginStoreRoot()`, the same as the daemon's for this user. */
   readonly storeRoot?: string;
+  /**
+   * The plugin's browser (`ctx.browser()`): Chromium to use, where failure screenshots go
+   * (default `<tmpdir>/hotspot-helper-browser-failures`).
+   */
+  readonly browser?: PluginBrowserOptions;
 }
 
 export interface PluginTestReport {
@@ -171,6 +179,7 @@ export async function runPluginTest(opts: PluginTestOptions): Promise<PluginTest
       testNetwork: true,
       ca: portal.ca,
       deadlineCapMs: opts.hookTimeoutMs,
+      browser: { artifactsRoot: join(tmpdir(), "hotspot-helper-browser-failures"), ...opts.browser },
     });
     const registry = await loadRegistry({
       pluginDirs: [opts.pluginDir],

@@ -1,3 +1,4 @@
+import type { BrowserOptions, BrowserPage } from "./browser.ts";
 import type { JoinedNetwork, ScannedNetwork } from "./network.ts";
 import type { AuthenticateResult, SessionFacts } from "./results.ts";
 
@@ -400,6 +401,16 @@ export interface EvaluateContext<TConfig, TCredentials = unknown> extends BaseCo
    * ```
    */
   checkOnline(): Promise<PortalInfo>;
+  /**
+   * A headless Chromium page for portals that only work with script, started on the first
+   * call (later calls in the same hook return the same page). Its traffic leaves through
+   * the joined link and resolves with the link's DNS, the credential guard blocks any
+   * request that would carry a secret to an undeclared host (or over plain HTTP where that
+   * is not allowed), and it is closed when the hook ends, however it ends. Rejects with
+   * HH_BROWSER_MISSING when Chromium is not installed (`apt install chromium`). Declare
+   * `needsBrowser: true` in the plugin so the daemon can start it ahead of the login.
+   */
+  browser(options?: BrowserOptions): Promise<BrowserPage>;
   /**
    * The user's credentials for this plugin, validated by its `credentialsSchema`; undefined
    * if none are set. Evaluate may look at them (is there an account for this location?);

@@ -74,6 +74,7 @@ const definitionSchema = z
       .object(Object.fromEntries(HOOK_NAMES.map((h) => [h, timeoutMs.optional()])))
       .strict()
       .optional(),
+    needsBrowser: z.boolean().optional(),
     filterScanList: fn<NonNullable<Definition["filterScanList"]>>().optional(),
     evaluate: fn<NonNullable<Definition["evaluate"]>>().optional(),
     authenticate: fn<NonNullable<Definition["authenticate"]>>().optional(),

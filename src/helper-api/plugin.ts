@@ -97,6 +97,13 @@ export interface PluginDefinition<TConfig = unknown, TCredentials = unknown> {
    * deadline the hook's `signal` is aborted and its answer, if one still comes, is ignored.
    */
   readonly timeouts?: Partial<Readonly<Record<HookName, number>>>;
+  /**
+   * The login needs a browser (`ctx.browser()`): a portal that builds its form with script.
+   * The daemon may then start Chromium ahead of the join when a scan shows a network this
+   * plugin claims at high confidence, so the login does not pay for the launch. Default
+   * false; a plugin may still call `ctx.browser()` without it, only more slowly.
+   */
+  readonly needsBrowser?: boolean;
 
   /**
    * Dynamic claims beyond the static ones, after every scan, for all the scan's access

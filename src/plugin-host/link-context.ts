@@ -7,6 +7,8 @@ import { createHttpClient } from "../auth/http-client.ts";
 import { linkTransport } from "../auth/link.ts";
 import { createUamClient } from "../auth/uam.ts";
 import { createWisprClient } from "../auth/wispr/client.ts";
+import { spkiPins } from "../browser/launch.ts";
+import { type BrowserSession, createBrowserSession } from "../browser/session.ts";
 import type {
   AuthenticateContext,
   CaptivePortalApiInfo,
@@ -37,6 +39,7 @@ export function linkContext(
   signal: AbortSignal,
   pool: ConnectionPool,
   seen: { capport?: CaptivePortalApiInfo; checked?: PortalInfo },
+  browsers: { session?: BrowserSession } = {},
 ): AuthenticateContext<unknown, unknown> {
   const link = opts.transportFor ? opts.transportFor(network, signal) : linkTransport(network, { signal });
   const http = createHttpClient({
@@ -86,6 +89,24 @@ export function linkContext(
     }),
     uam: createUamClient(http, portal),
     checkOnline,
+    browser: (options) => {
+      browsers.session ??= createBrowserSession({
+        pluginId: plugin.id,
+        credentials: plugin.credentials,
+        portalHosts: plugin.portalHosts,
+        localAddress: link.localAddress,
+        lookup: link.lookup,
+        signal,
+        log: services.log,
+        artifactsRoot: opts.browser?.artifactsRoot,
+        executablePath: opts.browser?.executablePath,
+        netns: opts.browser?.netns,
+        acquire: opts.browser?.acquire,
+        // A test portal's own certificate (never set for real networks).
+        spkiPins: opts.ca === undefined ? undefined : spkiPins(opts.ca),
+      });
+      return browsers.session.open(options);
+    },
     credentials: plugin.credentials,
   };
 }

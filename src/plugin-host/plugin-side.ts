@@ -1,6 +1,13 @@
 import type { LinkTransport } from "../auth/link.ts";
+import type { BrowserSession, BrowserSessionOptions } from "../browser/session.ts";
 import type { HttpLogEntry } from "../daemon/log.ts";
-import type { CaptivePortalApiInfo, PluginLogger, PluginStore, PortalInfo } from "../helper-api/context.ts";
+import type {
+  AuthenticateContext,
+  CaptivePortalApiInfo,
+  PluginLogger,
+  PluginStore,
+  PortalInfo,
+} from "../helper-api/context.ts";
 import type { JoinedNetwork } from "../helper-api/network.ts";
 import type { LoadedPlugin } from "../helper-api/registry-types.ts";
 import { frozenCopy } from "../util/frozen-copy.ts";
@@ -36,6 +43,20 @@ export interface PluginSideOptions {
   readonly testNetwork?: boolean | undefined;
   /** The User-Agent of plugin requests (the config's `userAgent`); default the HTTP client's. */
   readonly userAgent?: string | undefined;
+  /** How `ctx.browser()` gets and keeps its browser (see docs/browser.md). */
+  readonly browser?: PluginBrowserOptions | undefined;
+}
+
+/** Options of the plugins' browser. */
+export interface PluginBrowserOptions {
+  /** Where failure screenshots and pages go; default `$STATE_DIRECTORY/browser-failures` (see artifacts.ts). */
+  readonly artifactsRoot?: string | undefined;
+  /** Chromium to run; default `$HOTSPOT_CHROMIUM` or the usual install paths. */
+  readonly executablePath?: string | undefined;
+  /** Run Chromium in this network namespace (namespace-mode tests). */
+  readonly netns?: string | undefined;
+  /** Supplies a browser (the warm start); default: launch one per hook that asks. */
+  readonly acquire?: BrowserSessionOptions["acquire"];
 }
 
 export interface PluginSide {
@@ -84,30 +105,52 @@ export function createPluginSide(opts: PluginSideOptions): PluginSide {
         return { value };
       }
       const seen: { capport?: CaptivePortalApiInfo; checked?: PortalInfo } = {};
-      const { linkContext, withConnectionPool } = await import("./link-context.ts");
+      const { linkContext } = await import("./link-context.ts");
       const services = { log: logger(plugin), store: store(plugin) };
-      const value = await withConnectionPool(signal, (pool) => {
-        const base = linkContext(opts, services, plugin, request.network, request.portal, signal, pool, seen);
-        switch (request.hook) {
-          case "evaluate":
-            return d.evaluate?.call(d, base);
-          case "authenticate":
-            return d.authenticate?.call(d, base);
-          case "maintain":
-            return d.maintain?.call(d, {
-              ...base,
-              session: request.session,
-              didJustJoin: request.network.justJoined,
-            });
-          case "logoff":
-            return d.logoff?.call(d, { ...base, session: request.session, didJustJoin: false });
-        }
-      });
-      return {
-        value,
-        ...(seen.capport === undefined ? {} : { capport: seen.capport }),
-        ...(seen.checked === undefined ? {} : { checked: seen.checked }),
-      };
+      // The hook's browser, if it asks for one: closed when the hook ends, however it ends
+      // (an abort closes it at once, without waiting for a hook that ignores its signal).
+      const browsers: { session?: BrowserSession } = {};
+      try {
+        return await callLinkHook(d, request, signal, seen, (pool) =>
+          linkContext(opts, services, plugin, request.network, request.portal, signal, pool, seen, browsers),
+        );
+      } finally {
+        await browsers.session?.close();
+      }
     },
+  };
+}
+
+type LinkRequest = Exclude<HookRequest, { hook: "filterScanList" }>;
+
+async function callLinkHook(
+  d: LoadedPlugin["definition"],
+  request: LinkRequest,
+  signal: AbortSignal,
+  seen: { capport?: CaptivePortalApiInfo; checked?: PortalInfo },
+  build: (pool: import("../auth/agents.ts").ConnectionPool) => AuthenticateContext<unknown, unknown>,
+): Promise<HookAnswer> {
+  const { withConnectionPool } = await import("./link-context.ts");
+  const value = await withConnectionPool(signal, (pool) => {
+    const base = build(pool);
+    switch (request.hook) {
+      case "evaluate":
+        return d.evaluate?.call(d, base);
+      case "authenticate":
+        return d.authenticate?.call(d, base);
+      case "maintain":
+        return d.maintain?.call(d, {
+          ...base,
+          session: request.session,
+          didJustJoin: request.network.justJoined,
+        });
+      case "logoff":
+        return d.logoff?.call(d, { ...base, session: request.session, didJustJoin: false });
+    }
+  });
+  return {
+    value,
+    ...(seen.capport === undefined ? {} : { capport: seen.capport }),
+    ...(seen.checked === undefined ? {} : { checked: seen.checked }),
   };
 }

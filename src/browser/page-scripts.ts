@@ -1,0 +1,81 @@
+/**
+ * Scripts that run inside the page, as source text: the project compiles without the DOM
+ * library (it is a daemon), so the page side is plain JavaScript, and values cross in as
+ * JSON literals.
+ */
+
+/** A pattern that crosses into the page as plain data. */
+export interface Pattern {
+  readonly source: string;
+  readonly flags: string;
+  readonly literal: boolean;
+}
+
+export function pattern(p: string | RegExp): Pattern {
+  return typeof p === "string"
+    ? { source: p, flags: "", literal: true }
+    : { source: p.source, flags: p.flags.replace("g", ""), literal: false };
+}
+
+/** `matches(p, text)` in the page: a literal is a case-insensitive "contains", a pattern a RegExp test. */
+const MATCHES = `function matches(p, text) {
+  if (!p) return true;
+  return p.literal ? text.toLowerCase().includes(p.source.toLowerCase()) : new RegExp(p.source, p.flags).test(text);
+}`;
+
+/** What a person clicks. */
+export const CLICKABLE =
+  "button, a[href], input[type=submit], input[type=button], input[type=image], [role=button], [onclick], label, summary";
+
+/**
+ * An expression for waitForFunction: the first visible clickable element whose label
+ * (trimmed, spaces collapsed) matches; a literal must equal the label (case-insensitive).
+ */
+export function findClickableByText(p: Pattern): string {
+  return `(() => {
+  const p = ${JSON.stringify(p)};
+  const visible = (el) => {
+    const r = el.getBoundingClientRect();
+    const s = getComputedStyle(el);
+    return r.width > 0 && r.height > 0 && s.visibility !== "hidden" && s.display !== "none";
+  };
+  for (const el of document.querySelectorAll(${JSON.stringify(CLICKABLE)})) {
+    const raw = el instanceof HTMLInputElement ? (el.value || el.alt || "") : (el.innerText || el.textContent || "");
+    const label = raw.replace(/\\s+/g, " ").trim();
+    const hit = p.literal ? label.toLowerCase() === p.source.toLowerCase() : new RegExp(p.source, p.flags).test(label);
+    if (hit && visible(el)) return el;
+  }
+  return null;
+})()`;
+}
+
+/** An expression for waitForFunction: the URL and the visible text match (either may be absent). */
+export function urlAndText(url: Pattern | undefined, text: Pattern | undefined): string {
+  return `(() => {
+  ${MATCHES}
+  return matches(${JSON.stringify(url ?? null)}, location.href) &&
+    matches(${JSON.stringify(text ?? null)}, document.body ? document.body.innerText : "");
+})()`;
+}
+
+export const BODY_TEXT = `document.body ? document.body.innerText : ""`;
+
+/**
+ * Masks field values and every text node showing one of `raw` (the secrets), before a
+ * failure screenshot. Runs in an isolated world, so the portal's scripts never see `raw`.
+ */
+export function maskSecrets(raw: readonly string[]): string {
+  return `(() => {
+  const raw = ${JSON.stringify(raw)};
+  const keep = ["checkbox", "radio", "submit", "button", "hidden", "image", "reset"];
+  for (const el of document.querySelectorAll("input, textarea")) {
+    if (el.value !== "" && !keep.includes(el.type)) el.value = "***";
+  }
+  const walker = document.createTreeWalker(document.body || document.documentElement, NodeFilter.SHOW_TEXT);
+  for (let n = walker.nextNode(); n !== null; n = walker.nextNode()) {
+    let text = n.nodeValue || "";
+    for (const secret of raw) text = text.split(secret).join("***");
+    if (text !== n.nodeValue) n.nodeValue = text;
+  }
+})()`;
+}

@@ -1,0 +1,203 @@
+import type { LookupFunction } from "node:net";
+import type { Browser, BrowserContext, HTTPRequest, Page } from "puppeteer-core";
+import { hotspotError, isHotspotError } from "../errors.ts";
+import type { BrowserOptions, BrowserPage } from "../helper-api/browser.ts";
+import type { PluginLogger } from "../helper-api/context.ts";
+import type { PortalHost } from "../helper-api/plugin.ts";
+import { secretLeaves } from "../util/redact.ts";
+import { defaultArtifactsRoot, saveFailureArtifacts } from "./artifacts.ts";
+import { createBrowserGuard } from "./guard.ts";
+import { type LaunchedBrowser, launchBrowser } from "./launch.ts";
+import { type BrowserProxy, startBrowserProxy } from "./proxy.ts";
+import { pageSteps } from "./steps.ts";
+
+/**
+ * One hook's browser: launched lazily on the first `ctx.browser()`, in a fresh browser
+ * context whose traffic goes through a link proxy of its own, guarded, and closed by
+ * `close()` (the plugin side calls it when the hook ends, and on abort). Built only from
+ * plain data: the link's address and DNS lookup, the plugin's credentials and portal hosts.
+ */
+
+/** A browser to run in: a fresh launch by default, a warm one when the caller has it. */
+export interface BrowserLease {
+  readonly browser: Browser;
+  /** Called once when the session is done with it (a fresh launch closes the browser). */
+  release(): Promise<void>;
+}
+
+export interface BrowserSessionOptions {
+  readonly pluginId: string;
+  readonly credentials: unknown;
+  readonly portalHosts: readonly PortalHost[];
+  /** The link's address and DNS (`linkTransport(network)`). */
+  readonly localAddress?: string | undefined;
+  readonly lookup?: LookupFunction | undefined;
+  /** The hook's signal: its abort (deadline, network left) closes the browser at once. */
+  readonly signal: AbortSignal;
+  readonly log: PluginLogger;
+  /** Where failure screenshots go; default defaultArtifactsRoot(). */
+  readonly artifactsRoot?: string | undefined;
+  /** Chromium to use (default findChromium()); tests point it at a missing file. */
+  readonly executablePath?: string | undefined;
+  /** SPKI pins of a test portal's certificate. */
+  readonly spkiPins?: readonly string[] | undefined;
+  /** Run Chromium in this network namespace. */
+  readonly netns?: string | undefined;
+  /** Supplies the browser (the warm start); default: launch one for this session. */
+  readonly acquire?: ((signal: AbortSignal) => Promise<BrowserLease>) | undefined;
+}
+
+export interface BrowserSession {
+  /** `ctx.browser`: the page, launching on first use. */
+  open(options?: BrowserOptions): Promise<BrowserPage>;
+  /** Whether a browser was started (or leased) for this hook. */
+  readonly started: boolean;
+  /** Closes page, context, proxy and (for a fresh launch) Chromium. Idempotent; never rejects. */
+  close(): Promise<void>;
+}
+
+/** Lease a freshly launched browser; releasing it closes it. */
+async function launchLease(opts: BrowserSessionOptions, signal: AbortSignal): Promise<BrowserLease> {
+  const launched: LaunchedBrowser = await launchBrowser({
+    signal,
+    ...(opts.executablePath === undefined ? {} : { executablePath: opts.executablePath }),
+    ...(opts.spkiPins === undefined ? {} : { spkiPins: opts.spkiPins }),
+    ...(opts.netns === undefined ? {} : { netns: opts.netns }),
+  });
+  return { browser: launched.browser, release: launched.close };
+}
+
+export function createBrowserSession(opts: BrowserSessionOptions): BrowserSession {
+  const guard = createBrowserGuard({
+    credentials: opts.credentials,
+    portalHosts: opts.portalHosts,
+    pluginId: opts.pluginId,
+  });
+  const raw = secretLeaves(opts.credentials);
+  const blocked: string[] = [];
+  const refused = (message: string): void => {
+    blocked.push(message);
+    opts.log.warn(`browser: blocked a request: ${message}`);
+  };
+  let opening: Promise<BrowserPage> | undefined;
+  let proxy: BrowserProxy | undefined;
+  let lease: BrowserLease | undefined;
+  let context: BrowserContext | undefined;
+  let closing: Promise<void> | undefined;
+
+  const close = (): Promise<void> => {
+    closing ??= (async () => {
+      // The context first (its pages and their connections), then the browser, then the proxy.
+      await context?.close().catch(() => undefined);
+      await lease?.release().catch(() => undefined);
+      await proxy?.close();
+    })();
+    return closing;
+  };
+  opts.signal.addEventListener("abort", () => void close(), { once: true });
+
+  const guardPage = async (page: Page): Promise<void> => {
+    await page.setRequestInterception(true);
+    page.on("request", (request: HTTPRequest) => void screen(request));
+  };
+  const screen = async (request: HTTPRequest): Promise<void> => {
+    if (request.isInterceptResolutionHandled()) return;
+    try {
+      const url = new URL(request.url());
+      if (url.protocol === "http:" || url.protocol === "https:") {
+        const body = request.hasPostData()
+          ? (request.postData() ?? (await request.fetchPostData()))
+          : undefined;
+        const problem = guard.check({ url, method: request.method(), headers: request.headers(), body });
+        if (problem !== undefined) {
+          refused(problem.message);
+          await request.abort("blockedbyclient");
+          return;
+        }
+      }
+      await request.continue();
+    } catch {
+      // the page or the browser went away while deciding: nothing is sent then either
+    }
+  };
+
+  const start = async (options: BrowserOptions): Promise<BrowserPage> => {
+    opts.signal.throwIfAborted();
+    proxy = await startBrowserProxy({
+      guard,
+      onRefused: (e) => refused(e.message),
+      ...(opts.localAddress === undefined ? {} : { localAddress: opts.localAddress }),
+      ...(opts.lookup === undefined ? {} : { lookup: opts.lookup }),
+    });
+    lease = await (opts.acquire ?? ((s) => launchLease(opts, s)))(opts.signal);
+    if (closing !== undefined) await lease.release();
+    opts.signal.throwIfAborted();
+    // A context per hook: its own cookies and cache, and its own proxy (the link's), so a
+    // warm browser started before the join can serve the login.
+    context = await lease.browser.createBrowserContext({
+      proxyServer: `http://${proxy.address}`,
+      proxyBypassList: ["<-loopback>"],
+    });
+    // Pages the portal opens (window.open, target=_blank) are guarded as they appear.
+    context.on("targetcreated", (target) => {
+      void target
+        .page()
+        .then((p) => (p === null ? undefined : guardPage(p)))
+        .catch(() => undefined);
+    });
+    const page = await context.newPage();
+    await guardPage(page);
+    const stepTimeout = options.stepTimeoutMs ?? 15_000;
+    const root = opts.artifactsRoot ?? defaultArtifactsRoot();
+    return pageSteps(
+      page,
+      async (step, action) => {
+        try {
+          return await action(stepTimeout);
+        } catch (e) {
+          if (isHotspotError(e)) throw e;
+          const reason = guard.secrets.redact(
+            e instanceof Error ? (e.message.split("\n")[0] ?? "") : String(e),
+          );
+          if (opts.signal.aborted || closing !== undefined)
+            throw hotspotError(
+              "HH_BROWSER_CLOSED",
+              { plugin: opts.pluginId, reason: "the hook ended" },
+              { cause: e },
+            );
+          const artifacts = await saveFailureArtifacts(page, {
+            root,
+            pluginId: opts.pluginId,
+            step: step.split(" ")[0] ?? "step",
+            secrets: guard.secrets,
+            raw,
+          });
+          throw hotspotError(
+            "HH_BROWSER_STEP_FAILED",
+            { step: guard.secrets.redact(step), url: guard.secrets.redact(page.url()), reason, artifacts },
+            { cause: e },
+          );
+        }
+      },
+      blocked,
+    );
+  };
+
+  return {
+    get started() {
+      return lease !== undefined;
+    },
+    open(options = {}) {
+      if (closing !== undefined)
+        return Promise.reject(
+          hotspotError("HH_BROWSER_CLOSED", { plugin: opts.pluginId, reason: "the hook ended" }),
+        );
+      opening ??= start(options).catch(async (e: unknown) => {
+        await close();
+        throw e;
+      });
+      return opening;
+    },
+    close,
+  };
+}
