@@ -46,6 +46,9 @@ export default definePlugin({
     if (REJECTED.test(text)) return { result: "failure", reason: "the portal rejected the credentials" };
     const now = await checkOnline();
     if (now.verdict === "online") return { result: "success" };
-    return { result: "temporaryFailure", reason: `still captive after signing in (${now.reason ?? now.verdict})` };
+    return {
+      result: "temporaryFailure",
+      reason: `still captive after signing in (${now.reason ?? now.verdict})`,
+    };
   },
 });

@@ -138,6 +138,8 @@ export interface LaunchOptions {
   readonly timeoutMs?: number;
   /** Extra command-line flags. */
   readonly args?: readonly string[];
+  /** Folder the throwaway profile folder is made in; default the system temp folder. */
+  readonly profileRoot?: string;
 }
 
 export interface LaunchedBrowser {
@@ -153,7 +155,7 @@ export interface LaunchedBrowser {
 export async function launchBrowser(opts: LaunchOptions = {}): Promise<LaunchedBrowser> {
   const chromium = findChromium(opts.executablePath);
   opts.signal?.throwIfAborted();
-  const profileDir = await mkdtemp(join(tmpdir(), "hotspot-chromium-"));
+  const profileDir = await mkdtemp(join(opts.profileRoot ?? tmpdir(), "hotspot-chromium-"));
   let executablePath = chromium;
   if (opts.netns !== undefined) {
     // puppeteer starts the executable it is given with its flags; a wrapper that execs

@@ -23,6 +23,8 @@ export interface BrowserLease {
   readonly browser: Browser;
   /** Called once when the session is done with it (a fresh launch closes the browser). */
   release(): Promise<void>;
+  /** The launch's profile folder, when the session launched it. */
+  readonly profileDir?: string;
 }
 
 export interface BrowserSessionOptions {
@@ -45,6 +47,10 @@ export interface BrowserSessionOptions {
   readonly netns?: string | undefined;
   /** Supplies the browser (the warm start); default: launch one for this session. */
   readonly acquire?: ((signal: AbortSignal) => Promise<BrowserLease>) | undefined;
+  /** Folder for the throwaway profile of a fresh launch (tests find its processes by it). */
+  readonly profileRoot?: string | undefined;
+  /** Called when everything is closed (tests wait on it instead of sleeping). */
+  readonly onClosed?: ((info: { readonly profileDir?: string | undefined }) => void) | undefined;
 }
 
 export interface BrowserSession {
@@ -63,8 +69,9 @@ async function launchLease(opts: BrowserSessionOptions, signal: AbortSignal): Pr
     ...(opts.executablePath === undefined ? {} : { executablePath: opts.executablePath }),
     ...(opts.spkiPins === undefined ? {} : { spkiPins: opts.spkiPins }),
     ...(opts.netns === undefined ? {} : { netns: opts.netns }),
+    ...(opts.profileRoot === undefined ? {} : { profileRoot: opts.profileRoot }),
   });
-  return { browser: launched.browser, release: launched.close };
+  return { browser: launched.browser, release: launched.close, profileDir: launched.profileDir };
 }
 
 export function createBrowserSession(opts: BrowserSessionOptions): BrowserSession {
@@ -91,6 +98,11 @@ export function createBrowserSession(opts: BrowserSessionOptions): BrowserSessio
       await context?.close().catch(() => undefined);
       await lease?.release().catch(() => undefined);
       await proxy?.close();
+      try {
+        opts.onClosed?.({ profileDir: lease?.profileDir });
+      } catch {
+        // a broken observer must not break the cleanup
+      }
     })();
     return closing;
   };

@@ -102,6 +102,8 @@ export function linkContext(
         executablePath: opts.browser?.executablePath,
         netns: opts.browser?.netns,
         acquire: opts.browser?.acquire,
+        profileRoot: opts.browser?.profileRoot,
+        onClosed: opts.browser?.onClosed,
         // A test portal's own certificate (never set for real networks).
         spkiPins: opts.ca === undefined ? undefined : spkiPins(opts.ca),
       });

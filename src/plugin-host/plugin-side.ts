@@ -57,6 +57,10 @@ export interface PluginBrowserOptions {
   readonly netns?: string | undefined;
   /** Supplies a browser (the warm start); default: launch one per hook that asks. */
   readonly acquire?: BrowserSessionOptions["acquire"];
+  /** Folder for throwaway profiles of fresh launches; default the system temp folder. */
+  readonly profileRoot?: string | undefined;
+  /** Called when a hook's browser is fully closed. */
+  readonly onClosed?: BrowserSessionOptions["onClosed"];
 }
 
 export interface PluginSide {

