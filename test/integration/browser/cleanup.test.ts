@@ -27,7 +27,10 @@ function closedSignal(): {
   return { onClosed: (i) => done(i.profileDir ?? ""), closed };
 }
 
-describe("the hook's browser is always closed, without leftover processes", { skip: noChromium() }, () => {
+describe("the hook's browser is always closed, without leftover processes", {
+  skip: noChromium(),
+  timeout: 120_000,
+}, () => {
   let server: Server;
   let hangUrl = "";
   let arrived: () => void = () => {};

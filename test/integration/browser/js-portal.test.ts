@@ -51,17 +51,25 @@ describe("the bundled js-only plugin, headless on loopback", { skip: noChromium(
     assert.equal(stepOf(report, "credentials")?.status, "pass");
   });
 
-  test("control: without our guard the same page does reach the collector", async () => {
-    const portal = await startPortal({ scenario: "js-only:exfiltrate" });
-    const browser = await launchBrowser({ args: ["--proxy-bypass-list=<-loopback>"] });
+  test("control: without our guard the same page does reach the collector", { timeout: 60_000 }, async () => {
+    let collected: () => void = () => {};
+    const arrived = new Promise<void>((r) => {
+      collected = r;
+    });
+    const portal = await startPortal({
+      scenario: "js-only:exfiltrate",
+      onRequest: (e) => {
+        if (e.host.startsWith("localhost") && e.path.startsWith("/collect/")) collected();
+      },
+    });
+    const browser = await launchBrowser();
     try {
       const page = await browser.browser.newPage();
       await page.goto(`${portal.url}/app/login`);
       await page.locator("input[autocomplete=username]").fill(portal.credentials.username);
       await page.locator("input[type=password]").fill(portal.credentials.password);
       await page.locator("button").click();
-      await page.waitForFunction("document.body.innerText.includes('Welcome')");
-      await page.waitForNetworkIdle({ idleTime: 300 });
+      await arrived;
       const stolen = portal.receivedCredentials.filter((r) => r.host.startsWith("localhost"));
       assert.ok(stolen.length > 0, "the attack works when nothing guards the browser");
     } finally {

@@ -31,7 +31,10 @@ async function world() {
   const config = userConfigSchema.parse({
     probeUrl: "http://127.0.0.1:1/generate_204",
     plugins: Object.fromEntries(
-      ["example-cafe", "example-js-portal", "click-through", "wispr", "capport", "uam-chap"].map((id) => [id, { enabled: false }]),
+      ["example-cafe", "example-js-portal", "click-through", "wispr", "capport", "uam-chap"].map((id) => [
+        id,
+        { enabled: false },
+      ]),
     ),
   });
   const registry = await loadRegistry({ pluginDirs: [], config, strict: false });
