@@ -198,6 +198,21 @@ export default definePlugin({
 });
 `;
 
+const SCAN_KEEPER = `import { definePlugin } from "hotspot-helper/sdk";
+export default definePlugin({
+  id: "scan-keeper", displayName: "Scan keeper", version: "1.0.0", sdk: "^0.1.0",
+  claims: [{ ssid: "Cafe", confidence: "high" }],
+  async filterScanList(networks, { store }) {
+    if ((await store.get("scanned")) === undefined) await store.set("scanned", networks.length);
+    return [];
+  },
+  async authenticate({ store, log }) {
+    log.info("scanned before: " + String(await store.get("scanned")));
+    return { result: "failure", reason: "reads only" };
+  },
+});
+`;
+
 const SLOW = `import { definePlugin } from "hotspot-helper/sdk";
 export default definePlugin({
   id: "slow", displayName: "Slow", version: "1.0.0", sdk: "^0.1.0",
@@ -225,6 +240,19 @@ describe("hotspot plugin test: as the daemon would", () => {
     assert.match(second.out, /info +run 2/);
     const file = join(state, "plugins", "counting", "store.json");
     assert.deepEqual(JSON.parse(await readFile(file, "utf8")), { runs: 2 });
+  });
+
+  test("what a plugin stored during hotspot list, plugin test reads: one store for every tool", async () => {
+    const folder = await pluginDir("scan-keeper", SCAN_KEEPER);
+    const scan = new URL("../../../fixtures/scans/demo.json", import.meta.url).pathname;
+    const io = captureIo({ STATE_DIRECTORY: state, HOME: dir, XDG_CONFIG_HOME: join(dir, "config") });
+    const listed = await main(["list", "--scan", scan, "--plugins", folder, "--no-bundled"], io);
+    assert.equal(listed, 0, io.stderrText());
+    const { out } = await pluginTest([folder, "--scenario", "form-login"]);
+    // plugin test's own claim step scans one network; the list's scan had all of demo.json's.
+    const scanned = Number(/info +scanned before: (\d+)/.exec(out)?.[1]);
+    const demo = JSON.parse(await readFile(scan, "utf8"));
+    assert.equal(scanned, demo.accessPoints.length);
   });
 
   test("--hook-timeout caps the deadline and the timeout names plugin and hook", async () => {
