@@ -36,6 +36,13 @@ export function pluginSetFingerprint(plugins: readonly LoadedPlugin[]): string {
   return createHash("sha256").update(JSON.stringify(parts)).digest("hex").slice(0, 32);
 }
 
+/**
+ * How many networks' choices are kept. A laptop that roams for months meets a new portal
+ * every few days; without a bound the file (read at every start) only grows. The least
+ * recently chosen go first.
+ */
+export const MAX_CHOICES = 500;
+
 /** Apple's per-network cache of the chosen helper, persisted and keyed to the plugin set. */
 export interface ChoiceCache {
   get(network: string): string | undefined;
@@ -58,6 +65,7 @@ export function choiceCache(
       if (current?.pluginId === pluginId && current.fingerprint === fingerprint()) return;
       holder.update((s) => {
         s.choices[network] = { pluginId, fingerprint: fingerprint(), chosenAt: now() };
+        pruneOldest(s.choices, MAX_CHOICES, (c) => c.chosenAt);
       });
     },
     delete(network) {
@@ -67,4 +75,12 @@ export function choiceCache(
       });
     },
   };
+}
+
+/** Drops the entries with the smallest `age` until at most `max` remain. */
+export function pruneOldest<T>(record: Record<string, T>, max: number, age: (v: T) => number): void {
+  const entries = Object.entries(record);
+  if (entries.length <= max) return;
+  entries.sort(([, a], [, b]) => age(a) - age(b));
+  for (const [key] of entries.slice(0, entries.length - max)) delete record[key];
 }

@@ -1,4 +1,8 @@
-import type { StateHolder } from "./choices.ts";
+import { pruneOldest, type StateHolder } from "./choices.ts";
+
+/** Failure records kept (networks failed on and never joined again would otherwise pile up). */
+export const MAX_FAILURES = 200;
+
 import type { FailureRecord, PersistedSession } from "./schema.ts";
 
 /** Sessions by Wi-Fi device, as saved for a restart. */
@@ -43,6 +47,7 @@ export function failureLog(holder: StateHolder, now: () => number = Date.now): F
       };
       holder.update((s) => {
         s.failures[network] = next;
+        pruneOldest(s.failures, MAX_FAILURES, (f) => f.lastAt);
       });
       return next;
     },

@@ -1,7 +1,12 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { choiceCache, memoryState, pluginSetFingerprint } from "../../../../src/daemon/state/choices.ts";
-import { failureLog, loginBackoffMs } from "../../../../src/daemon/state/records.ts";
+import {
+  choiceCache,
+  MAX_CHOICES,
+  memoryState,
+  pluginSetFingerprint,
+} from "../../../../src/daemon/state/choices.ts";
+import { failureLog, loginBackoffMs, MAX_FAILURES } from "../../../../src/daemon/state/records.ts";
 import { loaded } from "../builders.ts";
 
 describe("plugin choice cache", () => {
@@ -52,5 +57,35 @@ describe("failed logins", () => {
       [0, 1, 2, 3, 7, 20].map(loginBackoffMs),
       [0, 30_000, 60_000, 120_000, 1_800_000, 1_800_000],
     );
+  });
+});
+
+describe("bounds", () => {
+  test("the least recently chosen networks are dropped beyond MAX_CHOICES", () => {
+    let now = 0;
+    const holder = memoryState();
+    const cache = choiceCache(
+      holder,
+      () => "fp",
+      () => now,
+    );
+    for (let i = 0; i <= MAX_CHOICES; i++) {
+      now = i;
+      cache.set(`ssid:${i}`, "cafe");
+    }
+    assert.equal(Object.keys(holder.state.choices).length, MAX_CHOICES);
+    assert.equal(cache.get("ssid:0"), undefined);
+    assert.equal(cache.get(`ssid:${MAX_CHOICES}`), "cafe");
+  });
+
+  test("the oldest failure records are dropped beyond MAX_FAILURES", () => {
+    let now = 0;
+    const log = failureLog(memoryState(), () => now);
+    for (let i = 0; i <= MAX_FAILURES; i++) {
+      now = i;
+      log.record(`ssid:${i}`, "busy");
+    }
+    assert.equal(log.get("ssid:0"), undefined);
+    assert.equal(log.get(`ssid:${MAX_FAILURES}`)?.count, 1);
   });
 });
