@@ -1,14 +1,12 @@
 import { readFile } from "node:fs/promises";
 import { z } from "zod";
-import type { Daemon } from "../daemon/daemon.ts";
 import { startApiService } from "../daemon/dbus-api/service.ts";
-import { createDaemonSurface } from "../daemon/dbus-api/surface.ts";
+import { createDaemonSurface, type DaemonLike } from "../daemon/dbus-api/surface.ts";
 import { journalSink, stderrIsJournal } from "../daemon/journal-log.ts";
 import { type LogLevel, type LogSink, streamSink } from "../daemon/log.ts";
 import { createNotifier } from "../daemon/sd-notify.ts";
 import { reasonOf } from "../errors.ts";
 import { systemBusAddress } from "../scan/dbus/bus.ts";
-import type { ScanSource } from "../scan/source.ts";
 import type { OptionSpec } from "./command.ts";
 import type { CliIo } from "./io.ts";
 
@@ -58,8 +56,8 @@ export async function packageVersion(): Promise<string> {
 }
 
 export function daemonSurface(opts: {
-  readonly daemon: Daemon;
-  readonly source: ScanSource;
+  readonly daemon: DaemonLike;
+  readonly source: { readonly name: string };
   readonly io: CliIo;
   readonly log: LogSink;
   readonly apiBus: string | undefined;
@@ -73,32 +71,54 @@ export function daemonSurface(opts: {
   });
   const surfaceLog = (level: LogLevel, message: string): void => log({ level, scope: "dbus-api", message });
   let closeApi: () => Promise<void> = async () => {};
+  let retry: ReturnType<typeof setTimeout> | undefined;
+  let stopped = false;
   // Created before the daemon starts: the first scan is announced during start().
   const surface = opts.serveApi
     ? createDaemonSurface(daemon, { version: opts.version, sourceName: opts.source.name })
     : undefined;
+  const address = opts.apiBus ?? systemBusAddress(opts.io.env);
+  /**
+   * Serves the API; after a lost connection (the bus restarted) it tries again with a growing
+   * delay, so `hotspot status` comes back without restarting the daemon. No retries when
+   * the bus was never there: that daemon runs without an API, and says so once.
+   */
+  const serve = async (attempt: number): Promise<boolean> => {
+    if (!surface || stopped) return false;
+    try {
+      const api = await startApiService({ busAddress: address, surface, log });
+      closeApi = () => api.close();
+      surfaceLog("info", `serving io.github.hotspot_helper.Daemon1 on ${address}`);
+      api.onLost(() => {
+        closeApi = async () => {};
+        void api.close();
+        reconnect(1);
+      });
+      return true;
+    } catch (e) {
+      surfaceLog("warn", `D-Bus API not served on ${address}: ${reasonOf(e)}`);
+      if (attempt > 0) reconnect(attempt + 1);
+      return false;
+    }
+  };
+  const reconnect = (attempt: number): void => {
+    if (stopped) return;
+    const delay = Math.min(60_000, 1_000 * 2 ** (attempt - 1));
+    retry = setTimeout(() => void serve(attempt), delay);
+  };
   return {
     async ready() {
       let apiNote = "D-Bus API off";
-      if (surface) {
-        const address = opts.apiBus ?? systemBusAddress(opts.io.env);
-        try {
-          const api = await startApiService({ busAddress: address, surface, log });
-          closeApi = () => api.close();
-          apiNote = "D-Bus API on the bus";
-          surfaceLog("info", `serving io.github.hotspot_helper.Daemon1 on ${address}`);
-        } catch (e) {
-          // The daemon's job is logging in; a missing bus costs `hotspot status`, not that.
-          apiNote = "D-Bus API unavailable";
-          surfaceLog("warn", `D-Bus API not served on ${address}: ${reasonOf(e)}`);
-        }
-      }
+      // The daemon's job is logging in; a missing bus costs `hotspot status`, not that.
+      if (surface) apiNote = (await serve(0)) ? "D-Bus API on the bus" : "D-Bus API unavailable";
       notifier.ready(`following ${opts.source.name}; ${apiNote}`);
     },
     stopping() {
       notifier.stopping();
     },
     async close() {
+      stopped = true;
+      if (retry) clearTimeout(retry);
       await closeApi();
       surface?.dispose();
       notifier.close();

@@ -16,6 +16,8 @@ export interface SystemLikeBus {
   readonly address: string;
   readonly dir: string;
   stop(): Promise<void>;
+  /** Kills the dbus-daemon and starts a new one on the same socket (as a bus restart does). */
+  restart(): Promise<void>;
 }
 
 function config(dir: string): string {
@@ -59,6 +61,45 @@ export async function startSystemLikeBus(policies: readonly string[]): Promise<S
   for (const p of policies) await copyFile(p, join(dir, "system.d", basename(p)));
   const cfg = join(dir, "bus.conf");
   await writeFile(cfg, config(dir));
+  let child = await launch(cfg).catch(async (e: unknown) => {
+    await rm(dir, { recursive: true, force: true });
+    throw e;
+  });
+  const stop = async (): Promise<void> => {
+    await kill(child);
+    await rm(dir, { recursive: true, force: true });
+  };
+  const restart = async (): Promise<void> => {
+    await kill(child);
+    // The socket file outlives a killed dbus-daemon; the new one must bind the same path.
+    await rm(join(dir, "bus.sock"), { force: true });
+    child = await launch(cfg);
+  };
+  try {
+    const address = await child.address;
+    return { address, dir, stop, restart };
+  } catch (e) {
+    await stop();
+    throw e;
+  }
+}
+
+interface Launched {
+  readonly process: ChildProcess;
+  readonly address: Promise<string>;
+}
+
+async function kill(l: Launched): Promise<void> {
+  const c = l.process;
+  if (c.exitCode === null && c.signalCode === null) {
+    const exited = new Promise((r) => c.once("exit", r));
+    c.kill("SIGTERM");
+    await exited;
+  }
+  live.delete(c);
+}
+
+async function launch(cfg: string): Promise<Launched> {
   const child = spawn("dbus-daemon", [`--config-file=${cfg}`, "--nofork", "--print-address=1"], {
     stdio: ["ignore", "pipe", "pipe"],
   });
@@ -74,31 +115,19 @@ export async function startSystemLikeBus(policies: readonly string[]): Promise<S
   child.stderr?.on("data", (d: Buffer) => {
     stderr += d.toString();
   });
-  const stop = async (): Promise<void> => {
-    if (child.exitCode === null && child.signalCode === null) {
-      const exited = new Promise((r) => child.once("exit", r));
-      child.kill("SIGTERM");
-      await exited;
-    }
-    live.delete(child);
-    await rm(dir, { recursive: true, force: true });
-  };
-  try {
-    const address = await new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`dbus-daemon printed no address: ${stderr}`)), 5_000);
-      if (!child.stdout) throw new Error("dbus-daemon has no stdout pipe");
-      createInterface({ input: child.stdout }).once("line", (line) => {
-        clearTimeout(timer);
-        resolve(line.trim());
-      });
-      child.once("exit", (code) => {
-        clearTimeout(timer);
-        reject(new Error(`dbus-daemon exited (${code}): ${stderr}`));
-      });
+  const address = new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`dbus-daemon printed no address: ${stderr}`)), 5_000);
+    if (!child.stdout) throw new Error("dbus-daemon has no stdout pipe");
+    createInterface({ input: child.stdout }).once("line", (line) => {
+      clearTimeout(timer);
+      resolve(line.trim());
     });
-    return { address, dir, stop };
-  } catch (e) {
-    await stop();
-    throw e;
-  }
+    child.once("exit", (code) => {
+      clearTimeout(timer);
+      reject(new Error(`dbus-daemon exited (${code}): ${stderr}`));
+    });
+  });
+  address.catch(() => {});
+  await address;
+  return { process: child, address };
 }

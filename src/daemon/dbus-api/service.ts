@@ -36,6 +36,8 @@ export interface ApiServiceOptions {
 
 export interface ApiService {
   readonly address: string;
+  /** Called once if the bus connection ends by itself (the bus restarted). Returns a disposer. */
+  onLost(listener: (reason: Error) => void): () => void;
   /** Releases the name and closes the connection. Idempotent. */
   close(): Promise<void>;
 }
@@ -201,6 +203,11 @@ export async function startApiService(opts: ApiServiceOptions): Promise<ApiServi
   let closed = false;
   return {
     address: opts.busAddress,
+    onLost(listener) {
+      return conn.onClose((reason) => {
+        if (!closed) listener(reason);
+      });
+    },
     async close() {
       if (closed) return;
       closed = true;
