@@ -1,4 +1,5 @@
 import { execFile, spawn } from "node:child_process";
+import { rmSync } from "node:fs";
 import { cp, mkdir, mkdtemp, readdir, rm, stat, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -156,6 +157,9 @@ async function buildAndPack(tempDir: string, env: NodeJS.ProcessEnv): Promise<st
 
 async function packAndInstall(): Promise<InstalledPackage> {
   const tempDir = await mkdtemp(join(tmpdir(), "hotspot-helper-installed-"));
+  // Removed when the process exits even if no test calls remove(): a cancelled or failed
+  // run must not leave a tarball and an installed node_modules behind in the temp dir.
+  process.once("exit", () => rmSync(tempDir, { recursive: true, force: true }));
   const env = cleanEnv(tempDir);
   const appDir = join(tempDir, "app");
   const packStarted = performance.now();
