@@ -1,9 +1,11 @@
 import assert from "node:assert/strict";
+import { readdir, writeFile } from "node:fs/promises";
+import { join } from "node:path";
 import { describe, test } from "node:test";
 import { startPrivateBus } from "../../../src/harness/dbus-daemon.ts";
 import { SimulatedNetworkManager } from "../../../src/harness/nm/index.ts";
 import { noDbusReason } from "../nm/helpers.ts";
-import { DaemonProcess } from "./daemon-process.ts";
+import { DaemonProcess, tempStateDir } from "./daemon-process.ts";
 
 const SCAN = ["--scan", "fixtures/scans/demo.json", "--no-bundled", "--json-logs"];
 
@@ -24,6 +26,23 @@ describe("hotspot daemon --scan FILE as a real process", () => {
       await stopsCleanly(daemon, signal);
     });
   }
+});
+
+describe("hotspot daemon with a corrupt state file", () => {
+  test("moves it aside with a warning, runs, and stops cleanly", async () => {
+    const stateDir = tempStateDir();
+    await writeFile(join(stateDir, "state.json"), '{"version": 1, "sessions": {"wlan0": ');
+    const daemon = new DaemonProcess(SCAN, { STATE_DIRECTORY: stateDir });
+    const warning = await daemon.waitFor(/^state file .*state\.json is unusable/);
+    assert.equal(warning.level, "warn");
+    await daemon.waitFor(/^started: /);
+    const files = await readdir(stateDir);
+    assert.ok(
+      files.some((f) => /^state\.json\.corrupt-\d{4}-\d\d-\d\dT/.test(f)),
+      files.join(", "),
+    );
+    await stopsCleanly(daemon, "SIGTERM");
+  });
 });
 
 describe("hotspot daemon on D-Bus as a real process", { skip: noDbusReason }, () => {
