@@ -81,7 +81,7 @@ describe("hotspot daemon killed with SIGKILL while Authenticated, then started a
 
   const posts = () => portal.log.filter((r) => r.method === "POST").length;
 
-  test("the restarted daemon resumes the session from its state file: no second login, maintain runs again", async () => {
+  test("the restarted daemon resumes the session from its state file: no second login, maintain runs again (slow: starts two daemon processes in turn)", async () => {
     const first = new DaemonProcess(args, { STATE_DIRECTORY: stateDir });
     running.push(first);
     await first.waitFor(/^started: /);
