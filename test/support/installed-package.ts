@@ -133,6 +133,8 @@ const STAGED = [
   "plugins",
   "fixtures/portals",
   "fixtures/scans",
+  "systemd",
+  "dbus",
 ];
 
 /** Builds a staging copy of the package and packs it; returns the tarball's path. */

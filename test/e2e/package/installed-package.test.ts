@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
 import { cp, mkdir, readFile, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
@@ -233,5 +234,29 @@ export default definePlugin({
     const run = await pluginTest(dir);
     assert.equal(run.code, 0, `${run.stdout}${run.stderr}`);
     assert.match(run.stdout, /^result: PASS$/m);
+  });
+
+  test("service install --root from the installed package: the unit runs the installed bin, the bus policy ships, and systemd-analyze verify accepts it", async () => {
+    const root = join(pkg.tempDir, "service-root");
+    const run = await pkg.hotspot(["service", "install", "--root", root], pkg.appDir);
+    assert.equal(run.code, 0, `${run.stdout}${run.stderr}`);
+    const unit = await readFile(join(root, "etc/systemd/system/hotspot-helper.service"), "utf8");
+    const execStart = /^ExecStart=(.*)$/m.exec(unit)?.[1] ?? "";
+    assert.ok(execStart.endsWith(`${join(pkg.packageDir, "bin", "hotspot.js")} daemon`), execStart);
+    assert.match(
+      await readFile(join(root, "etc/dbus-1/system.d/io.github.hotspot_helper.Daemon1.conf"), "utf8"),
+      /<allow own="io\.github\.hotspot_helper\.Daemon1"\/>/,
+    );
+    const verify = spawnSync(
+      "systemd-analyze",
+      ["verify", join(root, "etc/systemd/system/hotspot-helper.service")],
+      {
+        encoding: "utf8",
+      },
+    );
+    if (verify.error === undefined) assert.equal(verify.status, 0, verify.stderr);
+    const removed = await pkg.hotspot(["service", "uninstall", "--root", root], pkg.appDir);
+    assert.equal(removed.code, 0, removed.stderr);
+    assert.match(removed.stdout, /removed .*hotspot-helper\.service/);
   });
 });
