@@ -11,12 +11,19 @@ import { findPageMoves, type PageMove } from "../page-moves.ts";
  * address). Android's CaptivePortalLogin and Apple's assistant show exactly this to a
  * person; the walker reads it instead.
  *
- * Hostile pages are bounded: only the first MAX_FORMS forms and MAX_LINKS links are kept,
- * labels are cut at MAX_LABEL_CHARS, and MAX_SCRIPT_CHARS of script text is kept.
+ * Hostile pages are bounded: only the first MAX_FORMS forms (MAX_BUTTONS_PER_FORM buttons
+ * each) and MAX_LINKS links are kept, labels are cut at MAX_LABEL_CHARS, and
+ * MAX_SCRIPT_CHARS of script text is kept.
  */
 
 export const MAX_FORMS = 50;
 export const MAX_LINKS = 200;
+/**
+ * Buttons kept per form. A real terms form has a handful; every kept button costs the chooser
+ * a label reading and a script plan, so a page of thousands of buttons would otherwise cost
+ * seconds (found by fuzzing: 16,000 buttons in one form took about 3 s to choose from).
+ */
+export const MAX_BUTTONS_PER_FORM = 20;
 export const MAX_LABEL_CHARS = 200;
 export const MAX_SCRIPT_CHARS = 128 * 1024;
 
@@ -128,8 +135,10 @@ export function readTermsPage(html: string, url: string): TermsPage {
   let sawBase = false;
 
   const addButton = (b: TermsButton, owner: FormBuilder | undefined, formAttr: string | undefined) => {
-    if (formAttr) orphanButtons.push({ formId: formAttr, button: b });
-    else owner?.buttons.push(b);
+    if (formAttr) {
+      if (orphanButtons.length < MAX_BUTTONS_PER_FORM * MAX_FORMS)
+        orphanButtons.push({ formId: formAttr, button: b });
+    } else if (owner && owner.buttons.length < MAX_BUTTONS_PER_FORM) owner.buttons.push(b);
   };
 
   const parser = new Parser(
@@ -230,7 +239,10 @@ export function readTermsPage(html: string, url: string): TermsPage {
   parser.write(html);
   parser.end();
 
-  for (const { formId, button: b } of orphanButtons) byId.get(formId)?.buttons.push(b);
+  for (const { formId, button: b } of orphanButtons) {
+    const owner = byId.get(formId);
+    if (owner && owner.buttons.length < MAX_BUTTONS_PER_FORM) owner.buttons.push(b);
+  }
   const parsed = parseForms(html, url);
   const forms: TermsForm[] = [];
   for (const [index, b] of builders.entries()) {

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { formFields } from "../../../../src/auth/forms.ts";
 import { chooseTermsAction, type TermsChoice } from "../../../../src/auth/terms/choose.ts";
-import { readTermsPage } from "../../../../src/auth/terms/page.ts";
+import { MAX_BUTTONS_PER_FORM, readTermsPage } from "../../../../src/auth/terms/page.ts";
 
 const URL_ = "http://portal.example/guest/terms?zone=guest";
 const choose = (body: string): TermsChoice =>
@@ -199,5 +199,16 @@ describe("chooseTermsAction", () => {
     const c = choose(`<form action="/consent" method="post"><button>Accept cookies</button></form>
       <form action="/terms" method="post"><button>Continue</button></form>`);
     assert.equal(sent(c).action, "http://portal.example/terms");
+  });
+
+  test("a form with thousands of buttons keeps the first twenty, and the accept among them is pressed", () => {
+    const noise = '<button type="button" onclick="document.forms[0].submit()">Plus</button>'.repeat(5_000);
+    const page = readTermsPage(
+      `<form id="f" action="/ok" method="post"><button name="go" value="1">Accept</button>${noise}</form>${'<button form="f">More</button>'.repeat(50)}`,
+      URL_,
+    );
+    assert.equal(page.forms[0]?.buttons.length, MAX_BUTTONS_PER_FORM);
+    const c = chooseTermsAction(page);
+    assert.deepEqual(sent(c).fields, [["go", "1"]]);
   });
 });
