@@ -7,6 +7,11 @@
  * ```
  */
 export { z } from "zod";
+export {
+  type BrowserTermsWalkDeps,
+  type BrowserTermsWalkOptions,
+  walkTermsInBrowser,
+} from "./auth/terms/browser-walk.ts";
 export { chooseTermsAction, type TermsAction, type TermsChoice } from "./auth/terms/choose.ts";
 export {
   readTermsPage,
@@ -23,6 +28,7 @@ export {
   type TermsWalkStep,
   walkTermsPages,
 } from "./auth/terms/walk.ts";
+export { browserAvailable } from "./browser/available.ts";
 export type {
   BrowserOptions,
   BrowserPage,

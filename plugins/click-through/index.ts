@@ -1,9 +1,11 @@
 import {
   type AuthenticateResult,
+  browserAvailable,
   chooseTermsAction,
   definePlugin,
   readTermsPage,
   type TermsWalkOutcome,
+  walkTermsInBrowser,
   walkTermsPages,
   z,
 } from "hotspot-helper/sdk";
@@ -15,6 +17,11 @@ import {
  * refreshes and simple script redirects, and repeats for up to `maxSteps` pages until the
  * network itself says online. It never sends credentials (it has none); a page that asks
  * for a password, a card number or an e-mail address gets `uiRequired` with its URL.
+ *
+ * A page plain HTTP cannot complete (its controls are built by script, or its accept
+ * button runs script that cannot be read) is walked again in the headless browser when
+ * Chromium is installed, with the same rules; without Chromium the answer stays
+ * `unsupportedNetwork`, so another plugin or a person can take over.
  */
 const config = z
   .object({
@@ -30,8 +37,19 @@ const config = z
   })
   .strict();
 
-function result(walk: TermsWalkOutcome): AuthenticateResult {
-  const trail = walk.steps.map((s) => `${s.step}. ${s.action}`).join("; ");
+/** Plain-HTTP endings the browser may get past, on a page with script: nothing pressable, or script in the way. */
+const BROWSER_CAN_TRY = new Set(["HH_TERMS_SCRIPT_UNSUPPORTED", "HH_TERMS_NO_ACTION"]);
+
+/** The browser cannot start (not installed, or it failed to launch): keep the plain-HTTP answer. */
+function browserUnavailable(e: unknown): boolean {
+  const code = e instanceof Error && "code" in e ? e.code : undefined;
+  return code === "HH_BROWSER_MISSING" || code === "HH_BROWSER_LAUNCH_FAILED";
+}
+
+function result(walk: TermsWalkOutcome, before = ""): AuthenticateResult {
+  const trail = [before, walk.steps.map((s) => `${s.step}. ${s.action}`).join("; ")]
+    .filter(Boolean)
+    .join(" | ");
   const reason = (message: string) => `${message}${trail ? ` [${trail}]` : ""}`.slice(0, 500);
   switch (walk.outcome) {
     case "online":
@@ -80,8 +98,12 @@ export default definePlugin({
       return { confidence: "none", reason: "no portal intercepted" };
     const page = await http.get(portal.loginUrl, { followRedirects: true });
     const choice = chooseTermsAction(readTermsPage(page.body, page.url));
-    if (!choice.found) return { confidence: "none", reason: choice.detail };
-    return { confidence: "low" };
+    if (choice.found) return { confidence: "low" };
+    // A page that is only script may hold its accept button once rendered.
+    const scripted = (choice.why === "script" || choice.why === "nothing") && /<script\b/i.test(page.body);
+    if (scripted && browserAvailable())
+      return { confidence: "low", reason: "the page is built by script: the browser reads it" };
+    return { confidence: "none", reason: choice.detail };
   },
 
   async authenticate(ctx) {
@@ -89,6 +111,19 @@ export default definePlugin({
     if (!startUrl) return { result: "temporaryFailure", reason: "the portal gave no login URL" };
     // Portals send a released client back to the URL it asked for: the probe's.
     const releaseUrls = [ctx.portal.probeUrl];
-    return result(await walkTermsPages(ctx, { startUrl, maxSteps: ctx.config.maxSteps, releaseUrls }));
+    const walk = await walkTermsPages(ctx, { startUrl, maxSteps: ctx.config.maxSteps, releaseUrls });
+    // Only a page with script can hold controls a browser would see and plain HTTP does not.
+    if (walk.outcome !== "stopped" || walk.scripted !== true || !BROWSER_CAN_TRY.has(walk.error.code))
+      return result(walk);
+    if (!browserAvailable()) return result(walk);
+    ctx.log.info("the terms page needs a browser; walking it in headless Chromium", { why: walk.error.code });
+    try {
+      // From the portal's first page again: the browser keeps its own cookies.
+      const inBrowser = await walkTermsInBrowser(ctx, { startUrl, maxSteps: ctx.config.maxSteps });
+      return result(inBrowser, `plain HTTP: ${walk.error.code}`);
+    } catch (e) {
+      if (browserUnavailable(e)) return result(walk);
+      throw e;
+    }
   },
 });

@@ -79,3 +79,55 @@ export function maskSecrets(raw: readonly string[]): string {
   }
 })()`;
 }
+
+/** Controls a person presses to move on (labels are not: they tick boxes). */
+export const PRESSABLE =
+  "button, a[href], input[type=submit], input[type=button], input[type=image], [role=button], [onclick]";
+
+/**
+ * An expression describing the rendered page for the terms walker: every visible pressable
+ * control (its index in `querySelectorAll(PRESSABLE)`, label, form, whether it is a link
+ * that only leads elsewhere), every visible field's attributes, and the checkboxes.
+ */
+export const DESCRIBE_TERMS_PAGE = `(() => {
+  const visible = (el) => {
+    const r = el.getBoundingClientRect();
+    const s = getComputedStyle(el);
+    return r.width > 0 && r.height > 0 && s.visibility !== "hidden" && s.display !== "none";
+  };
+  const formOf = (el) => (el.form ? Array.prototype.indexOf.call(document.forms, el.form) : (el.closest("form") ? Array.prototype.indexOf.call(document.forms, el.closest("form")) : -1));
+  const controls = [];
+  const all = document.querySelectorAll(${JSON.stringify(PRESSABLE)});
+  for (let i = 0; i < all.length && controls.length < 300; i++) {
+    const el = all[i];
+    if (!visible(el)) continue;
+    const text = el instanceof HTMLInputElement ? (el.value || el.alt || "") : (el.innerText || el.textContent || "");
+    const label = (text || el.getAttribute("aria-label") || el.title || "").replace(/\\s+/g, " ").trim().slice(0, 200);
+    controls.push({ index: i, label, form: formOf(el), link: el.tagName === "A" });
+  }
+  const fields = [];
+  for (const el of document.querySelectorAll("input, textarea, select")) {
+    if (!visible(el)) continue;
+    fields.push({
+      type: (el.getAttribute("type") || (el.tagName === "INPUT" ? "text" : el.tagName.toLowerCase())).toLowerCase(),
+      name: el.getAttribute("name") || "",
+      id: el.id || "",
+      autocomplete: el.getAttribute("autocomplete") || "",
+      form: formOf(el),
+    });
+  }
+  return { url: location.href, controls, fields };
+})()`;
+
+/** Ticks every unticked visible checkbox of form `form` (-1: of the whole page), as a person would; returns how many. */
+export function tickCheckboxes(form: number): string {
+  return `(() => {
+  const scope = ${form} >= 0 ? document.forms[${form}] : document;
+  let n = 0;
+  for (const box of scope.querySelectorAll("input[type=checkbox]")) {
+    const r = box.getBoundingClientRect();
+    if (!box.checked && !box.disabled && (r.width > 0 || box.labels.length > 0)) { box.click(); n++; }
+  }
+  return n;
+})()`;
+}

@@ -86,7 +86,8 @@ const CARD =
   /(card.?num|cc.?num|ccnum|credit.?card|kreditkarte|carte.?bancaire|tarjeta|carta.?di.?credito|cvv|cvc|\bcsc\b)/i;
 const EMAIL = /(^|[^a-z])e?-?mail/i;
 
-function personalField(attrs: Record<string, string>): PersonalField | undefined {
+/** What a field (its type, name, id and autocomplete attributes) asks for that only a person can give. */
+export function personalField(attrs: Record<string, string>): PersonalField | undefined {
   const type = (attrs.type ?? "text").toLowerCase();
   if (type === "password") return "password";
   if (type === "hidden" || type === "submit" || type === "button" || type === "checkbox" || type === "radio")

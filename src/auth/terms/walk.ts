@@ -62,7 +62,16 @@ export type TermsWalkOutcome =
       readonly error: HotspotError;
       readonly steps: readonly TermsWalkStep[];
     }
-  | { readonly outcome: "stopped"; readonly error: HotspotError; readonly steps: readonly TermsWalkStep[] };
+  | {
+      readonly outcome: "stopped";
+      readonly error: HotspotError;
+      readonly steps: readonly TermsWalkStep[];
+      /**
+       * The page where the walk stopped carries script (`<script>`): a browser may see
+       * controls this reading cannot (see walkTermsInBrowser).
+       */
+      readonly scripted?: boolean;
+    };
 
 function describe(action: TermsAction): string {
   switch (action.kind) {
@@ -106,10 +115,12 @@ export async function walkTermsPages(deps: TermsWalkDeps, opts: TermsWalkOptions
   const taken = new Set<string>();
   const release = new Set((opts.releaseUrls ?? []).flatMap((u) => absolute(u) ?? []));
   let url = opts.startUrl;
+  let body = "";
   const stop = (code: ErrorCode, params: Record<string, string | number>): TermsWalkOutcome => ({
     outcome: "stopped",
     error: hotspotError(code, { step: steps.length + 1, url, ...params }),
     steps,
+    ...(/<script\b/i.test(body) ? { scripted: true } : {}),
   });
 
   let page: HttpResponse;
@@ -121,6 +132,7 @@ export async function walkTermsPages(deps: TermsWalkDeps, opts: TermsWalkOptions
 
   for (;;) {
     url = page.url;
+    body = page.body;
     if (page.status >= 400) {
       // After an accept, the page we land on may be the visitor's original site, which may
       // well answer an error: only the network can say whether we are through.

@@ -4,6 +4,7 @@ import { errorParagraph, html, page, redirect } from "../html.ts";
 import { buttonsShape, declineOnlyShape, relativeShape, twoStepShape } from "./terms/forms.ts";
 import { linkShape, loopShape, manyShape } from "./terms/links.ts";
 import { movesShape, onclickShape } from "./terms/moves.ts";
+import { scriptBuiltShape } from "./terms/script-built.ts";
 import type { Shape } from "./terms/shared.ts";
 
 /**
@@ -30,6 +31,7 @@ export const TERMS_SHAPES = [
   "loop",
   "decline-only",
   "many",
+  "script-built",
 ] as const;
 
 const params = z
@@ -86,6 +88,8 @@ function otherShape(p: Params): Shape | undefined {
       return declineOnlyShape(p.title);
     case "many":
       return manyShape(p.title, 300, 1000);
+    case "script-built":
+      return scriptBuiltShape(p.title);
   }
 }
 

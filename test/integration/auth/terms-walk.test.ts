@@ -7,6 +7,7 @@ import { detectPortal } from "../../../src/auth/detect.ts";
 import { createFormHelper } from "../../../src/auth/forms.ts";
 import { createHttpClient } from "../../../src/auth/http-client.ts";
 import { walkTermsPages } from "../../../src/auth/terms/walk.ts";
+import { chromiumAvailable } from "../../../src/browser/launch.ts";
 import { userConfigSchema } from "../../../src/config/schema.ts";
 import { type PluginTestReport, runPluginTest, withPortal } from "../../../src/harness/index.ts";
 import { loadRegistry } from "../../../src/helper-api/loader.ts";
@@ -78,7 +79,11 @@ describe("click-through on bad input ends with a coded reason naming the step, n
       "unsupportedNetwork",
       /HH_TERMS_NO_ACTION: terms walk stopped at step 1 .*300 form\(s\) and 1001 link\(s\)/,
     ],
-    ["js-only", "unsupportedNetwork", /HH_TERMS_NO_ACTION: terms walk stopped at step 1/],
+    // Plain HTTP sees no control; with Chromium the browser fallback renders the page and
+    // finds a password field (test/integration/browser/click-through-fallback.test.ts).
+    chromiumAvailable()
+      ? ["js-only", "uiRequired", /HH_TERMS_PERSONAL_DATA: .*asks for password/]
+      : ["js-only", "unsupportedNetwork", /HH_TERMS_NO_ACTION: terms walk stopped at step 1/],
     [
       "form-login",
       "uiRequired",
