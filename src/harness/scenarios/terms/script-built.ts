@@ -63,7 +63,7 @@ export function scriptBuiltShape(title: string): Shape {
           {
             method: "GET",
             path: "/guest/",
-            handle: (req) => {
+            handle: () => {
               const sid = token();
               const seed = token();
               seeds.set(sid, seed);
