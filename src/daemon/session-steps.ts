@@ -1,7 +1,9 @@
 import pRetry, { AbortError } from "p-retry";
 import { HotspotError, hotspotError, reasonOf } from "../errors.ts";
-import type { PortalInfo } from "../helper-api/context.ts";
+import type { PortalInfo, SessionInfo } from "../helper-api/context.ts";
 import type { JoinedNetwork } from "../helper-api/network.ts";
+import type { LoadedPlugin } from "../helper-api/registry-types.ts";
+import type { SessionDeps } from "./session-deps.ts";
 
 /** Retry policy for temporaryFailure and transport errors during authenticate. */
 export interface RetryPolicy {
@@ -77,6 +79,38 @@ export function abortableDelay(ms: number, signal: AbortSignal): Promise<void> {
     }, ms);
     signal.addEventListener("abort", onAbort, { once: true });
   });
+}
+
+/**
+ * Runs the plugin's logoff (detecting the portal first when nothing is known of it). A
+ * `failure` answer or an error is reported, not thrown: the session ends either way. An
+ * error after the signal fired is the leave that cancelled it, not a problem.
+ */
+export async function logoffThroughPlugin(
+  deps: SessionDeps,
+  plugin: LoadedPlugin,
+  network: JoinedNetwork,
+  known: PortalInfo | undefined,
+  session: SessionInfo,
+  signal: AbortSignal,
+): Promise<void> {
+  try {
+    const portal = known ?? (await deps.detect(network, signal));
+    const answer = await deps.calls.logoff(plugin, network, portal, session, signal);
+    if (answer?.result === "failure") {
+      deps.onProblem(
+        hotspotError("HH_PLUGIN_HOOK_ANSWERED_FAILURE", {
+          plugin: plugin.id,
+          hook: "logoff",
+          reason: answer.reason ?? "no reason given",
+        }),
+      );
+    } else {
+      deps.onLoggedOff(plugin.id);
+    }
+  } catch (e) {
+    if (!signal.aborted) deps.onProblem(asHotspotError(e));
+  }
 }
 
 export function asHotspotError(e: unknown): HotspotError {

@@ -13,8 +13,10 @@ import {
   asHotspotError,
   DEFAULT_RETRY,
   detectPatiently,
+  logoffThroughPlugin,
   type RetryPolicy,
 } from "./session-steps.ts";
+import { sessionSummary } from "./session-summary.ts";
 import { loginBackoffMs } from "./state/records.ts";
 import { canTransition, type SessionState } from "./states.ts";
 
@@ -72,23 +74,19 @@ export class DeviceSession {
   summary(): SessionSummary {
     const n = this.#network;
     const facts = this.#session?.facts;
-    const expiresAt = facts ? this.#maintain.expiresAt(facts) : undefined;
-    const failures = n ? this.deps.failures?.get(networkKey(n)) : undefined;
-    return {
+    return sessionSummary({
       device: this.device,
       state: this.#state,
       since: this.#since,
       reason: this.#lastReason,
-      ...(n ? { network: { ssid: n.ssidText, ssidHex: n.ssidHex, bssid: n.bssid } } : {}),
-      ...(this.#plugin ? { pluginId: this.#plugin.id, provider: this.#plugin.displayName } : {}),
-      ...(this.#session ? { authenticatedAt: this.#session.authenticatedAt } : {}),
-      ...(expiresAt === undefined ? {} : { expiresAt }),
-      ...(facts?.bytesRemaining === undefined ? {} : { bytesRemaining: facts.bytesRemaining }),
-      ...(facts?.canExtend === undefined ? {} : { canExtend: facts.canExtend }),
-      ...(this.#maintain.nextAt === undefined ? {} : { nextMaintainAt: this.#maintain.nextAt }),
-      ...(this.#uiUrl === undefined ? {} : { uiUrl: this.#uiUrl }),
-      ...(failures ? { failedLogins: failures.count } : {}),
-    };
+      network: n,
+      plugin: this.#plugin,
+      session: this.#session,
+      expiresAt: facts ? this.#maintain.expiresAt(facts) : undefined,
+      nextMaintainAt: this.#maintain.nextAt,
+      uiUrl: this.#uiUrl,
+      failedLogins: n ? this.deps.failures?.get(networkKey(n))?.count : undefined,
+    });
   }
 
   join(network: JoinedNetwork): Promise<void> {
@@ -171,23 +169,7 @@ export class DeviceSession {
       return true;
     }
     this.#to("LoggingOff", "logoff requested");
-    try {
-      const portal = this.#portal ?? (await this.deps.detect(network, attach.signal));
-      const answer = await this.deps.calls.logoff(plugin, network, portal, session, attach.signal);
-      if (answer?.result === "failure") {
-        this.deps.onProblem(
-          hotspotError("HH_PLUGIN_HOOK_ANSWERED_FAILURE", {
-            plugin: plugin.id,
-            hook: "logoff",
-            reason: answer.reason ?? "no reason given",
-          }),
-        );
-      } else {
-        this.deps.onLoggedOff(plugin.id);
-      }
-    } catch (e) {
-      if (!attach.signal.aborted) this.deps.onProblem(asHotspotError(e));
-    }
+    await logoffThroughPlugin(this.deps, plugin, network, this.#portal, session, attach.signal);
     // Left or switched networks meanwhile: that already ended this session.
     if (attach.signal.aborted) return true;
     this.#session = undefined;
