@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { availableParallelism, loadavg, tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { createInterface } from "node:readline";
 import { type PrivateBus, startPrivateBus } from "../src/harness/dbus-daemon.ts";
 import { type Portal, startPortal } from "../src/harness/index.ts";
@@ -123,7 +123,7 @@ function startDaemon(pkg: InstalledPackage, w: World, config: string, notifySock
       w.bus.address,
       "--api-bus",
       w.bus.address,
-    ].concat(["--config", config, "--json-logs"]),
+    ].concat(["--config", config, "--json-logs"], ["--state-dir", join(dirname(config), "state")]),
     {
       cwd: pkg.appDir,
       env: { ...pkg.env, NOTIFY_SOCKET: notifySocket },
