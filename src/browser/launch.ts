@@ -147,7 +147,7 @@ export interface LaunchedBrowser {
   /** The throwaway profile folder (unique, so tests can find the processes by it). */
   readonly profileDir: string;
   readonly pid: number | undefined;
-  /** Closes the browser, kills what is left of its process group, removes the profile. Idempotent. */
+  /** Kills the browser's process group, waits for its exit, removes the profile. Idempotent. */
   close(): Promise<void>;
 }
 
@@ -193,15 +193,21 @@ export async function launchBrowser(opts: LaunchOptions = {}): Promise<LaunchedB
   }
   const pid = browser.process()?.pid;
   let closing: Promise<void> | undefined;
+  const proc = browser.process();
+  const exited = new Promise<void>((resolve) => {
+    if (proc === null || proc.exitCode !== null || proc.signalCode !== null) resolve();
+    else proc.once("exit", () => resolve());
+  });
   const close = (): Promise<void> => {
     closing ??= (async () => {
       opts.signal?.removeEventListener("abort", onAbort);
-      try {
-        await Promise.race([browser.close(), new Promise((r) => setTimeout(r, 3_000).unref())]);
-      } catch {
-        // already gone or the pipe broke: the kill below still runs
-      }
+      // No graceful shutdown: the profile is thrown away, so there is nothing to save, and
+      // Chromium's own close takes most of a second. The whole process group goes at once
+      // (renderers, zygotes, crashpad), and we wait for the exit so no zombie is left and
+      // nothing writes into the profile while it is removed.
       killGroup(pid);
+      await Promise.race([exited, new Promise((r) => setTimeout(r, 3_000).unref())]);
+      await browser.disconnect().catch(() => undefined);
       await rm(profileDir, { recursive: true, force: true, maxRetries: 3, retryDelay: 50 });
     })();
     return closing;

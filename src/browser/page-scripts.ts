@@ -131,3 +131,6 @@ export function tickCheckboxes(form: number): string {
   return n;
 })()`;
 }
+
+/** Selects the focused field's text, so inserted text replaces it. */
+export const SELECT_ACTIVE = `(() => { const el = document.activeElement; if (el && typeof el.select === "function") el.select(); })()`;

@@ -94,8 +94,9 @@ export function createBrowserSession(opts: BrowserSessionOptions): BrowserSessio
 
   const close = (): Promise<void> => {
     closing ??= (async () => {
-      // The context first (its pages and their connections), then the browser, then the proxy.
-      await context?.close().catch(() => undefined);
+      // A leased (warm) browser outlives the hook: close our context in it. A browser of our
+      // own is killed whole by its release, context and all.
+      if (opts.acquire !== undefined) await context?.close().catch(() => undefined);
       await lease?.release().catch(() => undefined);
       await proxy?.close();
       try {

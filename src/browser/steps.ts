@@ -1,6 +1,13 @@
 import type { ElementHandle, Page } from "puppeteer-core";
 import type { BrowserPage, ClickTarget, PageReading, WaitCondition } from "../helper-api/browser.ts";
-import { BODY_TEXT, findClickableByText, type Pattern, pattern, urlAndText } from "./page-scripts.ts";
+import {
+  BODY_TEXT,
+  findClickableByText,
+  type Pattern,
+  pattern,
+  SELECT_ACTIVE,
+  urlAndText,
+} from "./page-scripts.ts";
 
 /**
  * The scripted steps on a page (open, fill, click, waitFor, read). Each step is wrapped by
@@ -37,7 +44,14 @@ export function pageSteps(page: Page, run: StepRunner, blocked: readonly string[
       }),
     fill: (selector, value) =>
       run(`fill ${selector}`, async (timeout) => {
-        await page.locator(selector).setTimeout(timeout).fill(value);
+        // One insertText instead of puppeteer's key-by-key typing (about 30 ms a character):
+        // the field gets focus, its text selected, and the value as one input event, which
+        // script-driven forms (React, Angular) take as typing.
+        const field = await page.waitForSelector(selector, { visible: true, timeout });
+        if (field === null) throw new Error(`no field ${selector}`);
+        await field.focus();
+        await page.evaluate(SELECT_ACTIVE);
+        await page.keyboard.sendCharacter(value);
       }),
     click: (target) =>
       run(`click ${describe(target)}`, async (timeout) => {
