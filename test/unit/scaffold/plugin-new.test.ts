@@ -81,6 +81,16 @@ describe("scaffoldPlugin", () => {
     assert.equal(await readFile(join(dir, "index.ts"), "utf8"), "// the operator's work\n");
   });
 
+  test("a --dir that is a file is a coded error naming it, and the file is left alone", async () => {
+    const file = join(tmp, "a-file");
+    await writeFile(file, "keep me");
+    await assert.rejects(
+      scaffoldPlugin({ id: "acme-wifi", dir: file }),
+      (e) => isHotspotError(e, "HH_FILE_UNREADABLE") && e.message.includes(file),
+    );
+    assert.equal(await readFile(file, "utf8"), "keep me");
+  });
+
   test("an empty folder is fine", async () => {
     const dir = join(tmp, "empty");
     await mkdir(dir);
