@@ -3,7 +3,8 @@ import { fuzzTargets } from "./targets.ts";
 
 /**
  * The long fuzz run (`npm run fuzz`): every target with HOTSPOT_FUZZ_RUNS cases (default
- * 20,000; the test suite runs 2,000 each), then a table. HOTSPOT_FUZZ_SEED replays a run.
+ * 20,000; the test suite runs 2,000 each), then a table. HOTSPOT_FUZZ_SEED replays a run;
+ * HOTSPOT_FUZZ_FLOOD sets the most repeats of one token in a flooded input (default 2,000).
  * Exits 1 when any target failed, after printing each counterexample.
  */
 

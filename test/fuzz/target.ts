@@ -117,12 +117,25 @@ export function soup(tokens: readonly string[], maxPieces = 40): fc.Arbitrary<st
 }
 
 /**
- * One token repeated up to 8,000 times, inside a soup: the shape of a hostile page
- * (deep nesting, an endless attribute, a regex's worst case) that small cases never reach.
+ * Most repeats of one token in a flood: HOTSPOT_FUZZ_FLOOD, default 2,000 (a page of about
+ * 100 kB). Larger floods cost the suite seconds per target on a loaded machine; a long run
+ * may raise it (the HTTP client caps bodies at 1 MiB, so about 20,000 is the real ceiling).
+ */
+const FLOOD_REPEATS =
+  Number(process.env.HOTSPOT_FUZZ_FLOOD) > 0 ? Number(process.env.HOTSPOT_FUZZ_FLOOD) : 2_000;
+
+/**
+ * One token repeated up to FLOOD_REPEATS times, inside a soup: the shape of a hostile page
+ * (deep nesting, thousands of buttons, a regex's worst case) that small cases never reach.
  */
 export function flood(tokens: readonly string[]): fc.Arbitrary<string> {
   return fc
-    .tuple(soup(tokens, 4), fc.constantFrom(...tokens), fc.integer({ min: 1, max: 8_000 }), soup(tokens, 4))
+    .tuple(
+      soup(tokens, 4),
+      fc.constantFrom(...tokens),
+      fc.integer({ min: 1, max: FLOOD_REPEATS }),
+      soup(tokens, 4),
+    )
     .map(([before, t, n, after]) => before + t.repeat(n) + after);
 }
 
