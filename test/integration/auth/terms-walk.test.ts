@@ -13,8 +13,8 @@ import { type PluginTestReport, runPluginTest, withPortal } from "../../../src/h
 import { loadRegistry } from "../../../src/helper-api/loader.ts";
 
 const plugin = fileURLToPath(new URL("../../../plugins/click-through/", import.meta.url));
-const run = (scenario: string) =>
-  runPluginTest({ pluginDir: plugin, scenario, pluginConfig: { anyOpenNetwork: true } });
+const run = (scenario: string, force = false) =>
+  runPluginTest({ pluginDir: plugin, scenario, pluginConfig: { anyOpenNetwork: true }, force });
 const step = (r: PluginTestReport, name: string) => r.steps.find((s) => s.step === name);
 const details = (r: PluginTestReport) => r.steps.map((s) => `${s.step}: ${s.status} ${s.detail}`).join("\n");
 
@@ -92,7 +92,7 @@ describe("click-through on bad input ends with a coded reason naming the step, n
   ];
   for (const [scenario, result, reason] of cases) {
     test(`${scenario}: ${result}`, async () => {
-      const r = await run(scenario);
+      const r = await run(scenario, true);
       const auth = step(r, "authenticate");
       assert.equal(auth?.status, "fail", details(r));
       assert.ok(auth?.detail.startsWith(`${result}: `), auth?.detail);
