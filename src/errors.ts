@@ -385,6 +385,23 @@ export const catalogue = {
     userError: false,
     exitCode: 1,
   },
+  HH_AGENT_NO_SESSION_BUS: {
+    template: (p) =>
+      `hotspot agent needs your desktop session's bus (${s(p.reason)}): run it from your desktop session (an autostart entry), or set DBUS_SESSION_BUS_ADDRESS`,
+    userError: true,
+    exitCode: 2,
+  },
+  HH_PORTAL_NO_DISPLAY: {
+    template: () =>
+      "hotspot portal opens a browser window and needs a graphical session: neither DISPLAY nor WAYLAND_DISPLAY is set (run it from your desktop session, or log in through a plugin instead)",
+    userError: true,
+    exitCode: 2,
+  },
+  HH_PORTAL_NO_LINK: {
+    template: (p) => `no joined Wi-Fi link on ${s(p.device)} to open the portal through: ${s(p.reason)}`,
+    userError: true,
+    exitCode: 1,
+  },
   HH_DAEMON_NOT_RUNNING: {
     template: (p) => `the hotspot daemon is not running on ${s(p.bus)} (${s(p.reason)})`,
     userError: false,

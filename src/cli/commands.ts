@@ -21,6 +21,14 @@ export const commands: Readonly<Record<string, RegistryEntry>> = {
     summary: "Ask the running daemon to log off the portal session on a device (or all)",
     load: () => import("./logoff.ts"),
   },
+  agent: {
+    summary: "Run in your desktop session: notify when a portal needs you, and open it on request",
+    load: () => import("./agent.ts"),
+  },
+  portal: {
+    summary: "Open the portal in a private browser window that uses the Wi-Fi link's address and DNS",
+    load: () => import("./portal.ts"),
+  },
   service: {
     summary: "Install or uninstall the systemd service and its D-Bus policy (as root)",
     load: () => import("./service.ts"),

@@ -108,6 +108,7 @@ export class Daemon extends EventEmitter<DaemonEvents> {
   #secrets: ReadonlySet<string>;
   readonly #links: LinkChecks;
   #started = false;
+  #stopConnectivity: (() => void) | undefined;
   readonly #listeners: {
     scan: (l: ScanList) => void;
     join: (e: JoinEvent) => void;
@@ -160,6 +161,9 @@ export class Daemon extends EventEmitter<DaemonEvents> {
     s.on("leave", this.#listeners.leave);
     s.on("roam", this.#listeners.roam);
     s.on("warning", this.#listeners.warning);
+    this.#stopConnectivity = s.onConnectivity?.(() => {
+      for (const session of this.#sessions.values()) session.connectivityChanged();
+    });
     // Rules a crashed earlier run left behind would steer a reused address to a stale table.
     await this.#router.sweep();
     await s.start();
@@ -175,6 +179,8 @@ export class Daemon extends EventEmitter<DaemonEvents> {
     s.off("leave", this.#listeners.leave);
     s.off("roam", this.#listeners.roam);
     s.off("warning", this.#listeners.warning);
+    this.#stopConnectivity?.();
+    this.#stopConnectivity = undefined;
     // Portal sessions stay up and stay saved: the next start resumes them without a login.
     for (const session of this.#sessions.values()) session.leave("daemon stopping");
     await s.stop();
@@ -380,7 +386,7 @@ export class Daemon extends EventEmitter<DaemonEvents> {
       onPortal: (p) => this.emit("portal", device, p),
       onEvaluated: (r) => this.emit("evaluated", device, r),
       onAuthenticated: (id, facts) => this.emit("authenticated", device, id, facts),
-      onUiRequired: (id, url) => this.emit("uiRequired", device, id, url),
+      onUiRequired: (id, url) => this.#uiRequired(device, id, url),
       onMaintained: (id, result) => this.emit("maintained", device, id, result),
       onLoggedOff: (id) => this.emit("loggedOff", device, id),
       onProblem: (e) => this.#problem(device, e),
@@ -404,6 +410,30 @@ export class Daemon extends EventEmitter<DaemonEvents> {
       const second = await check();
       this.#log("debug", `${device}: NetworkManager connectivity on second check: ${second}`);
     }
+  }
+
+  /**
+   * A plugin answered uiRequired: the log line and the event carry the provider's name and
+   * the page, so `hotspot agent` (through the D-Bus API) can offer the person a portal window.
+   */
+  #uiRequired(device: string, pluginId: string, url: string): void {
+    const providerName = this.#calls.plugin(pluginId)?.displayName ?? pluginId;
+    const ssid = this.#sessions.get(device)?.network?.ssidText ?? "";
+    this.#log("info", `${device}: a person must finish logging in to ${providerName} at ${url}`, {
+      event: "uiRequired",
+      device,
+      ssid,
+      plugin: pluginId,
+      provider: providerName,
+      url,
+    });
+    this.emit(
+      "uiRequired",
+      device,
+      pluginId,
+      redact(url, this.#secrets),
+      redact(providerName, this.#secrets),
+    );
   }
 
   #problem(device: string | undefined, e: unknown): void {

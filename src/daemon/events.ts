@@ -28,8 +28,12 @@ export interface DaemonEvents {
   /** evaluate finished: candidates best first. */
   evaluated: (device: string, ranked: readonly ClaimMatch[]) => void;
   authenticated: (device: string, pluginId: string, facts: SessionFacts) => void;
-  /** A person must open `url` to finish logging in. */
-  uiRequired: (device: string, pluginId: string, url: string) => void;
+  /**
+   * A person must open `url` to finish logging in (a captcha, a payment); `providerName` is
+   * the plugin's display name, for the notification. The session stays in PresentingUI and
+   * re-probes until the person is done.
+   */
+  uiRequired: (device: string, pluginId: string, url: string, providerName: string) => void;
   maintained: (
     device: string,
     pluginId: string,

@@ -6,6 +6,7 @@ import type { AuthenticateResult, SessionFacts } from "../helper-api/results.ts"
 import type { SessionSummary, StateChange } from "./events.ts";
 import { authenticateWithRetry } from "./login-attempts.ts";
 import { MaintainTimer } from "./maintain-timer.ts";
+import { PersonWait } from "./person-wait.ts";
 import { loginBackoff, resumable } from "./rejoin.ts";
 import { networkKey, type SessionDeps } from "./session-deps.ts";
 import {
@@ -37,6 +38,7 @@ export class DeviceSession {
   #portal: PortalInfo | undefined;
   #attach: AbortController | undefined;
   readonly #maintain: MaintainTimer;
+  readonly #personWait = new PersonWait();
   #uiUrl: string | undefined;
   #running: Promise<void> = Promise.resolve();
   #lastReason = "";
@@ -64,6 +66,18 @@ export class DeviceSession {
   }
   get lastReason(): string {
     return this.#lastReason;
+  }
+  /** In PresentingUI: the page a person must open. */
+  get uiUrl(): string | undefined {
+    return this.#uiUrl;
+  }
+
+  /**
+   * The network manager says connectivity changed: a person finishing a login in the portal
+   * window shows up here first, so a session in PresentingUI re-probes now.
+   */
+  connectivityChanged(): void {
+    if (this.#state === "PresentingUI") this.#personWait.nudge();
   }
   /** Resolves when the current join's work (up to Authenticated or a final state) is done. */
   idle(): Promise<void> {
@@ -296,6 +310,7 @@ export class DeviceSession {
         this.#uiUrl = outcome.url;
         this.#to("PresentingUI", `a person must open ${outcome.url}`, plugin.id);
         this.deps.onUiRequired(plugin.id, outcome.url);
+        this.#waitForPerson(network, plugin, signal);
         return;
       case "unsupportedNetwork":
         excluded.add(plugin.id);
@@ -305,6 +320,34 @@ export class DeviceSession {
         this.#failed(network, plugin, `login failed: ${outcome.reason ?? "no reason given"}`);
         return;
     }
+  }
+
+  /**
+   * The person logs in themselves, in the portal window; the session takes over once the
+   * probe says we are online. Re-probes on a backoff and on connectivity changes.
+   */
+  #waitForPerson(network: JoinedNetwork, plugin: LoadedPlugin, signal: AbortSignal): void {
+    const check = (): void => {
+      this.#running = this.#guard(signal, () => this.#checkPerson(network, plugin, signal));
+    };
+    this.#personWait.start(check);
+  }
+
+  async #checkPerson(network: JoinedNetwork, plugin: LoadedPlugin, signal: AbortSignal): Promise<void> {
+    if (signal.aborted || this.#state !== "PresentingUI") return;
+    const portal = await this.deps.detect(network, signal).catch((e: unknown) => {
+      if (!signal.aborted) this.deps.onProblem(asHotspotError(e));
+      return undefined;
+    });
+    if (signal.aborted || this.#state !== "PresentingUI") return;
+    if (portal) this.#portal = portal;
+    if (portal?.verdict !== "online") {
+      this.#personWait.again();
+      return;
+    }
+    this.#personWait.clear();
+    // The portal gave no facts (the person logged in, not the plugin): maintain finds them.
+    await this.#authenticated(plugin, {}, signal, "online after the person logged in through the portal");
   }
 
   /** Unlike Apple, a failure leaves auto-join alone: it is recorded and the next join backs off. */
@@ -410,6 +453,7 @@ export class DeviceSession {
 
   #detach(reason: string): void {
     this.#maintain.clear();
+    this.#personWait.clear();
     if (this.#attach) {
       this.#attach.abort(new Error(reason));
       this.#attach = undefined;

@@ -70,4 +70,9 @@ export interface ScanSource extends EventEmitter<ScanSourceEvents> {
    * backend cannot tell.
    */
   macAddressSetting?(device: string): Promise<string | undefined>;
+  /**
+   * Optional: calls `listener` whenever the network manager's view of connectivity changes
+   * (a person finishing a portal login shows up here). Returns the disposer.
+   */
+  onConnectivity?(listener: () => void): () => void;
 }

@@ -58,7 +58,7 @@ export const API_INTROSPECTION = `<!DOCTYPE node PUBLIC "-//freedesktop//DTD D-B
     <method name="ListNetworks"><arg name="networks" type="aa{sv}" direction="out"/></method>
     <!-- one dict per Wi-Fi device with a session: device s, state s, ssid s, ssidHex s, bssid s,
          provider s, reason s, since t; when known: authenticatedAt t, expiresAt t (epoch ms),
-         bytesRemaining t, canExtend b -->
+         bytesRemaining t, canExtend b; in PresentingUI: uiUrl s (the page a person must open) -->
     <method name="ListSessions"><arg name="sessions" type="aa{sv}" direction="out"/></method>
     <!-- asks every Wi-Fi device for a fresh scan; answers how many devices scanned -->
     <method name="Rescan"><arg name="devices" type="u" direction="out"/></method>
@@ -71,6 +71,14 @@ export const API_INTROSPECTION = `<!DOCTYPE node PUBLIC "-//freedesktop//DTD D-B
     <method name="ReloadPlugins"><arg name="plugins" type="u" direction="out"/></method>
     <signal name="NetworksChanged"><arg name="count" type="u"/></signal>
     <signal name="SessionsChanged"><arg name="sessions" type="aa{sv}"/></signal>
+    <!-- a plugin needs a person (captcha, payment, SMS code): the provider's display name and
+         the portal page to open; the session stays PresentingUI until the probe says online -->
+    <signal name="UserActionRequired">
+      <arg name="device" type="s"/>
+      <arg name="ssid" type="s"/>
+      <arg name="providerName" type="s"/>
+      <arg name="url" type="s"/>
+    </signal>
   </interface>
   <interface name="org.freedesktop.DBus.Introspectable">
     <method name="Introspect"><arg name="xml" type="s" direction="out"/></method>

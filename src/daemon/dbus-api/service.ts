@@ -16,7 +16,7 @@ import {
   OUT_SIGNATURES,
 } from "./names.ts";
 import type { DaemonSurface } from "./surface.ts";
-import { networkDict, sessionDict, statusDict } from "./views.ts";
+import { networkDict, sessionDict, statusDict, type UserActionView } from "./views.ts";
 
 /**
  * Serves the daemon's API on a bus: one object, hand-dispatched (a raw method handler rather
@@ -195,8 +195,21 @@ export async function startApiService(opts: ApiServiceOptions): Promise<ApiServi
   };
   const onNetworks = schedule("networks");
   const onSessions = schedule("sessions");
+  // Not coalesced: each one is a person to notify, and there are few.
+  const onUserAction = (a: UserActionView): void => {
+    if (conn.closed) return;
+    conn.bus.send(
+      Message.newSignal(API_OBJECT_PATH, API_INTERFACE, "UserActionRequired", "ssss", [
+        a.device,
+        a.ssid,
+        a.providerName,
+        a.url,
+      ]),
+    );
+  };
   opts.surface.on("networks", onNetworks);
   opts.surface.on("sessions", onSessions);
+  opts.surface.on("userAction", onUserAction);
   const stopClose = conn.onClose((reason) => log("warn", `API bus connection lost: ${reason.message}`));
   log("debug", `serving ${API_BUS_NAME} on ${opts.busAddress}`);
 
@@ -213,6 +226,7 @@ export async function startApiService(opts: ApiServiceOptions): Promise<ApiServi
       closed = true;
       opts.surface.off("networks", onNetworks);
       opts.surface.off("sessions", onSessions);
+      opts.surface.off("userAction", onUserAction);
       conn.bus.removeMethodHandler(handler);
       stopClose();
       if (!conn.closed) {

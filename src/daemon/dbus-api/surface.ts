@@ -2,7 +2,7 @@ import { EventEmitter } from "eventemitter3";
 import { annotate } from "../../annotate/index.ts";
 import { hotspotError } from "../../errors.ts";
 import type { DaemonEvents, ReloadReport, SessionSummary } from "../events.ts";
-import type { NetworkView, SessionView, StatusView } from "./views.ts";
+import type { NetworkView, SessionView, StatusView, UserActionView } from "./views.ts";
 
 /**
  * What the D-Bus API needs from a running daemon, kept narrow so the bus side does not
@@ -11,7 +11,7 @@ import type { NetworkView, SessionView, StatusView } from "./views.ts";
  */
 
 /** The daemon events the surface follows. */
-type DaemonLikeEvents = Pick<DaemonEvents, "networks" | "session" | "reloaded">;
+type DaemonLikeEvents = Pick<DaemonEvents, "networks" | "session" | "reloaded" | "uiRequired">;
 
 export interface DaemonLike extends Pick<EventEmitter<DaemonEvents>, "on" | "off"> {
   listSessions(): readonly SessionSummary[];
@@ -24,6 +24,8 @@ export interface DaemonLike extends Pick<EventEmitter<DaemonEvents>, "on" | "off
 export interface SurfaceEvents {
   networks: () => void;
   sessions: () => void;
+  /** A person must open a portal page to finish a login (sent at once, never coalesced). */
+  userAction: (action: UserActionView) => void;
 }
 
 /** The API's view of the daemon; every method's result is plain data. */
@@ -52,6 +54,7 @@ function wire(daemon: DaemonLike, l: DaemonLikeEvents, how: "on" | "off"): void 
   daemon[how]("networks", l.networks);
   daemon[how]("session", l.session);
   daemon[how]("reloaded", l.reloaded);
+  daemon[how]("uiRequired", l.uiRequired);
 }
 
 export function createDaemonSurface(daemon: DaemonLike, opts: SurfaceOptions): DaemonSurface {
@@ -81,6 +84,10 @@ class Surface extends EventEmitter<SurfaceEvents> implements DaemonSurface {
       },
       session: () => this.emit("sessions"),
       reloaded: () => this.emit("sessions"),
+      uiRequired: (device, _plugin, url, providerName) => {
+        const ssid = this.#daemon.listSessions().find((s) => s.device === device)?.network?.ssid ?? "";
+        this.emit("userAction", { device, ssid, providerName, url });
+      },
     };
     wire(daemon, this.#listeners, "on");
   }

@@ -43,6 +43,15 @@ export interface SessionView {
   readonly macChangesOnReconnect?: boolean;
 }
 
+/** The `UserActionRequired` signal: a person must open `url` to finish logging in. */
+export interface UserActionView {
+  readonly device: string;
+  readonly ssid: string;
+  /** The plugin's display name, e.g. "Example Café Wi-Fi". */
+  readonly providerName: string;
+  readonly url: string;
+}
+
 export interface StatusView {
   readonly version: string;
   readonly pid: number;

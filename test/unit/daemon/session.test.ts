@@ -164,6 +164,76 @@ describe("DeviceSession", () => {
     assert.deepEqual(h.uiUrls, ["https://portal.test/captcha"]);
   });
 
+  test("in PresentingUI the session re-probes on a growing backoff and takes over once online", async (t) => {
+    t.mock.timers.enable({ apis: ["setTimeout"] });
+    const h = harness({
+      authenticate: async () => ({ result: "uiRequired", url: "https://portal.test/captcha" }),
+      // join's detection, then two re-probes still held, then the person is done.
+      portals: [PORTAL, PORTAL, PORTAL, ONLINE],
+    });
+    await h.session.join(network());
+    assert.equal(h.session.state, "PresentingUI");
+    assert.equal(h.session.summary().uiUrl, "https://portal.test/captcha");
+    assert.equal(h.detections(), 1);
+    await advance(t, 2_999);
+    assert.equal(h.detections(), 1, "no re-probe before the first 3 s");
+    await advance(t, 1);
+    assert.equal(h.detections(), 2);
+    assert.equal(h.session.state, "PresentingUI");
+    await advance(t, 5_999);
+    assert.equal(h.detections(), 2, "the second wait is longer (6 s)");
+    await advance(t, 1);
+    assert.equal(h.detections(), 3);
+    await advance(t, 12_000);
+    assert.equal(h.detections(), 4);
+    await h.session.idle();
+    assert.equal(h.session.state, "Authenticated");
+    assert.equal(h.session.pluginId, "cafe");
+    assert.equal(h.session.summary().uiUrl, undefined);
+    assert.match(h.session.lastReason, /person logged in/);
+    assert.equal(h.winners.get("ssid:43616665"), "cafe");
+    // Taken over: the maintain schedule runs the plugin's maintain.
+    await advance(t, 300_000);
+    assert.ok(h.calls.includes("maintain:cafe"), h.calls.join(" "));
+  });
+
+  test("in PresentingUI a connectivity change re-probes at once; elsewhere it does nothing", async (t) => {
+    t.mock.timers.enable({ apis: ["setTimeout"] });
+    const h = harness({
+      authenticate: async () => ({ result: "uiRequired", url: "https://portal.test/pay" }),
+      portals: [PORTAL, PORTAL, ONLINE],
+    });
+    await h.session.join(network());
+    h.session.connectivityChanged();
+    await h.session.idle();
+    assert.equal(h.detections(), 2);
+    assert.equal(h.session.state, "PresentingUI");
+    h.session.connectivityChanged();
+    await h.session.idle();
+    assert.equal(h.detections(), 3);
+    assert.equal(h.session.state, "Authenticated");
+    h.session.connectivityChanged();
+    await advance(t, 60_000);
+    assert.equal(h.detections(), 3, "no re-probes once authenticated (maintain owns the link)");
+  });
+
+  test("the wait caps at 60 s between re-probes and ends when the network is left", async (t) => {
+    t.mock.timers.enable({ apis: ["setTimeout"] });
+    const h = harness({
+      authenticate: async () => ({ result: "uiRequired", url: "https://portal.test/sms" }),
+    });
+    await h.session.join(network());
+    // 3 + 6 + 12 + 24 + 48 s, then every 60 s.
+    for (const step of [3_000, 6_000, 12_000, 24_000, 48_000, 60_000, 60_000]) await advance(t, step);
+    assert.equal(h.detections(), 8);
+    await advance(t, 59_000);
+    assert.equal(h.detections(), 8);
+    h.session.leave("disconnected");
+    await advance(t, 600_000);
+    assert.equal(h.detections(), 8);
+    assert.equal(h.session.state, "Inactive");
+  });
+
   test("temporaryFailure is retried with backoff and then succeeds", async (t) => {
     t.mock.timers.enable({ apis: ["setTimeout"] });
     const h = harness({
