@@ -40,13 +40,19 @@ export const CAPPORT_TIMEOUT_MS = 5_000;
 const https = (allowHttp: boolean) =>
   z.url().refine((u) => u.startsWith("https:") || (allowHttp && u.startsWith("http:")), "not an HTTPS URL");
 
+function isWebUrl(u: string): boolean {
+  const scheme = u.slice(0, u.indexOf(":") + 1).toLowerCase();
+  return scheme === "http:" || scheme === "https:";
+}
+
 function buildApiSchema(allowHttp: boolean) {
   // A wrong optional field costs that field, not the whole answer: only `captive` is required.
   const optional = <T extends z.ZodType>(schema: T) => schema.optional().catch(undefined);
   return z.object({
     captive: z.boolean(),
     "user-portal-url": optional(https(allowHttp)),
-    "venue-info-url": optional(z.url()),
+    // A page for a person to open: a javascript:, data: or file: "venue page" is dropped.
+    "venue-info-url": optional(z.url().refine(isWebUrl, "not an http(s) URL")),
     "can-extend-session": optional(z.boolean()),
     "seconds-remaining": optional(z.number().nonnegative().finite()),
     "bytes-remaining": optional(z.number().nonnegative().finite()),

@@ -223,6 +223,8 @@ export const protocolTargets: readonly FuzzTarget[] = [
       const portal = info.userPortalUrl;
       if (portal !== undefined && !(portal.startsWith("https:") || (allowHttp && portal.startsWith("http:"))))
         fail(`user portal URL ${portal}`);
+      const venue = info.venueInfoUrl;
+      if (venue !== undefined && !/^https?:/i.test(venue)) fail(`venue URL ${venue}`);
       for (const n of [info.secondsRemaining, info.bytesRemaining]) {
         if (n !== undefined && !(Number.isFinite(n) && n >= 0)) fail(`bad number ${n}`);
       }

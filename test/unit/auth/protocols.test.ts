@@ -161,6 +161,26 @@ describe("RFC 8908 API answers", () => {
     assert.ok(CAPPORT_UNRESTRICTED.startsWith("urn:ietf:params:capport"));
   });
 
+  test("a venue page that is not http(s) is dropped and the rest of the answer kept", () => {
+    for (const venue of ["javascript:alert(1)", "data:text/html,hi", "file:///etc/passwd"]) {
+      const info = parseCapportAnswer(
+        uri,
+        200,
+        "application/captive+json",
+        JSON.stringify({ captive: false, "venue-info-url": venue, "seconds-remaining": 60 }),
+      );
+      assert.equal(info.venueInfoUrl, undefined, venue);
+      assert.equal(info.secondsRemaining, 60);
+    }
+    const ok = parseCapportAnswer(
+      uri,
+      200,
+      "application/captive+json",
+      '{"captive":false,"venue-info-url":"HTTP://venue.example/info"}',
+    );
+    assert.equal(ok.venueInfoUrl, "HTTP://venue.example/info");
+  });
+
   test("detection trusts captive:true over an open probe, and an intercepted probe over captive:false", () => {
     const online: PortalInfo = { verdict: "online", probeUrl: "http://p/generate_204", status: 204 };
     const held: PortalInfo = {
