@@ -14,6 +14,7 @@ import {
   ssidBytesSchema,
   ssidToText,
 } from "../../src/helper-api/ssid.ts";
+import { FixtureScanSource } from "../../src/scan/fixture-source.ts";
 import {
   accessPointSchema,
   activeConnectionSchema,
@@ -141,6 +142,23 @@ const plugins = fc.array(
   { minLength: 1, maxLength: 5 },
 );
 
+/** Scripted moves on a fixture source; BSSIDs index into a small pool so some are unknown. */
+const fixtureScript = fc.record({
+  aps: fc.array(fc.record({ ssid: nearBytes(0), strength: fc.integer({ min: 0, max: 100 }) }), {
+    minLength: 1,
+    maxLength: 5,
+  }),
+  ops: fc.array(
+    fc.oneof(
+      fc.record({ op: fc.constant("join" as const), ap: fc.nat({ max: 6 }) }),
+      fc.record({ op: fc.constant("roam" as const), ap: fc.nat({ max: 6 }) }),
+      fc.record({ op: fc.constant("leave" as const), ap: fc.constant(0) }),
+    ),
+    { maxLength: 20 },
+  ),
+});
+const poolBssid = (i: number): string => `02:00:00:00:00:${i.toString(16).padStart(2, "0")}`;
+
 export const scanTargets: readonly FuzzTarget[] = [
   target({
     name: "scan file: any text",
@@ -188,6 +206,74 @@ export const scanTargets: readonly FuzzTarget[] = [
         if (n.bssid !== ap.bssid || n.security !== ap.security || n.strength !== ap.strength)
           fail("facts differ");
       });
+    },
+  }),
+  target({
+    name: "scan file: fixture source joins, roams and leaves",
+    arbitrary: fixtureScript,
+    allowed: [],
+    check({ aps, ops }) {
+      const networks = aps.map((ap, i) =>
+        scannedNetwork({
+          ssid: ap.ssid,
+          bssid: poolBssid(i),
+          strength: ap.strength,
+          frequency: 2412,
+          security: "open",
+        }),
+      );
+      const source = new FixtureScanSource({ device: "wlan0", networks, at: 0 }, { now: () => 0 });
+      const events: string[] = [];
+      source.on("join", (e) => events.push(`join ${e.network.bssid}`));
+      source.on("roam", (e) => events.push(`roam ${e.previousBssid}>${e.network.bssid}`));
+      source.on("leave", (e) => events.push(`leave ${e.network.bssid} ${e.reason}`));
+      let joined: number | undefined;
+      for (const { op, ap } of ops) {
+        const expected: string[] = [];
+        const known = ap < networks.length;
+        const before = events.length;
+        let code: string | undefined;
+        try {
+          if (op === "join") source.join(poolBssid(ap).toUpperCase());
+          else if (op === "roam") source.roam(poolBssid(ap));
+          else source.leave();
+        } catch (e) {
+          code = e instanceof Error && "code" in e ? String(e.code) : `not coded: ${String(e)}`;
+        }
+        if (op === "join") {
+          if (!known) expected.push("HH_FIXTURE_BSSID_NOT_FOUND");
+          else {
+            if (joined !== undefined) expected.push(`leave ${poolBssid(joined)} switched`);
+            expected.push(`join ${poolBssid(ap)}`);
+            joined = ap;
+          }
+        } else if (op === "roam") {
+          const from = joined === undefined ? undefined : networks[joined];
+          const to = networks[ap];
+          if (from === undefined) expected.push("HH_FIXTURE_NOT_JOINED");
+          else if (to === undefined) expected.push("HH_FIXTURE_BSSID_NOT_FOUND");
+          else if (!bytesEqual(from.ssid, to.ssid)) expected.push("HH_FIXTURE_ROAM_SSID_MISMATCH");
+          else {
+            expected.push(`roam ${from.bssid}>${to.bssid}`);
+            joined = ap;
+          }
+        } else if (joined === undefined) expected.push("HH_FIXTURE_NOT_JOINED");
+        else {
+          expected.push(`leave ${poolBssid(joined)} disconnected`);
+          joined = undefined;
+        }
+        const got = [...events.slice(before), ...(code === undefined ? [] : [code])];
+        if (got.join() !== expected.join()) fail(`${op} ${ap}: ${got.join()} != ${expected.join()}`);
+        const now = source.joined();
+        if ((now?.bssid ?? "none") !== (joined === undefined ? "none" : poolBssid(joined)))
+          fail("joined() differs");
+        if (
+          now !== undefined &&
+          joined !== undefined &&
+          !bytesEqual(now.ssid, networks[joined]?.ssid ?? new Uint8Array())
+        )
+          fail("joined SSID bytes differ");
+      }
     },
   }),
   target({
