@@ -64,6 +64,8 @@ const VENDORED = {
   htmlparser2: 'export * from "htmlparser2";',
   semver: 'export { default } from "semver";',
   eventemitter3: 'export { default, EventEmitter } from "eventemitter3";',
+  // Its XML parser (some 50 files) loads with it, though only introspection uses it.
+  "@jellybrick/dbus-next": 'export * from "@jellybrick/dbus-next";',
 };
 
 const esbuild = await import("esbuild");
