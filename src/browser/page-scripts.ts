@@ -134,3 +134,9 @@ export function tickCheckboxes(form: number): string {
 
 /** Selects the focused field's text, so inserted text replaces it. */
 export const SELECT_ACTIVE = `(() => { const el = document.activeElement; if (el && typeof el.select === "function") el.select(); })()`;
+
+/** Run before any script of every document: no service workers, no shared workers. */
+export const NO_BACKGROUND_WORKERS = `(() => {
+  try { Object.defineProperty(Navigator.prototype, "serviceWorker", { get: () => undefined, configurable: false }); } catch (e) {}
+  try { Object.defineProperty(window, "SharedWorker", { value: undefined, writable: false, configurable: false }); } catch (e) {}
+})()`;

@@ -8,6 +8,7 @@ import { secretLeaves } from "../util/redact.ts";
 import { defaultArtifactsRoot, saveFailureArtifacts } from "./artifacts.ts";
 import { createBrowserGuard } from "./guard.ts";
 import { type LaunchedBrowser, launchBrowser } from "./launch.ts";
+import { NO_BACKGROUND_WORKERS } from "./page-scripts.ts";
 import { type BrowserProxy, startBrowserProxy } from "./proxy.ts";
 import { pageSteps } from "./steps.ts";
 
@@ -17,6 +18,9 @@ import { pageSteps } from "./steps.ts";
  * `close()` (the plugin side calls it when the hook ends, and on abort). Built only from
  * plain data: the link's address and DNS lookup, the plugin's credentials and portal hosts.
  */
+
+/** Blocked requests kept (and logged) per hook. */
+const MAX_BLOCKED = 50;
 
 /** A browser to run in: a fresh launch by default, a warm one when the caller has it. */
 export interface BrowserLease {
@@ -83,6 +87,8 @@ export function createBrowserSession(opts: BrowserSessionOptions): BrowserSessio
   const raw = secretLeaves(opts.credentials);
   const blocked: string[] = [];
   const refused = (message: string): void => {
+    // A page that retries in a loop must not grow the list (or the log) without end.
+    if (blocked.length >= MAX_BLOCKED) return;
     blocked.push(message);
     opts.log.warn(`browser: blocked a request: ${message}`);
   };
@@ -110,6 +116,11 @@ export function createBrowserSession(opts: BrowserSessionOptions): BrowserSessio
   opts.signal.addEventListener("abort", () => void close(), { once: true });
 
   const guardPage = async (page: Page): Promise<void> => {
+    // Service and shared workers are targets of their own, outside the page's request
+    // interception: a page could hand them a typed password to send over TLS unseen. A
+    // portal login needs neither, so every document of the page loses both APIs.
+    await page.evaluateOnNewDocument(NO_BACKGROUND_WORKERS);
+    await page.setBypassServiceWorker(true);
     await page.setRequestInterception(true);
     page.on("request", (request: HTTPRequest) => void screen(request));
   };

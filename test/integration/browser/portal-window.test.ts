@@ -77,7 +77,10 @@ describe("the portal window", () => {
         assert.equal(await window.page.title(), "Pay to surf");
         // The page, and the favicon Chromium asks for after it: both by the link's name.
         assert.ok(hosts.length >= 1);
-        assert.ok(hosts.every((h) => h === `${NAME}:${port}`), hosts.join(" "));
+        assert.ok(
+          hosts.every((h) => h === `${NAME}:${port}`),
+          hosts.join(" "),
+        );
         assert.ok(
           dns.queries.some((q) => q.startsWith(`${NAME}/`)),
           dns.queries.join(" "),

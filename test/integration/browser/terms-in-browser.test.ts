@@ -114,4 +114,13 @@ describe("the terms walk in the browser reads the rendered page with the plain w
     assert.equal(outcome.outcome === "stopped" && outcome.error.code, "HH_TERMS_LOOP");
     assert.deepEqual(pressed, ["Continue"]);
   });
+
+  test("pages get no service or shared workers, which would run outside the request guard", async () => {
+    const page = await session.open();
+    await page.open(`${base}/both`);
+    assert.equal(
+      await page.page.evaluate("typeof navigator.serviceWorker + ' ' + typeof SharedWorker"),
+      "undefined undefined",
+    );
+  });
 });
