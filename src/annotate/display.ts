@@ -129,9 +129,28 @@ const EMOJI_PRESENTATION = /\p{Emoji_Presentation}|\ufe0f/u;
 const ZERO_WIDTH = /^[\p{Mn}\p{Me}\p{Cf}]+$/u;
 /** Printable ASCII: one column per character, no segmentation needed. */
 const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
-// Made on first use: building a grapheme segmenter loads ICU's break rules, a cost every
-// `hotspot` command (`--version` included) paid at start while most text is plain ASCII.
+/**
+ * Code points that can join the one before or after into a single grapheme (UAX #29):
+ * marks and other Extend/SpacingMark characters (\p{M}, the halfwidth kana sound marks,
+ * emoji modifiers, Thai and Lao SARA AM, a few SpacingMark letters), format characters
+ * (ZWJ, ZWNJ, tags and most Prepend characters are \p{Cf}), controls (CR LF), regional
+ * indicators, Hangul jamo and the few Prepend letters. Text without any of them is one
+ * grapheme per code point, so it needs no segmenter; a unit test checks that against ICU.
+ */
+export const JOINING =
+  /[\p{M}\p{Cf}\p{Cc}\u0d4e\u0e33\u0eb3\u1100-\u11ff\ua960-\ua97f\ud7b0-\ud7ff\uff9e\uff9f\u{111c2}\u{111c3}\u{113d1}\u{1193f}\u{11941}\u{11a3a}\u{11a84}-\u{11a89}\u{11d46}\u{11f02}\u{16d63}\u{16d67}-\u{16d6a}\u{1f1e6}-\u{1f1ff}\u{1f3fb}-\u{1f3ff}]/u;
+// Made on first use, and only for text with joining characters: building a grapheme
+// segmenter loads ICU's break rules (some 25 ms and 2.5 MB), which `hotspot list` paid
+// for any SSID with an accent, a CJK character or an emoji.
 let segmenter: Intl.Segmenter | undefined;
+
+/** Columns one grapheme takes. */
+function graphemeWidth(grapheme: string): number {
+  if (EMOJI.test(grapheme) && EMOJI_PRESENTATION.test(grapheme)) return 2;
+  if (isWide(grapheme.codePointAt(0) ?? 0)) return 2;
+  if (ZERO_WIDTH.test(grapheme)) return 0;
+  return 1;
+}
 
 /**
  * Terminal columns a (safe) string occupies: wide CJK and emoji-presentation graphemes take
@@ -139,15 +158,13 @@ let segmenter: Intl.Segmenter | undefined;
  */
 export function displayWidth(text: string): number {
   if (PRINTABLE_ASCII.test(text)) return text.length;
-  segmenter ??= new Intl.Segmenter("en", { granularity: "grapheme" });
   let width = 0;
-  for (const { segment } of segmenter.segment(text)) {
-    const cp = segment.codePointAt(0) ?? 0;
-    if (EMOJI.test(segment) && EMOJI_PRESENTATION.test(segment)) width += 2;
-    else if (isWide(cp)) width += 2;
-    else if (ZERO_WIDTH.test(segment)) width += 0;
-    else width += 1;
+  if (!JOINING.test(text)) {
+    for (const codePoint of text) width += graphemeWidth(codePoint);
+    return width;
   }
+  segmenter ??= new Intl.Segmenter("en", { granularity: "grapheme" });
+  for (const { segment } of segmenter.segment(text)) width += graphemeWidth(segment);
   return width;
 }
 
