@@ -1,4 +1,5 @@
 import { join } from "node:path";
+import type { WarmBrowser } from "../browser/warm.ts";
 import { Daemon } from "../daemon/daemon.ts";
 import type { LogSink } from "../daemon/log.ts";
 import { defaultStateDir } from "../daemon/state/dir.ts";
@@ -164,6 +165,11 @@ export function createDaemonCommand(signals: SignalSource = process): Command {
       // network manager's own check URL (NetworkManager's ConnectivityCheckUri, read live, so a
       // change in NetworkManager applies to the next join); else the built-in default.
       const nmCheck = source.connectivityCheckUri?.bind(source);
+      let plugins = registry;
+      const warmBrowser = await startWarmBrowser(
+        (id) => plugins.get(id)?.definition.needsBrowser === true,
+        (level, message) => log({ level, scope: "daemon", message }),
+      );
       const daemon = new Daemon({
         source,
         registry,
@@ -174,8 +180,10 @@ export function createDaemonCommand(signals: SignalSource = process): Command {
         reload: async () => {
           const next = await load();
           collectSecrets(next.registry);
+          plugins = next.registry;
           return next;
         },
+        ...(warmBrowser ? { warmBrowser } : {}),
         ...(nmCheck && !setInFile.has("probeUrl") ? { connectivityCheckUri: nmCheck } : {}),
       });
       const reload = (): void => {
@@ -229,3 +237,18 @@ export function createDaemonCommand(signals: SignalSource = process): Command {
 }
 
 export const command: Command = createDaemonCommand();
+
+/**
+ * The warm start, when Chromium is installed (it then launches only for a network that a
+ * `needsBrowser` plugin claims at high confidence). Loaded lazily: puppeteer is not read
+ * by a daemon that never needs it.
+ */
+async function startWarmBrowser(
+  needsBrowser: (pluginId: string) => boolean,
+  log: (level: "info" | "warn" | "debug", message: string) => void,
+): Promise<WarmBrowser | undefined> {
+  const { chromiumAvailable, launchBrowser } = await import("../browser/launch.ts");
+  if (!chromiumAvailable()) return undefined;
+  const { createWarmBrowser } = await import("../browser/warm.ts");
+  return createWarmBrowser({ launch: () => launchBrowser(), needsBrowser, log });
+}

@@ -2,6 +2,7 @@ import { EventEmitter } from "eventemitter3";
 import { type AnnotatedNetwork, annotate } from "../annotate/model.ts";
 import type { LinkTransport } from "../auth/link.ts";
 import { createLinkRouter, type LinkRouter } from "../auth/link-route.ts";
+import type { WarmBrowser } from "../browser/warm.ts";
 import type { UserConfig } from "../config/schema.ts";
 import { type HotspotError, hotspotError, isHotspotError, reasonOf } from "../errors.ts";
 import type { PortalInfo } from "../helper-api/context.ts";
@@ -79,6 +80,12 @@ export interface DaemonOptions {
    * re-applies the current ones.
    */
   reload?(): Promise<{ readonly registry: PluginRegistry; readonly config: UserConfig }>;
+  /**
+   * The warm start (src/browser/warm.ts): told every annotated scan, it launches Chromium
+   * ahead of the join for a network a `needsBrowser` plugin claims at high confidence, and
+   * `ctx.browser()` takes that instance. Default: none (every hook launches its own).
+   */
+  readonly warmBrowser?: WarmBrowser;
 }
 
 /**
@@ -184,6 +191,7 @@ export class Daemon extends EventEmitter<DaemonEvents> {
     // Portal sessions stay up and stay saved: the next start resumes them without a login.
     for (const session of this.#sessions.values()) session.leave("daemon stopping");
     await s.stop();
+    await this.#opts.warmBrowser?.close();
     await this.#router.close();
   }
 
@@ -329,6 +337,7 @@ export class Daemon extends EventEmitter<DaemonEvents> {
       onHookError: (error, n) => this.#problem(n?.interface, error),
       ca: opts.ca,
       testNetwork: opts.testNetwork,
+      ...(opts.warmBrowser ? { browser: { acquire: opts.warmBrowser.acquire } } : {}),
     });
     return createPluginCalls({ registry: this.#registry, host });
   }
@@ -341,6 +350,7 @@ export class Daemon extends EventEmitter<DaemonEvents> {
         new Map(list.networks.map((network, i) => [network.bssid, { network, claims: claims[i] ?? [] }])),
       );
       this.emit("networks", list.device, list.networks, claims);
+      this.#opts.warmBrowser?.onScan(list.device, list.networks, claims);
     } catch (e) {
       this.#problem(undefined, e);
     }

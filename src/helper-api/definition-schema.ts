@@ -272,6 +272,7 @@ export function validateDefinition(value: unknown, path: string): Plugin<unknown
     ...(d.credentialsSchema !== undefined && { credentialsSchema: d.credentialsSchema }),
     ...(claims !== undefined && { claims }),
     ...(d.timeouts !== undefined && { timeouts }),
+    ...(d.needsBrowser !== undefined && { needsBrowser: d.needsBrowser }),
     ...(d.filterScanList !== undefined && { filterScanList: d.filterScanList }),
     ...(d.evaluate !== undefined && { evaluate: d.evaluate }),
     ...(d.authenticate !== undefined && { authenticate: d.authenticate }),

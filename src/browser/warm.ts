@@ -1,0 +1,180 @@
+import type { Browser } from "puppeteer-core";
+import type { ScannedNetwork } from "../helper-api/network.ts";
+import type { ClaimMatch } from "../helper-api/registry-types.ts";
+import type { LaunchedBrowser } from "./launch.ts";
+import { groupRssBytes } from "./rss.ts";
+import type { BrowserLease } from "./session.ts";
+
+/**
+ * The warm start: when a scan shows a network that a plugin needing a browser claims at
+ * high confidence, Chromium is launched before the join, so the login does not pay for the
+ * launch (most of a browser login's time). One warm instance at most; the hook's
+ * `ctx.browser()` takes it (in a context of its own, with the link's proxy) and falls back
+ * to a fresh launch when there is none.
+ *
+ * What it costs is bounded: the instance's resident memory (every process of its group) is
+ * measured after the launch and at each scan and it is closed above `maxRssBytes`; it is
+ * closed when a scan no longer shows any such network (out of range), and after `idleMs`
+ * without a login. A network warms the browser once per appearance: after a login or an
+ * idle timeout it does not warm it again until it has left the scans and come back.
+ */
+
+export interface WarmBrowserOptions {
+  /** Starts a headless Chromium (the launcher with the daemon's options). */
+  launch(): Promise<LaunchedBrowser>;
+  /** Whether the plugin declares `needsBrowser`. */
+  needsBrowser(pluginId: string): boolean;
+  /** Close after this long without a login; default 3 minutes. */
+  readonly idleMs?: number;
+  /** Close when the instance's resident memory exceeds this; default 250 MB. */
+  readonly maxRssBytes?: number;
+  /** Resident bytes of the instance (default: the sum over its process group from /proc). */
+  rssBytes?(launched: LaunchedBrowser): Promise<number>;
+  log?(level: "info" | "warn" | "debug", message: string): void;
+  /** Called when a warm instance is fully closed, with why (tests wait on it). */
+  onClosed?(why: string): void;
+}
+
+export interface WarmBrowser {
+  /** The latest scan of `device` with its claims (same order): warm, keep or release. */
+  onScan(
+    device: string,
+    networks: readonly ScannedNetwork[],
+    claims: readonly (readonly ClaimMatch[])[],
+  ): void;
+  /** For `ctx.browser()`: the warm instance when there is one, else a fresh launch. */
+  acquire(signal: AbortSignal): Promise<BrowserLease>;
+  /** Whether an instance is running or starting. */
+  readonly warm: boolean;
+  /** Closes the warm instance (daemon stop). */
+  close(): Promise<void>;
+}
+
+const DEFAULT_IDLE_MS = 180_000;
+const DEFAULT_MAX_RSS = 250 * 1024 * 1024;
+
+export function createWarmBrowser(opts: WarmBrowserOptions): WarmBrowser {
+  const idleMs = opts.idleMs ?? DEFAULT_IDLE_MS;
+  const maxRss = opts.maxRssBytes ?? DEFAULT_MAX_RSS;
+  const measure = opts.rssBytes ?? ((l: LaunchedBrowser) => groupRssBytes(l.pid));
+  const log = opts.log ?? (() => {});
+  let instance: Promise<LaunchedBrowser | undefined> | undefined;
+  let leased = false;
+  let idle: ReturnType<typeof setTimeout> | undefined;
+  /** Qualifying networks (by SSID) each device's latest scan showed. */
+  const inRange = new Map<string, ReadonlySet<string>>();
+  /** Networks that already had their warm start in this appearance. */
+  const spent = new Set<string>();
+  /** The SSIDs the running instance was started for. */
+  let startedFor = new Set<string>();
+
+  const clearIdle = (): void => {
+    if (idle !== undefined) clearTimeout(idle);
+    idle = undefined;
+  };
+  const armIdle = (): void => {
+    clearIdle();
+    idle = setTimeout(() => void release("idle", true), idleMs);
+    idle.unref?.();
+  };
+
+  const release = async (why: string, spend: boolean): Promise<void> => {
+    clearIdle();
+    const current = instance;
+    instance = undefined;
+    if (spend) for (const k of startedFor) spent.add(k);
+    startedFor = new Set();
+    if (!current) return;
+    const launched = await current;
+    if (!launched) return;
+    log("info", `warm browser closed: ${why}`);
+    await launched.close();
+    opts.onClosed?.(why);
+  };
+
+  const checkMemory = async (): Promise<void> => {
+    const launched = await instance;
+    if (!launched || leased) return;
+    const rss = await measure(launched).catch(() => 0);
+    if (rss > maxRss) {
+      log(
+        "warn",
+        `warm browser uses ${Math.round(rss / 1048576)} MB, over the ${Math.round(maxRss / 1048576)} MB cap`,
+      );
+      await release("over its memory cap", true);
+    }
+  };
+
+  const start = (keys: ReadonlySet<string>): void => {
+    startedFor = new Set(keys);
+    log("info", "starting a warm browser ahead of the join");
+    const launching = opts.launch().then(
+      (l) => l,
+      (e: unknown) => {
+        log("warn", `warm browser did not start: ${e instanceof Error ? e.message : String(e)}`);
+        if (instance === launching) instance = undefined;
+        return undefined;
+      },
+    );
+    instance = launching;
+    armIdle();
+    void launching.then(() => checkMemory());
+  };
+
+  return {
+    onScan(device, networks, claims) {
+      const keys = new Set<string>();
+      networks.forEach((n, i) => {
+        const strong = (claims[i] ?? []).some(
+          (c) => c.confidence === "high" && opts.needsBrowser(c.pluginId),
+        );
+        if (strong) keys.add(n.ssidHex);
+      });
+      inRange.set(device, keys);
+      const all = new Set([...inRange.values()].flatMap((s) => [...s]));
+      // A network that left every scan may warm the browser again when it comes back.
+      for (const k of [...spent]) if (!all.has(k)) spent.delete(k);
+      const wanted = new Set([...all].filter((k) => !spent.has(k)));
+      if (instance) {
+        if (!leased && ![...startedFor].some((k) => all.has(k)))
+          void release("the network is out of range", false);
+        else void checkMemory();
+        return;
+      }
+      if (wanted.size > 0) start(wanted);
+    },
+    async acquire(signal) {
+      const current = instance;
+      const launched = current ? await current : undefined;
+      if (launched && !leased && launched.browser.connected) {
+        leased = true;
+        clearIdle();
+        return warmLease(launched.browser, () => {
+          leased = false;
+          // Used for a login: this appearance had its warm start; close after the idle time.
+          for (const k of startedFor) spent.add(k);
+          armIdle();
+        });
+      }
+      signal.throwIfAborted();
+      const fresh = await opts.launch();
+      return { browser: fresh.browser, release: fresh.close, profileDir: fresh.profileDir };
+    },
+    get warm() {
+      return instance !== undefined;
+    },
+    close: () => release("the daemon stops", false),
+  };
+}
+
+function warmLease(browser: Browser, done: () => void): BrowserLease {
+  let released = false;
+  return {
+    browser,
+    async release() {
+      if (released) return;
+      released = true;
+      done();
+    },
+  };
+}

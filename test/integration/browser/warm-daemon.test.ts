@@ -1,0 +1,96 @@
+import assert from "node:assert/strict";
+import { after, describe, test } from "node:test";
+import { type LaunchedBrowser, launchBrowser } from "../../../src/browser/launch.ts";
+import { createWarmBrowser } from "../../../src/browser/warm.ts";
+import { userConfigSchema } from "../../../src/config/schema.ts";
+import { Daemon } from "../../../src/daemon/daemon.ts";
+import { type Portal, startPortal } from "../../../src/harness/index.ts";
+import { loadRegistry } from "../../../src/helper-api/loader.ts";
+import { scannedNetwork } from "../../../src/helper-api/network.ts";
+import { FixtureScanSource } from "../../../src/scan/fixture-source.ts";
+import type { ScanList } from "../../../src/scan/source.ts";
+import { chromiumCount, noChromium } from "./helpers.ts";
+
+/**
+ * The warm start with the real daemon, real Chromium and the js-only harness portal: a scan
+ * showing "City Wi-Fi" (claimed high by the bundled example-js-portal, which needs a
+ * browser) launches Chromium before the join; the login uses that instance (one launch in
+ * all); the next scan without the network closes it and leaves no process.
+ */
+
+const BSSID = "02:c1:71:00:00:01";
+const scan = (present: boolean): ScanList => ({
+  device: "wlan0",
+  at: 0,
+  networks: present
+    ? [
+        scannedNetwork({
+          ssid: new TextEncoder().encode("City Wi-Fi"),
+          bssid: BSSID,
+          strength: 70,
+          frequency: 2437,
+          security: "open",
+        }),
+      ]
+    : [],
+});
+
+describe("warm start in the daemon", { skip: noChromium() }, () => {
+  let portal: Portal | undefined;
+  let daemon: Daemon | undefined;
+  after(async () => {
+    await daemon?.stop();
+    await portal?.close();
+  });
+
+  test("a scan warms Chromium, the login takes it, the network leaving the scan closes it", {
+    timeout: 60_000,
+  }, async () => {
+    portal = await startPortal({ scenario: "js-only" });
+    const config = userConfigSchema.parse({
+      probeUrl: portal.probeUrl,
+      plugins: {
+        "example-js-portal": {
+          config: { portalHost: "127.0.0.1", allowHttp: true },
+          credentials: { username: portal.credentials.username, password: portal.credentials.password },
+        },
+        "click-through": { enabled: false },
+      },
+    });
+    const registry = await loadRegistry({ pluginDirs: [], config, strict: false });
+    assert.ok(registry.get("example-js-portal"), "the bundled js-only plugin is loaded");
+    const launches: LaunchedBrowser[] = [];
+    let closed: (why: string) => void = () => {};
+    const released = new Promise<string>((resolve) => {
+      closed = resolve;
+    });
+    const warm = createWarmBrowser({
+      launch: async () => {
+        const l = await launchBrowser();
+        launches.push(l);
+        return l;
+      },
+      needsBrowser: (id) => registry.get(id)?.definition.needsBrowser === true,
+      onClosed: (why) => closed(why),
+    });
+    const source = new FixtureScanSource(scan(true));
+    daemon = new Daemon({ source, registry, config, log: () => {}, warmBrowser: warm, verifyAttempts: 1 });
+    const scanned = new Promise<void>((resolve) => daemon?.once("networks", () => resolve()));
+    await daemon.start();
+    await scanned;
+    assert.equal(warm.warm, true, "launched on the scan, before any join");
+
+    source.join(BSSID);
+    await daemon.session("wlan0")?.idle();
+    assert.equal(daemon.session("wlan0")?.state, "Authenticated", daemon.session("wlan0")?.lastReason);
+    assert.equal(portal.authorized(), true);
+    assert.equal(launches.length, 1, "the login used the warm instance");
+    const profileDir = launches[0]?.profileDir ?? "";
+    assert.ok(chromiumCount(profileDir) > 0, "still warm after the login (until idle or out of range)");
+
+    source.setScan(scan(false));
+    assert.match(await released, /out of range/);
+    assert.equal(chromiumCount(profileDir), 0);
+    assert.equal(warm.warm, false);
+  });
+});
