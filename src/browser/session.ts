@@ -67,9 +67,14 @@ export interface BrowserSession {
 }
 
 /** Lease a freshly launched browser; releasing it closes it. */
-async function launchLease(opts: BrowserSessionOptions, signal: AbortSignal): Promise<BrowserLease> {
+async function launchLease(
+  opts: BrowserSessionOptions,
+  signal: AbortSignal,
+  proxy: string,
+): Promise<BrowserLease> {
   const launched: LaunchedBrowser = await launchBrowser({
     signal,
+    proxy,
     ...(opts.executablePath === undefined ? {} : { executablePath: opts.executablePath }),
     ...(opts.spkiPins === undefined ? {} : { spkiPins: opts.spkiPins }),
     ...(opts.netns === undefined ? {} : { netns: opts.netns }),
@@ -153,23 +158,36 @@ export function createBrowserSession(opts: BrowserSessionOptions): BrowserSessio
       ...(opts.localAddress === undefined ? {} : { localAddress: opts.localAddress }),
       ...(opts.lookup === undefined ? {} : { lookup: opts.lookup }),
     });
-    lease = await (opts.acquire ?? ((s) => launchLease(opts, s)))(opts.signal);
+    const address = proxy.address;
+    lease = await (opts.acquire ?? ((s) => launchLease(opts, s, address)))(opts.signal);
     if (closing !== undefined) await lease.release();
     opts.signal.throwIfAborted();
-    // A context per hook: its own cookies and cache, and its own proxy (the link's), so a
-    // warm browser started before the join can serve the login.
-    context = await lease.browser.createBrowserContext({
-      proxyServer: `http://${proxy.address}`,
-      proxyBypassList: ["<-loopback>"],
-    });
     // Pages the portal opens (window.open, target=_blank) are guarded as they appear.
-    context.on("targetcreated", (target) => {
-      void target
-        .page()
-        .then((p) => (p === null ? undefined : guardPage(p)))
-        .catch(() => undefined);
-    });
-    const page = await context.newPage();
+    const watchPopups = (where: BrowserContext): void => {
+      where.on("targetcreated", (target) => {
+        void target
+          .page()
+          .then((p) => (p === null ? undefined : guardPage(p)))
+          .catch(() => undefined);
+      });
+    };
+    let page: Page;
+    if (opts.acquire === undefined) {
+      // Our own browser, launched pointing at this hook's proxy with a fresh profile: its
+      // first tab serves, which saves a context and a tab on the cold path.
+      const own = lease.browser.defaultBrowserContext();
+      watchPopups(own);
+      page = (await lease.browser.pages())[0] ?? (await own.newPage());
+    } else {
+      // A leased (warm) browser: a context per hook, with its own cookies and cache and
+      // its own proxy (this link's), so a browser started before the join serves the login.
+      context = await lease.browser.createBrowserContext({
+        proxyServer: `http://${address}`,
+        proxyBypassList: ["<-loopback>"],
+      });
+      watchPopups(context);
+      page = await context.newPage();
+    }
     await guardPage(page);
     const stepTimeout = options.stepTimeoutMs ?? 15_000;
     const root = opts.artifactsRoot ?? defaultArtifactsRoot();

@@ -11,6 +11,7 @@ import {
   launchBrowser,
 } from "../../../src/browser/launch.ts";
 import { startBrowserProxy } from "../../../src/browser/proxy.ts";
+import { createBrowserSession } from "../../../src/browser/session.ts";
 import { isHotspotError } from "../../../src/errors.ts";
 import { chromiumCount, noChromium } from "./helpers.ts";
 
@@ -126,6 +127,33 @@ describe("Chromium through the link proxy", { skip: noChromium() }, () => {
     } finally {
       await launched.close();
       await proxy.close();
+    }
+  });
+
+  it("a leased (warm) browser serves a hook in a context of its own, through the hook's proxy, and outlives it", async () => {
+    const warm = await launchBrowser();
+    try {
+      let released = 0;
+      const session = createBrowserSession({
+        pluginId: "t",
+        credentials: undefined,
+        portalHosts: [],
+        lookup: linkLookup,
+        signal: new AbortController().signal,
+        log: { debug() {}, info() {}, warn() {}, error() {} },
+        acquire: async () => ({ browser: warm.browser, release: async () => void released++ }),
+      });
+      const page = await session.open();
+      // The made-up name resolves only through the proxy's (the link's) lookup.
+      await page.open(`http://portal.link.test:${port}/warm`);
+      assert.match((await page.read()).text, /hello from the link/);
+      assert.equal(warm.browser.browserContexts().length, 2);
+      await session.close();
+      assert.equal(released, 1);
+      assert.equal(warm.browser.connected, true, "the warm browser is still running");
+      assert.equal(warm.browser.browserContexts().length, 1, "the hook's context is gone");
+    } finally {
+      await warm.close();
     }
   });
 });
