@@ -71,6 +71,7 @@ test("docs/plugins.md runs as written against the installed package (packs and i
   for (const step of ["claim", "evaluate", "authenticate", "maintain", "logoff", "credentials"]) {
     assert.match(guide.stdout, new RegExp(`PASS {2}${step}`), step);
   }
+  assert.match(guide.stdout, /PASS {2}evaluate +none \(declined, as expected\)/);
   assert.match(guide.stdout, /> tsc -p tsconfig\.json\n/);
   assert.match(guide.stdout, /# pass 4\n# fail 0\n/);
   assert.match(guide.stdout, /^acme-wifi +Acme Wifi +1\.0\.0 .* user +\S+hotspot-helper-plugin-acme-wifi/m);
@@ -81,6 +82,7 @@ test("docs/plugins.md has sh test blocks for creating, testing, installing and p
   for (const command of [
     "hotspot plugin new acme-wifi",
     "hotspot plugin test acme-wifi --scenario form-login",
+    "--scenario hostile:evil-twin --expect declined",
     "npm run typecheck",
     "npm test",
     "npm pack",
