@@ -2,11 +2,13 @@ import { readdir, readFile } from "node:fs/promises";
 
 /**
  * Resident memory of a whole Chromium: the launcher starts it as a process-group leader,
- * and its renderers, GPU and utility processes and zygotes stay in that group, so the sum of
- * VmRSS over the group is what it costs (shared pages counted once per process, which
- * overstates a little: the cap errs on the safe side). Linux /proc only; 0 elsewhere.
+ * and its renderers, GPU and utility processes and zygotes stay in that group. Summed as
+ * PSS (proportional set size, /proc/PID/smaps_rollup): each shared page counted once across
+ * the processes that share it. A sum of VmRSS counts Chromium's binary and libraries once
+ * per process and reads three to four times too high. VmRSS is the fallback on kernels
+ * without smaps_rollup (before 4.14). Linux /proc only; 0 elsewhere.
  */
-export async function groupRssBytes(pgid: number | undefined): Promise<number> {
+export async function groupMemoryBytes(pgid: number | undefined): Promise<number> {
   if (pgid === undefined) return 0;
   let entries: string[];
   try {
@@ -24,13 +26,25 @@ export async function groupRssBytes(pgid: number | undefined): Promise<number> {
           // Fields after the command name (which may hold spaces and parentheses).
           const rest = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
           if (Number(rest[2]) !== pgid) return;
-          const status = await readFile(`/proc/${pid}/status`, "utf8");
-          const kb = /^VmRSS:\s+(\d+) kB/m.exec(status)?.[1];
-          if (kb !== undefined) total += Number(kb) * 1024;
+          // Read first, then add: `total += await …` would read `total` before the await.
+          const kb = await pssKb(pid);
+          total += kb * 1024;
         } catch {
           // the process ended meanwhile
         }
       }),
   );
   return total;
+}
+
+async function pssKb(pid: string): Promise<number> {
+  try {
+    const rollup = await readFile(`/proc/${pid}/smaps_rollup`, "utf8");
+    const pss = /^Pss:\s+(\d+) kB/m.exec(rollup)?.[1];
+    if (pss !== undefined) return Number(pss);
+  } catch {
+    // no smaps_rollup: the kernel is older than 4.14
+  }
+  const status = await readFile(`/proc/${pid}/status`, "utf8");
+  return Number(/^VmRSS:\s+(\d+) kB/m.exec(status)?.[1] ?? 0);
 }

@@ -2,7 +2,7 @@ import type { Browser } from "puppeteer-core";
 import type { ScannedNetwork } from "../helper-api/network.ts";
 import type { ClaimMatch } from "../helper-api/registry-types.ts";
 import type { LaunchedBrowser } from "./launch.ts";
-import { groupRssBytes } from "./rss.ts";
+import { groupMemoryBytes } from "./rss.ts";
 import type { BrowserLease } from "./session.ts";
 
 /**
@@ -12,7 +12,7 @@ import type { BrowserLease } from "./session.ts";
  * `ctx.browser()` takes it (in a context of its own, with the link's proxy) and falls back
  * to a fresh launch when there is none.
  *
- * What it costs is bounded: the instance's resident memory (every process of its group) is
+ * What it costs is bounded: the instance's resident memory (PSS over its process group) is
  * measured after the launch and at each scan and it is closed above `maxRssBytes`; it is
  * closed when a scan no longer shows any such network (out of range), and after `idleMs`
  * without a login. A network warms the browser once per appearance: after a login or an
@@ -26,7 +26,7 @@ export interface WarmBrowserOptions {
   needsBrowser(pluginId: string): boolean;
   /** Close after this long without a login; default 3 minutes. */
   readonly idleMs?: number;
-  /** Close when the instance's resident memory exceeds this; default 250 MB. */
+  /** Close when the instance's resident memory (PSS of its process group) exceeds this; default 512 MB. */
   readonly maxRssBytes?: number;
   /** Resident bytes of the instance (default: the sum over its process group from /proc). */
   rssBytes?(launched: LaunchedBrowser): Promise<number>;
@@ -51,12 +51,18 @@ export interface WarmBrowser {
 }
 
 const DEFAULT_IDLE_MS = 180_000;
-const DEFAULT_MAX_RSS = 250 * 1024 * 1024;
+/**
+ * Debian 12's Chromium 120+ idles at some 280-380 MB of PSS across its ten processes
+ * (browser, zygotes, GPU, network, storage, renderer; measured by bench/browser.bench.ts),
+ * so a 250 MB cap would close every warm instance at once. 512 MB lets a normal one live
+ * and still closes one that grows (a page left running script, a leak).
+ */
+const DEFAULT_MAX_RSS = 512 * 1024 * 1024;
 
 export function createWarmBrowser(opts: WarmBrowserOptions): WarmBrowser {
   const idleMs = opts.idleMs ?? DEFAULT_IDLE_MS;
   const maxRss = opts.maxRssBytes ?? DEFAULT_MAX_RSS;
-  const measure = opts.rssBytes ?? ((l: LaunchedBrowser) => groupRssBytes(l.pid));
+  const measure = opts.rssBytes ?? ((l: LaunchedBrowser) => groupMemoryBytes(l.pid));
   const log = opts.log ?? (() => {});
   let instance: Promise<LaunchedBrowser | undefined> | undefined;
   let leased = false;
@@ -93,9 +99,12 @@ export function createWarmBrowser(opts: WarmBrowserOptions): WarmBrowser {
   };
 
   const checkMemory = async (): Promise<void> => {
-    const launched = await instance;
+    const current = instance;
+    const launched = await current;
     if (!launched || leased) return;
     const rss = await measure(launched).catch(() => 0);
+    // A login may have taken it (or it was released) while we measured: never kill that one.
+    if (leased || instance !== current) return;
     if (rss > maxRss) {
       log(
         "warn",
@@ -146,7 +155,7 @@ export function createWarmBrowser(opts: WarmBrowserOptions): WarmBrowser {
     async acquire(signal) {
       const current = instance;
       const launched = current ? await current : undefined;
-      if (launched && !leased && launched.browser.connected) {
+      if (launched && instance === current && !leased && launched.browser.connected) {
         leased = true;
         clearIdle();
         return warmLease(launched.browser, () => {

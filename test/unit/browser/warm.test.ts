@@ -151,4 +151,23 @@ describe("warm browser", () => {
     assert.equal(h.launched[0]?.closed, true);
     assert.equal(h.warm.warm, false);
   });
+
+  test("a login that takes the instance while its memory is being measured keeps it", async () => {
+    let answer: (bytes: number) => void = () => {};
+    const h = harness({
+      maxRssBytes: 250 * 1024 * 1024,
+      rssBytes: () =>
+        new Promise<number>((resolve) => {
+          answer = resolve;
+        }),
+    });
+    h.warm.onScan("wlan0", [SPA], [[claim("spa")]]);
+    await settle();
+    const lease = await h.warm.acquire(new AbortController().signal);
+    answer(900 * 1024 * 1024);
+    await settle();
+    assert.equal(h.launched[0]?.closed, false, "never killed under a running login");
+    await lease.release();
+    await h.warm.close();
+  });
 });
