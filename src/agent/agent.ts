@@ -1,5 +1,6 @@
 import type { Message } from "@jellybrick/dbus-next";
 import { z } from "zod";
+import { asDict, decodeSession } from "../daemon/dbus-api/decode.ts";
 import { API_BUS_NAME, API_INTERFACE, API_OBJECT_PATH } from "../daemon/dbus-api/names.ts";
 import type { UserActionView } from "../daemon/dbus-api/views.ts";
 import { reasonOf } from "../errors.ts";
@@ -58,17 +59,19 @@ export async function startAgent(opts: AgentOptions): Promise<Agent> {
     const notifier = await createNotifier(session);
     // The sender is matched by the bus itself: only the owner of the daemon's name (root,
     // by the bus policy) can make this signal reach us.
-    await system.call({
-      destination: "org.freedesktop.DBus",
-      path: "/org/freedesktop/DBus",
-      interface: "org.freedesktop.DBus",
-      member: "AddMatch",
-      signature: "s",
-      body: [
-        `type='signal',sender='${API_BUS_NAME}',path='${API_OBJECT_PATH}',interface='${API_INTERFACE}',member='UserActionRequired'`,
-      ],
-    });
-    wire(system, notifier, opts);
+    for (const member of ["UserActionRequired", "SessionsChanged"]) {
+      await system.call({
+        destination: "org.freedesktop.DBus",
+        path: "/org/freedesktop/DBus",
+        interface: "org.freedesktop.DBus",
+        member: "AddMatch",
+        signature: "s",
+        body: [
+          `type='signal',sender='${API_BUS_NAME}',path='${API_OBJECT_PATH}',interface='${API_INTERFACE}',member='${member}'`,
+        ],
+      });
+    }
+    await wire(system, notifier, opts);
   } catch (e) {
     close();
     throw e;
@@ -80,7 +83,35 @@ export async function startAgent(opts: AgentOptions): Promise<Agent> {
   return { close, lost };
 }
 
-function wire(system: BusConnection, notifier: Notifier, opts: AgentOptions): void {
+/** The daemon's sessions, or none when it is not running (the agent then waits for it). */
+async function listSessions(system: BusConnection): Promise<ReturnType<typeof decodeSession>[]> {
+  try {
+    const [list] = await system.call({
+      destination: API_BUS_NAME,
+      path: API_OBJECT_PATH,
+      interface: API_INTERFACE,
+      member: "ListSessions",
+    });
+    return sessionsOf(list);
+  } catch {
+    return [];
+  }
+}
+
+function sessionsOf(list: unknown): ReturnType<typeof decodeSession>[] {
+  if (!Array.isArray(list)) return [];
+  const out: ReturnType<typeof decodeSession>[] = [];
+  for (const item of list) {
+    try {
+      out.push(decodeSession(asDict(item, "session")));
+    } catch {
+      // one malformed entry does not hide the others
+    }
+  }
+  return out;
+}
+
+async function wire(system: BusConnection, notifier: Notifier, opts: AgentOptions): Promise<void> {
   const shown = new Map<number, UserActionView>();
   const byDevice = new Map<string, number>();
   let recorded: Promise<unknown> = Promise.resolve();
@@ -114,7 +145,10 @@ function wire(system: BusConnection, notifier: Notifier, opts: AgentOptions): vo
       opts.log("warn", `ignored UserActionRequired from ${m.sender ?? "?"}: not the daemon`);
       return;
     }
-    const action = parsed.data;
+    await show(parsed.data);
+  };
+
+  const show = async (action: UserActionView): Promise<void> => {
     const shownNow = record(action);
     // ActionInvoked can be read in the same chunk as Notify's reply, before the reply's
     // promise has run: actions wait for the notifications in flight to be recorded.
@@ -139,10 +173,31 @@ function wire(system: BusConnection, notifier: Notifier, opts: AgentOptions): vo
     byDevice.set(action.device, id);
   };
 
+  /** A session that left PresentingUI (online, left, failed) no longer needs the person. */
+  const onSessions = async (m: Message): Promise<void> => {
+    if (!(await fromDaemon(m))) return;
+    const waiting = new Set(
+      sessionsOf(m.body[0])
+        .filter((s) => s.state === "PresentingUI")
+        .map((s) => s.device),
+    );
+    await recorded;
+    for (const [device, id] of [...byDevice]) {
+      if (waiting.has(device)) continue;
+      byDevice.delete(device);
+      shown.delete(id);
+      await notifier.close(id).catch(() => undefined);
+      opts.log("info", `${device} no longer needs you: notification withdrawn`);
+    }
+  };
+
   system.bus.on("message", (m: Message) => {
-    if (m.interface !== API_INTERFACE || m.member !== "UserActionRequired" || m.path !== API_OBJECT_PATH)
-      return;
-    onRequest(m).catch((e: unknown) => opts.log("warn", `could not show a notification: ${reasonOf(e)}`));
+    if (m.interface !== API_INTERFACE || m.path !== API_OBJECT_PATH) return;
+    if (m.member === "UserActionRequired") {
+      onRequest(m).catch((e: unknown) => opts.log("warn", `could not show a notification: ${reasonOf(e)}`));
+    } else if (m.member === "SessionsChanged") {
+      onSessions(m).catch((e: unknown) => opts.log("warn", `could not update notifications: ${reasonOf(e)}`));
+    }
   });
   notifier.onAction((id, key) => {
     void recorded.then(() => {
@@ -161,6 +216,17 @@ function wire(system: BusConnection, notifier: Notifier, opts: AgentOptions): vo
       if (action && byDevice.get(action.device) === id) byDevice.delete(action.device);
     });
   });
+
+  // Started after the daemon asked (a login, a restart of the session): show what waits now.
+  for (const s of await listSessions(system)) {
+    if (s.state !== "PresentingUI" || s.uiUrl === undefined) continue;
+    await show({
+      device: s.device,
+      ssid: s.ssid,
+      providerName: s.providerName ?? s.provider,
+      url: s.uiUrl,
+    }).catch((e: unknown) => opts.log("warn", `could not show a notification: ${reasonOf(e)}`));
+  }
 }
 
 /**

@@ -24,6 +24,8 @@ export interface NotifyRequest {
 
 export interface Notifier {
   notify(request: NotifyRequest): Promise<number>;
+  /** Withdraws a notification of ours (the person no longer needs to act). */
+  close(id: number): Promise<void>;
   /** Calls `listener(id, actionKey)` when the person clicks an action. Returns the disposer. */
   onAction(listener: (id: number, key: string) => void): () => void;
   /** Calls `listener(id)` when a notification is closed (dismissed, expired). Returns the disposer. */
@@ -72,6 +74,16 @@ export async function createNotifier(conn: BusConnection, appName = "hotspot-hel
       });
       const parsed = notifyReply.safeParse(reply);
       return parsed.success ? parsed.data[0] : 0;
+    },
+    async close(id) {
+      await conn.call({
+        destination: NOTIFICATIONS_NAME,
+        path: NOTIFICATIONS_PATH,
+        interface: NOTIFICATIONS_INTERFACE,
+        member: "CloseNotification",
+        signature: "u",
+        body: [id],
+      });
     },
     onAction: (listener) =>
       signals("ActionInvoked", (body) => {

@@ -78,6 +78,7 @@ export function decodeSession(d: Readonly<Record<string, unknown>>): SessionView
   const canExtend = optional(d, "canExtend", "b");
   const nextMaintainAt = time(d, "nextMaintainAt");
   const uiUrl = optional(d, "uiUrl", "s");
+  const providerName = optional(d, "providerName", "s");
   const failedLogins = optional(d, "failedLogins", "u");
   const mac = optional(d, "mac", "s");
   const macChanges = optional(d, "macChangesOnReconnect", "b");
@@ -96,6 +97,7 @@ export function decodeSession(d: Readonly<Record<string, unknown>>): SessionView
     ...(typeof canExtend === "boolean" ? { canExtend } : {}),
     ...(nextMaintainAt === undefined ? {} : { nextMaintainAt }),
     ...(typeof uiUrl === "string" ? { uiUrl } : {}),
+    ...(typeof providerName === "string" ? { providerName } : {}),
     ...(failedLogins === undefined ? {} : { failedLogins: count(failedLogins, "failedLogins") }),
     ...(typeof mac === "string" ? { mac } : {}),
     ...(typeof macChanges === "boolean" ? { macChangesOnReconnect: macChanges } : {}),

@@ -58,7 +58,7 @@ export const API_INTROSPECTION = `<!DOCTYPE node PUBLIC "-//freedesktop//DTD D-B
     <method name="ListNetworks"><arg name="networks" type="aa{sv}" direction="out"/></method>
     <!-- one dict per Wi-Fi device with a session: device s, state s, ssid s, ssidHex s, bssid s,
          provider s, reason s, since t; when known: authenticatedAt t, expiresAt t (epoch ms),
-         bytesRemaining t, canExtend b; in PresentingUI: uiUrl s (the page a person must open) -->
+         bytesRemaining t, canExtend b; in PresentingUI: uiUrl s (the page a person must open); providerName s (the plugin's display name) -->
     <method name="ListSessions"><arg name="sessions" type="aa{sv}" direction="out"/></method>
     <!-- asks every Wi-Fi device for a fresh scan; answers how many devices scanned -->
     <method name="Rescan"><arg name="devices" type="u" direction="out"/></method>

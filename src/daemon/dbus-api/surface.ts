@@ -142,6 +142,7 @@ function sessionView(s: SessionSummary): SessionView {
     ssidHex: s.network?.ssidHex ?? "",
     bssid: s.network?.bssid ?? "",
     provider: s.pluginId ?? "",
+    ...(s.provider === undefined ? {} : { providerName: s.provider }),
     reason: s.reason,
     since: s.since,
     ...(s.authenticatedAt === undefined ? {} : { authenticatedAt: s.authenticatedAt }),

@@ -35,6 +35,8 @@ export interface SessionView {
   readonly nextMaintainAt?: number;
   /** In PresentingUI: the page a person must open. */
   readonly uiUrl?: string;
+  /** The plugin's display name, when a plugin is chosen. */
+  readonly providerName?: string;
   /** Failed logins on this network since the last success. */
   readonly failedLogins?: number;
   /** The connection's MAC address policy (NetworkManager's cloned-mac-address). */
@@ -105,6 +107,7 @@ export function sessionDict(v: SessionView): Dict {
   if (v.canExtend !== undefined) d.canExtend = new Variant("b", v.canExtend);
   if (v.nextMaintainAt !== undefined) d.nextMaintainAt = t(v.nextMaintainAt);
   if (v.uiUrl !== undefined) d.uiUrl = s(v.uiUrl);
+  if (v.providerName !== undefined) d.providerName = s(v.providerName);
   if (v.failedLogins !== undefined) d.failedLogins = u(v.failedLogins);
   if (v.mac !== undefined) d.mac = s(v.mac);
   if (v.macChangesOnReconnect !== undefined)

@@ -65,7 +65,9 @@ interface NotifyCall {
 }
 
 /** The notification service's recorded Notify calls, as dbusmock's MethodCalled signals tell them. */
-async function watchNotify(conn: BusConnection): Promise<{ next(): Promise<NotifyCall>; all: NotifyCall[] }> {
+async function watchNotify(
+  conn: BusConnection,
+): Promise<{ next(): Promise<NotifyCall>; nextClose(): Promise<number>; all: NotifyCall[] }> {
   await conn.call({
     destination: "org.freedesktop.DBus",
     path: "/org/freedesktop/DBus",
@@ -75,8 +77,13 @@ async function watchNotify(conn: BusConnection): Promise<{ next(): Promise<Notif
     body: [`type='signal',interface='${MOCK}',member='MethodCalled'`],
   });
   const all: NotifyCall[] = [];
-  const events = new EventEmitter<{ call: (c: NotifyCall) => void }>();
+  const events = new EventEmitter<{ call: (c: NotifyCall) => void; closed: (id: number) => void }>();
   conn.bus.on("message", (m: Message) => {
+    if (m.interface === MOCK && m.member === "MethodCalled" && m.body[0] === "CloseNotification") {
+      const [id] = (m.body[1] as Variant[]).map((v) => Number(v.value));
+      events.emit("closed", id ?? -1);
+      return;
+    }
     if (m.interface !== MOCK || m.member !== "MethodCalled" || m.body[0] !== "Notify") return;
     const args = (m.body[1] as Variant[]).map((v) => v.value);
     const call: NotifyCall = {
@@ -89,7 +96,11 @@ async function watchNotify(conn: BusConnection): Promise<{ next(): Promise<Notif
     all.push(call);
     events.emit("call", call);
   });
-  return { all, next: () => new Promise((resolve) => events.once("call", resolve)) };
+  return {
+    all,
+    next: () => new Promise((resolve) => events.once("call", resolve)),
+    nextClose: () => new Promise((resolve) => events.once("closed", resolve)),
+  };
 }
 
 describe("hotspot agent: the daemon's UserActionRequired becomes a desktop notification", {
@@ -264,5 +275,34 @@ describe("hotspot agent: the daemon's UserActionRequired becomes a desktop notif
     assert.equal(call.summary, "Log in to Pay Café Wi-Fi");
     assert.equal(notify.all.length, before + 1);
     assert.ok(notify.all.every((c) => !c.summary.includes("Your Bank")));
+  });
+
+  test("the session leaving PresentingUI withdraws the notification", async () => {
+    const first = daemon.current[0];
+    assert.ok(first);
+    const closed = notify.nextClose();
+    daemon.current = [{ ...first, state: "Authenticated", reason: "online after the person logged in" }];
+    daemon.emit("session", daemon.current[0] as SessionSummary);
+    assert.equal(await closed, 1, "the device's notification (id 1, replaced in place) is closed");
+  });
+
+  test("an agent started while a session waits shows its notification at once", async () => {
+    const first = daemon.current[0];
+    assert.ok(first);
+    daemon.current = [{ ...first, state: "PresentingUI", uiUrl: "https://pay.cafe.test/resume" }];
+    const shown = notify.next();
+    const late = await startAgent({
+      systemBus: system.address,
+      sessionBus: session.address,
+      open: () => {},
+      log: () => {},
+    });
+    try {
+      const call = await shown;
+      assert.equal(call.summary, "Log in to Pay Café Wi-Fi");
+      assert.match(call.body, /pay\.cafe\.test/);
+    } finally {
+      late.close();
+    }
   });
 });
