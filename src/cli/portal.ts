@@ -12,7 +12,7 @@ const NM_ACTIVATED = 100;
  * The joined Wi-Fi link as NetworkManager reports it: `device`, or the only activated Wi-Fi
  * device. @throws HH_PORTAL_NO_LINK
  */
-async function joinedLink(
+export async function joinedLink(
   device: string | undefined,
   bus: string,
 ): Promise<LinkFacts & { interface: string }> {
