@@ -167,7 +167,14 @@ export function createDaemonCommand(signals: SignalSource = process): Command {
       const nmCheck = source.connectivityCheckUri?.bind(source);
       let plugins = registry;
       const warmBrowser = await startWarmBrowser(
-        (id) => plugins.get(id)?.definition.needsBrowser === true,
+        (id) => {
+          // A plugin that needs an account and has none will not log in: nothing to warm for.
+          const p = plugins.get(id);
+          return (
+            p?.definition.needsBrowser === true &&
+            (p.definition.credentialsSchema === undefined || p.credentials !== undefined)
+          );
+        },
         (level, message) => log({ level, scope: "daemon", message }),
       );
       const daemon = new Daemon({
