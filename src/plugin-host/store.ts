@@ -1,8 +1,9 @@
-import { mkdir, open, readFile, rename, rm } from "node:fs/promises";
+import { mkdir, readFile, rename } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { z } from "zod";
 import { hotspotError, reasonOf } from "../errors.ts";
 import type { JsonValue, PluginStore } from "../helper-api/context.ts";
+import { writeFileAtomic } from "../util/atomic-file.ts";
 
 /**
  * The per-plugin store: one JSON file per plugin, `<root>/<plugin id>/store.json`, so what a
@@ -120,30 +121,8 @@ async function readStore(file: string, warn?: (message: string) => void): Promis
   return new Map();
 }
 
-/** Write, fsync, rename, fsync the folder: the file holds the old or the new text after a crash. */
+/** The folder is private to the user (0700); the file is written by writeFileAtomic (0600). */
 async function writeAtomically(file: string, text: string): Promise<void> {
-  const dir = dirname(file);
-  await mkdir(dir, { recursive: true, mode: 0o700 });
-  // Imported here: a command that never writes a store (`hotspot list`) skips loading node:crypto.
-  const { randomBytes } = await import("node:crypto");
-  const temp = join(dir, `.${STORE_FILE}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`);
-  try {
-    const handle = await open(temp, "w", 0o600);
-    try {
-      await handle.writeFile(text, "utf8");
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    await rename(temp, file);
-  } catch (e) {
-    await rm(temp, { force: true });
-    throw e;
-  }
-  const folder = await open(dir, "r");
-  try {
-    await folder.sync();
-  } finally {
-    await folder.close();
-  }
+  await mkdir(dirname(file), { recursive: true, mode: 0o700 });
+  await writeFileAtomic(file, text, 0o600);
 }

@@ -8,8 +8,12 @@ import { dirname } from "node:path";
  * (without that, ext4 and others may forget the rename after a power cut). `mode` applies
  * to the new file (state files hold session facts, so 0600).
  */
+let tempCounter = 0;
+
 export async function writeFileAtomic(file: string, text: string, mode = 0o600): Promise<void> {
-  const temp = `${file}.tmp-${process.pid}`;
+  // pid plus a per-process counter: two writes of one file in flight at once (two stores
+  // saving, a save racing a reload) must not share a temporary file.
+  const temp = `${file}.tmp-${process.pid}-${++tempCounter}`;
   try {
     const handle = await open(temp, "w", mode);
     try {
