@@ -1,8 +1,8 @@
-import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createInterface } from "node:readline";
+import { type BusProcess, launchBusProcess, stopBusProcess } from "./bus-process.ts";
 
 /**
  * A private `dbus-daemon` for tests, the demo and benchmarks: its own socket in a fresh temp
@@ -52,68 +52,21 @@ function config(dir: string, maxMatchRules: number): string {
 `;
 }
 
-const live = new Set<ChildProcess>();
-let exitHookInstalled = false;
-
 /** Starts a private bus and resolves once it accepts connections. */
 export async function startPrivateBus(options: PrivateBusOptions = {}): Promise<PrivateBus> {
   const dir = await mkdtemp(join(tmpdir(), `hotspot-bus-${process.pid}-`));
   const cfg = join(dir, "bus.conf");
   await writeFile(cfg, config(dir, options.maxMatchRulesPerConnection ?? 50_000));
-  const child = spawn("dbus-daemon", [`--config-file=${cfg}`, "--nofork", "--print-address=1"], {
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  live.add(child);
-  if (!exitHookInstalled) {
-    exitHookInstalled = true;
-    // Last resort if a test forgets stop(): never leave daemons behind.
-    process.once("exit", () => {
-      for (const c of live) c.kill("SIGKILL");
-    });
-  }
-  let stderr = "";
-  child.stderr?.on("data", (d: Buffer) => {
-    stderr += d.toString();
-  });
-  const stop = async (): Promise<void> => {
-    if (child.exitCode === null && child.signalCode === null) {
-      const exited = new Promise((r) => child.once("exit", r));
-      child.kill("SIGTERM");
-      await exited;
-    }
-    live.delete(child);
-    await rm(dir, { recursive: true, force: true });
-  };
+  let bus: BusProcess;
   try {
-    const address = await new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(
-        () =>
-          reject(
-            new Error(
-              `dbus-daemon printed no address within ${options.startTimeoutMs ?? 5000} ms: ${stderr}`,
-            ),
-          ),
-        options.startTimeoutMs ?? 5000,
-      );
-      if (!child.stdout) throw new Error("dbus-daemon has no stdout pipe");
-      const lines = createInterface({ input: child.stdout });
-      lines.once("line", (line) => {
-        clearTimeout(timer);
-        lines.close();
-        resolve(line.trim());
-      });
-      child.once("error", (e) => {
-        clearTimeout(timer);
-        reject(e);
-      });
-      child.once("exit", (code) => {
-        clearTimeout(timer);
-        reject(new Error(`dbus-daemon exited (${code}): ${stderr}`));
-      });
-    });
-    return { address, pid: child.pid ?? -1, dir, stop };
+    bus = await launchBusProcess(cfg, options.startTimeoutMs ?? 5000);
   } catch (e) {
-    await stop();
+    await rm(dir, { recursive: true, force: true });
     throw e;
   }
+  const stop = async (): Promise<void> => {
+    await stopBusProcess(bus.process);
+    await rm(dir, { recursive: true, force: true });
+  };
+  return { address: bus.address, pid: bus.process.pid ?? -1, dir, stop };
 }

@@ -1,8 +1,7 @@
-import { type ChildProcess, spawn } from "node:child_process";
 import { chmod, copyFile, mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
-import { createInterface } from "node:readline";
+import { launchBusProcess, stopBusProcess } from "./bus-process.ts";
 
 /**
  * A private dbus-daemon configured like the system bus: the same default policy as Debian's
@@ -49,9 +48,6 @@ function config(dir: string): string {
 `;
 }
 
-const live = new Set<ChildProcess>();
-let exitHookInstalled = false;
-
 /** Starts the bus with `policies` (paths of busconfig files) in its system.d. */
 export async function startSystemLikeBus(policies: readonly string[]): Promise<SystemLikeBus> {
   const dir = await mkdtemp(join(tmpdir(), `hotspot-sysbus-${process.pid}-`));
@@ -61,73 +57,19 @@ export async function startSystemLikeBus(policies: readonly string[]): Promise<S
   for (const p of policies) await copyFile(p, join(dir, "system.d", basename(p)));
   const cfg = join(dir, "bus.conf");
   await writeFile(cfg, config(dir));
-  let child = await launch(cfg).catch(async (e: unknown) => {
+  let bus = await launchBusProcess(cfg).catch(async (e: unknown) => {
     await rm(dir, { recursive: true, force: true });
     throw e;
   });
   const stop = async (): Promise<void> => {
-    await kill(child);
+    await stopBusProcess(bus.process);
     await rm(dir, { recursive: true, force: true });
   };
   const restart = async (): Promise<void> => {
-    await kill(child);
+    await stopBusProcess(bus.process);
     // The socket file outlives a killed dbus-daemon; the new one must bind the same path.
     await rm(join(dir, "bus.sock"), { force: true });
-    child = await launch(cfg);
+    bus = await launchBusProcess(cfg);
   };
-  try {
-    const address = await child.address;
-    return { address, dir, stop, restart };
-  } catch (e) {
-    await stop();
-    throw e;
-  }
-}
-
-interface Launched {
-  readonly process: ChildProcess;
-  readonly address: Promise<string>;
-}
-
-async function kill(l: Launched): Promise<void> {
-  const c = l.process;
-  if (c.exitCode === null && c.signalCode === null) {
-    const exited = new Promise((r) => c.once("exit", r));
-    c.kill("SIGTERM");
-    await exited;
-  }
-  live.delete(c);
-}
-
-async function launch(cfg: string): Promise<Launched> {
-  const child = spawn("dbus-daemon", [`--config-file=${cfg}`, "--nofork", "--print-address=1"], {
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  live.add(child);
-  if (!exitHookInstalled) {
-    exitHookInstalled = true;
-    // Last resort if a test forgets stop(): never leave daemons behind.
-    process.once("exit", () => {
-      for (const c of live) c.kill("SIGKILL");
-    });
-  }
-  let stderr = "";
-  child.stderr?.on("data", (d: Buffer) => {
-    stderr += d.toString();
-  });
-  const address = new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`dbus-daemon printed no address: ${stderr}`)), 5_000);
-    if (!child.stdout) throw new Error("dbus-daemon has no stdout pipe");
-    createInterface({ input: child.stdout }).once("line", (line) => {
-      clearTimeout(timer);
-      resolve(line.trim());
-    });
-    child.once("exit", (code) => {
-      clearTimeout(timer);
-      reject(new Error(`dbus-daemon exited (${code}): ${stderr}`));
-    });
-  });
-  address.catch(() => {});
-  await address;
-  return { process: child, address };
+  return { address: bus.address, dir, stop, restart };
 }
