@@ -31,6 +31,12 @@ const authReport = z.object({
 const cases = [
   { scenario: "strict-headers", plugin: "click-through", config: { ssids: ["Guest"] }, shape: "redirect" },
   { scenario: "status-511", plugin: "capport", config: { anyOpenNetwork: true }, shape: "status-511" },
+  {
+    scenario: "status-511:no-link",
+    plugin: "click-through",
+    config: { ssids: ["Guest"] },
+    shape: "status-511",
+  },
   { scenario: "meta-refresh", plugin: "click-through", config: { ssids: ["Guest"] }, shape: "meta-refresh" },
   {
     scenario: "meta-refresh:script",
