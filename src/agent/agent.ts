@@ -5,6 +5,7 @@ import { API_BUS_NAME, API_INTERFACE, API_OBJECT_PATH } from "../daemon/dbus-api
 import type { UserActionView } from "../daemon/dbus-api/views.ts";
 import { reasonOf } from "../errors.ts";
 import { type BusConnection, openBus } from "../scan/dbus/bus.ts";
+import { addMatch, matchRule } from "../scan/dbus/signals.ts";
 import { createNotifier, type Notifier } from "./notifications.ts";
 
 /**
@@ -60,16 +61,16 @@ export async function startAgent(opts: AgentOptions): Promise<Agent> {
     // The sender is matched by the bus itself: only the owner of the daemon's name (root,
     // by the bus policy) can make this signal reach us.
     for (const member of ["UserActionRequired", "SessionsChanged"]) {
-      await system.call({
-        destination: "org.freedesktop.DBus",
-        path: "/org/freedesktop/DBus",
-        interface: "org.freedesktop.DBus",
-        member: "AddMatch",
-        signature: "s",
-        body: [
-          `type='signal',sender='${API_BUS_NAME}',path='${API_OBJECT_PATH}',interface='${API_INTERFACE}',member='${member}'`,
-        ],
-      });
+      await addMatch(
+        system,
+        matchRule({
+          type: "signal",
+          sender: API_BUS_NAME,
+          path: API_OBJECT_PATH,
+          interface: API_INTERFACE,
+          member,
+        }),
+      );
     }
     await wire(system, notifier, opts);
   } catch (e) {

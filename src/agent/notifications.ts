@@ -1,6 +1,7 @@
 import type { Message } from "@jellybrick/dbus-next";
 import { z } from "zod";
 import type { BusConnection } from "../scan/dbus/bus.ts";
+import { addMatch, matchRule } from "../scan/dbus/signals.ts";
 
 /**
  * The freedesktop desktop-notification service (org.freedesktop.Notifications on the user's
@@ -39,16 +40,10 @@ const closedBody = z.tuple([z.number().int().nonnegative(), z.number().int().non
 /** A notifier on an open session-bus connection (subscribes to the service's signals). */
 export async function createNotifier(conn: BusConnection, appName = "hotspot-helper"): Promise<Notifier> {
   for (const member of ["ActionInvoked", "NotificationClosed"]) {
-    await conn.call({
-      destination: "org.freedesktop.DBus",
-      path: "/org/freedesktop/DBus",
-      interface: "org.freedesktop.DBus",
-      member: "AddMatch",
-      signature: "s",
-      body: [
-        `type='signal',interface='${NOTIFICATIONS_INTERFACE}',path='${NOTIFICATIONS_PATH}',member='${member}'`,
-      ],
-    });
+    await addMatch(
+      conn,
+      matchRule({ type: "signal", interface: NOTIFICATIONS_INTERFACE, path: NOTIFICATIONS_PATH, member }),
+    );
   }
   const signals = (member: string, each: (body: unknown[]) => void) => {
     const handler = (m: Message): void => {
