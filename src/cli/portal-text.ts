@@ -34,7 +34,7 @@ function hostOf(url: string | undefined): string | undefined {
 }
 
 /** The shapes recognised, most specific first (a page may carry WISPr XML and be a redirect too). */
-export function shapesOf(info: PortalInfo): string[] {
+function shapesOf(info: PortalInfo): string[] {
   const out: string[] = [];
   if (info.decidedBy === "api" && info.api?.captive) out.push("RFC 8908 API (captive: true)");
   if (info.wispr) out.push(`WISPr XML (${info.wispr.message})`);
@@ -45,7 +45,7 @@ export function shapesOf(info: PortalInfo): string[] {
 }
 
 /** What would log in here, in the project's terms (bundled plugin ids, or "a form plugin for host X"). */
-export function pluginNeed(info: ProbeReport): string {
+function pluginNeed(info: ProbeReport): string {
   if (info.verdict === "online") return "nothing: the network is online";
   if (info.verdict === "unreachable") return "nothing yet: the probe must get through first";
   const api = info.api?.uri ?? info.apiUri;

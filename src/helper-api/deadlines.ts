@@ -26,7 +26,7 @@ export interface DeadlineSettings {
 }
 
 /** Which setting governs `hook`. */
-export function deadlineSetting(hook: HookName): keyof DeadlineSettings {
+function deadlineSetting(hook: HookName): keyof DeadlineSettings {
   return hook === "filterScanList" || hook === "evaluate" ? "evaluateTimeoutMs" : "hookTimeoutMs";
 }
 

@@ -28,7 +28,7 @@ import { fileURLToPath, pathToFileURL } from "node:url";
  */
 
 /** The bare specifiers the host answers with its own SDK. */
-export const SDK_SPECIFIERS: readonly string[] = ["hotspot-helper", "hotspot-helper/sdk"];
+const SDK_SPECIFIERS: readonly string[] = ["hotspot-helper", "hotspot-helper/sdk"];
 
 const FROM_SOURCE = import.meta.url.endsWith(".ts");
 /** This host's SDK entry, src/sdk.ts or dist/sdk.js, whichever this file sits beside. */

@@ -53,7 +53,7 @@ const APP = "hotspot-helper";
  * administrator folders are computed (as DESTDIR does for installs). Lets packagers check
  * a staged tree, and tests exercise the standard folders without touching the real /etc.
  */
-export const SYSROOT_ENV = "HOTSPOT_HELPER_SYSROOT";
+const SYSROOT_ENV = "HOTSPOT_HELPER_SYSROOT";
 
 export interface StandardRootsOptions {
   /** For `XDG_DATA_HOME`, `HOME` and HOTSPOT_HELPER_SYSROOT. */
@@ -79,7 +79,7 @@ export function userPluginsDir(env: NodeJS.ProcessEnv): string {
 }
 
 /** The system and administrator folders, under HOTSPOT_HELPER_SYSROOT when it is set. */
-export function systemPluginRoots(env: NodeJS.ProcessEnv): PluginRoot[] {
+function systemPluginRoots(env: NodeJS.ProcessEnv): PluginRoot[] {
   const sysroot = env[SYSROOT_ENV];
   const under = (path: string) => (sysroot && isAbsolute(sysroot) ? join(sysroot, path) : path);
   return [

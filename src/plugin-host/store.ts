@@ -23,9 +23,9 @@ import { writeFileAtomic } from "../util/atomic-file.ts";
  * reads the file once, on first use.
  */
 
-export const STORE_FILE = "store.json";
+const STORE_FILE = "store.json";
 /** Default cap of one plugin's store file: room for tokens and facts, not for caches. */
-export const DEFAULT_STORE_MAX_BYTES = 64 * 1024;
+const DEFAULT_STORE_MAX_BYTES = 64 * 1024;
 
 const storeFileSchema = z.record(z.string(), z.json());
 
