@@ -2,7 +2,7 @@ import { z } from "zod";
 import { hotspotError, isHotspotError, reasonOf } from "../errors.ts";
 import type { CaptivePortalApiInfo, HttpClient } from "../helper-api/context.ts";
 import type { LinkTransport } from "./link.ts";
-import { sendRaw, TransportError } from "./transport.ts";
+import { forwarded, sendRaw, TransportError } from "./transport.ts";
 
 /**
  * The RFC 8908 Captive Portal API client. The URI comes from RFC 8910 (DHCP option 114,
@@ -155,11 +155,7 @@ export async function fetchCapportApi(
       connectTimeoutMs: Math.min(opts.timeoutMs ?? CAPPORT_TIMEOUT_MS, 3_000),
       maxBodyBytes: CAPPORT_MAX_BODY_BYTES,
       overflow: "error",
-      ...(opts.localAddress === undefined ? {} : { localAddress: opts.localAddress }),
-      ...(opts.lookup === undefined ? {} : { lookup: opts.lookup }),
-      ...(opts.ca === undefined ? {} : { ca: opts.ca }),
-      ...(opts.signal === undefined ? {} : { signal: opts.signal }),
-      ...(opts.userAgent === undefined ? {} : { userAgent: opts.userAgent }),
+      ...forwarded(opts),
     });
     return parseCapportAnswer(
       uri,

@@ -4,6 +4,7 @@ import { cleanCapportUri, fetchCapportApi, isCapportUnrestricted } from "./cappo
 import { httpsProbe } from "./https-probe.ts";
 import { followLoginChain } from "./login-chain.ts";
 import { DEFAULT_PROBE_TIMEOUT_MS, type ProbeOptions, probe } from "./probe.ts";
+import { forwarded } from "./transport.ts";
 
 /**
  * Detection: one PortalInfo from the probe and, when the network announced one (RFC 8910),
@@ -42,11 +43,7 @@ export async function detectPortal(probeUrl: string, opts: DetectOptions = {}): 
   }
   const apiOptions = {
     allowHttp: opts.allowHttpApi === true,
-    ...(opts.localAddress === undefined ? {} : { localAddress: opts.localAddress }),
-    ...(opts.lookup === undefined ? {} : { lookup: opts.lookup }),
-    ...(opts.ca === undefined ? {} : { ca: opts.ca }),
-    ...(opts.signal === undefined ? {} : { signal: opts.signal }),
-    ...(opts.userAgent === undefined ? {} : { userAgent: opts.userAgent }),
+    ...forwarded(opts),
   };
   const queryApi = (uri: string): Promise<CaptivePortalApiInfo | Error> =>
     fetchCapportApi(uri, apiOptions).catch((e: unknown) => (e instanceof Error ? e : new Error(reasonOf(e))));
@@ -96,11 +93,7 @@ async function walkToLoginPage(info: PortalInfo, opts: DetectOptions): Promise<P
   const walk = await followLoginChain(info.loginUrl, {
     timeoutMs: opts.timeoutMs ?? DEFAULT_PROBE_TIMEOUT_MS,
     ...(opts.connectTimeoutMs === undefined ? {} : { connectTimeoutMs: opts.connectTimeoutMs }),
-    ...(opts.localAddress === undefined ? {} : { localAddress: opts.localAddress }),
-    ...(opts.lookup === undefined ? {} : { lookup: opts.lookup }),
-    ...(opts.ca === undefined ? {} : { ca: opts.ca }),
-    ...(opts.signal === undefined ? {} : { signal: opts.signal }),
-    ...(opts.userAgent === undefined ? {} : { userAgent: opts.userAgent }),
+    ...forwarded(opts),
     ...(info.cookies === undefined ? {} : { cookies: info.cookies }),
   });
   return {

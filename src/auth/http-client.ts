@@ -13,7 +13,7 @@ import {
   type SecretSet,
   urlWithoutQuery,
 } from "./secrets.ts";
-import { type RawResponse, sendRaw, TransportError } from "./transport.ts";
+import { forwarded, type RawResponse, sendRaw, TransportError } from "./transport.ts";
 
 /**
  * The HTTP client plugins get on their context. Differences from fetch, on purpose:
@@ -197,12 +197,8 @@ export function createHttpClient(opts: HttpClientOptions = {}): AuthHttpClient {
         connectTimeoutMs: opts.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
         maxBodyBytes,
         overflow: "error",
-        ...(opts.localAddress === undefined ? {} : { localAddress: opts.localAddress }),
-        ...(opts.lookup === undefined ? {} : { lookup: opts.lookup }),
-        ...(opts.ca === undefined ? {} : { ca: opts.ca }),
-        ...(opts.signal === undefined ? {} : { signal: opts.signal }),
+        ...forwarded(opts),
         ...(opts.pool === undefined ? {} : { pool: opts.pool }),
-        ...(opts.userAgent === undefined ? {} : { userAgent: opts.userAgent }),
       });
       jar.setCookies(res.setCookie, hop.url);
       log({ method: hop.method, url: shownUrl, status: res.status, ms: performance.now() - started });

@@ -1,6 +1,6 @@
 import type { PortalInfo } from "../helper-api/context.ts";
 import { DEFAULT_PROBE_CONNECT_TIMEOUT_MS, DEFAULT_PROBE_TIMEOUT_MS, type ProbeOptions } from "./probe.ts";
-import { sendRaw, TransportError } from "./transport.ts";
+import { forwarded, sendRaw, TransportError } from "./transport.ts";
 
 /**
  * The HTTPS probe Android runs next to the plain one. On a captive network a TLS request is
@@ -40,11 +40,7 @@ export async function httpsProbe(url: string, opts: ProbeOptions = {}): Promise<
       connectTimeoutMs: opts.connectTimeoutMs ?? DEFAULT_PROBE_CONNECT_TIMEOUT_MS,
       maxBodyBytes: 4096,
       overflow: "truncate",
-      ...(opts.localAddress === undefined ? {} : { localAddress: opts.localAddress }),
-      ...(opts.lookup === undefined ? {} : { lookup: opts.lookup }),
-      ...(opts.ca === undefined ? {} : { ca: opts.ca }),
-      ...(opts.signal === undefined ? {} : { signal: opts.signal }),
-      ...(opts.userAgent === undefined ? {} : { userAgent: opts.userAgent }),
+      ...forwarded(opts),
     });
     if (res.status === 204) return { url, verdict: "online" };
     if (res.status >= 200 && res.status < 400)

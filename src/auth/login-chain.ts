@@ -4,7 +4,7 @@ import type { PortalCookie } from "../helper-api/context.ts";
 import type { CaOption } from "./agents.ts";
 import { createCookieJar } from "./cookies.ts";
 import { pageTarget } from "./intercept-page.ts";
-import { sendRaw, TransportError } from "./transport.ts";
+import { forwarded, sendRaw, TransportError } from "./transport.ts";
 
 /**
  * Following an intercept that moved us on by meta refresh or script to the page that really
@@ -86,11 +86,7 @@ export async function followLoginChain(start: string, opts: ChainOptions): Promi
         maxBodyBytes: CHAIN_BODY_CAP_BYTES,
         overflow: "truncate",
         ...(opts.connectTimeoutMs === undefined ? {} : { connectTimeoutMs: opts.connectTimeoutMs }),
-        ...(opts.localAddress === undefined ? {} : { localAddress: opts.localAddress }),
-        ...(opts.lookup === undefined ? {} : { lookup: opts.lookup }),
-        ...(opts.ca === undefined ? {} : { ca: opts.ca }),
-        ...(opts.signal === undefined ? {} : { signal: opts.signal }),
-        ...(opts.userAgent === undefined ? {} : { userAgent: opts.userAgent }),
+        ...forwarded(opts),
       });
     } catch (e) {
       chain.pop();

@@ -4,7 +4,7 @@ import type { PortalInfo } from "../helper-api/context.ts";
 import { createCookieJar } from "./cookies.ts";
 import { firstLink, pageTarget } from "./intercept-page.ts";
 import { captivePortalLink } from "./link-header.ts";
-import { sendRaw, TransportError } from "./transport.ts";
+import { forwarded, sendRaw, TransportError } from "./transport.ts";
 import { readWisprMessage } from "./wispr/messages.ts";
 
 /**
@@ -66,15 +66,11 @@ export async function probe(url: string, opts: ProbeOptions = {}): Promise<Porta
       url: target,
       method: "GET",
       headers: { Accept: "*/*", "Cache-Control": "no-cache" },
-      ...(opts.userAgent === undefined ? {} : { userAgent: opts.userAgent }),
+      ...forwarded(opts),
       timeoutMs: opts.timeoutMs ?? DEFAULT_PROBE_TIMEOUT_MS,
       connectTimeoutMs: opts.connectTimeoutMs ?? DEFAULT_PROBE_CONNECT_TIMEOUT_MS,
       maxBodyBytes: PROBE_BODY_CAP_BYTES,
       overflow: "truncate",
-      ...(opts.localAddress === undefined ? {} : { localAddress: opts.localAddress }),
-      ...(opts.lookup === undefined ? {} : { lookup: opts.lookup }),
-      ...(opts.ca === undefined ? {} : { ca: opts.ca }),
-      ...(opts.signal === undefined ? {} : { signal: opts.signal }),
     });
     const info = classify(target, res.status, res.headers, res.body, opts.onlineBody, base);
     if (info.verdict !== "portal") return info;

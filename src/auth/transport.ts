@@ -104,6 +104,19 @@ function describe(e: unknown): string {
 
 const BODY_METHODS = new Set(["POST", "PUT", "PATCH"]);
 
+/** The per-link options a caller passes on to `sendRaw` as they came, leaving out the unset ones. */
+export type ForwardedOptions = Pick<RawRequest, "localAddress" | "lookup" | "ca" | "signal" | "userAgent">;
+
+export function forwarded(opts: ForwardedOptions): ForwardedOptions {
+  return {
+    ...(opts.localAddress === undefined ? {} : { localAddress: opts.localAddress }),
+    ...(opts.lookup === undefined ? {} : { lookup: opts.lookup }),
+    ...(opts.ca === undefined ? {} : { ca: opts.ca }),
+    ...(opts.signal === undefined ? {} : { signal: opts.signal }),
+    ...(opts.userAgent === undefined ? {} : { userAgent: opts.userAgent }),
+  };
+}
+
 /** Sends one request and reads the response body (within the cap). Rejects only with TransportError. */
 export function sendRaw(req: RawRequest): Promise<RawResponse> {
   return new Promise((resolve, reject) => {
