@@ -109,6 +109,24 @@ function ticks(form: TermsForm): Record<string, string> {
   return out;
 }
 
+/** The submission a script makes with no button pressed (a link's handler, an auto-submit), unless it asks for anything personal. */
+function scriptSubmit(
+  page: TermsPage,
+  plan: Extract<ScriptPlan, { ok: true }>,
+  own: TermsForm,
+  label: string,
+): TermsAction | undefined {
+  const send = scripted(page, plan, own, undefined);
+  if (!send || send.form.asks.length > 0) return undefined;
+  return {
+    kind: "submit",
+    form: pressed(send.form.form, undefined),
+    values: send.values,
+    label,
+    via: "script",
+  };
+}
+
 /** A submit planned from a script: fields set, then the named form submitted. */
 function scripted(
   page: TermsPage,
@@ -207,22 +225,10 @@ export function chooseTermsAction(page: TermsPage): TermsChoice {
     if (code !== undefined) {
       const own = page.forms[0];
       const plan = own ? planScript(code, page.scripts) : undefined;
-      if (own && plan?.ok && plan.submit) {
-        const send = scripted(page, plan, own, undefined);
-        if (send && send.form.asks.length === 0) {
-          candidates.push({
-            action: {
-              kind: "submit",
-              form: pressed(send.form.form, undefined),
-              values: send.values,
-              label: link.label,
-              via: "script",
-            },
-            score: intentScore(intent) + 1,
-            intent,
-          });
-          continue;
-        }
+      const action = own && plan?.ok && plan.submit ? scriptSubmit(page, plan, own, link.label) : undefined;
+      if (action) {
+        candidates.push({ action, score: intentScore(intent) + 1, intent });
+        continue;
       }
       if (link.url === undefined) {
         scriptProblem ??= `"${link.label}": ${plan && !plan.ok ? plan.reason : "its script does not submit a form"}`;
@@ -255,22 +261,8 @@ export function chooseTermsAction(page: TermsPage): TermsChoice {
 
   const own = page.forms[0];
   const auto = own ? autoSubmitPlan(`${page.scripts}\n${page.onload ?? ""}`) : undefined;
-  if (own && auto) {
-    const send = scripted(page, auto, own, undefined);
-    if (send && send.form.asks.length === 0) {
-      candidates.push({
-        action: {
-          kind: "submit",
-          form: pressed(send.form.form, undefined),
-          values: send.values,
-          label: "(submitted by the page's script)",
-          via: "script",
-        },
-        score: 1.5,
-        intent: "neutral",
-      });
-    }
-  }
+  const action = own && auto ? scriptSubmit(page, auto, own, "(submitted by the page's script)") : undefined;
+  if (action) candidates.push({ action, score: 1.5, intent: "neutral" });
 
   let best: Candidate | undefined;
   for (const c of candidates) if (best === undefined || c.score > best.score) best = c;
