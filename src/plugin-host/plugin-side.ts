@@ -109,15 +109,34 @@ export function createPluginSide(opts: PluginSideOptions): PluginSide {
         return { value };
       }
       const seen: { capport?: CaptivePortalApiInfo; checked?: PortalInfo } = {};
-      const { linkContext } = await import("./link-context.ts");
+      const { linkContext, withConnectionPool } = await import("./link-context.ts");
       const services = { log: logger(plugin), store: store(plugin) };
       // The hook's browser, if it asks for one: closed when the hook ends, however it ends
       // (an abort closes it at once, without waiting for a hook that ignores its signal).
       const browsers: { session?: BrowserSession } = {};
       try {
-        return await callLinkHook(d, request, signal, seen, (pool) =>
-          linkContext(opts, services, plugin, request.network, request.portal, signal, pool, seen, browsers),
+        const value = await withConnectionPool(signal, (pool) =>
+          callLinkHook(
+            d,
+            request,
+            linkContext(
+              opts,
+              services,
+              plugin,
+              request.network,
+              request.portal,
+              signal,
+              pool,
+              seen,
+              browsers,
+            ),
+          ),
         );
+        return {
+          value,
+          ...(seen.capport === undefined ? {} : { capport: seen.capport }),
+          ...(seen.checked === undefined ? {} : { checked: seen.checked }),
+        };
       } finally {
         await browsers.session?.close();
       }
@@ -127,34 +146,23 @@ export function createPluginSide(opts: PluginSideOptions): PluginSide {
 
 type LinkRequest = Exclude<HookRequest, { hook: "filterScanList" }>;
 
-async function callLinkHook(
+function callLinkHook(
   d: LoadedPlugin["definition"],
   request: LinkRequest,
-  signal: AbortSignal,
-  seen: { capport?: CaptivePortalApiInfo; checked?: PortalInfo },
-  build: (pool: import("../auth/agents.ts").ConnectionPool) => AuthenticateContext<unknown, unknown>,
-): Promise<HookAnswer> {
-  const { withConnectionPool } = await import("./link-context.ts");
-  const value = await withConnectionPool(signal, (pool) => {
-    const base = build(pool);
-    switch (request.hook) {
-      case "evaluate":
-        return d.evaluate?.call(d, base);
-      case "authenticate":
-        return d.authenticate?.call(d, base);
-      case "maintain":
-        return d.maintain?.call(d, {
-          ...base,
-          session: request.session,
-          didJustJoin: request.network.justJoined,
-        });
-      case "logoff":
-        return d.logoff?.call(d, { ...base, session: request.session, didJustJoin: false });
-    }
-  });
-  return {
-    value,
-    ...(seen.capport === undefined ? {} : { capport: seen.capport }),
-    ...(seen.checked === undefined ? {} : { checked: seen.checked }),
-  };
+  base: AuthenticateContext<unknown, unknown>,
+): unknown {
+  switch (request.hook) {
+    case "evaluate":
+      return d.evaluate?.call(d, base);
+    case "authenticate":
+      return d.authenticate?.call(d, base);
+    case "maintain":
+      return d.maintain?.call(d, {
+        ...base,
+        session: request.session,
+        didJustJoin: request.network.justJoined,
+      });
+    case "logoff":
+      return d.logoff?.call(d, { ...base, session: request.session, didJustJoin: false });
+  }
 }
