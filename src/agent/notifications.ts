@@ -10,9 +10,9 @@ import { addMatch, matchRule } from "../scan/dbus/signals.ts";
  * lets a second request for the same device replace the first notification instead of
  * stacking them.
  */
-export const NOTIFICATIONS_NAME = "org.freedesktop.Notifications";
-export const NOTIFICATIONS_PATH = "/org/freedesktop/Notifications";
-export const NOTIFICATIONS_INTERFACE = "org.freedesktop.Notifications";
+const NOTIFICATIONS_NAME = "org.freedesktop.Notifications";
+const NOTIFICATIONS_PATH = "/org/freedesktop/Notifications";
+const NOTIFICATIONS_INTERFACE = "org.freedesktop.Notifications";
 
 export interface NotifyRequest {
   readonly summary: string;

@@ -25,7 +25,7 @@ const CANDIDATES = [
   "/snap/bin/chromium",
 ] as const;
 
-export const CHROMIUM_ENV = "HOTSPOT_CHROMIUM";
+const CHROMIUM_ENV = "HOTSPOT_CHROMIUM";
 
 function isExecutable(path: string): boolean {
   try {
@@ -70,7 +70,7 @@ export function chromiumAvailable(executablePath?: string, env: NodeJS.ProcessEn
  * are background fetches (autofill, interest groups, captive-portal detection of its own,
  * network prediction).
  */
-export const DISABLED_FEATURES = [
+const DISABLED_FEATURES = [
   "HttpsUpgrades",
   "HttpsFirstBalancedModeAutoEnable",
   "AutofillServerCommunication",
@@ -91,10 +91,7 @@ export const DISABLED_FEATURES = [
  * --disable-sync, --disable-component-extensions-with-background-pages, --no-first-run,
  * --metrics-recording-only, --disable-client-side-phishing-detection, --disable-breakpad).
  */
-export function chromiumArgs(opts: {
-  readonly proxy?: string;
-  readonly spkiPins?: readonly string[];
-}): string[] {
+function chromiumArgs(opts: { readonly proxy?: string; readonly spkiPins?: readonly string[] }): string[] {
   const args = [
     "--disable-gpu",
     "--disable-quic",

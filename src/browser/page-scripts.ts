@@ -24,7 +24,7 @@ const MATCHES = `function matches(p, text) {
 }`;
 
 /** What a person clicks. */
-export const CLICKABLE =
+const CLICKABLE =
   "button, a[href], input[type=submit], input[type=button], input[type=image], [role=button], [onclick], label, summary";
 
 /**

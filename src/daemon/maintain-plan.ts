@@ -1,7 +1,7 @@
 import type { SessionFacts } from "../helper-api/results.ts";
 
 /** Renew this long before the portal's announced end (at most half of what is left). */
-export const RENEW_MARGIN_S = 30;
+const RENEW_MARGIN_S = 30;
 /** After a session that cannot be extended ends, look this much later (a new login follows). */
 const AFTER_END_S = 2;
 /** Maintains are spread over up to this share of the delay, earlier only. */

@@ -7,7 +7,7 @@
  */
 
 /** Delay before re-probe number `n` (0-based): 3 s, 6 s, 12 s, 24 s, 48 s, then 60 s. */
-export function personWaitDelayMs(n: number): number {
+function personWaitDelayMs(n: number): number {
   return Math.min(60_000, 3_000 * 2 ** Math.min(n, 10));
 }
 

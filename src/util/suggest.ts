@@ -9,7 +9,7 @@
  * Edit distance counting a swap of two neighbours as one edit (optimal string alignment),
  * since `hots` for `host` is one slip of the fingers, not two. Inputs are short names.
  */
-export function editDistance(a: string, b: string): number {
+function editDistance(a: string, b: string): number {
   const rows: number[][] = [Array.from({ length: b.length + 1 }, (_, j) => j)];
   for (let i = 1; i <= a.length; i++) {
     const row = [i];

@@ -56,7 +56,7 @@ export function describeIssue(issue: Issue, prefix: readonly PropertyKey[] = [])
 }
 
 /** Every issue zod found, in order; `prefix` is prepended to each path (`["config"]`). */
-export function issueTexts(error: z.ZodError, prefix: readonly PropertyKey[] = []): IssueText[] {
+function issueTexts(error: z.ZodError, prefix: readonly PropertyKey[] = []): IssueText[] {
   return error.issues.map((issue) => describeIssue(issue, prefix));
 }
 
@@ -72,7 +72,7 @@ export function firstIssue(error: z.ZodError): IssueText {
  * problem as `; <field>: <reason>`. A user fixing a file sees everything wrong at once
  * instead of one problem per attempt.
  */
-export function joinIssues(texts: readonly IssueText[]): IssueText {
+function joinIssues(texts: readonly IssueText[]): IssueText {
   const [first, ...rest] = texts;
   if (!first) return { field: "(root)", reason: "invalid" };
   return {

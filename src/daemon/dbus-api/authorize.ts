@@ -34,7 +34,7 @@ const sessionsReply = z.tuple([
 ]);
 
 /** The caller's uid according to the bus. */
-export async function callerUid(call: CallFn, sender: string): Promise<number> {
+async function callerUid(call: CallFn, sender: string): Promise<number> {
   const body = await call({
     destination: "org.freedesktop.DBus",
     path: "/org/freedesktop/DBus",
@@ -47,7 +47,7 @@ export async function callerUid(call: CallFn, sender: string): Promise<number> {
 }
 
 /** True when logind reports an active session on a seat for `uid`; false when logind is absent. */
-export async function hasActiveLocalSession(call: CallFn, uid: number): Promise<boolean> {
+async function hasActiveLocalSession(call: CallFn, uid: number): Promise<boolean> {
   let sessions: z.infer<typeof sessionsReply>[0];
   try {
     const body = await call({

@@ -9,7 +9,7 @@ import type { SessionView, StatusView } from "./views.ts";
  * loads zod anyway for its plugins) are decoded with zod in network-decode.ts.
  */
 
-export class DecodeError extends Error {}
+class DecodeError extends Error {}
 
 function field(dict: Readonly<Record<string, unknown>>, key: string, signature: string): unknown {
   const v = dict[key];

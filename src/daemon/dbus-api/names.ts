@@ -18,7 +18,7 @@ export const API_ERRORS = {
 } as const;
 
 /** Methods anyone may call: they only read. */
-export const READ_METHODS = ["GetStatus", "ListNetworks", "ListSessions"] as const;
+const READ_METHODS = ["GetStatus", "ListNetworks", "ListSessions"] as const;
 /** Methods that change something: root or a user with an active local session only. */
 export const ACT_METHODS = ["Rescan", "Logoff", "ReloadPlugins"] as const;
 export type ApiMethod = (typeof READ_METHODS)[number] | (typeof ACT_METHODS)[number];

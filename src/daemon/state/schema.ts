@@ -12,7 +12,7 @@ const epochMs = z.number().int().nonnegative();
 const ssidHex = z.string().regex(/^([0-9a-f]{2}){0,32}$/);
 
 /** A session the portal granted and the daemon maintains, by Wi-Fi device. */
-export const persistedSessionSchema = z
+const persistedSessionSchema = z
   .object({
     ssidHex,
     ssidText: z.string().max(128),
@@ -27,13 +27,13 @@ export const persistedSessionSchema = z
 export type PersistedSession = z.infer<typeof persistedSessionSchema>;
 
 /** The plugin chosen for a network, valid while the plugin set has this fingerprint. */
-export const choiceSchema = z
+const choiceSchema = z
   .object({ pluginId: z.string().min(1), fingerprint: z.string().min(1), chosenAt: epochMs })
   .strict();
 export type Choice = z.infer<typeof choiceSchema>;
 
 /** Logins that failed on a network, so the next join backs off instead of hammering the portal. */
-export const failureSchema = z
+const failureSchema = z
   .object({ count: z.number().int().positive(), lastAt: epochMs, reason: z.string().max(1000) })
   .strict();
 export type FailureRecord = z.infer<typeof failureSchema>;
