@@ -1,9 +1,5 @@
-import { fileURLToPath } from "node:url";
-import { userConfigSchema } from "../src/config/schema.ts";
-import { Daemon } from "../src/daemon/daemon.ts";
-import { type Portal, startPortal } from "../src/harness/index.ts";
-import { loadRegistry } from "../src/helper-api/loader.ts";
-import { FixtureScanSource } from "../src/scan/fixture-source.ts";
+import { startPortal } from "../src/harness/index.ts";
+import { type LoginRun, loginOnce, median, SSID } from "./login-run.ts";
 import type { BenchRow, BenchTable } from "./table.ts";
 
 /**
@@ -19,9 +15,6 @@ import type { BenchRow, BenchTable } from "./table.ts";
 
 const LATENCY_MS = 50;
 const RUNS = 9;
-const SCAN = fileURLToPath(new URL("../fixtures/scans/demo.json", import.meta.url));
-const BSSID = "02:ca:fe:00:00:01";
-const SSID = "Cafe Free WiFi";
 const account = { username: "bench-user", password: "bench-Secret-42" };
 const local = [{ host: "127.0.0.1", allowHttp: true }];
 
@@ -58,42 +51,7 @@ const CASES: readonly Case[] = [
   },
 ];
 
-/** Requests that arrived only after every earlier one was answered. */
-export function sequential(portal: Portal, untilMs: number): number {
-  const entries = [...portal.log].filter((e) => e.atMs <= untilMs).sort((a, b) => a.atMs - b.atMs);
-  let frontier = Number.NEGATIVE_INFINITY;
-  let count = 0;
-  for (const e of entries) {
-    if (e.atMs >= frontier - 1) count++;
-    frontier = Math.max(frontier, e.atMs + e.durationMs);
-  }
-  return count;
-}
-
-/** How long at least one request was open at the portal (arrival to answer sent). */
-export function portalBusy(portal: Portal, untilMs: number): number {
-  const spans = [...portal.log]
-    .filter((e) => e.atMs <= untilMs)
-    .map((e) => [e.atMs, Math.min(untilMs, e.atMs + e.durationMs)] as const)
-    .sort((a, b) => a[0] - b[0]);
-  let busy = 0;
-  let end = Number.NEGATIVE_INFINITY;
-  for (const [from, to] of spans) {
-    if (to <= end) continue;
-    busy += to - Math.max(from, end);
-    end = to;
-  }
-  return busy;
-}
-
-interface Run {
-  readonly seq: number;
-  readonly ms: number;
-  /** Total minus the time a request was open at the portal. */
-  readonly ownMs: number;
-}
-
-async function once(c: Case): Promise<Run> {
+async function once(c: Case): Promise<LoginRun> {
   const portal = await startPortal({ scenario: c.scenario, credentials: account, latencyMs: LATENCY_MS });
   const plugins: Record<string, unknown> = {
     "example-cafe": { enabled: false },
@@ -103,49 +61,15 @@ async function once(c: Case): Promise<Run> {
     "uam-chap": { enabled: false },
     [c.plugin]: c.pluginSettings,
   };
-  const config = userConfigSchema.parse({ probeUrl: portal.probeUrl, plugins });
-  const registry = await loadRegistry({ pluginDirs: [], config, strict: true });
-  const source = new FixtureScanSource(SCAN);
-  const daemon = new Daemon({
-    source,
-    registry,
-    config,
-    log: () => {},
-    retry: { retries: 0, minTimeoutMs: 1, maxTimeoutMs: 1 },
-    verifyDelayMs: 10,
-    ...(portal.ca === undefined ? {} : { ca: portal.ca }),
-  });
-  try {
-    await daemon.start();
-    const done = new Promise<string>((resolve) => {
-      daemon.on("state", (s) => {
-        if (s.to === "Authenticated" || s.to === "Failure" || s.to === "PresentingUI")
-          resolve(`${s.to}: ${s.reason}`);
-      });
-    });
-    const portalStart = performance.now();
-    const firstArrival = () => portal.log[0]?.atMs ?? 0;
-    const started = performance.now();
-    source.join(BSSID, c.api === true && portal.apiUrl ? { captivePortalUri: portal.apiUrl } : {});
-    const state = await done;
-    const ms = performance.now() - started;
-    if (!state.startsWith("Authenticated")) throw new Error(`${c.scenario}: ${state}`);
-    const until = firstArrival() + (performance.now() - portalStart);
-    return { seq: sequential(portal, until), ms, ownMs: ms - portalBusy(portal, until) };
-  } finally {
-    await daemon.stop();
-    await portal.close();
-  }
+  const link = c.api === true && portal.apiUrl ? { captivePortalUri: portal.apiUrl } : {};
+  return loginOnce(portal, c.scenario, { plugins, link });
 }
-
-const median = (xs: readonly number[]) =>
-  [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? Number.NaN;
 
 export default async function bench(): Promise<readonly BenchTable[]> {
   const rows: BenchRow[] = [];
   for (const c of CASES) {
     await once(c); // warm-up: module loading and TLS set-up are not login cost
-    const runs: Run[] = [];
+    const runs: LoginRun[] = [];
     for (let i = 0; i < RUNS; i++) runs.push(await once(c));
     const seq = Math.max(...runs.map((r) => r.seq));
     const ms = median(runs.map((r) => r.ms));

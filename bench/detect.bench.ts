@@ -1,10 +1,5 @@
-import { fileURLToPath } from "node:url";
-import { userConfigSchema } from "../src/config/schema.ts";
-import { Daemon } from "../src/daemon/daemon.ts";
 import { startPortal } from "../src/harness/index.ts";
-import { loadRegistry } from "../src/helper-api/loader.ts";
-import { FixtureScanSource } from "../src/scan/fixture-source.ts";
-import { sequential } from "./auth.bench.ts";
+import { type LoginRun, loginOnce, median, SSID } from "./login-run.ts";
 import type { BenchRow, BenchTable } from "./table.ts";
 
 /**
@@ -17,9 +12,6 @@ import type { BenchRow, BenchTable } from "./table.ts";
 
 const LATENCY_MS = 50;
 const RUNS = 5;
-const SCAN = fileURLToPath(new URL("../fixtures/scans/demo.json", import.meta.url));
-const BSSID = "02:ca:fe:00:00:01";
-const SSID = "Cafe Free WiFi";
 
 interface Case {
   readonly scenario: string;
@@ -68,7 +60,7 @@ const CASES: readonly Case[] = [
   },
 ];
 
-async function once(c: Case): Promise<{ seq: number; ms: number }> {
+async function once(c: Case): Promise<LoginRun> {
   const portal = await startPortal({ scenario: c.scenario, latencyMs: LATENCY_MS });
   const plugins: Record<string, unknown> = {
     "example-cafe": { enabled: false },
@@ -78,44 +70,8 @@ async function once(c: Case): Promise<{ seq: number; ms: number }> {
     "uam-chap": { enabled: false },
     [c.plugin]: { config: { ssids: [SSID] } },
   };
-  const config = userConfigSchema.parse({ probeUrl: portal.probeUrl, plugins });
-  const registry = await loadRegistry({ pluginDirs: [], config, strict: true });
-  const source = new FixtureScanSource(SCAN);
-  const daemon = new Daemon({
-    source,
-    registry,
-    config,
-    log: () => {},
-    retry: { retries: 0, minTimeoutMs: 1, maxTimeoutMs: 1 },
-    verifyDelayMs: 10,
-    ...(portal.ca === undefined ? {} : { ca: portal.ca }),
-  });
-  try {
-    await daemon.start();
-    const done = new Promise<string>((resolve) => {
-      daemon.on("state", (s) => {
-        if (s.to === "Authenticated" || s.to === "Failure" || s.to === "PresentingUI")
-          resolve(`${s.to}: ${s.reason}`);
-      });
-    });
-    const portalStart = performance.now();
-    const started = performance.now();
-    source.join(BSSID);
-    const state = await done;
-    const ms = performance.now() - started;
-    if (!state.startsWith("Authenticated")) throw new Error(`${c.scenario}: ${state}`);
-    if (!portal.authorized())
-      throw new Error(`${c.scenario}: authenticated but the portal never let the client in`);
-    const until = (portal.log[0]?.atMs ?? 0) + (performance.now() - portalStart);
-    return { seq: sequential(portal, until), ms };
-  } finally {
-    await daemon.stop();
-    await portal.close();
-  }
+  return loginOnce(portal, c.scenario, { plugins });
 }
-
-const median = (xs: readonly number[]) =>
-  [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? Number.NaN;
 
 export default async function bench(): Promise<readonly BenchTable[]> {
   const rows: BenchRow[] = [];

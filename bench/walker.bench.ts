@@ -1,10 +1,5 @@
-import { fileURLToPath } from "node:url";
-import { userConfigSchema } from "../src/config/schema.ts";
-import { Daemon } from "../src/daemon/daemon.ts";
 import { startPortal } from "../src/harness/index.ts";
-import { loadRegistry } from "../src/helper-api/loader.ts";
-import { FixtureScanSource } from "../src/scan/fixture-source.ts";
-import { sequential } from "./auth.bench.ts";
+import { type LoginRun, loginOnce, median, SSID } from "./login-run.ts";
 import type { BenchRow, BenchTable } from "./table.ts";
 
 /**
@@ -20,9 +15,6 @@ import type { BenchRow, BenchTable } from "./table.ts";
 
 const LATENCY_MS = 50;
 const RUNS = 5;
-const SCAN = fileURLToPath(new URL("../fixtures/scans/demo.json", import.meta.url));
-const BSSID = "02:ca:fe:00:00:01";
-const SSID = "Cafe Free WiFi";
 
 /** Scenario → the portal's own round trips from the probe to the request that lets the client through. */
 const FLOORS: Readonly<Record<string, { readonly portal: number; readonly path: string }>> = {
@@ -37,52 +29,20 @@ const FLOORS: Readonly<Record<string, { readonly portal: number; readonly path: 
   "click-through:onclick-inline": { portal: 3, path: "probe, login.html, scripted POST" },
 };
 
-async function once(scenario: string): Promise<{ seq: number; ms: number }> {
+async function once(scenario: string): Promise<LoginRun> {
   const portal = await startPortal({ scenario, latencyMs: LATENCY_MS });
-  const config = userConfigSchema.parse({
-    probeUrl: portal.probeUrl,
-    plugins: {
-      "example-cafe": { enabled: false },
-      wispr: { enabled: false },
-      capport: { enabled: false },
-      "uam-chap": { enabled: false },
-      "click-through": { config: { ssids: [SSID] } },
-    },
+  const plugins = {
+    "example-cafe": { enabled: false },
+    wispr: { enabled: false },
+    capport: { enabled: false },
+    "uam-chap": { enabled: false },
+    "click-through": { config: { ssids: [SSID] } },
+  };
+  return loginOnce(portal, scenario, {
+    plugins,
+    ends: ["Authenticated", "Failure", "PresentingUI", "Inactive"],
   });
-  const registry = await loadRegistry({ pluginDirs: [], config, strict: true });
-  const source = new FixtureScanSource(SCAN);
-  const daemon = new Daemon({
-    source,
-    registry,
-    config,
-    log: () => {},
-    retry: { retries: 0, minTimeoutMs: 1, maxTimeoutMs: 1 },
-    verifyDelayMs: 10,
-  });
-  try {
-    await daemon.start();
-    const done = new Promise<string>((resolve) => {
-      daemon.on("state", (s) => {
-        if (s.to === "Authenticated" || s.to === "Failure" || s.to === "PresentingUI" || s.to === "Inactive")
-          resolve(`${s.to}: ${s.reason}`);
-      });
-    });
-    const portalStart = performance.now();
-    const started = performance.now();
-    source.join(BSSID);
-    const state = await done;
-    const ms = performance.now() - started;
-    if (!state.startsWith("Authenticated")) throw new Error(`${scenario}: ${state}`);
-    const until = (portal.log[0]?.atMs ?? 0) + (performance.now() - portalStart);
-    return { seq: sequential(portal, until), ms };
-  } finally {
-    await daemon.stop();
-    await portal.close();
-  }
 }
-
-const median = (xs: readonly number[]) =>
-  [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? Number.NaN;
 
 export default async function bench(): Promise<readonly BenchTable[]> {
   const rows: BenchRow[] = [];
