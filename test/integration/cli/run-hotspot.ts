@@ -1,35 +1,17 @@
-import { spawn } from "node:child_process";
 import { join } from "node:path";
+import { type CommandRun, run } from "../../support/installed-package.ts";
 
 const ROOT = join(import.meta.dirname, "../../..");
-
-export interface HotspotRun {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
 
 /**
  * Runs `bin/hotspot.js` as a real process from the repository root, with a config home that
  * does not exist (no user config or credentials leak in) and the given extra environment.
  */
-export function runHotspot(args: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<HotspotRun> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(ROOT, "bin/hotspot.js"), ...args], {
-      cwd: ROOT,
-      env: { ...process.env, XDG_CONFIG_HOME: "/nonexistent/hotspot-helper-test-config", ...env },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d: Buffer) => {
-      stdout += d.toString();
-    });
-    child.stderr.on("data", (d: Buffer) => {
-      stderr += d.toString();
-    });
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
+export function runHotspot(args: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<CommandRun> {
+  return run(process.execPath, [join(ROOT, "bin/hotspot.js"), ...args], ROOT, {
+    ...process.env,
+    XDG_CONFIG_HOME: "/nonexistent/hotspot-helper-test-config",
+    ...env,
   });
 }
 
