@@ -8,7 +8,7 @@
  * next one still read. Bounded: at most MAX_LINK_CHARS of header text and MAX_LINKS links.
  */
 
-export const MAX_LINK_CHARS = 8 * 1024;
+const MAX_LINK_CHARS = 8 * 1024;
 export const MAX_LINKS = 32;
 
 export interface WebLink {

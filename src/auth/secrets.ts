@@ -39,7 +39,7 @@ export function isUnderRealm(hostname: string, realm: string): boolean {
 }
 
 /** Why `realm` cannot scope an account (a single label such as `com` would cover everyone), or undefined. */
-export function realmProblem(realm: string): string | undefined {
+function realmProblem(realm: string): string | undefined {
   const r = bareHost(realm);
   if (isIP(r) !== 0) return `realm ${r} is an address, not a domain`;
   if (!/^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/.test(r))

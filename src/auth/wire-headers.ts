@@ -15,10 +15,10 @@
 export const HOTSPOT_USER_AGENT = "CaptiveNetworkSupport/1.0 wispr hotspot-helper/0.1";
 
 /** What a browser accepts for a page; APIs set their own (RFC 8908's application/captive+json). */
-export const BROWSER_ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8";
+const BROWSER_ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8";
 
 /** The encodings the transport decodes (see transport's decoder); browsers send the same three. */
-export const ACCEPT_ENCODING = "gzip, deflate, br";
+const ACCEPT_ENCODING = "gzip, deflate, br";
 
 const ORDER = [
   "host",

@@ -47,9 +47,9 @@ export type TermsChoice =
     };
 
 /** A meta refresh slower than this is a page that reloads itself, not a hand-on. */
-export const MAX_MOVE_DELAY_SECONDS = 10;
+const MAX_MOVE_DELAY_SECONDS = 10;
 /** Above this many forms, a button without an accept/continue label is not pressed. */
-export const MAX_FORMS_FOR_UNLABELLED = 2;
+const MAX_FORMS_FOR_UNLABELLED = 2;
 
 interface Candidate {
   readonly action: TermsAction;

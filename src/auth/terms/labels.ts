@@ -8,7 +8,7 @@
 export type LabelIntent = "accept" | "connect" | "continue" | "decline" | "neutral";
 
 /** Lower case, accents stripped, punctuation to spaces, so "Accépter »" reads "accepter". */
-export function normalizeLabel(text: string): string {
+function normalizeLabel(text: string): string {
   return text
     .normalize("NFD")
     .replace(/[\u0300-\u036f]/g, "")

@@ -35,7 +35,7 @@ export type ScriptPlan =
   | { readonly ok: false; readonly reason: string };
 
 /** Longest script read; a button's handler is a line or two. */
-export const MAX_HANDLER_CHARS = 4096;
+const MAX_HANDLER_CHARS = 4096;
 
 const IDENT = String.raw`[A-Za-z_$][\w$]*`;
 const QUOTED = String.raw`(?:'([^'\\]*)'|"([^"\\]*)")`;
@@ -192,7 +192,7 @@ export function planScript(code: string, scripts = "", depth = 0): ScriptPlan {
  * bodies of any braces) are cut out, so a submit inside a button's function is not taken
  * for one the page does by itself.
  */
-export function topLevelStatements(code: string): string[] {
+function topLevelStatements(code: string): string[] {
   let out = "";
   let depth = 0;
   let quote: string | undefined;
