@@ -18,7 +18,7 @@ import type { Shape } from "./terms/shared.ts";
  * decline-only page, a page with hundreds of forms and links).
  */
 
-export const TERMS_SHAPES = [
+const TERMS_SHAPES = [
   "checkbox",
   "link",
   "two-step",

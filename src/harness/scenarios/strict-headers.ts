@@ -37,7 +37,7 @@ const CANONICAL = [
 const BY_LOWER = new Map(CANONICAL.map((n) => [n.toLowerCase(), n]));
 
 /** The first standard header name not spelled canonically, if any. */
-export function nonCanonicalHeader(names: readonly string[]): string | undefined {
+function nonCanonicalHeader(names: readonly string[]): string | undefined {
   return names.find((n) => {
     const canonical = BY_LOWER.get(n.toLowerCase());
     return canonical !== undefined && canonical !== n;
