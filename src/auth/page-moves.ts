@@ -23,7 +23,7 @@ export interface PageMove {
 }
 
 export const MAX_SCAN_CHARS = 512 * 1024;
-export const MAX_SCRIPT_CHARS = 128 * 1024;
+const MAX_SCRIPT_CHARS = 128 * 1024;
 export const MAX_MOVES = 16;
 /** Longest string literal taken as a URL; anything longer is not a hand-written target. */
 const MAX_URL_CHARS = 4096;

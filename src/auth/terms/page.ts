@@ -25,7 +25,7 @@ export const MAX_LINKS = 200;
  */
 export const MAX_BUTTONS_PER_FORM = 20;
 export const MAX_LABEL_CHARS = 200;
-export const MAX_SCRIPT_CHARS = 128 * 1024;
+const MAX_SCRIPT_CHARS = 128 * 1024;
 
 /** What a field asks for that the walker cannot invent. */
 export type PersonalField = "password" | "card" | "email";
