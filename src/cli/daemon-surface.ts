@@ -1,4 +1,3 @@
-import { readFile } from "node:fs/promises";
 import { z } from "zod";
 import { startApiService } from "../daemon/dbus-api/service.ts";
 import { createDaemonSurface, type DaemonLike } from "../daemon/dbus-api/surface.ts";
@@ -7,6 +6,7 @@ import { type LogLevel, type LogSink, streamSink } from "../daemon/log.ts";
 import { createNotifier } from "../daemon/sd-notify.ts";
 import { reasonOf } from "../errors.ts";
 import { systemBusAddress } from "../scan/dbus/bus.ts";
+import { ownPackageJson } from "../util/own-package.ts";
 import type { OptionSpec } from "./command.ts";
 import type { CliIo } from "./io.ts";
 
@@ -48,8 +48,7 @@ const packageSchema = z.object({ version: z.string() });
 /** This package's version, for GetStatus. */
 export async function packageVersion(): Promise<string> {
   try {
-    const text = await readFile(new URL("../../package.json", import.meta.url), "utf8");
-    return packageSchema.parse(JSON.parse(text)).version;
+    return packageSchema.parse(await ownPackageJson()).version;
   } catch {
     return "unknown";
   }

@@ -1,4 +1,4 @@
-import { readFile } from "node:fs/promises";
+import { ownPackageJson } from "../util/own-package.ts";
 import { commandOptions } from "./args.ts";
 import type { Command, CommandGroup, OptionSpec, RegistryEntry } from "./command.ts";
 
@@ -99,7 +99,7 @@ function stringField(value: unknown, key: string): string {
 
 /** `hotspot --version`: ours, plus what a bug report needs to reproduce (Node, platform). */
 export async function versionText(): Promise<string> {
-  const pkg: unknown = JSON.parse(await readFile(new URL("../../package.json", import.meta.url), "utf8"));
+  const pkg = await ownPackageJson();
   const [name, version] = [stringField(pkg, "name"), stringField(pkg, "version")];
   return `${name} ${version} (node ${process.version}, ${process.platform} ${process.arch})\n`;
 }

@@ -1,7 +1,8 @@
-import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
+import { mkdir, readdir, writeFile } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import { z } from "zod";
 import { hotspotError, reasonOf } from "../errors.ts";
+import { ownPackageJson } from "../util/own-package.ts";
 import { invalidIdReason, scaffoldNames } from "./names.ts";
 import { pluginSource } from "./plugin-source.ts";
 import {
@@ -29,13 +30,9 @@ export interface ScaffoldResult {
   readonly files: readonly string[];
 }
 
-/**
- * This installation's version, from its package.json: two folders up from this module
- * both in the sources (src/scaffold/) and in the compiled package (dist/scaffold/).
- */
+/** This installation's version, from its package.json. */
 export async function hostVersion(): Promise<string> {
-  const text = await readFile(new URL("../../package.json", import.meta.url), "utf8");
-  return z.object({ version: z.string() }).parse(JSON.parse(text)).version;
+  return z.object({ version: z.string() }).parse(await ownPackageJson()).version;
 }
 
 async function isEmptyOrMissing(dir: string): Promise<boolean> {
