@@ -56,10 +56,10 @@ export async function loadCliPlugins(
   hostOptions: Omit<PluginHostOptions, "config"> = {},
 ): Promise<CliPlugins> {
   const { config: fileConfig, setInFile } = await loadUserConfigFile(common.configPath, io.env);
-  const stored = await readCredentials(defaultCredentialsPath(io.env));
-  const config = withStoredCredentials(fileConfig, stored);
   const configFile = common.configPath ?? defaultConfigPath(io.env);
   const credentialsFile = defaultCredentialsPath(io.env);
+  const stored = await readCredentials(credentialsFile);
+  const config = withStoredCredentials(fileConfig, stored);
   const host = createPluginHost({
     ...hostOptions,
     config,
