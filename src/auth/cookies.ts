@@ -1,4 +1,5 @@
 import { isIP } from "node:net";
+import type { PortalCookie } from "../helper-api/context.ts";
 
 /**
  * A cookie jar implementing the subset of RFC 6265 that captive portals rely on: session
@@ -9,18 +10,8 @@ import { isIP } from "node:net";
  * browser with cross-site contexts), HttpOnly semantics (no scripts read our jar).
  */
 
-export interface Cookie {
-  readonly name: string;
-  readonly value: string;
-  /** Lower-case host, without a leading dot. */
-  readonly domain: string;
-  /** True when the cookie had no Domain attribute: sent back to exactly that host only. */
-  readonly hostOnly: boolean;
-  readonly path: string;
-  readonly secure: boolean;
-  /** Epoch ms; undefined for a session cookie. */
-  readonly expiresAt?: number;
-}
+/** The SDK's cookie (what detection hands a plugin in `portal.cookies`) is the jar's cookie. */
+export type Cookie = PortalCookie;
 
 export interface CookieJar {
   /** Stores the cookies of `Set-Cookie` header values received from `url`. Invalid ones are ignored. */
