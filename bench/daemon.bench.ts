@@ -2,12 +2,12 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { availableParallelism, loadavg, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import { createInterface } from "node:readline";
 import { type PrivateBus, startPrivateBus } from "../src/harness/dbus-daemon.ts";
 import { type Portal, startPortal } from "../src/harness/index.ts";
 import { SimulatedNetworkManager } from "../src/harness/nm/index.ts";
 import { DAEMON_NODE_FLAGS } from "../src/service/install.ts";
 import { type InstalledPackage, installedPackage } from "../test/support/installed-package.ts";
+import { NotifyListener } from "../test/support/notify-listener.ts";
 import type { BenchTable } from "./table.ts";
 
 /**
@@ -29,7 +29,6 @@ const IDLE_SECONDS = Number(process.env.HOTSPOT_BENCH_IDLE_SECONDS ?? 60);
  */
 const SETTLE_MS = 20_000;
 const STATUS_RUNS = 10;
-const PYTHON = "/usr/bin/python3";
 
 const median = (xs: readonly number[]): number => {
   const s = [...xs].sort((a, b) => a - b);
@@ -50,27 +49,6 @@ async function procStats(pid: number): Promise<{ ticks: number; switches: number
     switches: count(thread, "voluntary_ctxt_switches") + count(thread, "nonvoluntary_ctxt_switches"),
     rssKb: count(status, "VmRSS"),
   };
-}
-
-/** A NOTIFY_SOCKET of our own (Node cannot bind a unix datagram socket). */
-function notifyListener(path: string): { ready: Promise<number>; bound: Promise<void>; stop(): void } {
-  const code = [
-    "import socket, sys",
-    "s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)",
-    "s.bind(sys.argv[1])",
-    "print('bound', flush=True)",
-    "while True:",
-    "    print(s.recv(4096).decode().replace('\\n', '|'), flush=True)",
-  ].join("\n");
-  const child = spawn(PYTHON, ["-c", code, path], { stdio: ["ignore", "pipe", "inherit"] });
-  const lines = createInterface({ input: child.stdout });
-  const bound = new Promise<void>((resolve) => lines.once("line", () => resolve()));
-  const ready = new Promise<number>((resolve) =>
-    lines.on("line", (l) => {
-      if (l.startsWith("READY=1")) resolve(performance.now());
-    }),
-  );
-  return { bound, ready, stop: () => child.kill("SIGKILL") };
 }
 
 function timed(
@@ -149,7 +127,7 @@ export default async function daemonBench(): Promise<readonly BenchTable[]> {
   const pkg = await installedPackage();
   const w = await world();
   const dir = await mkdtemp(join(tmpdir(), "hotspot-daemon-bench-"));
-  const notify = notifyListener(join(dir, "notify.sock"));
+  const notify = new NotifyListener(join(dir, "notify.sock"));
   let daemon: ReturnType<typeof startDaemon> | undefined;
   let idleNode: ChildProcess | undefined;
   try {
@@ -164,7 +142,7 @@ export default async function daemonBench(): Promise<readonly BenchTable[]> {
     );
     const t0 = performance.now();
     daemon = startDaemon(pkg, w, config, join(dir, "notify.sock"));
-    const readyMs = (await notify.ready) - t0;
+    const readyMs = (await notify.waitFor(/^READY=1/)) - t0;
     const pid = daemon.child.pid ?? -1;
     // CPU time is what start-up costs on a quiet machine; wall time also counts waiting for a CPU.
     const readyCpuMs = ((await procStats(pid)).ticks * 1000) / 100;

@@ -3,57 +3,15 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createInterface } from "node:readline";
 import { after, before, describe, test } from "node:test";
 import { type Portal, startPortal } from "../../../src/harness/index.ts";
 import { SimulatedNetworkManager } from "../../../src/harness/nm/index.ts";
 import { type SystemLikeBus, startSystemLikeBus } from "../../../src/harness/system-bus.ts";
+import { NotifyListener } from "../../support/notify-listener.ts";
 import { noDbusReason } from "../nm/helpers.ts";
 import { parseRows, runHotspot } from "./run-hotspot.ts";
 
 const ROOT = join(import.meta.dirname, "../../..");
-const PYTHON = "/usr/bin/python3";
-
-/** A unix datagram socket of the test's own, standing in for systemd's NOTIFY_SOCKET. */
-class NotifyListener {
-  readonly messages: string[] = [];
-  readonly #child: ChildProcess;
-  readonly #waiters: { pattern: RegExp; resolve: () => void }[] = [];
-  readonly bound: Promise<void>;
-
-  constructor(readonly path: string) {
-    const code = [
-      "import socket, sys",
-      "s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)",
-      "s.bind(sys.argv[1])",
-      "print('bound', flush=True)",
-      "while True:",
-      "    print(s.recv(4096).decode().replace('\\n', '|'), flush=True)",
-    ].join("\n");
-    this.#child = spawn(PYTHON, ["-c", code, path], { stdio: ["ignore", "pipe", "inherit"] });
-    const lines = createInterface({ input: this.#child.stdout ?? process.stdin });
-    this.bound = new Promise((resolve) => lines.once("line", () => resolve()));
-    lines.on("line", (line) => {
-      if (line === "bound") return;
-      this.messages.push(line);
-      for (const w of [...this.#waiters]) {
-        if (w.pattern.test(line)) {
-          this.#waiters.splice(this.#waiters.indexOf(w), 1);
-          w.resolve();
-        }
-      }
-    });
-  }
-
-  waitFor(pattern: RegExp): Promise<void> {
-    if (this.messages.some((m) => pattern.test(m))) return Promise.resolve();
-    return new Promise((resolve) => this.#waiters.push({ pattern, resolve }));
-  }
-
-  stop(): void {
-    this.#child.kill("SIGKILL");
-  }
-}
 
 describe("hotspot daemon serves its API and tells systemd; status, list and logoff ask it", {
   skip: noDbusReason ?? (process.getuid?.() === 0 ? undefined : "needs root (a client runs as uid 65534)"),
