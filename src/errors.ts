@@ -114,6 +114,11 @@ export const catalogue = {
     userError: true,
     exitCode: 3,
   },
+  HH_PLUGIN_DESCRIPTOR_INVALID: {
+    template: (p) => `invalid plugin description from ${s(p.from)}: ${s(p.field)}: ${s(p.reason)}`,
+    userError: false,
+    exitCode: 3,
+  },
   HH_PLUGIN_HOOK_CANCELLED: {
     template: (p) => `plugin ${s(p.plugin)}: ${s(p.hook)} was cancelled: ${s(p.reason)}`,
     userError: false,

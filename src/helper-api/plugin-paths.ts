@@ -24,7 +24,8 @@ import { fileURLToPath } from "node:url";
  */
 
 /** Where a plugin was found. */
-export type PluginSourceKind = "bundled" | "system" | "admin" | "user" | "config" | "cli" | "inline";
+export const PLUGIN_SOURCE_KINDS = ["bundled", "system", "admin", "user", "config", "cli", "inline"] as const;
+export type PluginSourceKind = (typeof PLUGIN_SOURCE_KINDS)[number];
 
 /** One folder to search. */
 export interface PluginRoot {
