@@ -1,0 +1,34 @@
+import { FAULTS, HOST_MODES, type HostMode } from "./catalogue.ts";
+import { type FaultReport, runFault } from "./run-fault.ts";
+import { renderFaultTable } from "./table.ts";
+
+/**
+ * `npm run faults [-- NAME...] [-- --mode in-process|isolated]`: every fault (or those named)
+ * against a real daemon in each host mode on main, then the table. Exits 1 when a fault was
+ * not survived in a mode that is meant to survive all of them (the isolated host), so the
+ * in-process baseline can be printed without failing the run.
+ */
+const args = process.argv.slice(2);
+const modeArg = args.indexOf("--mode");
+const modes: readonly HostMode[] =
+  modeArg >= 0 ? HOST_MODES.filter((m) => m === args[modeArg + 1]) : HOST_MODES;
+const names = args.filter((a, i) => !a.startsWith("--") && i !== modeArg + 1);
+const faults = FAULTS.filter((f) => names.length === 0 || names.includes(f.name));
+if (faults.length === 0 || modes.length === 0) {
+  console.error(
+    `usage: npm run faults -- [${FAULTS.map((f) => f.name).join("|")}]... [--mode ${HOST_MODES.join("|")}]`,
+  );
+  process.exit(2);
+}
+
+const reports: FaultReport[] = [];
+for (const mode of modes) {
+  for (const fault of faults) {
+    process.stderr.write(`${fault.name} (${mode})... `);
+    const report = await runFault(fault, mode);
+    process.stderr.write(`${report.survived ? "survived" : "NOT survived"}\n`);
+    reports.push(report);
+  }
+}
+console.log(renderFaultTable(reports));
+if (reports.some((r) => r.mode === "isolated" && !r.survived)) process.exitCode = 1;

@@ -1,0 +1,157 @@
+import { performance } from "node:perf_hooks";
+import type { Fault, HostMode } from "./catalogue.ts";
+import { BOUNDS, FaultWorld, type LoginCheck } from "./world.ts";
+
+/** Healthy logins tried and done in one phase of a fault run. */
+export interface PhaseLogins {
+  readonly tried: number;
+  readonly done: number;
+  readonly problems: readonly string[];
+}
+
+/** What happened to the faulty plugin after its fault. */
+export type Aftermath =
+  /** The daemon was done with the faulty call and a rejoin called the plugin again. */
+  | "called again"
+  /** A rejoin is held back by the daemon's per-network login backoff (it will call again later). */
+  | "backing off"
+  /** The host says it quarantined the plugin. */
+  | "quarantined"
+  /** Never loaded (an import fault), the daemon carrying on without it. */
+  | "skipped at load"
+  /** The daemon did not get that far. */
+  | "n/a";
+
+export interface FaultReport {
+  readonly fault: Fault;
+  readonly mode: HostMode;
+  /** The daemon process ran to the end and served every healthy login tried. */
+  readonly survived: boolean;
+  readonly daemonExit?: string;
+  /**
+   * From the daemon's `→ Authenticating` with the faulty plugin (or, for an import fault,
+   * from the daemon's spawn) to the daemon being done with it: the call ended (`→ Failure`
+   * or another state) or, for an import fault, the daemon started without it. Undefined when
+   * that never happened.
+   */
+  readonly recoveryMs?: number;
+  readonly aftermath: Aftermath;
+  readonly before: PhaseLogins;
+  readonly during: PhaseLogins;
+  readonly after: PhaseLogins;
+  /** Log lines the faulty plugin got into the daemon's log. */
+  readonly pluginLogLines: number;
+}
+
+async function logins(world: FaultWorld): Promise<PhaseLogins> {
+  const checks: LoginCheck[] = [];
+  for (const which of [0, 1] as const) {
+    const check = await world.healthyLogin(which);
+    checks.push(check);
+    // A hung daemon would make the next wait just as long: one miss is the verdict.
+    if (!check.ok) break;
+  }
+  return {
+    tried: 2,
+    done: checks.filter((c) => c.ok).length,
+    problems: checks.flatMap((c) => (c.why ? [c.why] : [])),
+  };
+}
+
+const NONE: PhaseLogins = { tried: 0, done: 0, problems: [] };
+const missed = (why: string): PhaseLogins => ({ tried: 2, done: 0, problems: [why] });
+
+/**
+ * One fault against one daemon: healthy logins before, the fault, healthy logins while it
+ * runs, the daemon's answer to the faulty call, healthy logins after, then a rejoin of the
+ * fault's network to see whether the plugin is called again or was quarantined. Never
+ * throws for what the daemon does: every outcome is data in the report.
+ */
+export async function runFault(fault: Fault, mode: HostMode): Promise<FaultReport> {
+  const world = await FaultWorld.start(fault, mode);
+  try {
+    return await scenario(world);
+  } finally {
+    await world.close();
+  }
+}
+
+async function scenario(world: FaultWorld): Promise<FaultReport> {
+  const { fault, mode, daemon } = world;
+  const base = { fault, mode, pluginLogLines: 0 };
+  const finish = (r: Omit<FaultReport, "fault" | "mode" | "pluginLogLines" | "survived" | "daemonExit">) => {
+    const all = [r.before, r.during, r.after];
+    const exit = daemon.exit;
+    return {
+      ...base,
+      ...r,
+      pluginLogLines: daemon.perScope.get(fault.pluginId) ?? 0,
+      survived: daemon.alive && all.every((p) => p.done === p.tried) && r.after.tried > 0,
+      ...(exit ? { daemonExit: `exit ${exit.signal ?? exit.code}${tail(daemon.rawTail)}` } : {}),
+    };
+  };
+
+  const started = await world.started();
+  if (!started) {
+    const why = daemon.alive ? `no start within ${BOUNDS.startMs} ms` : "the daemon exited while starting";
+    return finish({ aftermath: "n/a", before: missed(why), during: NONE, after: NONE });
+  }
+  if (fault.phase === "import") {
+    const recoveryMs = started.atMs - world.startedAtMs;
+    const before = await logins(world);
+    const after = await logins(world);
+    const from = await world.join("wlan0");
+    const end = await daemon.waitFor(/^wlan0: \w+ → (Inactive|Failure|Authenticat)/, BOUNDS.loginMs, from);
+    const aftermath = quarantined(world)
+      ? "quarantined"
+      : /no plugin claims/.test(end?.message ?? "")
+        ? "skipped at load"
+        : "n/a";
+    return finish({ recoveryMs, aftermath, before, during: NONE, after });
+  }
+
+  const before = await logins(world);
+  const from = await world.join("wlan0");
+  const calling = await daemon.waitFor(/^wlan0: \w+ → Authenticating/, BOUNDS.loginMs, from);
+  if (!calling)
+    return finish({ aftermath: "n/a", before, during: missed("the fault was never triggered"), after: NONE });
+  const during = await logins(world);
+  // A daemon that served nothing while the fault ran is hung or gone: the rest would only
+  // wait out every bound again.
+  if (during.done < during.tried)
+    return finish({ aftermath: "n/a", before, during, after: missed("not tried") });
+  const ended = await daemon.waitFor(/^wlan0: Authenticating → /, BOUNDS.settleMs, from);
+  const recoveryMs = ended ? ended.atMs - calling.atMs : undefined;
+  if (!daemon.alive)
+    return finish({ aftermath: "n/a", before, during, after: missed("the daemon is not running") });
+  const after = await logins(world);
+  await world.leave("wlan0");
+  const again = await world.join("wlan0");
+  const next = await daemon.waitFor(
+    /^wlan0: \w+ → (Authenticating|Evaluating \(waiting)/,
+    BOUNDS.loginMs,
+    again,
+  );
+  const aftermath = quarantined(world)
+    ? "quarantined"
+    : next === undefined
+      ? "n/a"
+      : /→ Authenticating/.test(next.message)
+        ? "called again"
+        : "backing off";
+  return finish({ ...(recoveryMs === undefined ? {} : { recoveryMs }), aftermath, before, during, after });
+}
+
+function quarantined(world: FaultWorld): boolean {
+  return world.daemon.lines.some(
+    (l) => /quarantin/i.test(l.message) && l.message.includes(world.fault.pluginId),
+  );
+}
+
+function tail(raw: string): string {
+  const last = raw.trim().split("\n").slice(-1)[0];
+  return last ? `: ${last.slice(0, 120)}` : "";
+}
+
+/** `performance.now()`, for callers that time a whole run. */
+export const now = (): number => performance.now();
