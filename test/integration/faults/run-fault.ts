@@ -148,9 +148,11 @@ function quarantined(world: FaultWorld): boolean {
   );
 }
 
+/** The telling line of what the process printed when it died (V8's FATAL ERROR, an uncaught error). */
 function tail(raw: string): string {
-  const last = raw.trim().split("\n").slice(-1)[0];
-  return last ? `: ${last.slice(0, 120)}` : "";
+  const lines = raw.trim().split("\n");
+  const telling = lines.find((l) => /FATAL ERROR|Error\b/.test(l)) ?? lines.at(-1);
+  return telling ? `: ${telling.trim().slice(0, 120)}` : "";
 }
 
 /** `performance.now()`, for callers that time a whole run. */
