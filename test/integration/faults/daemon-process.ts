@@ -18,6 +18,13 @@ export interface DaemonExit {
   readonly atMs: number;
 }
 
+/** Which copy of the product runs. */
+export interface Install {
+  readonly packageDir: string;
+  readonly cwd: string;
+  readonly env: NodeJS.ProcessEnv;
+}
+
 /**
  * Kept lines are capped: a plugin flooding the log must not make the suite itself the thing
  * that runs out of memory. Lines past the cap are counted per scope, not kept.
@@ -41,14 +48,23 @@ export class FaultDaemon {
   readonly #child: ChildProcess;
   readonly #waiters = new Set<{ test: (l: TimedLine) => boolean; resolve: (l?: TimedLine) => void }>();
 
-  constructor(nodeArgs: readonly string[], daemonArgs: readonly string[], env: NodeJS.ProcessEnv) {
+  /**
+   * `install` runs another copy of the product (an installed package: its `bin/hotspot.js`,
+   * its folder as cwd, its environment) instead of this checkout's.
+   */
+  constructor(
+    nodeArgs: readonly string[],
+    daemonArgs: readonly string[],
+    env: NodeJS.ProcessEnv,
+    install: Install = { packageDir: ROOT, cwd: ROOT, env: process.env },
+  ) {
     this.#child = spawn(
       process.execPath,
-      [...nodeArgs, join(ROOT, "bin/hotspot.js"), "daemon", ...daemonArgs],
+      [...nodeArgs, join(install.packageDir, "bin/hotspot.js"), "daemon", ...daemonArgs],
       {
-        cwd: ROOT,
+        cwd: install.cwd,
         env: {
-          ...process.env,
+          ...install.env,
           XDG_CONFIG_HOME: "/nonexistent/hotspot-helper-test-config",
           DBUS_SYSTEM_BUS_ADDRESS: "unix:path=/nonexistent/not-this-bus.sock",
           ...env,

@@ -35,6 +35,8 @@ export interface FaultReport {
    * that never happened.
    */
   readonly recoveryMs?: number;
+  /** From the daemon's answer for the faulty call to the host's line saying it restarted the plugin. */
+  readonly restartMs?: number;
   readonly aftermath: Aftermath;
   readonly before: PhaseLogins;
   readonly during: PhaseLogins;
@@ -122,6 +124,12 @@ async function scenario(world: FaultWorld): Promise<FaultReport> {
     return finish({ aftermath: "n/a", before, during, after: missed("not tried") });
   const ended = await daemon.waitFor(/^wlan0: Authenticating → /, BOUNDS.settleMs, from);
   const recoveryMs = ended ? ended.atMs - calling.atMs : undefined;
+  // Only a host that runs plugins in processes of their own restarts them.
+  const restarted =
+    ended && mode === "isolated"
+      ? await daemon.waitFor(restartLine(fault.pluginId), BOUNDS.settleMs, from)
+      : undefined;
+  const restartMs = ended && restarted ? restarted.atMs - ended.atMs : undefined;
   if (!daemon.alive)
     return finish({ aftermath: "n/a", before, during, after: missed("the daemon is not running") });
   const after = await logins(world);
@@ -139,7 +147,19 @@ async function scenario(world: FaultWorld): Promise<FaultReport> {
       : /→ Authenticating/.test(next.message)
         ? "called again"
         : "backing off";
-  return finish({ ...(recoveryMs === undefined ? {} : { recoveryMs }), aftermath, before, during, after });
+  return finish({
+    ...(recoveryMs === undefined ? {} : { recoveryMs }),
+    ...(restartMs === undefined ? {} : { restartMs }),
+    aftermath,
+    before,
+    during,
+    after,
+  });
+}
+
+/** The host's line saying it started a plugin's process again (the in-process host has none). */
+function restartLine(pluginId: string): RegExp {
+  return new RegExp(`${pluginId}.*\\brestart`, "i");
 }
 
 function quarantined(world: FaultWorld): boolean {
