@@ -1,4 +1,5 @@
 import { join } from "node:path";
+import { userConfigSchema } from "../../../src/config/schema.ts";
 
 /** Where the fixture plugins live: folders as an operator would write them. */
 export const FIXTURES = join(import.meta.dirname, "../../fixtures/fault-plugins");
@@ -47,14 +48,18 @@ export const FAULTS: readonly Fault[] = [
 ];
 
 /**
- * How the daemon runs plugin code. `in-process` is the only host on main so far; the
- * isolated host (a child process per plugin) is chosen by config once it exists.
+ * How the daemon runs plugin code: `in-process` (config `pluginIsolation: "none"`, and the
+ * only host before that key existed) or `isolated` (`"process"`: a child process per plugin).
  */
 export type HostMode = "in-process" | "isolated";
 
-export const HOST_MODES: readonly HostMode[] = ["in-process"];
+/** Whether this build's config has the isolation switch (read from its schema, not assumed). */
+const HAS_ISOLATION = "pluginIsolation" in userConfigSchema.shape;
+
+export const HOST_MODES: readonly HostMode[] = HAS_ISOLATION ? ["in-process", "isolated"] : ["in-process"];
 
 /** The config fragment that selects `mode`. */
 export function hostModeConfig(mode: HostMode): Record<string, unknown> {
-  return mode === "in-process" ? {} : {};
+  if (!HAS_ISOLATION) return {};
+  return { pluginIsolation: mode === "isolated" ? "process" : "none" };
 }

@@ -1,5 +1,6 @@
 import { performance } from "node:perf_hooks";
 import type { Fault, HostMode } from "./catalogue.ts";
+import type { Install } from "./daemon-process.ts";
 import { BOUNDS, FaultWorld, type LoginCheck } from "./world.ts";
 
 /** Healthy logins tried and done in one phase of a fault run. */
@@ -69,8 +70,8 @@ const missed = (why: string): PhaseLogins => ({ tried: 2, done: 0, problems: [wh
  * fault's network to see whether the plugin is called again or was quarantined. Never
  * throws for what the daemon does: every outcome is data in the report.
  */
-export async function runFault(fault: Fault, mode: HostMode): Promise<FaultReport> {
-  const world = await FaultWorld.start(fault, mode);
+export async function runFault(fault: Fault, mode: HostMode, install?: Install): Promise<FaultReport> {
+  const world = await FaultWorld.start(fault, mode, install);
   try {
     return await scenario(world);
   } finally {
@@ -124,12 +125,16 @@ async function scenario(world: FaultWorld): Promise<FaultReport> {
     return finish({ aftermath: "n/a", before, during, after: missed("not tried") });
   const ended = await daemon.waitFor(/^wlan0: Authenticating → /, BOUNDS.settleMs, from);
   const recoveryMs = ended ? ended.atMs - calling.atMs : undefined;
-  // Only a host that runs plugins in processes of their own restarts them.
-  const restarted =
+  // Only a host that runs plugins in processes of their own restarts them: from its line
+  // saying the plugin's process ended to the one saying a new one is ready.
+  const crashed =
     ended && mode === "isolated"
-      ? await daemon.waitFor(restartLine(fault.pluginId), BOUNDS.settleMs, from)
+      ? await daemon.waitFor(crashLine(fault.pluginId), BOUNDS.settleMs, from)
       : undefined;
-  const restartMs = ended && restarted ? restarted.atMs - ended.atMs : undefined;
+  const restarted = crashed
+    ? await daemon.waitFor(readyLine(fault.pluginId), BOUNDS.settleMs, daemon.lines.indexOf(crashed))
+    : undefined;
+  const restartMs = crashed && restarted ? restarted.atMs - crashed.atMs : undefined;
   if (!daemon.alive)
     return finish({ aftermath: "n/a", before, during, after: missed("the daemon is not running") });
   const after = await logins(world);
@@ -157,9 +162,14 @@ async function scenario(world: FaultWorld): Promise<FaultReport> {
   });
 }
 
-/** The host's line saying it started a plugin's process again (the in-process host has none). */
-function restartLine(pluginId: string): RegExp {
-  return new RegExp(`${pluginId}.*\\brestart`, "i");
+/** The isolated host's line saying a plugin's process ended (a crash, or killed at its deadline or memory cap). */
+function crashLine(pluginId: string): RegExp {
+  return new RegExp(`^plugin ${pluginId}: its process `);
+}
+
+/** The isolated host's line saying a plugin's process is (again) ready for calls. */
+function readyLine(pluginId: string): RegExp {
+  return new RegExp(`^plugin process ${pluginId}: ready`);
 }
 
 function quarantined(world: FaultWorld): boolean {

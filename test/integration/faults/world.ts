@@ -6,7 +6,7 @@ import { type PrivateBus, startPrivateBus } from "../../../src/harness/dbus-daem
 import { type Portal, startPortal } from "../../../src/harness/index.ts";
 import { SimulatedNetworkManager } from "../../../src/harness/nm/index.ts";
 import { type Fault, FIXTURES, HEALTHY, type HostMode, hostModeConfig } from "./catalogue.ts";
-import { FaultDaemon } from "./daemon-process.ts";
+import { FaultDaemon, type Install } from "./daemon-process.ts";
 
 /** The one account the portal accepts; both healthy plugins log in with it. */
 export const ACCOUNT = { username: "fault-suite", password: "Healthy-Pa55-word" } as const;
@@ -22,7 +22,7 @@ export const HOOK_TIMEOUT_MS = 3_000;
 const DAEMON_HEAP_MB = 256;
 
 /** The wait bounds: a line that has not come by then is not coming (the daemon hangs). */
-export const BOUNDS = { startMs: 10_000, loginMs: 6_000, settleMs: HOOK_TIMEOUT_MS + 4_000 } as const;
+export const BOUNDS = { startMs: 20_000, loginMs: 6_000, settleMs: HOOK_TIMEOUT_MS + 4_000 } as const;
 
 export interface LoginCheck {
   readonly ok: boolean;
@@ -71,7 +71,7 @@ export class FaultWorld {
     this.#aps = o.aps;
   }
 
-  static async start(fault: Fault, mode: HostMode): Promise<FaultWorld> {
+  static async start(fault: Fault, mode: HostMode, install?: Install): Promise<FaultWorld> {
     const dir = await mkdtemp(join(tmpdir(), `hotspot-faults-${process.pid}-`));
     const bus = await startPrivateBus();
     const sim = await SimulatedNetworkManager.start({ busAddress: bus.address, connectivity: "portal" });
@@ -108,9 +108,10 @@ export class FaultWorld {
       [`--max-old-space-size=${DAEMON_HEAP_MB}`],
       [
         ...["--bus", bus.address, "--no-api", "--no-bundled", "--config", config],
-        ...["--state-dir", join(dir, "state"), "--json-logs", ...plugins],
+        ...["--state-dir", join(dir, "state"), "--json-logs", "--verbose", ...plugins],
       ],
       {},
+      install,
     );
     return new FaultWorld({ fault, mode, portal, daemon, startedAtMs, bus, sim, dir, aps });
   }
