@@ -15,15 +15,25 @@ import type { BrowserGuard } from "./guard.ts";
  * opaque, and request interception in the page guards them before encryption.
  */
 
-export interface BrowserProxyOptions {
+/** What ties the proxy to one link and one plugin: set per hook (a warm browser's proxy outlives hooks). */
+export interface ProxyBinding {
   /** Source address of upstream connections (the link's address). */
-  readonly localAddress?: string;
+  readonly localAddress?: string | undefined;
   /** Name resolution through the link's DNS. */
-  readonly lookup?: LookupFunction;
+  readonly lookup?: LookupFunction | undefined;
   /** Checks plain-HTTP requests; a refused one gets 403 and never leaves. */
-  readonly guard?: BrowserGuard;
+  readonly guard?: BrowserGuard | undefined;
   /** Called with every refusal (already free of secrets). */
-  readonly onRefused?: (error: HotspotError) => void;
+  readonly onRefused?: ((error: HotspotError) => void) | undefined;
+}
+
+export interface BrowserProxyOptions extends ProxyBinding {
+  /**
+   * Start without a binding: every request is refused (503) until `bind()`. A warm
+   * browser's proxy waits like this between hooks, so nothing it loads on its own leaves
+   * on whatever link holds the route.
+   */
+  readonly unbound?: boolean;
   /** Largest request body passed on (a login form is small); default 4 MiB. */
   readonly maxBodyBytes?: number;
   /** Upstream connect timeout of tunnels, ms; default 10 000. */
@@ -35,6 +45,12 @@ export interface BrowserProxyOptions {
 export interface BrowserProxy {
   /** `127.0.0.1:port`, for --proxy-server. */
   readonly address: string;
+  /**
+   * Ties the proxy to another link and plugin (undefined: to none, refusing everything).
+   * Every connection and tunnel opened under the previous binding is cut first, so no
+   * request of one hook leaves through another hook's link or passes another plugin's guard.
+   */
+  bind(binding: ProxyBinding | undefined): void;
   /** Stops listening and cuts every open connection and tunnel. Idempotent. */
   close(): Promise<void>;
 }
@@ -82,14 +98,22 @@ export async function startBrowserProxy(opts: BrowserProxyOptions = {}): Promise
     sockets.add(s);
     s.on("close", () => sockets.delete(s));
   };
-  const agent = new Agent({ keepAlive: true });
-  const upstream = {
-    ...(opts.localAddress === undefined ? {} : { localAddress: opts.localAddress }),
-    ...(opts.lookup === undefined ? {} : { lookup: opts.lookup }),
-  };
+  let current: ProxyBinding | undefined = opts.unbound === true ? undefined : opts;
+  let agent = new Agent({ keepAlive: true });
+  const upstreamOf = (b: ProxyBinding) => ({
+    ...(b.localAddress === undefined ? {} : { localAddress: b.localAddress }),
+    ...(b.lookup === undefined ? {} : { lookup: b.lookup }),
+  });
+  const unbound = "hotspot-helper proxy: no link is bound (no hook is running)\n";
   const maxBody = opts.maxBodyBytes ?? 4 * 1024 * 1024;
 
   const server = createServer((req, res) => {
+    // The binding the request arrived under: a rebinding meanwhile cuts this socket.
+    const binding = current;
+    if (binding === undefined) {
+      res.writeHead(503, { "content-type": "text/plain" }).end(unbound);
+      return;
+    }
     void (async () => {
       let url: URL;
       try {
@@ -108,14 +132,14 @@ export async function startBrowserProxy(opts: BrowserProxyOptions = {}): Promise
           .end("hotspot-helper proxy: request body too large\n");
         return;
       }
-      const refused = opts.guard?.check({
+      const refused = binding.guard?.check({
         url,
         method: req.method ?? "GET",
         headers: req.headers,
         body: body.toString("utf8"),
       });
       if (refused !== undefined) {
-        opts.onRefused?.(refused);
+        binding.onRefused?.(refused);
         res
           .writeHead(403, { "content-type": "text/plain" })
           .end("hotspot-helper: blocked, this request carries credentials to a host they may not go to\n");
@@ -133,7 +157,7 @@ export async function startBrowserProxy(opts: BrowserProxyOptions = {}): Promise
         headers,
         // an idle limit, not a total one: the hook's deadline bounds the whole login
         timeout: opts.idleTimeoutMs ?? 30_000,
-        ...upstream,
+        ...upstreamOf(binding),
       });
       up.on("socket", track);
       up.on("response", (answer) => {
@@ -152,12 +176,17 @@ export async function startBrowserProxy(opts: BrowserProxyOptions = {}): Promise
 
   server.on("connection", track);
   server.on("connect", (req, client: Socket, head: Buffer) => {
+    const binding = current;
+    if (binding === undefined) {
+      client.end("HTTP/1.1 503 Service Unavailable\r\n\r\n");
+      return;
+    }
     const match = /^\[?([^\]]+?)\]?:(\d{1,5})$/.exec(req.url ?? "");
     if (!match) {
       client.end("HTTP/1.1 400 Bad Request\r\n\r\n");
       return;
     }
-    const target = connect({ host: match[1] ?? "", port: Number(match[2]), ...upstream });
+    const target = connect({ host: match[1] ?? "", port: Number(match[2]), ...upstreamOf(binding) });
     track(target);
     target.setTimeout(opts.connectTimeoutMs ?? 10_000, () => target.destroy(new Error("connect timeout")));
     let established = false;
@@ -187,6 +216,12 @@ export async function startBrowserProxy(opts: BrowserProxyOptions = {}): Promise
   let closing: Promise<void> | undefined;
   return {
     address: `127.0.0.1:${port}`,
+    bind(binding) {
+      for (const s of sockets) s.destroy();
+      agent.destroy();
+      agent = new Agent({ keepAlive: true });
+      current = binding;
+    },
     close() {
       closing ??= new Promise<void>((resolve) => {
         server.close(() => resolve());

@@ -9,14 +9,23 @@ import { readdir, readFile } from "node:fs/promises";
  * without smaps_rollup (before 4.14). Linux /proc only; 0 elsewhere.
  */
 export async function groupMemoryBytes(pgid: number | undefined): Promise<number> {
-  if (pgid === undefined) return 0;
+  return (await groupMemory(pgid)).pss;
+}
+
+/**
+ * The group's PSS and the anonymous (private, not file-backed) part of it: what the
+ * processes allocated, without the pages of Chromium's executable and libraries they map,
+ * which are clean page cache the kernel can drop. 0 for `anon` without smaps_rollup.
+ */
+export async function groupMemory(pgid: number | undefined): Promise<{ pss: number; anon: number }> {
+  const sum = { pss: 0, anon: 0 };
+  if (pgid === undefined) return sum;
   let entries: string[];
   try {
     entries = await readdir("/proc");
   } catch {
-    return 0;
+    return sum;
   }
-  let total = 0;
   await Promise.all(
     entries
       .filter((e) => /^\d+$/.test(e))
@@ -26,25 +35,28 @@ export async function groupMemoryBytes(pgid: number | undefined): Promise<number
           // Fields after the command name (which may hold spaces and parentheses).
           const rest = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
           if (Number(rest[2]) !== pgid) return;
-          // Read first, then add: `total += await …` would read `total` before the await.
+          // Read first, then add: `sum.pss += await …` would read it before the await.
           const kb = await pssKb(pid);
-          total += kb * 1024;
+          sum.pss += kb.pss * 1024;
+          sum.anon += kb.anon * 1024;
         } catch {
           // the process ended meanwhile
         }
       }),
   );
-  return total;
+  return sum;
 }
 
-async function pssKb(pid: string): Promise<number> {
+async function pssKb(pid: string): Promise<{ pss: number; anon: number }> {
   try {
     const rollup = await readFile(`/proc/${pid}/smaps_rollup`, "utf8");
     const pss = /^Pss:\s+(\d+) kB/m.exec(rollup)?.[1];
-    if (pss !== undefined) return Number(pss);
+    // Pss_Anon exists since Linux 5.12.
+    const anon = /^Pss_Anon:\s+(\d+) kB/m.exec(rollup)?.[1];
+    if (pss !== undefined) return { pss: Number(pss), anon: Number(anon ?? 0) };
   } catch {
     // no smaps_rollup: the kernel is older than 4.14
   }
   const status = await readFile(`/proc/${pid}/status`, "utf8");
-  return Number(/^VmRSS:\s+(\d+) kB/m.exec(status)?.[1] ?? 0);
+  return { pss: Number(/^VmRSS:\s+(\d+) kB/m.exec(status)?.[1] ?? 0), anon: 0 };
 }

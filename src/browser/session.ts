@@ -1,6 +1,6 @@
 import type { LookupFunction } from "node:net";
-import type { Browser, BrowserContext, HTTPRequest, Page } from "puppeteer-core";
-import { hotspotError, isHotspotError } from "../errors.ts";
+import type { Page } from "puppeteer-core";
+import { type HotspotError, hotspotError, isHotspotError } from "../errors.ts";
 import type { BrowserOptions, BrowserPage } from "../helper-api/browser.ts";
 import type { PluginLogger } from "../helper-api/context.ts";
 import type { PortalHost } from "../helper-api/plugin.ts";
@@ -8,28 +8,24 @@ import { secretLeaves } from "../util/redact.ts";
 import { defaultArtifactsRoot, saveFailureArtifacts } from "./artifacts.ts";
 import { createBrowserGuard } from "./guard.ts";
 import { type LaunchedBrowser, launchBrowser } from "./launch.ts";
-import { NO_BACKGROUND_WORKERS } from "./page-scripts.ts";
+import { guardPage, guardPopups, type PageBinding } from "./page-guard.ts";
 import { type BrowserProxy, startBrowserProxy } from "./proxy.ts";
 import { pageSteps } from "./steps.ts";
+import type { BrowserLease, LeaseBinding } from "./warm-instance.ts";
 
 /**
- * One hook's browser: launched lazily on the first `ctx.browser()`, in a fresh browser
- * context whose traffic goes through a link proxy of its own, guarded, and closed by
- * `close()` (the plugin side calls it when the hook ends, and on abort). Built only from
- * plain data: the link's address and DNS lookup, the plugin's credentials and portal hosts.
+ * One hook's browser, started lazily on the first `ctx.browser()` and closed by `close()`
+ * (the plugin side calls it when the hook ends, and on abort). A warm browser's prepared
+ * tab when `acquire` has one (bound to this hook's link and guard for the hook's length),
+ * else a Chromium of its own, launched with a fresh profile behind a link proxy of its own.
+ * Built only from plain data: the link's address and DNS lookup, the plugin's credentials
+ * and portal hosts.
  */
 
 /** Blocked requests kept (and logged) per hook. */
 const MAX_BLOCKED = 50;
 
-/** A browser to run in: a fresh launch by default, a warm one when the caller has it. */
-export interface BrowserLease {
-  readonly browser: Browser;
-  /** Called once when the session is done with it (a fresh launch closes the browser). */
-  release(): Promise<void>;
-  /** The launch's profile folder, when the session launched it. */
-  readonly profileDir?: string;
-}
+export type { BrowserLease, LeaseBinding };
 
 export interface BrowserSessionOptions {
   readonly pluginId: string;
@@ -49,8 +45,13 @@ export interface BrowserSessionOptions {
   readonly spkiPins?: readonly string[] | undefined;
   /** Run Chromium in this network namespace. */
   readonly netns?: string | undefined;
-  /** Supplies the browser (the warm start); default: launch one for this session. */
-  readonly acquire?: ((signal: AbortSignal) => Promise<BrowserLease>) | undefined;
+  /**
+   * A warm browser's prepared tab, bound to this hook's link and guard (the warm start);
+   * undefined, or no `acquire`: the session launches a browser of its own.
+   */
+  readonly acquire?:
+    | ((signal: AbortSignal, binding: LeaseBinding) => Promise<BrowserLease | undefined>)
+    | undefined;
   /** Folder for the throwaway profile of a fresh launch (tests find its processes by it). */
   readonly profileRoot?: string | undefined;
   /** Called when everything is closed (tests wait on it instead of sleeping). */
@@ -64,23 +65,6 @@ export interface BrowserSession {
   readonly started: boolean;
   /** Closes page, context, proxy and (for a fresh launch) Chromium. Idempotent; never rejects. */
   close(): Promise<void>;
-}
-
-/** Lease a freshly launched browser; releasing it closes it. */
-async function launchLease(
-  opts: BrowserSessionOptions,
-  signal: AbortSignal,
-  proxy: string,
-): Promise<BrowserLease> {
-  const launched: LaunchedBrowser = await launchBrowser({
-    signal,
-    proxy,
-    ...(opts.executablePath === undefined ? {} : { executablePath: opts.executablePath }),
-    ...(opts.spkiPins === undefined ? {} : { spkiPins: opts.spkiPins }),
-    ...(opts.netns === undefined ? {} : { netns: opts.netns }),
-    ...(opts.profileRoot === undefined ? {} : { profileRoot: opts.profileRoot }),
-  });
-  return { browser: launched.browser, release: launched.close, profileDir: launched.profileDir };
 }
 
 export function createBrowserSession(opts: BrowserSessionOptions): BrowserSession {
@@ -99,19 +83,24 @@ export function createBrowserSession(opts: BrowserSessionOptions): BrowserSessio
   };
   let opening: Promise<BrowserPage> | undefined;
   let proxy: BrowserProxy | undefined;
+  let launched: LaunchedBrowser | undefined;
   let lease: BrowserLease | undefined;
-  let context: BrowserContext | undefined;
   let closing: Promise<void> | undefined;
+  const binding: LeaseBinding & PageBinding = {
+    guard,
+    onRefused: (e: HotspotError) => refused(e.message),
+    localAddress: opts.localAddress,
+    lookup: opts.lookup,
+  };
 
   const close = (): Promise<void> => {
     closing ??= (async () => {
-      // A leased (warm) browser outlives the hook: close our context in it. A browser of our
-      // own is killed whole by its release, context and all.
-      if (opts.acquire !== undefined) await context?.close().catch(() => undefined);
+      // A warm tab goes back (its context is thrown away); a browser of our own is killed whole.
       await lease?.release().catch(() => undefined);
+      await launched?.close().catch(() => undefined);
       await proxy?.close();
       try {
-        opts.onClosed?.({ profileDir: lease?.profileDir });
+        opts.onClosed?.({ profileDir: launched?.profileDir });
       } catch {
         // a broken observer must not break the cleanup
       }
@@ -120,75 +109,34 @@ export function createBrowserSession(opts: BrowserSessionOptions): BrowserSessio
   };
   opts.signal.addEventListener("abort", () => void close(), { once: true });
 
-  const guardPage = async (page: Page): Promise<void> => {
-    // Service and shared workers are targets of their own, outside the page's request
-    // interception: a page could hand them a typed password to send over TLS unseen. A
-    // portal login needs neither, so every document of the page loses both APIs.
-    await page.evaluateOnNewDocument(NO_BACKGROUND_WORKERS);
-    await page.setBypassServiceWorker(true);
-    await page.setRequestInterception(true);
-    page.on("request", (request: HTTPRequest) => void screen(request));
-  };
-  const screen = async (request: HTTPRequest): Promise<void> => {
-    if (request.isInterceptResolutionHandled()) return;
-    try {
-      const url = new URL(request.url());
-      if (url.protocol === "http:" || url.protocol === "https:") {
-        const body = request.hasPostData()
-          ? (request.postData() ?? (await request.fetchPostData()))
-          : undefined;
-        const problem = guard.check({ url, method: request.method(), headers: request.headers(), body });
-        if (problem !== undefined) {
-          refused(problem.message);
-          await request.abort("blockedbyclient");
-          return;
-        }
-      }
-      await request.continue();
-    } catch {
-      // the page or the browser went away while deciding: nothing is sent then either
-    }
+  /** A Chromium of our own, with a fresh profile, pointed at a proxy bound to this hook's link. */
+  const launchOwn = async (): Promise<Page> => {
+    proxy = await startBrowserProxy(binding);
+    launched = await launchBrowser({
+      signal: opts.signal,
+      proxy: proxy.address,
+      ...(opts.executablePath === undefined ? {} : { executablePath: opts.executablePath }),
+      ...(opts.spkiPins === undefined ? {} : { spkiPins: opts.spkiPins }),
+      ...(opts.netns === undefined ? {} : { netns: opts.netns }),
+      ...(opts.profileRoot === undefined ? {} : { profileRoot: opts.profileRoot }),
+    });
+    if (closing !== undefined) await launched.close();
+    opts.signal.throwIfAborted();
+    // Its first tab serves, which saves a context and a tab on the cold path.
+    const own = launched.browser.defaultBrowserContext();
+    const page = (await launched.browser.pages())[0] ?? (await own.newPage());
+    const current = (): PageBinding => binding;
+    await guardPage(page, current);
+    guardPopups(own, current);
+    return page;
   };
 
   const start = async (options: BrowserOptions): Promise<BrowserPage> => {
     opts.signal.throwIfAborted();
-    proxy = await startBrowserProxy({
-      guard,
-      onRefused: (e) => refused(e.message),
-      ...(opts.localAddress === undefined ? {} : { localAddress: opts.localAddress }),
-      ...(opts.lookup === undefined ? {} : { lookup: opts.lookup }),
-    });
-    const address = proxy.address;
-    lease = await (opts.acquire ?? ((s) => launchLease(opts, s, address)))(opts.signal);
-    if (closing !== undefined) await lease.release();
+    lease = await opts.acquire?.(opts.signal, binding);
+    if (lease !== undefined && closing !== undefined) await lease.release();
     opts.signal.throwIfAborted();
-    // Pages the portal opens (window.open, target=_blank) are guarded as they appear.
-    const watchPopups = (where: BrowserContext): void => {
-      where.on("targetcreated", (target) => {
-        void target
-          .page()
-          .then((p) => (p === null ? undefined : guardPage(p)))
-          .catch(() => undefined);
-      });
-    };
-    let page: Page;
-    if (opts.acquire === undefined) {
-      // Our own browser, launched pointing at this hook's proxy with a fresh profile: its
-      // first tab serves, which saves a context and a tab on the cold path.
-      const own = lease.browser.defaultBrowserContext();
-      watchPopups(own);
-      page = (await lease.browser.pages())[0] ?? (await own.newPage());
-    } else {
-      // A leased (warm) browser: a context per hook, with its own cookies and cache and
-      // its own proxy (this link's), so a browser started before the join serves the login.
-      context = await lease.browser.createBrowserContext({
-        proxyServer: `http://${address}`,
-        proxyBypassList: ["<-loopback>"],
-      });
-      watchPopups(context);
-      page = await context.newPage();
-    }
-    await guardPage(page);
+    const page = lease?.page ?? (await launchOwn());
     const stepTimeout = options.stepTimeoutMs ?? 15_000;
     const root = opts.artifactsRoot ?? defaultArtifactsRoot();
     return pageSteps(
@@ -227,7 +175,7 @@ export function createBrowserSession(opts: BrowserSessionOptions): BrowserSessio
 
   return {
     get started() {
-      return lease !== undefined;
+      return lease !== undefined || launched !== undefined;
     },
     open(options = {}) {
       if (closing !== undefined)

@@ -22,9 +22,17 @@ function describe(target: ClickTarget): string {
   return `text ${String(target.text)}`;
 }
 
+/**
+ * How often a condition is checked in the page: at every animation frame (the rendering
+ * rate, about 16 ms; headless pages count as visible), so a step notices the page it waits
+ * for when it is painted rather than up to a fixed interval later. The checks are small
+ * (a selector query, the body text of a portal page).
+ */
+const POLLING = "raf";
+
 /** The first visible clickable element whose label matches. */
 async function findByText(page: Page, text: Pattern, timeout: number): Promise<ElementHandle> {
-  const handle = await page.waitForFunction(findClickableByText(text), { timeout, polling: 100 });
+  const handle = await page.waitForFunction(findClickableByText(text), { timeout, polling: POLLING });
   const el = handle.asElement();
   if (el === null) throw new Error("no element");
   return el;
@@ -71,7 +79,7 @@ export function pageSteps(page: Page, run: StepRunner, blocked: readonly string[
           if (c.url !== undefined || c.text !== undefined) {
             const url = c.url === undefined ? undefined : pattern(c.url);
             const text = c.text === undefined ? undefined : pattern(c.text);
-            await page.waitForFunction(urlAndText(url, text), { timeout, polling: 100 });
+            await page.waitForFunction(urlAndText(url, text), { timeout, polling: POLLING });
           }
           if (c.networkIdle === true) await page.waitForNetworkIdle({ idleTime: 500, timeout });
         },

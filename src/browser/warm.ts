@@ -1,16 +1,14 @@
-import type { Browser } from "puppeteer-core";
 import type { ScannedNetwork } from "../helper-api/network.ts";
 import type { ClaimMatch } from "../helper-api/registry-types.ts";
-import type { LaunchedBrowser } from "./launch.ts";
 import { groupMemoryBytes } from "./rss.ts";
-import type { BrowserLease } from "./session.ts";
+import type { BrowserLease, LeaseBinding, WarmInstance } from "./warm-instance.ts";
 
 /**
  * The warm start: when a scan shows a network that a plugin needing a browser claims at
  * high confidence, Chromium is launched before the join, so the login does not pay for the
- * launch (most of a browser login's time). One warm instance at most; the hook's
- * `ctx.browser()` takes it (in a context of its own, with the link's proxy) and falls back
- * to a fresh launch when there is none.
+ * launch (most of a browser login's time). One warm instance at most (warm-instance.ts:
+ * its proxy and a tab prepared ahead); the hook's `ctx.browser()` leases that tab, bound to
+ * the hook's link and guard, and launches a browser of its own when there is none to lease.
  *
  * What it costs is bounded: the instance's resident memory (PSS over its process group) is
  * measured after the launch and at each scan and it is closed above `maxRssBytes`; it is
@@ -20,16 +18,16 @@ import type { BrowserLease } from "./session.ts";
  */
 
 export interface WarmBrowserOptions {
-  /** Starts a headless Chromium (the launcher with the daemon's options). */
-  launch(): Promise<LaunchedBrowser>;
+  /** Starts a warm instance (`startWarmInstance` with the daemon's launcher). */
+  start(): Promise<WarmInstance>;
   /** Whether the plugin declares `needsBrowser`. */
   needsBrowser(pluginId: string): boolean;
   /** Close after this long without a login; default 3 minutes. */
   readonly idleMs?: number;
-  /** Close when the instance's resident memory (PSS of its process group) exceeds this; default 512 MB. */
+  /** Close when the instance's resident memory (PSS of its process group) exceeds this; default 400 MB. */
   readonly maxRssBytes?: number;
   /** Resident bytes of the instance (default: the sum over its process group from /proc). */
-  rssBytes?(launched: LaunchedBrowser): Promise<number>;
+  rssBytes?(instance: WarmInstance): Promise<number>;
   log?(level: "info" | "warn" | "debug", message: string): void;
   /** Called when a warm instance is fully closed, with why (tests wait on it). */
   onClosed?(why: string): void;
@@ -42,8 +40,13 @@ export interface WarmBrowser {
     networks: readonly ScannedNetwork[],
     claims: readonly (readonly ClaimMatch[])[],
   ): void;
-  /** For `ctx.browser()`: the warm instance when there is one, else a fresh launch. */
-  acquire(signal: AbortSignal): Promise<BrowserLease>;
+  /**
+   * For `ctx.browser()`: the warm instance's prepared tab bound to the hook's link and
+   * guard, or undefined when there is none free (the hook then launches its own).
+   */
+  acquire(signal: AbortSignal, binding: LeaseBinding): Promise<BrowserLease | undefined>;
+  /** Resolves once the running instance has a tab prepared (true), or there is none (false). */
+  ready(): Promise<boolean>;
   /** Whether an instance is running or starting. */
   readonly warm: boolean;
   /** Closes the warm instance (daemon stop). */
@@ -52,19 +55,21 @@ export interface WarmBrowser {
 
 const DEFAULT_IDLE_MS = 180_000;
 /**
- * Debian 12's Chromium 120+ idles at some 280-380 MB of PSS across its ten processes
- * (browser, zygotes, GPU, network, storage, renderer; measured by bench/browser.bench.ts),
- * so a 250 MB cap would close every warm instance at once. 512 MB lets a normal one live
- * and still closes one that grows (a page left running script, a leak).
+ * What a warm instance with its prepared tab costs, as PSS over its process group (browser,
+ * zygotes, storage service, the tab's renderer), measured by bench/browser.bench.ts on
+ * Debian's Chromium 156: about 270-290 MB, of which some 200 MB are pages of Chromium's own
+ * 300 MB executable mapped by its processes (clean page cache, shared, dropped first under
+ * memory pressure) and 70-90 MB its private memory. 400 MB lets a normal one live and
+ * still closes one that grows (a page left running script, a leak).
  */
-const DEFAULT_MAX_RSS = 512 * 1024 * 1024;
+const DEFAULT_MAX_RSS = 400 * 1024 * 1024;
 
 export function createWarmBrowser(opts: WarmBrowserOptions): WarmBrowser {
   const idleMs = opts.idleMs ?? DEFAULT_IDLE_MS;
   const maxRss = opts.maxRssBytes ?? DEFAULT_MAX_RSS;
-  const measure = opts.rssBytes ?? ((l: LaunchedBrowser) => groupMemoryBytes(l.pid));
+  const measure = opts.rssBytes ?? ((w: WarmInstance) => groupMemoryBytes(w.pid));
   const log = opts.log ?? (() => {});
-  let instance: Promise<LaunchedBrowser | undefined> | undefined;
+  let instance: Promise<WarmInstance | undefined> | undefined;
   let leased = false;
   let idle: ReturnType<typeof setTimeout> | undefined;
   /** Qualifying networks (by SSID) each device's latest scan showed. */
@@ -117,8 +122,8 @@ export function createWarmBrowser(opts: WarmBrowserOptions): WarmBrowser {
   const start = (keys: ReadonlySet<string>): void => {
     startedFor = new Set(keys);
     log("info", "starting a warm browser ahead of the join");
-    const launching = opts.launch().then(
-      (l) => l,
+    const launching = opts.start().then(
+      (w) => w,
       (e: unknown) => {
         log("warn", `warm browser did not start: ${e instanceof Error ? e.message : String(e)}`);
         if (instance === launching) instance = undefined;
@@ -127,7 +132,11 @@ export function createWarmBrowser(opts: WarmBrowserOptions): WarmBrowser {
     );
     instance = launching;
     armIdle();
-    void launching.then(() => checkMemory());
+    // Measured once the tab is prepared: that is what the instance costs while it waits.
+    void launching.then(async (w) => {
+      await w?.ready();
+      await checkMemory();
+    });
   };
 
   return {
@@ -152,38 +161,40 @@ export function createWarmBrowser(opts: WarmBrowserOptions): WarmBrowser {
       }
       if (wanted.size > 0) start(wanted);
     },
-    async acquire(signal) {
+    async acquire(signal, binding) {
       const current = instance;
-      const launched = current ? await current : undefined;
-      if (launched && instance === current && !leased && launched.browser.connected) {
-        leased = true;
-        clearIdle();
-        return warmLease(launched.browser, () => {
+      const w = current ? await current : undefined;
+      if (!w || instance !== current || leased || !w.usable) return undefined;
+      leased = true;
+      clearIdle();
+      const lease = await w.lease(binding).catch(() => undefined);
+      if (lease === undefined || signal.aborted) {
+        await lease?.release();
+        leased = false;
+        armIdle();
+        return undefined;
+      }
+      let released = false;
+      return {
+        page: lease.page,
+        async release() {
+          if (released) return;
+          released = true;
+          await lease.release();
           leased = false;
           // Used for a login: this appearance had its warm start; close after the idle time.
           for (const k of startedFor) spent.add(k);
           armIdle();
-        });
-      }
-      signal.throwIfAborted();
-      const fresh = await opts.launch();
-      return { browser: fresh.browser, release: fresh.close, profileDir: fresh.profileDir };
+        },
+      };
+    },
+    async ready() {
+      const w = await instance;
+      return w !== undefined && (await w.ready());
     },
     get warm() {
       return instance !== undefined;
     },
     close: () => release("the daemon stops", false),
-  };
-}
-
-function warmLease(browser: Browser, done: () => void): BrowserLease {
-  let released = false;
-  return {
-    browser,
-    async release() {
-      if (released) return;
-      released = true;
-      done();
-    },
   };
 }

@@ -257,5 +257,10 @@ async function startWarmBrowser(
   const { chromiumAvailable, launchBrowser } = await import("../browser/launch.ts");
   if (!chromiumAvailable()) return undefined;
   const { createWarmBrowser } = await import("../browser/warm.ts");
-  return createWarmBrowser({ launch: () => launchBrowser(), needsBrowser, log });
+  const { startWarmInstance } = await import("../browser/warm-instance.ts");
+  return createWarmBrowser({
+    start: () => startWarmInstance({ launch: (o) => launchBrowser(o), log }),
+    needsBrowser,
+    log,
+  });
 }

@@ -12,6 +12,7 @@ import {
 } from "../../../src/browser/launch.ts";
 import { startBrowserProxy } from "../../../src/browser/proxy.ts";
 import { createBrowserSession } from "../../../src/browser/session.ts";
+import { startWarmInstance } from "../../../src/browser/warm-instance.ts";
 import { isHotspotError } from "../../../src/errors.ts";
 import { chromiumCount, noChromium } from "./helpers.ts";
 
@@ -130,10 +131,9 @@ describe("Chromium through the link proxy", { skip: noChromium() }, () => {
     }
   });
 
-  it("a leased (warm) browser serves a hook in a context of its own, through the hook's proxy, and outlives it", async () => {
-    const warm = await launchBrowser();
+  it("a warm tab serves a hook through the hook's link, and the browser outlives the hook", async () => {
+    const warm = await startWarmInstance({ launch: (o) => launchBrowser(o) });
     try {
-      let released = 0;
       const session = createBrowserSession({
         pluginId: "t",
         credentials: undefined,
@@ -141,19 +141,19 @@ describe("Chromium through the link proxy", { skip: noChromium() }, () => {
         lookup: linkLookup,
         signal: new AbortController().signal,
         log: { debug() {}, info() {}, warn() {}, error() {} },
-        acquire: async () => ({ browser: warm.browser, release: async () => void released++ }),
+        acquire: (_signal, binding) => warm.lease(binding),
       });
       const page = await session.open();
       // The made-up name resolves only through the proxy's (the link's) lookup.
       await page.open(`http://portal.link.test:${port}/warm`);
       assert.match((await page.read()).text, /hello from the link/);
-      assert.equal(warm.browser.browserContexts().length, 2);
       await session.close();
-      assert.equal(released, 1);
-      assert.equal(warm.browser.connected, true, "the warm browser is still running");
-      assert.equal(warm.browser.browserContexts().length, 1, "the hook's context is gone");
+      assert.equal(warm.usable, true, "the warm browser is still running");
+      assert.equal(chromiumCount(warm.profileDir) > 0, true);
+      assert.equal(await warm.ready(), true, "a fresh tab is prepared for the next hook");
     } finally {
       await warm.close();
     }
+    assert.equal(chromiumCount(warm.profileDir), 0);
   });
 });

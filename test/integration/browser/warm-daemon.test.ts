@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { after, describe, test } from "node:test";
-import { type LaunchedBrowser, launchBrowser } from "../../../src/browser/launch.ts";
+import { launchBrowser } from "../../../src/browser/launch.ts";
 import { createWarmBrowser } from "../../../src/browser/warm.ts";
+import { startWarmInstance, type WarmInstance } from "../../../src/browser/warm-instance.ts";
 import { userConfigSchema } from "../../../src/config/schema.ts";
 import { Daemon } from "../../../src/daemon/daemon.ts";
 import { type Portal, startPortal } from "../../../src/harness/index.ts";
@@ -59,16 +60,31 @@ describe("warm start in the daemon", { skip: noChromium() }, () => {
     });
     const registry = await loadRegistry({ pluginDirs: [], config, strict: false });
     assert.ok(registry.get("example-js-portal"), "the bundled js-only plugin is loaded");
-    const launches: LaunchedBrowser[] = [];
+    const launches: WarmInstance[] = [];
+    let leases = 0;
     let closed: (why: string) => void = () => {};
     const released = new Promise<string>((resolve) => {
       closed = resolve;
     });
     const warm = createWarmBrowser({
-      launch: async () => {
-        const l = await launchBrowser();
-        launches.push(l);
-        return l;
+      start: async () => {
+        const w = await startWarmInstance({ launch: (o) => launchBrowser(o) });
+        launches.push(w);
+        // Counts the leases, so a login that launched a browser of its own is noticed.
+        return {
+          pid: w.pid,
+          profileDir: w.profileDir,
+          get usable() {
+            return w.usable;
+          },
+          ready: () => w.ready(),
+          lease: async (binding) => {
+            const lease = await w.lease(binding);
+            if (lease !== undefined) leases++;
+            return lease;
+          },
+          close: () => w.close(),
+        };
       },
       needsBrowser: (id) => registry.get(id)?.definition.needsBrowser === true,
       onClosed: (why) => closed(why),
@@ -84,7 +100,8 @@ describe("warm start in the daemon", { skip: noChromium() }, () => {
     await daemon.session("wlan0")?.idle();
     assert.equal(daemon.session("wlan0")?.state, "Authenticated", daemon.session("wlan0")?.lastReason);
     assert.equal(portal.authorized(), true);
-    assert.equal(launches.length, 1, "the login used the warm instance");
+    assert.equal(launches.length, 1, "one warm launch");
+    assert.equal(leases, 1, "the login used the warm instance's prepared tab");
     const profileDir = launches[0]?.profileDir ?? "";
     assert.ok(chromiumCount(profileDir) > 0, "still warm after the login (until idle or out of range)");
 

@@ -1,13 +1,14 @@
 import assert from "node:assert/strict";
 import { describe, type TestContext, test } from "node:test";
 import { setImmediate as tick } from "node:timers/promises";
-import type { Browser } from "puppeteer-core";
-import type { LaunchedBrowser } from "../../../src/browser/launch.ts";
+import type { Page } from "puppeteer-core";
+import { createBrowserGuard } from "../../../src/browser/guard.ts";
 import { createWarmBrowser, type WarmBrowserOptions } from "../../../src/browser/warm.ts";
+import type { LeaseBinding, WarmInstance } from "../../../src/browser/warm-instance.ts";
 import { type ScannedNetwork, scannedNetwork } from "../../../src/helper-api/network.ts";
 import type { ClaimMatch } from "../../../src/helper-api/registry-types.ts";
 
-/** The warm start's policy, with a fake launcher (real Chromium: bench/browser.bench.ts, the daemon test). */
+/** The warm start's policy, with fake instances (real Chromium: test/integration/browser/warm-*.test.ts, the bench). */
 
 function net(ssid: string): ScannedNetwork {
   return scannedNetwork({
@@ -29,24 +30,43 @@ const claim = (pluginId: string, confidence: ClaimMatch["confidence"] = "high"):
 const SPA = net("SPA Cafe");
 const PLAIN = net("Plain Cafe");
 
+const binding: LeaseBinding = { guard: createBrowserGuard({}), onRefused: () => {} };
+const lease = (h: ReturnType<typeof harness>) => h.warm.acquire(new AbortController().signal, binding);
+
 function harness(extra: Partial<WarmBrowserOptions> = {}) {
-  const launched: { closed: boolean; pid: number }[] = [];
+  const launched: { closed: boolean; pid: number; leases: number; released: number }[] = [];
   let rss = 100 * 1024 * 1024;
   const warm = createWarmBrowser({
-    launch: async () => {
-      const entry = { closed: false, pid: 1000 + launched.length };
+    start: async () => {
+      const entry = { closed: false, pid: 1000 + launched.length, leases: 0, released: 0 };
       launched.push(entry);
-      // Only `connected` is read from the browser by the warm start itself.
-      const browser = { connected: true } as unknown as Browser;
-      const l: LaunchedBrowser = {
-        browser,
-        profileDir: `/tmp/fake-${entry.pid}`,
+      let held = false;
+      const instance: WarmInstance = {
         pid: entry.pid,
+        profileDir: `/tmp/fake-${entry.pid}`,
+        get usable() {
+          return !entry.closed;
+        },
+        ready: async () => !entry.closed,
+        lease: async () => {
+          if (held || entry.closed) return undefined;
+          held = true;
+          entry.leases++;
+          // Only handed through: the policy never touches the page.
+          const page = {} as Page;
+          return {
+            page,
+            release: async () => {
+              held = false;
+              entry.released++;
+            },
+          };
+        },
         close: async () => {
           entry.closed = true;
         },
       };
-      return l;
+      return instance;
     },
     needsBrowser: (id) => id === "spa",
     rssBytes: async () => rss,
@@ -117,27 +137,32 @@ describe("warm browser", () => {
     const h = harness({ idleMs: 60_000 });
     h.warm.onScan("wlan0", [SPA], [[claim("spa")]]);
     await settle();
-    const lease = await h.warm.acquire(new AbortController().signal);
+    assert.equal(await h.warm.ready(), true);
+    const first = await lease(h);
+    assert.ok(first, "the prepared tab is leased");
     assert.equal(h.launched.length, 1, "no second launch");
-    // A second hook at the same time gets a browser of its own.
-    const other = await h.warm.acquire(new AbortController().signal);
-    assert.equal(h.launched.length, 2);
-    await other.release();
-    assert.equal(h.launched[1]?.closed, true, "a fresh launch closes on release");
+    // A second hook at the same time gets nothing (it launches a browser of its own).
+    assert.equal(await lease(h), undefined);
+    assert.equal(h.launched.length, 1);
     await advance(t, 120_000);
     assert.equal(h.launched[0]?.closed, false, "no idle release while leased");
-    await lease.release();
+    await first.release();
+    await first.release();
+    assert.equal(h.launched[0]?.released, 1, "released once");
     assert.equal(h.launched[0]?.closed, false);
+    const second = await lease(h);
+    assert.ok(second, "the next hook leases the same instance again");
+    await second.release();
+    assert.equal(h.launched[0]?.leases, 2);
     await advance(t, 60_000);
     assert.equal(h.launched[0]?.closed, true);
   });
 
-  test("without a warm instance acquire launches a fresh one", async () => {
+  test("without a warm instance there is nothing to lease", async () => {
     const h = harness();
-    const lease = await h.warm.acquire(new AbortController().signal);
-    assert.equal(h.launched.length, 1);
-    await lease.release();
-    assert.equal(h.launched[0]?.closed, true);
+    assert.equal(await lease(h), undefined);
+    assert.equal(await h.warm.ready(), false);
+    assert.equal(h.launched.length, 0, "acquire never launches");
   });
 
   test("an instance over the memory cap is killed, measured after the launch and at each scan", async () => {
@@ -163,11 +188,11 @@ describe("warm browser", () => {
     });
     h.warm.onScan("wlan0", [SPA], [[claim("spa")]]);
     await settle();
-    const lease = await h.warm.acquire(new AbortController().signal);
+    const held = await lease(h);
     answer(900 * 1024 * 1024);
     await settle();
     assert.equal(h.launched[0]?.closed, false, "never killed under a running login");
-    await lease.release();
+    await held?.release();
     await h.warm.close();
   });
 });
