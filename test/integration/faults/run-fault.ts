@@ -36,8 +36,10 @@ export interface FaultReport {
    * that never happened.
    */
   readonly recoveryMs?: number;
-  /** From the daemon's answer for the faulty call to the host's line saying it restarted the plugin. */
+  /** From the host's line saying the plugin's process ended to its line saying a new one is ready. */
   readonly restartMs?: number;
+  /** From the fault's start (as for recoveryMs) to the first line saying the plugin is quarantined. */
+  readonly quarantineMs?: number;
   readonly aftermath: Aftermath;
   readonly before: PhaseLogins;
   readonly during: PhaseLogins;
@@ -82,12 +84,17 @@ export async function runFault(fault: Fault, mode: HostMode, install?: Install):
 async function scenario(world: FaultWorld): Promise<FaultReport> {
   const { fault, mode, daemon } = world;
   const base = { fault, mode, pluginLogLines: 0 };
+  /** When the fault struck: the daemon's spawn for an import fault, its → Authenticating otherwise. */
+  let faultStart: number | undefined = fault.phase === "import" ? world.startedAtMs : undefined;
   const finish = (r: Omit<FaultReport, "fault" | "mode" | "pluginLogLines" | "survived" | "daemonExit">) => {
     const all = [r.before, r.during, r.after];
     const exit = daemon.exit;
+    const q = daemon.lines.find((l) => /quarantin/i.test(l.message) && l.message.includes(fault.pluginId));
+    const quarantineMs = q && faultStart !== undefined ? q.atMs - faultStart : undefined;
     return {
       ...base,
       ...r,
+      ...(quarantineMs === undefined ? {} : { quarantineMs }),
       pluginLogLines: daemon.perScope.get(fault.pluginId) ?? 0,
       survived: daemon.alive && all.every((p) => p.done === p.tried) && r.after.tried > 0,
       ...(exit ? { daemonExit: `exit ${exit.signal ?? exit.code}${tail(daemon.rawTail)}` } : {}),
@@ -116,6 +123,7 @@ async function scenario(world: FaultWorld): Promise<FaultReport> {
   const before = await logins(world);
   const from = await world.join("wlan0");
   const calling = await daemon.waitFor(/^wlan0: \w+ → Authenticating/, BOUNDS.loginMs, from);
+  faultStart = calling?.atMs;
   if (!calling)
     return finish({ aftermath: "n/a", before, during: missed("the fault was never triggered"), after: NONE });
   const during = await logins(world);
@@ -172,6 +180,7 @@ function readyLine(pluginId: string): RegExp {
   return new RegExp(`^plugin process ${pluginId}: ready`);
 }
 
+/** Whether any line says the fault's plugin is quarantined. */
 function quarantined(world: FaultWorld): boolean {
   return world.daemon.lines.some(
     (l) => /quarantin/i.test(l.message) && l.message.includes(world.fault.pluginId),
