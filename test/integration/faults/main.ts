@@ -12,7 +12,7 @@ const args = process.argv.slice(2);
 const modeArg = args.indexOf("--mode");
 const modes: readonly HostMode[] =
   modeArg >= 0 ? HOST_MODES.filter((m) => m === args[modeArg + 1]) : HOST_MODES;
-const names = args.filter((a, i) => !a.startsWith("--") && i !== modeArg + 1);
+const names = args.filter((a, i) => !a.startsWith("--") && (modeArg < 0 || i !== modeArg + 1));
 const faults = FAULTS.filter((f) => names.length === 0 || names.includes(f.name));
 if (faults.length === 0 || modes.length === 0) {
   console.error(
