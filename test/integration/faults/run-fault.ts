@@ -1,6 +1,7 @@
 import { performance } from "node:perf_hooks";
 import type { Fault, HostMode } from "./catalogue.ts";
 import type { Install } from "./daemon-process.ts";
+import { crashLine, readyLine } from "./host-lines.ts";
 import { BOUNDS, FaultWorld, type LoginCheck } from "./world.ts";
 
 /** Healthy logins tried and done in one phase of a fault run. */
@@ -102,8 +103,12 @@ async function scenario(world: FaultWorld): Promise<FaultReport> {
   };
 
   const started = await world.started();
-  if (!started) {
-    const why = daemon.alive ? `no start within ${BOUNDS.startMs} ms` : "the daemon exited while starting";
+  if (!started || !(await world.pluginsReady())) {
+    const why = !daemon.alive
+      ? "the daemon exited while starting"
+      : started
+        ? `plugin processes not ready within ${BOUNDS.startMs} ms`
+        : `no start within ${BOUNDS.startMs} ms`;
     return finish({ aftermath: "n/a", before: missed(why), during: NONE, after: NONE });
   }
   if (fault.phase === "import") {
@@ -168,16 +173,6 @@ async function scenario(world: FaultWorld): Promise<FaultReport> {
     during,
     after,
   });
-}
-
-/** The isolated host's line saying a plugin's process ended (a crash, or killed at its deadline or memory cap). */
-function crashLine(pluginId: string): RegExp {
-  return new RegExp(`^plugin ${pluginId}: its process `);
-}
-
-/** The isolated host's line saying a plugin's process is (again) ready for calls. */
-function readyLine(pluginId: string): RegExp {
-  return new RegExp(`^plugin process ${pluginId}: ready`);
 }
 
 /** Whether any line says the fault's plugin is quarantined. */

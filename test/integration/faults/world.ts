@@ -7,6 +7,7 @@ import { type Portal, startPortal } from "../../../src/harness/index.ts";
 import { SimulatedNetworkManager } from "../../../src/harness/nm/index.ts";
 import { type Fault, FIXTURES, HEALTHY, type HostMode, hostModeConfig } from "./catalogue.ts";
 import { FaultDaemon, type Install } from "./daemon-process.ts";
+import { readyLine } from "./host-lines.ts";
 
 /** The one account the portal accepts; both healthy plugins log in with it. */
 export const ACCOUNT = { username: "fault-suite", password: "Healthy-Pa55-word" } as const;
@@ -119,6 +120,18 @@ export class FaultWorld {
   /** The daemon's `started` line (it has loaded its plugins and follows NetworkManager), or undefined. */
   started() {
     return this.daemon.waitFor(/^started: /, BOUNDS.startMs);
+  }
+
+  /**
+   * Isolated: waits until the processes of the plugins that loaded are ready (the host
+   * starts them ahead for networks in the scan), so the healthy logins measure the fault and
+   * not a cold start racing the hook deadline. True when they all are, or in process.
+   */
+  async pluginsReady(): Promise<boolean> {
+    if (this.mode !== "isolated") return true;
+    const ids = [...HEALTHY.map((h) => h.id), ...(this.fault.phase === "hook" ? [this.fault.pluginId] : [])];
+    const ready = await Promise.all(ids.map((id) => this.daemon.waitFor(readyLine(id), BOUNDS.startMs)));
+    return ready.every((l) => l !== undefined);
   }
 
   /** Joins `iface` to its network; returns the log position from which the daemon's reaction counts. */
