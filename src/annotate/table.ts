@@ -1,4 +1,4 @@
-import { fitDisplayName } from "../helper-api/display-name.ts";
+import { fitDisplayName } from "../helper-api/display-name-limit.ts";
 import { hexToBytes } from "../helper-api/ssid.ts";
 import { displayWidth, escapeBytes, escapeText, padDisplay } from "./display.ts";
 import type { AnnotatedNetwork } from "./model.ts";

@@ -7,7 +7,7 @@ import { booleanOption, type ParsedArgs } from "./args.ts";
 import type { Command } from "./command.ts";
 import { DAEMON_BUS_OPTION, daemonBusAddress, withDaemon } from "./daemon-bus.ts";
 import type { CliIo } from "./io.ts";
-import { loadCliPlugins } from "./registry.ts";
+import { listRegistry } from "./list-plugins.ts";
 import { SOURCE_OPTIONS, sourceFor, warnOnStderr } from "./sources.ts";
 
 const USAGE =
@@ -43,7 +43,7 @@ export async function scanOnce(
 /** Claims from the registry's index and filterScanList hooks, joined into annotated rows. */
 export async function annotateScan(
   networks: readonly ScannedNetwork[],
-  registry: PluginRegistry,
+  registry: Pick<PluginRegistry, "filterScanList">,
   signal?: AbortSignal,
 ): Promise<AnnotatedNetwork[]> {
   return annotate(networks, await registry.filterScanList(networks, signal));
@@ -83,7 +83,7 @@ export const command: Command = {
     } finally {
       stopWarnings();
     }
-    const { registry } = await loadCliPlugins(args.common, io, true);
+    const registry = await listRegistry(args.common, io);
     io.stdout.write(renderNetworks(await annotateScan(networks, registry), args.common.format));
     return 0;
   },

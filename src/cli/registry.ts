@@ -2,12 +2,14 @@ import { defaultConfigPath, loadUserConfigFile } from "../config/load.ts";
 import type { UserConfig } from "../config/schema.ts";
 import { defaultCredentialsPath, readCredentials, withStoredCredentials } from "../credentials/index.ts";
 import { loadRegistry } from "../helper-api/loader.ts";
-import { configDirOf, type PluginRoot, standardPluginRoots } from "../helper-api/plugin-paths.ts";
-import type { PluginRegistry } from "../helper-api/registry-types.ts";
+import type { LoadRegistryOptions, PluginRegistry } from "../helper-api/registry-types.ts";
 import { createPluginHost, type PluginHost, type PluginHostOptions } from "../plugin-host/host.ts";
 import { defaultPluginStoreRoot } from "../plugin-host/paths.ts";
 import type { CommonOptions } from "./args.ts";
 import type { CliIo } from "./io.ts";
+import { cliPluginRoots } from "./plugin-roots.ts";
+
+export { cliPluginRoots } from "./plugin-roots.ts";
 
 /** What commands that work with plugins need: the user's config and the loaded registry. */
 export interface CliPlugins {
@@ -20,26 +22,6 @@ export interface CliPlugins {
 }
 
 /**
- * The folders every command searches for plugins, in precedence order (see
- * src/helper-api/plugin-paths.ts): bundled unless `--no-bundled`, the system and
- * administrator folders, the user's XDG data folder, the config's `pluginDirs`, then
- * every `--plugins DIR`.
- */
-export function cliPluginRoots(
-  common: CommonOptions,
-  config: UserConfig,
-  env: NodeJS.ProcessEnv,
-): PluginRoot[] {
-  return standardPluginRoots({
-    env,
-    includeBundled: common.includeBundled,
-    configDirs: config.pluginDirs,
-    configDir: configDirOf(common.configPath ?? defaultConfigPath(env)),
-    cliDirs: common.pluginDirs,
-  });
-}
-
-/**
  * Loads the user config (`--config`), fills in credentials from the user's credential
  * store (`$XDG_CONFIG_HOME/hotspot-helper/credentials.json`; a group- or world-readable
  * store is refused with HH_CREDENTIALS_FILE_INSECURE) and loads the plugins from every
@@ -48,12 +30,14 @@ export function cliPluginRoots(
  * silently shorter list. `host` configures the plugin host built over the config (log
  * sink, HTTP log, test-network options); its store folder defaults to
  * `defaultPluginStoreRoot(io.env)`. Without a log sink, what plugins log is dropped.
+ * `onValidated` is passed to loadRegistry (the descriptor cache learns ids from it).
  */
 export async function loadCliPlugins(
   common: CommonOptions,
   io: CliIo,
   strict: boolean,
   hostOptions: Omit<PluginHostOptions, "config"> = {},
+  onValidated?: LoadRegistryOptions["onValidated"],
 ): Promise<CliPlugins> {
   const { config: fileConfig, setInFile } = await loadUserConfigFile(common.configPath, io.env);
   const configFile = common.configPath ?? defaultConfigPath(io.env);
@@ -75,6 +59,7 @@ export async function loadCliPlugins(
         : configFile,
     strict,
     host,
+    ...(onValidated === undefined ? {} : { onValidated }),
   });
   return { config, registry, host, setInFile };
 }

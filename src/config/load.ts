@@ -1,22 +1,12 @@
 import { readFile } from "node:fs/promises";
-import { homedir } from "node:os";
-import { isAbsolute, join } from "node:path";
 import { hotspotError, reasonOf } from "../errors.ts";
 import { errnoCode, fsReason, jsonErrorWithLine } from "../scan/scan-file.ts";
 import { allIssues } from "../util/zod.ts";
 import { migrateConfig } from "./migrate.ts";
+import { defaultConfigPath } from "./paths.ts";
 import { type UserConfig, userConfigSchema } from "./schema.ts";
 
-/**
- * `$XDG_CONFIG_HOME/hotspot-helper/config.json`, or `~/.config/hotspot-helper/config.json`.
- * The XDG Base Directory spec says a relative `XDG_CONFIG_HOME` is invalid and must be
- * ignored, so we fall back to `~/.config` then too.
- */
-export function defaultConfigPath(env: NodeJS.ProcessEnv = process.env): string {
-  const xdg = env.XDG_CONFIG_HOME;
-  const base = xdg && isAbsolute(xdg) ? xdg : join(env.HOME || homedir(), ".config");
-  return join(base, "hotspot-helper", "config.json");
-}
+export { defaultConfigPath } from "./paths.ts";
 
 /** The user's config, and which of its top-level settings the file itself set. */
 export interface LoadedUserConfig {

@@ -1,6 +1,5 @@
 import { chmod, lstat, mkdir, open, readFile, rename, unlink } from "node:fs/promises";
-import { homedir } from "node:os";
-import { dirname, isAbsolute, join } from "node:path";
+import { dirname, join } from "node:path";
 import { z } from "zod";
 import { hotspotError, isHotspotError, reasonOf } from "../errors.ts";
 import { errnoCode, fsReason } from "../scan/scan-file.ts";
@@ -27,14 +26,7 @@ const fileSchema = z
 /** Credentials by plugin id, exactly as stored. */
 export type StoredCredentials = Readonly<Record<string, unknown>>;
 
-/** `$XDG_CONFIG_HOME/hotspot-helper/credentials.json`, or `~/.config/hotspot-helper/credentials.json`. */
-export function defaultCredentialsPath(env: NodeJS.ProcessEnv = process.env): string {
-  const override = env.HOTSPOT_CREDENTIALS;
-  if (override && isAbsolute(override)) return override;
-  const xdg = env.XDG_CONFIG_HOME;
-  const base = xdg && isAbsolute(xdg) ? xdg : join(env.HOME || homedir(), ".config");
-  return join(base, "hotspot-helper", "credentials.json");
-}
+export { defaultCredentialsPath } from "../config/paths.ts";
 
 /** Permission bits as `0640`, for messages. */
 function octal(mode: number): string {

@@ -3,7 +3,6 @@ import { HotspotError, hotspotError, reasonOf } from "../errors.ts";
 import type { PortalInfo, SessionInfo } from "../helper-api/context.ts";
 import type { JoinedNetwork } from "../helper-api/network.ts";
 import type { LoadedPlugin } from "../helper-api/registry-types.ts";
-import type { Clock } from "./clock.ts";
 import type { SessionDeps } from "./session-deps.ts";
 
 /** Retry policy for temporaryFailure and transport errors during authenticate. */
@@ -63,30 +62,21 @@ function passingTrouble(portal: PortalInfo): boolean {
   return portal.status === undefined || portal.status >= 500;
 }
 
-/**
- * Waits `ms`, or rejects at once with the signal's reason when it fires. On `timer` when
- * given (the daemon's clock), else on a plain, ref'd `setTimeout`.
- */
-export function abortableDelay(ms: number, signal: AbortSignal, timer?: Clock["timer"]): Promise<void> {
+/** Waits `ms`, or rejects at once with the signal's reason when it fires. */
+export function abortableDelay(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal.aborted) {
       reject(signal.reason);
       return;
     }
     const onAbort = (): void => {
-      cancel();
+      clearTimeout(timer);
       reject(signal.reason);
     };
-    const done = (): void => {
+    const timer = setTimeout(() => {
       signal.removeEventListener("abort", onAbort);
       resolve();
-    };
-    let cancel: () => void;
-    if (timer) cancel = timer(ms, done);
-    else {
-      const t = setTimeout(done, ms);
-      cancel = () => clearTimeout(t);
-    }
+    }, ms);
     signal.addEventListener("abort", onAbort, { once: true });
   });
 }

@@ -1,7 +1,6 @@
 import { z } from "zod";
-import { confidenceSchema } from "./confidence.ts";
-import { securitySchema } from "./network.ts";
-import { MAX_SSID_BYTES, ssidInputSchema } from "./ssid.ts";
+import { confidenceSchema, securitySchema, ssidInputSchema } from "./scan-schemas.ts";
+import { MAX_SSID_BYTES } from "./ssid.ts";
 
 /**
  * Static claims: data the registry compiles into one index, so matching a scan runs no

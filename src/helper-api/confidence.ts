@@ -1,5 +1,3 @@
-import { z } from "zod";
-
 /**
  * How sure a plugin is that it can log in on a network. Apple has none/low/high; we add
  * `medium` so a generic plugin (say, any WISPr gateway) can outrank a catch-all
@@ -7,7 +5,6 @@ import { z } from "zod";
  */
 export const CONFIDENCES = ["none", "low", "medium", "high"] as const;
 export type Confidence = (typeof CONFIDENCES)[number];
-export const confidenceSchema = z.enum(CONFIDENCES);
 
 const RANK: Readonly<Record<Confidence, number>> = { none: 0, low: 1, medium: 2, high: 3 };
 

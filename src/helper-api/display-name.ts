@@ -1,31 +1,14 @@
 import { z } from "zod";
+import { DISPLAY_NAME_MAX } from "./display-name-limit.ts";
 
-/**
- * The one limit on a plugin's displayName, used by the definition check at load, by the
- * renderers (`hotspot list`, `hotspot plugins`) and by the D-Bus API's decoder, so no
- * path shows a name the others would refuse.
- *
- * Counted in Unicode code points, not UTF-16 units, so "☕ Café" costs what it looks
- * like. 32 leaves room for an operator's brand ("Deutsche Bahn WIFIonICE") while a table
- * column stays readable; Apple asks for at most 15 but enforces nothing.
- */
-export const DISPLAY_NAME_MAX = 32;
+export { DISPLAY_NAME_MAX, fitDisplayName } from "./display-name-limit.ts";
 
 /** C0 and C1 controls, and line/paragraph separators: a name is one line of plain text. */
 const CONTROL = /[\p{Cc}\u2028\u2029]/u;
 
+/** The displayName check (see display-name-limit.ts for the limit and why it is what it is). */
 export const displayNameSchema = z
   .string()
   .refine((v) => v.trim().length > 0, "must not be empty")
   .refine((v) => [...v].length <= DISPLAY_NAME_MAX, `must be at most ${DISPLAY_NAME_MAX} characters`)
   .refine((v) => !CONTROL.test(v), "must be one line without control characters");
-
-/**
- * A name cut to DISPLAY_NAME_MAX code points (the last one an ellipsis), for renderers
- * given a name that did not come through the definition check. Control characters are
- * left to the renderer's own escaping.
- */
-export function fitDisplayName(name: string): string {
-  const points = [...name];
-  return points.length <= DISPLAY_NAME_MAX ? name : `${points.slice(0, DISPLAY_NAME_MAX - 1).join("")}…`;
-}

@@ -179,6 +179,7 @@ export async function loadRegistry(opts: LoadRegistryOptions & RegistryServices)
         );
       }
       chosen.set(definition.id, { definition, candidate });
+      opts.onValidated?.(candidate.source, definition.id);
     } catch (e) {
       fail(e);
     }

@@ -1,5 +1,3 @@
-import { z } from "zod";
-
 /** Wi-Fi security as the scan fixture format and the SDK name it. */
 export const SECURITIES = [
   "open",
@@ -12,7 +10,6 @@ export const SECURITIES = [
   "wpa3-eap",
 ] as const;
 export type Security = (typeof SECURITIES)[number];
-export const securitySchema = z.enum(SECURITIES);
 
 /** Only `open` carries no link-layer protection; OWE encrypts without authentication. */
 export function isSecure(security: Security): boolean {
@@ -20,10 +17,6 @@ export function isSecure(security: Security): boolean {
 }
 
 export const BSSID_RE = /^[0-9a-f]{2}(?::[0-9a-f]{2}){5}$/;
-export const bssidSchema = z
-  .string()
-  .transform((s) => s.toLowerCase())
-  .pipe(z.string().regex(BSSID_RE, "BSSID must look like 02:00:00:00:00:01"));
 
 /**
  * One access point seen in a scan. Plain data: it crosses the daemon/plugin boundary and

@@ -1,7 +1,6 @@
 import type { Dirent } from "node:fs";
 import { readdir, readFile, stat } from "node:fs/promises";
 import { join, resolve, sep } from "node:path";
-import { z } from "zod";
 import { type HotspotError, hotspotError, isHotspotError, reasonOf } from "../errors.ts";
 import type { PluginRoot } from "./plugin-paths.ts";
 
@@ -37,13 +36,33 @@ export interface RootDiscovery {
   readonly warnings: readonly HotspotError[];
 }
 
-const packageJsonSchema = z.object({
-  name: z.string().optional(),
-  main: z.string().optional(),
-  exports: z.unknown().optional(),
-  keywords: z.array(z.unknown()).optional(),
-});
-type PackageJson = z.infer<typeof packageJsonSchema>;
+/** The package.json fields discovery reads. */
+interface PackageJson {
+  readonly name?: string;
+  readonly main?: string;
+  readonly exports?: unknown;
+  readonly keywords?: readonly unknown[];
+}
+
+/**
+ * The fields of a parsed package.json, or undefined when one has the wrong type. Checked by
+ * hand rather than with zod: discovery runs on every `hotspot list`, which otherwise loads
+ * no zod when its plugins' descriptors are cached.
+ */
+function packageJsonFields(data: unknown): PackageJson | undefined {
+  if (typeof data !== "object" || data === null || Array.isArray(data)) return undefined;
+  const field = (key: string): unknown => (Object.hasOwn(data, key) ? Reflect.get(data, key) : undefined);
+  const [name, main, exports, keywords] = ["name", "main", "exports", "keywords"].map(field);
+  if (name !== undefined && typeof name !== "string") return undefined;
+  if (main !== undefined && typeof main !== "string") return undefined;
+  if (keywords !== undefined && !Array.isArray(keywords)) return undefined;
+  return {
+    ...(name === undefined ? {} : { name }),
+    ...(main === undefined ? {} : { main }),
+    ...(exports === undefined ? {} : { exports }),
+    ...(keywords === undefined ? {} : { keywords }),
+  };
+}
 
 async function isDirectory(path: string): Promise<boolean> {
   return (await stat(path).catch(() => undefined))?.isDirectory() ?? false;
@@ -72,9 +91,9 @@ async function readPackageJson(dir: string): Promise<PackageJson | undefined> {
   } catch (e) {
     throw packageInvalid(file, undefined, `not valid JSON: ${reasonOf(e)}`);
   }
-  const parsed = packageJsonSchema.safeParse(data);
-  if (!parsed.success) throw packageInvalid(file, undefined, "not a package.json object");
-  return parsed.data;
+  const fields = packageJsonFields(data);
+  if (fields === undefined) throw packageInvalid(file, undefined, "not a package.json object");
+  return fields;
 }
 
 /** Conditions Node matches for `import()`, the way the loader imports plugins. */

@@ -63,6 +63,12 @@ export interface LoadRegistryOptions {
    * in `problems`.
    */
   readonly strict: boolean;
+  /**
+   * Told of every plugin file that imported and passed validation, with the id it declares,
+   * whether or not it is then resolved (a disabled plugin, one a later root overrides): the
+   * descriptor cache remembers those ids so it can skip such files without importing them.
+   */
+  readonly onValidated?: (source: string, id: string) => void;
 }
 
 /** One plugin's claim on one network. */

@@ -1,11 +1,9 @@
 import type { UserConfig } from "../config/schema.ts";
 import type { HotspotError } from "../errors.ts";
 import { createPluginHost, type PluginHost } from "../plugin-host/host.ts";
-import { preferenceLookup, rankClaims } from "./arbitration.ts";
-import { ClaimIndex } from "./claim-index.ts";
 import { compareConfidence } from "./confidence.ts";
-import type { ScannedNetwork } from "./network.ts";
 import type { ClaimMatch, LoadedPlugin, PluginRegistry } from "./registry-types.ts";
+import { staticClaims } from "./static-claims.ts";
 
 /** How the registry runs plugins' filterScanList hooks. */
 export interface RegistryServices {
@@ -34,29 +32,20 @@ export function createRegistry(opts: CreateRegistryOptions): PluginRegistry {
   const problems = Object.freeze([...(opts.problems ?? [])]);
   const warnings = Object.freeze([...(opts.warnings ?? [])]);
   const byId = new Map(plugins.map((p) => [p.id, p]));
-  const index = new ClaimIndex(plugins);
   const { config } = opts;
+  const { match, rank } = staticClaims(plugins, config);
   const host = opts.host ?? createPluginHost({ config });
-
-  const preferenceFor = preferenceLookup(config);
-  const NONE: readonly ClaimMatch[] = Object.freeze([]);
-  // Most APs of a scan have no claim or one: those need no preference and no sort.
-  const rank = (network: ScannedNetwork, claims: ClaimMatch[]): readonly ClaimMatch[] => {
-    if (claims.length === 0) return NONE;
-    if (claims.length === 1) return Object.freeze(claims);
-    return Object.freeze(rankClaims(claims, { preferredPluginId: preferenceFor(network) }));
-  };
 
   const registry: PluginRegistry = {
     plugins,
     problems,
     warnings,
     get: (id) => byId.get(id),
-    claimsFor: (network) => rank(network, index.match(network)),
+    claimsFor: (network) => rank(network, match(network)),
 
     async filterScanList(networks, signal) {
       const frozen = Object.freeze([...networks]);
-      const claims = frozen.map((n) => index.match(n));
+      const claims = frozen.map((n) => match(n));
       const hooked = plugins.filter((p) => p.definition.filterScanList);
       if (hooked.length > 0) {
         const answers = await Promise.all(hooked.map((p) => host.filterScanList(p, frozen, signal)));

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { confidenceSchema } from "./confidence.ts";
+import { confidenceSchema } from "./scan-schemas.ts";
 
 /**
  * What hooks return, with the zod schemas the hook runner checks them against. A plugin

@@ -1,28 +1,17 @@
-import { z } from "zod";
-
 /**
  * SSIDs are up to 32 arbitrary bytes (IEEE 802.11): they may be non-UTF-8 and contain NUL.
  * We keep the bytes as the identity and derive text only for display.
  */
 export const MAX_SSID_BYTES = 32;
 
-const HEX_RE = /^(?:[0-9a-fA-F]{2})*$/;
+export const HEX_RE = /^(?:[0-9a-fA-F]{2})*$/;
 
-/** An SSID as written in files: plain text (UTF-8 encoded) or `{ hex }` for exact bytes. */
-export const ssidInputSchema = z.union([
-  z.string(),
-  z.object({ hex: z.string().regex(HEX_RE, "hex must be an even number of hex digits") }).strict(),
-]);
-export type SsidInput = z.infer<typeof ssidInputSchema>;
+/** An SSID as written in files: plain text (UTF-8 encoded) or `{ hex }` for exact bytes (scan-schemas.ts checks it). */
+export type SsidInput = string | { readonly hex: string };
 
 export function ssidBytesFromInput(input: SsidInput): Uint8Array {
   return typeof input === "string" ? new TextEncoder().encode(input) : hexToBytes(input.hex);
 }
-
-/** Like ssidInputSchema but also checks the 32-byte limit and yields the bytes. */
-export const ssidBytesSchema = ssidInputSchema
-  .transform((v) => ssidBytesFromInput(v))
-  .refine((b) => b.length <= MAX_SSID_BYTES, { message: `SSID longer than ${MAX_SSID_BYTES} bytes` });
 
 export function hexToBytes(hex: string): Uint8Array {
   if (!HEX_RE.test(hex)) throw new TypeError(`not a hex string: ${hex}`);

@@ -3,7 +3,7 @@ import { EventEmitter } from "eventemitter3";
 import { hotspotError } from "../errors.ts";
 import type { JoinedNetwork, ScannedNetwork } from "../helper-api/network.ts";
 import { bytesEqual } from "../helper-api/ssid.ts";
-import { readScanFile } from "./scan-file.ts";
+import { readScanFile } from "./scan-read.ts";
 import type { LeaveEvent, ScanList, ScanSource, ScanSourceEvents } from "./source.ts";
 
 /** Link facts a scripted join may carry (what NetworkManager's Ip4Config/Dhcp4Config would give). */

@@ -4,6 +4,7 @@ import { ClaimIndex } from "../../src/helper-api/claim-index.ts";
 import type { Claim } from "../../src/helper-api/claims.ts";
 import { CONFIDENCES, type Confidence } from "../../src/helper-api/confidence.ts";
 import { SECURITIES, scannedNetwork } from "../../src/helper-api/network.ts";
+import { ssidBytesSchema } from "../../src/helper-api/scan-schemas.ts";
 import {
   bytesEqual,
   bytesKey,
@@ -11,7 +12,6 @@ import {
   bytesToHex,
   hexToBytes,
   MAX_SSID_BYTES,
-  ssidBytesSchema,
   ssidToText,
 } from "../../src/helper-api/ssid.ts";
 import { FixtureScanSource } from "../../src/scan/fixture-source.ts";

@@ -52,7 +52,7 @@ export interface InstalledPackage {
 
 /**
  * A clean environment for the installed product: the test runner's own loader flags
- * (NODE_OPTIONS) must not leak in, and no user config or credentials either.
+ * (NODE_OPTIONS) must not leak in, and no user config, credentials or cache either.
  */
 function cleanEnv(home: string): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env };
@@ -61,6 +61,7 @@ function cleanEnv(home: string): NodeJS.ProcessEnv {
     ...env,
     XDG_CONFIG_HOME: join(home, "config"),
     XDG_DATA_HOME: join(home, "data"),
+    XDG_CACHE_HOME: join(home, "cache"),
     npm_config_audit: "false",
     npm_config_fund: "false",
     npm_config_update_notifier: "false",

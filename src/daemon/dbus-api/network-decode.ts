@@ -1,9 +1,8 @@
 import { Variant } from "@jellybrick/dbus-next";
 import { z } from "zod";
 import type { ProviderInfo } from "../../annotate/index.ts";
-import { confidenceSchema } from "../../helper-api/confidence.ts";
 import { displayNameSchema } from "../../helper-api/display-name.ts";
-import { securitySchema } from "../../helper-api/network.ts";
+import { confidenceSchema, securitySchema } from "../../helper-api/scan-schemas.ts";
 import type { NetworkView } from "./views.ts";
 
 /** ListNetworks' dictionaries, validated (loaded only by the commands that list networks). */

@@ -1,7 +1,7 @@
 import { isIPv4 } from "node:net";
 import { Variant } from "@jellybrick/dbus-next";
 import { z } from "zod";
-import { bssidSchema } from "../../helper-api/network.ts";
+import { bssidSchema } from "../../helper-api/scan-schemas.ts";
 import { MAX_SSID_BYTES } from "../../helper-api/ssid.ts";
 
 /**

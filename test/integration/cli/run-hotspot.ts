@@ -1,16 +1,23 @@
+import { rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type CommandRun, run } from "../../support/installed-package.ts";
 
 const ROOT = join(import.meta.dirname, "../../..");
+const TEST_CACHE = join(tmpdir(), `hotspot-helper-test-cache-${process.pid}`);
+process.once("exit", () => rmSync(TEST_CACHE, { recursive: true, force: true }));
 
 /**
  * Runs `bin/hotspot.js` as a real process from the repository root, with a config home that
- * does not exist (no user config or credentials leak in) and the given extra environment.
+ * does not exist (no user config or credentials leak in), a cache folder of the test
+ * process's own (plugin descriptors are cached there, never in the machine's) and the given
+ * extra environment.
  */
 export function runHotspot(args: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<CommandRun> {
   return run(process.execPath, [join(ROOT, "bin/hotspot.js"), ...args], ROOT, {
     ...process.env,
     XDG_CONFIG_HOME: "/nonexistent/hotspot-helper-test-config",
+    XDG_CACHE_HOME: TEST_CACHE,
     ...env,
   });
 }

@@ -1,11 +1,20 @@
 import assert from "node:assert/strict";
-import { describe, test } from "node:test";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, describe, test } from "node:test";
 import { captureIo } from "../../../src/cli/io.ts";
 import { main } from "../../../src/cli/main.ts";
 
 const CAFE_PLUGIN = "test/fixtures/cli-plugins/cafe-free";
 const BROKEN_PLUGIN = "test/fixtures/cli-plugins/broken";
-const env = { XDG_CONFIG_HOME: "/nonexistent/hotspot-helper-test-config", HOME: "/nonexistent" };
+const cacheHome = mkdtempSync(join(tmpdir(), "hh-list-test-cache-"));
+after(() => rmSync(cacheHome, { recursive: true, force: true }));
+const env = {
+  XDG_CONFIG_HOME: "/nonexistent/hotspot-helper-test-config",
+  XDG_CACHE_HOME: cacheHome,
+  HOME: "/nonexistent",
+};
 
 async function run(...argv: string[]) {
   const io = captureIo(env);
