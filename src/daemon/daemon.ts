@@ -11,6 +11,7 @@ import type { ClaimMatch, PluginRegistry } from "../helper-api/registry-types.ts
 import { createPluginHost } from "../plugin-host/host.ts";
 import type { JoinEvent, LeaveEvent, RoamEvent, ScanList, ScanSource } from "../scan/source.ts";
 import { redact, redactValue, secretStrings } from "../util/redact.ts";
+import type { Clock } from "./clock.ts";
 import type { DaemonEvents, MacAddressInfo, ReloadReport, SessionSummary } from "./events.ts";
 import { LinkChecks } from "./link-checks.ts";
 import type { HttpLogEntry, LogEntry, LogSink } from "./log.ts";
@@ -76,6 +77,12 @@ export interface DaemonOptions {
   /** 0..1 for maintain jitter. Default Math.random; tests pass a fixed one. */
   random?(): number;
   /**
+   * The clock of sessions and saved state, and the timers of maintain and the login backoff
+   * (see clock.ts). Default: the system's. A soak run passes a simulated one to live through
+   * days of maintains and expiries in minutes.
+   */
+  readonly clock?: Clock;
+  /**
    * Loads plugins and config afresh, for `reload()` (SIGHUP, the API). Without it, reload
    * re-applies the current ones.
    */
@@ -131,7 +138,7 @@ export class Daemon extends EventEmitter<DaemonEvents> {
     this.#config = opts.config;
     this.#fingerprint = pluginSetFingerprint(opts.registry.plugins);
     this.#state = opts.state ?? memoryState();
-    this.#winners = choiceCache(this.#state, () => this.#fingerprint);
+    this.#winners = choiceCache(this.#state, () => this.#fingerprint, opts.clock && (() => this.#now()));
     this.#links = new LinkChecks({ ...opts, config: () => this.#config });
     this.#router =
       opts.linkRouter ??
@@ -378,8 +385,11 @@ export class Daemon extends EventEmitter<DaemonEvents> {
       unpinLink: () => void this.#router.unpin(device),
       winners: this.#winners,
       records: sessionRecords(this.#state),
-      failures: failureLog(this.#state),
+      failures: failureLog(this.#state, this.#opts.clock && (() => this.#now())),
       random: this.#opts.random ?? Math.random,
+      ...(this.#opts.clock
+        ? { now: () => this.#now(), timer: this.#opts.clock.timer.bind(this.#opts.clock) }
+        : {}),
       onState: (c) => {
         this.#log(
           "info",
@@ -444,6 +454,10 @@ export class Daemon extends EventEmitter<DaemonEvents> {
       redact(url, this.#secrets),
       redact(providerName, this.#secrets),
     );
+  }
+
+  #now(): number {
+    return this.#opts.clock?.now() ?? Date.now();
   }
 
   #problem(device: string | undefined, e: unknown): void {

@@ -1,22 +1,26 @@
 import type { SessionFacts } from "../helper-api/results.ts";
+import { type Clock, systemTimer } from "./clock.ts";
 import { type MaintainPlan, planMaintain } from "./maintain-plan.ts";
 
 /**
  * One session's maintain schedule: when the portal's facts arrived (their expiry counts from
  * then), how many maintains ran since the join (the first one is `didJustJoin`), whether a
- * renewal was refused, and the one timer. The timer is unref'd: the scan source and the bus
- * keep a daemon alive, a pending maintain alone should not; it is the only timer an idle
- * daemon has.
+ * renewal was refused, and the one timer, on the daemon's clock (see clock.ts). The timer is
+ * unref'd: the scan source and the bus keep a daemon alive, a pending maintain alone should
+ * not; it is the only timer an idle daemon has.
  */
 export class MaintainTimer {
   #factsAt = 0;
   #runs = 0;
   /** A renewal was due and the portal's end did not move: stop trying until it passes. */
   #renewalRefused = false;
-  #timer: ReturnType<typeof setTimeout> | undefined;
+  #cancel: (() => void) | undefined;
   #nextAt: number | undefined;
 
-  constructor(private readonly now: () => number) {}
+  constructor(
+    private readonly now: () => number,
+    private readonly timer: Clock["timer"] = systemTimer,
+  ) {}
 
   /** A new session (login, or one taken up) whose facts arrived at `factsAt`. */
   restart(factsAt: number): void {
@@ -70,17 +74,16 @@ export class MaintainTimer {
       jitter,
     });
     this.#nextAt = this.now() + plan.delayMs;
-    this.#timer = setTimeout(() => {
-      this.#timer = undefined;
+    this.#cancel = this.timer(plan.delayMs, () => {
+      this.#cancel = undefined;
       this.#nextAt = undefined;
       run(plan.why);
-    }, plan.delayMs);
-    this.#timer.unref?.();
+    });
   }
 
   clear(): void {
-    if (this.#timer) clearTimeout(this.#timer);
-    this.#timer = undefined;
+    this.#cancel?.();
+    this.#cancel = undefined;
     this.#nextAt = undefined;
   }
 }

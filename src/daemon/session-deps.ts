@@ -5,6 +5,7 @@ import type { JoinedNetwork } from "../helper-api/network.ts";
 import type { ClaimMatch } from "../helper-api/registry-types.ts";
 import type { AuthenticateResult, SessionFacts } from "../helper-api/results.ts";
 import type { HookOutcome } from "../plugin-host/seam.ts";
+import type { Clock } from "./clock.ts";
 import type { StateChange } from "./events.ts";
 import type { PluginCalls } from "./plugin-calls.ts";
 import type { ChoiceCache } from "./state/choices.ts";
@@ -41,6 +42,11 @@ export interface SessionDeps {
   random?(): number;
   /** Epoch ms. Default Date.now. */
   now?(): number;
+  /**
+   * Timers on the same clock as `now`, for maintain and the login backoff. Default: the
+   * global setTimeout (so node:test mock timers drive them).
+   */
+  timer?: Clock["timer"];
   /** Asks the network manager to re-check connectivity, so the desktop turns online at once. */
   recheckConnectivity?(): Promise<void>;
   /**

@@ -3,6 +3,7 @@ import { HotspotError, hotspotError, reasonOf } from "../errors.ts";
 import type { PortalInfo, SessionInfo } from "../helper-api/context.ts";
 import type { JoinedNetwork } from "../helper-api/network.ts";
 import type { LoadedPlugin } from "../helper-api/registry-types.ts";
+import type { Clock } from "./clock.ts";
 import type { SessionDeps } from "./session-deps.ts";
 
 /** Retry policy for temporaryFailure and transport errors during authenticate. */
@@ -62,21 +63,30 @@ function passingTrouble(portal: PortalInfo): boolean {
   return portal.status === undefined || portal.status >= 500;
 }
 
-/** Waits `ms`, or rejects at once with the signal's reason when it fires. */
-export function abortableDelay(ms: number, signal: AbortSignal): Promise<void> {
+/**
+ * Waits `ms`, or rejects at once with the signal's reason when it fires. On `timer` when
+ * given (the daemon's clock), else on a plain, ref'd `setTimeout`.
+ */
+export function abortableDelay(ms: number, signal: AbortSignal, timer?: Clock["timer"]): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal.aborted) {
       reject(signal.reason);
       return;
     }
     const onAbort = (): void => {
-      clearTimeout(timer);
+      cancel();
       reject(signal.reason);
     };
-    const timer = setTimeout(() => {
+    const done = (): void => {
       signal.removeEventListener("abort", onAbort);
       resolve();
-    }, ms);
+    };
+    let cancel: () => void;
+    if (timer) cancel = timer(ms, done);
+    else {
+      const t = setTimeout(done, ms);
+      cancel = () => clearTimeout(t);
+    }
     signal.addEventListener("abort", onAbort, { once: true });
   });
 }

@@ -49,7 +49,7 @@ export class DeviceSession {
     private readonly retry: RetryPolicy = DEFAULT_RETRY,
   ) {
     this.#since = this.#now();
-    this.#maintain = new MaintainTimer(() => this.#now());
+    this.#maintain = new MaintainTimer(() => this.#now(), deps.timer);
   }
 
   get state(): SessionState {
@@ -239,7 +239,7 @@ export class DeviceSession {
     const backoff = loginBackoff(this.deps, network, this.#now());
     if (!backoff) return;
     this.#to("Evaluating", backoff.reason);
-    await abortableDelay(backoff.waitMs, signal).catch(() => undefined);
+    await abortableDelay(backoff.waitMs, signal, this.deps.timer).catch(() => undefined);
   }
 
   async #choose(

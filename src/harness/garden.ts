@@ -30,6 +30,8 @@ export interface Garden {
   sweep(): void;
   /** Ends every session (listeners are told) and forgets the events. */
   clear(): void;
+  /** Forgets the events, keeping every session. */
+  forgetEvents(): void;
   readonly events: readonly GardenEvent[];
   /** Resolves when every onChange call so far has finished (errors are kept in `errors`). */
   settled(): Promise<void>;
@@ -108,6 +110,9 @@ export function createGarden(opts: GardenOptions): Garden {
     },
     clear() {
       for (const client of [...sessions.keys()]) end(client, "reset");
+      events.length = 0;
+    },
+    forgetEvents() {
       events.length = 0;
     },
     events,

@@ -51,6 +51,12 @@ export class Activation {
   readonly #active = new Map<string, Active>();
   /** GetSettings answers of the profiles joins created, by Settings.Connection path. */
   readonly #profiles = new Map<string, Record<string, Record<string, Variant>>>();
+  /**
+   * Profile paths by SSID and MAC policy. NetworkManager saves one profile per network and
+   * activates it on every later join; a new one per join would also make a long run of
+   * joins grow the simulation without bound.
+   */
+  readonly #profileByNetwork = new Map<string, string>();
 
   constructor(objects: SimObjects, nextId: () => number, delay: (ms: number) => Promise<void>) {
     this.#objects = objects;
@@ -67,9 +73,7 @@ export class Activation {
     const dhcp4 = `${NM_PATH}/DHCP4Config/${this.#nextId()}`;
     this.#active.set(dev, { ac, ip4, dhcp4 });
     const ssid = obj.get(ap, IFACE.accessPoint, "Ssid");
-    const profile = `${NM_PATH}/Settings/${this.#nextId()}`;
-    this.#profiles.set(profile, profileSettings(ssid, o.clonedMacAddress));
-    obj.add(profile, { [IFACE.settingsConnection]: {} });
+    const profile = this.#profile(ssid, o.clonedMacAddress);
     obj.add(ac, {
       [IFACE.activeConnection]: {
         Connection: profile,
@@ -180,6 +184,17 @@ export class Activation {
       "ActiveConnections",
       this.#managerActive().filter((p) => p !== a.ac),
     );
+  }
+
+  #profile(ssid: unknown, mac: string | undefined): string {
+    const key = `${ssid instanceof Uint8Array ? Buffer.from(ssid).toString("hex") : ""}/${mac ?? ""}`;
+    const known = this.#profileByNetwork.get(key);
+    if (known) return known;
+    const path = `${NM_PATH}/Settings/${this.#nextId()}`;
+    this.#profiles.set(path, profileSettings(ssid, mac));
+    this.#profileByNetwork.set(key, path);
+    this.#objects.add(path, { [IFACE.settingsConnection]: {} });
+    return path;
   }
 
   #state(dev: string, next: number): void {

@@ -1,0 +1,114 @@
+import { heapSlope, type Sample } from "./measure.ts";
+import type { PhaseResult } from "./phases.ts";
+
+/** What a soak run must stay within. */
+export interface SoakBounds {
+  /** Heap growth from a phase's first sample to its last (after GC). */
+  readonly phaseHeapMiB: number;
+  /** Heap growth from the end of the warm-up to the end of the run. */
+  readonly runHeapMiB: number;
+  /** Real timers a phase may end with beyond those it started with (in-flight I/O deadlines). */
+  readonly timerSlack: number;
+  /** Phases in which the daemon must not log in at all (the session carries over). */
+  readonly noLogins: readonly string[];
+}
+
+export interface SoakVerdict {
+  readonly table: string;
+  readonly failures: readonly string[];
+}
+
+const first = (r: PhaseResult): Sample => r.samples[0] as Sample;
+const last = (r: PhaseResult): Sample => r.samples[r.samples.length - 1] as Sample;
+const mib = (n: number): string => n.toFixed(1);
+
+/** Judges every phase against the bounds (the warm-up only on correctness) and renders the table. */
+export function judge(results: readonly PhaseResult[], bounds: SoakBounds): SoakVerdict {
+  const failures: string[] = [];
+  const rows = results.map((r, i) => {
+    const a = first(r);
+    const z = last(r);
+    const fail = (why: string): void => void failures.push(`${r.phase}: ${why}`);
+    failures.push(...r.wrong);
+    const judged = i > 0;
+    if (judged && z.rules !== a.rules) fail(`the daemon's match rules went from ${a.rules} to ${z.rules}`);
+    if (judged && z.busRules > a.busRules)
+      fail(`the bus's match rules went from ${a.busRules} to ${z.busRules}`);
+    if (judged && z.connections > a.connections)
+      fail(`bus connections went from ${a.connections} to ${z.connections}`);
+    if (judged && z.timers > a.timers + bounds.timerSlack)
+      fail(`real timers went from ${a.timers} to ${z.timers}`);
+    if (judged && z.children > a.children) fail(`child processes went from ${a.children} to ${z.children}`);
+    if (judged && z.heapMiB - a.heapMiB > bounds.phaseHeapMiB)
+      fail(`heap grew ${mib(z.heapMiB - a.heapMiB)} MiB (bound ${bounds.phaseHeapMiB})`);
+    if (bounds.noLogins.includes(r.phase) && r.logins > 0)
+      fail(`${r.logins} login(s) where the session should carry over`);
+    return [
+      r.phase,
+      r.events.toLocaleString("en-US"),
+      mib(a.heapMiB),
+      mib(z.heapMiB),
+      r.slope.toFixed(2),
+      `${a.rules} → ${z.rules}`,
+      `${a.busRules} → ${z.busRules}`,
+      `${a.connections} → ${z.connections}`,
+      `${a.timers} → ${z.timers}`,
+      String(z.clockTimers),
+      `${a.children} → ${z.children}`,
+      String(r.logins),
+      `${r.checks - new Set(r.wrong.map((w) => w.split(":")[0])).size}/${r.checks}`,
+    ];
+  });
+  const judgedRuns = results.slice(1);
+  const series = judgedRuns.flatMap((r, i) => {
+    const before = judgedRuns.slice(0, i).reduce((sum, x) => sum + x.events, 0);
+    return r.samples.map((s) => ({ ...s, events: before + s.events }));
+  });
+  const start = series[0];
+  const end = series[series.length - 1];
+  if (start && end) {
+    const grown = end.heapMiB - start.heapMiB;
+    if (grown > bounds.runHeapMiB)
+      failures.push(`run: heap grew ${mib(grown)} MiB (bound ${bounds.runHeapMiB})`);
+    rows.push([
+      "all after warm-up",
+      end.events.toLocaleString("en-US"),
+      mib(start.heapMiB),
+      mib(end.heapMiB),
+      heapSlope(series).toFixed(2),
+      `${start.rules} → ${end.rules}`,
+      `${start.busRules} → ${end.busRules}`,
+      `${start.connections} → ${end.connections}`,
+      `${start.timers} → ${end.timers}`,
+      String(end.clockTimers),
+      `${start.children} → ${end.children}`,
+      String(judgedRuns.reduce((sum, r) => sum + r.logins, 0)),
+      `${judgedRuns.reduce((sum, r) => sum + r.checks, 0)} checks`,
+    ]);
+  }
+  return { table: render(HEADER, rows), failures };
+}
+
+const HEADER = [
+  "phase",
+  "events",
+  "heap MiB start",
+  "heap MiB end",
+  "slope MiB/1k ev",
+  "match rules (daemon)",
+  "match rules (bus)",
+  "bus conns",
+  "timers (real)",
+  "daemon timers",
+  "children",
+  "logins",
+  "sessions ok",
+];
+
+function render(header: readonly string[], rows: readonly string[][]): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
+  const line = (cells: readonly string[]): string =>
+    `| ${cells.map((c, i) => (i === 0 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join(" | ")} |`;
+  const rule = `|${widths.map((w) => "-".repeat(w + 2)).join("|")}|`;
+  return [line(header), rule, ...rows.map(line)].join("\n");
+}
