@@ -1,7 +1,11 @@
+import { randomBytes } from "node:crypto";
+import type { Readable, Writable } from "node:stream";
 import type { BrowserContext, Page } from "puppeteer-core";
+import { type CdpRelay, startCdpRelay } from "./cdp-relay.ts";
 import type { LaunchedBrowser } from "./launch.ts";
 import { guardPage, guardPopups, type PageBinding } from "./page-guard.ts";
 import { type BrowserProxy, type ProxyBinding, startBrowserProxy } from "./proxy.ts";
+import type { WarmLeaseData } from "./remote-lease.ts";
 
 /**
  * One warm Chromium, ready for the next hook: its own link proxy, which lives as long as
@@ -32,8 +36,20 @@ export interface WarmInstance {
   ready(): Promise<boolean>;
   /** The prepared page bound to `binding`; undefined when there is none to give (held, failed, closed). */
   lease(binding: LeaseBinding): Promise<BrowserLease | undefined>;
+  /**
+   * The same lease as plain data, for a hook in another process (`connectWarmLease` there):
+   * the relay accepts that process's DevTools connection until `release`.
+   */
+  leaseData(binding: LeaseBinding): Promise<RemoteLease | undefined>;
   /** Closes Chromium and the proxy. Idempotent. */
   close(): Promise<void>;
+}
+
+/** A lease handed to another process: the data it connects with, and the daemon's release. */
+export interface RemoteLease {
+  readonly data: WarmLeaseData;
+  /** Cuts the other process's connection, then releases as `BrowserLease.release` does. */
+  release(): Promise<void>;
 }
 
 export interface WarmInstanceOptions {
@@ -58,6 +74,16 @@ export async function startWarmInstance(opts: WarmInstanceOptions): Promise<Warm
     throw e;
   }
   const browser = launched.browser;
+  // The launch talks to Chromium over a pipe (fds 3 and 4); the relay shares it.
+  const child = browser.process();
+  const [, , , toChromium, fromChromium] = child?.stdio ?? [];
+  let relay: CdpRelay | undefined;
+  const relayFor = async (): Promise<CdpRelay> => {
+    if (!isWritable(toChromium) || !isReadable(fromChromium))
+      throw new Error("the warm browser has no DevTools pipe to share");
+    relay ??= await startCdpRelay({ write: toChromium, read: fromChromium });
+    return relay;
+  };
   let binding: PageBinding | undefined;
   const current = (): PageBinding | undefined => binding;
   let closed = false;
@@ -89,6 +115,33 @@ export async function startWarmInstance(opts: WarmInstanceOptions): Promise<Warm
     return prepare();
   })();
 
+  const take = async (b: LeaseBinding): Promise<{ prepared: Prepared; lease: BrowserLease } | undefined> => {
+    if (closed || leased) return undefined;
+    const prepared = await next;
+    // Another hook may have taken it while this one waited for the preparation.
+    if (prepared === undefined || closed || leased || !browser.connected) return undefined;
+    leased = true;
+    proxy.bind(b);
+    binding = { guard: b.guard, onRefused: b.onRefused };
+    let released = false;
+    const lease: BrowserLease = {
+      page: prepared.page,
+      async release() {
+        if (released) return;
+        released = true;
+        // Unbound before anything else: a request the page still makes goes nowhere.
+        binding = undefined;
+        proxy.bind(undefined);
+        leased = false;
+        next = (async () => {
+          await prepared.context.close().catch(() => undefined);
+          return closed ? undefined : prepare();
+        })();
+      },
+    };
+    return { prepared, lease };
+  };
+
   return {
     pid: launched.pid,
     profileDir: launched.profileDir,
@@ -96,36 +149,42 @@ export async function startWarmInstance(opts: WarmInstanceOptions): Promise<Warm
       return !closed && browser.connected;
     },
     ready: async () => (await next) !== undefined,
-    async lease(b) {
-      if (closed || leased) return undefined;
-      const prepared = await next;
-      // Another hook may have taken it while this one waited for the preparation.
-      if (prepared === undefined || closed || leased || !browser.connected) return undefined;
-      leased = true;
-      proxy.bind(b);
-      binding = { guard: b.guard, onRefused: b.onRefused };
-      let released = false;
-      return {
-        page: prepared.page,
-        async release() {
-          if (released) return;
-          released = true;
-          // Unbound before anything else: a request the page still makes goes nowhere.
-          binding = undefined;
-          proxy.bind(undefined);
-          leased = false;
-          next = (async () => {
-            await prepared.context.close().catch(() => undefined);
-            return closed ? undefined : prepare();
-          })();
-        },
-      };
+    lease: async (b) => (await take(b))?.lease,
+    async leaseData(b) {
+      const taken = await take(b);
+      if (taken === undefined) return undefined;
+      const contextId = taken.prepared.context.id;
+      try {
+        if (contextId === undefined) throw new Error("a context without an id");
+        const r = await relayFor();
+        const token = randomBytes(24).toString("base64url");
+        r.open({ token, contextId });
+        return {
+          data: { socketPath: r.socketPath, token, browserContextId: contextId },
+          async release() {
+            r.revoke();
+            await taken.lease.release();
+          },
+        };
+      } catch (e) {
+        await taken.lease.release();
+        throw e;
+      }
     },
     async close() {
       closed = true;
       binding = undefined;
+      await relay?.close();
       await launched.close();
       await proxy.close();
     },
   };
+}
+
+function isWritable(s: unknown): s is Writable {
+  return typeof s === "object" && s !== null && "write" in s && typeof s.write === "function";
+}
+
+function isReadable(s: unknown): s is Readable {
+  return typeof s === "object" && s !== null && "on" in s && "read" in s && typeof s.read === "function";
 }

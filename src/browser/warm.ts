@@ -1,7 +1,7 @@
 import type { ScannedNetwork } from "../helper-api/network.ts";
 import type { ClaimMatch } from "../helper-api/registry-types.ts";
 import { groupMemoryBytes } from "./rss.ts";
-import type { BrowserLease, LeaseBinding, WarmInstance } from "./warm-instance.ts";
+import type { BrowserLease, LeaseBinding, RemoteLease, WarmInstance } from "./warm-instance.ts";
 
 /**
  * The warm start: when a scan shows a network that a plugin needing a browser claims at
@@ -45,6 +45,8 @@ export interface WarmBrowser {
    * guard, or undefined when there is none free (the hook then launches its own).
    */
   acquire(signal: AbortSignal, binding: LeaseBinding): Promise<BrowserLease | undefined>;
+  /** The same as plain data, for a hook running in a plugin's own process (remote-lease.ts). */
+  acquireData(signal: AbortSignal, binding: LeaseBinding): Promise<RemoteLease | undefined>;
   /** Resolves once the running instance has a tab prepared (true), or there is none (false). */
   ready(): Promise<boolean>;
   /** Whether an instance is running or starting. */
@@ -139,6 +141,38 @@ export function createWarmBrowser(opts: WarmBrowserOptions): WarmBrowser {
     });
   };
 
+  /** Leases the warm instance (as `lease` takes it) for one hook; undefined when there is none free. */
+  const take = async <L extends { release(): Promise<void> }>(
+    signal: AbortSignal,
+    lease: (w: WarmInstance) => Promise<L | undefined>,
+  ): Promise<L | undefined> => {
+    const current = instance;
+    const w = current ? await current : undefined;
+    if (!w || instance !== current || leased || !w.usable) return undefined;
+    leased = true;
+    clearIdle();
+    const held = await lease(w).catch(() => undefined);
+    if (held === undefined || signal.aborted) {
+      await held?.release();
+      leased = false;
+      armIdle();
+      return undefined;
+    }
+    let released = false;
+    return {
+      ...held,
+      async release() {
+        if (released) return;
+        released = true;
+        await held.release();
+        leased = false;
+        // Used for a login: this appearance had its warm start; close after the idle time.
+        for (const k of startedFor) spent.add(k);
+        armIdle();
+      },
+    };
+  };
+
   return {
     onScan(device, networks, claims) {
       const keys = new Set<string>();
@@ -161,33 +195,8 @@ export function createWarmBrowser(opts: WarmBrowserOptions): WarmBrowser {
       }
       if (wanted.size > 0) start(wanted);
     },
-    async acquire(signal, binding) {
-      const current = instance;
-      const w = current ? await current : undefined;
-      if (!w || instance !== current || leased || !w.usable) return undefined;
-      leased = true;
-      clearIdle();
-      const lease = await w.lease(binding).catch(() => undefined);
-      if (lease === undefined || signal.aborted) {
-        await lease?.release();
-        leased = false;
-        armIdle();
-        return undefined;
-      }
-      let released = false;
-      return {
-        page: lease.page,
-        async release() {
-          if (released) return;
-          released = true;
-          await lease.release();
-          leased = false;
-          // Used for a login: this appearance had its warm start; close after the idle time.
-          for (const k of startedFor) spent.add(k);
-          armIdle();
-        },
-      };
-    },
+    acquire: (signal, binding) => take(signal, (w) => w.lease(binding)),
+    acquireData: (signal, binding) => take(signal, (w) => w.leaseData(binding)),
     async ready() {
       const w = await instance;
       return w !== undefined && (await w.ready());

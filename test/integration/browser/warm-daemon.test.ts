@@ -83,6 +83,7 @@ describe("warm start in the daemon", { skip: noChromium() }, () => {
             if (lease !== undefined) leases++;
             return lease;
           },
+          leaseData: (binding) => w.leaseData(binding),
           close: () => w.close(),
         };
       },

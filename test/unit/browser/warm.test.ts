@@ -62,6 +62,7 @@ function harness(extra: Partial<WarmBrowserOptions> = {}) {
             },
           };
         },
+        leaseData: async () => undefined,
         close: async () => {
           entry.closed = true;
         },
