@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { access, constants } from "node:fs/promises";
+import { access, constants, mkdtemp } from "node:fs/promises";
 import { loadavg } from "node:os";
 import { join } from "node:path";
 import { installedPackage } from "../test/support/installed-package.ts";
@@ -8,8 +8,10 @@ import type { BenchRow, BenchTable } from "./table.ts";
 /**
  * Start-up cost of the product as installed from its tarball: the wall time and peak RSS
  * of `hotspot --version` and `hotspot list --scan FILE`, each against `node -e 0` measured
- * in the same run, interleaved so machine load hits all three alike. Targets: at most 2×
- * node's wall time and 1.6× its peak RSS. Also the tarball's size and how long packing
+ * in the same run, interleaved so machine load hits them alike. Targets: at most 2×
+ * node's wall time and 1.6× its peak RSS. `list` runs with the plugin descriptor cache
+ * its first run filled (docs/descriptor-cache.md), as a user's every list but the first
+ * does; the same command with an empty cache each time is reported beside it, untargeted. Also the tarball's size and how long packing
  * and installing it took (`npm install --prefer-offline` into an empty folder).
  *
  * Peak RSS is the child's own maximum resident set and CPU its user + system time
@@ -77,12 +79,25 @@ export default async function startup(): Promise<readonly BenchTable[]> {
       node: ["-e", "0"],
       version: [pkg.bin, "--version"],
       list: [pkg.bin, "list", "--scan", scan],
+      listCold: [pkg.bin, "list", "--scan", scan],
     } as const;
-    const samples: Record<keyof typeof commands, Sample[]> = { node: [], version: [], list: [] };
-    // One warm-up round fills the page cache, then rounds interleave the three commands.
+    const samples: Record<keyof typeof commands, Sample[]> = {
+      node: [],
+      version: [],
+      list: [],
+      listCold: [],
+    };
+    // One warm-up round fills the page cache and the plugin descriptor cache (as a user's
+    // first `hotspot list` does), then rounds interleave the commands. `listCold` runs
+    // with an empty cache folder every time: what the first list after an install or a
+    // plugin edit costs, when every plugin is imported.
     for (let round = 0; round <= RUNS; round++) {
-      for (const key of ["node", "version", "list"] as const) {
-        const sample = await measure(commands[key], pkg.appDir, pkg.env);
+      for (const key of ["node", "version", "list", "listCold"] as const) {
+        const env =
+          key === "listCold"
+            ? { ...pkg.env, XDG_CACHE_HOME: await mkdtemp(join(pkg.tempDir, "cold-cache-")) }
+            : pkg.env;
+        const sample = await measure(commands[key], pkg.appDir, env);
         if (round > 0) samples[key].push(sample);
       }
     }
@@ -118,6 +133,21 @@ export default async function startup(): Promise<readonly BenchTable[]> {
       );
     }
     rows.push(
+      {
+        metric: "hotspot list --scan FILE, empty descriptor cache: wall",
+        value: wall("listCold"),
+        unit: "ms",
+      },
+      {
+        metric: "hotspot list --scan FILE, empty descriptor cache: wall / node's",
+        value: wall("listCold") / wall("node"),
+        unit: "×",
+      },
+      {
+        metric: "hotspot list --scan FILE, empty descriptor cache: peak RSS",
+        value: rss("listCold"),
+        unit: "MB",
+      },
       { metric: "tarball size", value: pkg.tarballBytes / 1024, unit: "KiB" },
       { metric: "npm pack (with its build)", value: pkg.packMs / 1000, unit: "s" },
       { metric: "npm install --prefer-offline of the tarball", value: pkg.installMs / 1000, unit: "s" },
@@ -129,6 +159,7 @@ export default async function startup(): Promise<readonly BenchTable[]> {
         notes: [
           `${RUNS} interleaved runs of each command after one warm-up round; medians. Node ${process.version}.`,
           `Load average when the run began: ${load.toFixed(2)} (wall times and install time scale with it).`,
+          "list runs with the descriptor cache the warm-up round filled; 'empty descriptor cache' imports every plugin.",
         ],
       },
     ];

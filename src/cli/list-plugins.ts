@@ -137,7 +137,8 @@ async function loadAndStore(
         : { stamp, id, settings: current.key(id), descriptor: describePlugin(plugin) },
     );
   }
-  await cache.save(updates);
+  // The list is already right; a cache that cannot be written only costs the next run.
+  await cache.save(updates).catch(() => undefined);
   return registry;
 }
 
