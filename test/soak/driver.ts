@@ -43,8 +43,14 @@ export class SoakDriver {
     return item;
   }
 
-  /** Joins `device` to `ssid` and waits until the daemon is logged in there (or resumed). */
+  /**
+   * Joins `device` to `ssid` and waits until the daemon is logged in there (or resumed). A
+   * device still joined leaves first, so the wait cannot be met by the session of the
+   * earlier join; the portal it leaves forgets it unless it is the same network.
+   */
   async join(device: string, ssid: string, bssid = 0): Promise<void> {
+    const was = this.#joined.get(device);
+    if (was) await this.leave(device, was.ssid !== ssid);
     const w = this.world;
     const n = w.network(ssid);
     const portal = w.portal(device, ssid);

@@ -130,17 +130,13 @@ export async function runSoak(
     onPhase?.(result, performance.now() - started);
   };
 
-  await run("warm-up", devices.length * ssids.length, async (budget) => {
-    let done = 0;
-    for (const ssid of ssids) {
-      for (const device of devices) {
-        if (done >= budget) return done;
-        await driver.join(device, ssid);
-        await driver.churn(30);
-        done++;
-      }
+  const firstJoins = ssids.flatMap((ssid) => devices.map((device) => ({ device, ssid })));
+  await run("warm-up", firstJoins.length, async (budget) => {
+    for (const { device, ssid } of firstJoins.splice(0, budget)) {
+      await driver.join(device, ssid);
+      await driver.churn(30);
     }
-    return done;
+    return budget;
   });
 
   await run("access points", plan.apChanges, async (budget) => {
