@@ -273,7 +273,11 @@ export class SoakWorld {
       const timer = setTimeout(() => {
         done();
         const last = current();
-        reject(new Error(`${device}: no ${what} within ${ms} ms; last: ${last?.state} (${last?.reason})`));
+        reject(
+          new Error(
+            `${device}: no ${what} within ${ms} ms; last: ${last?.state} (${last?.reason})\n  ${this.trail.get(device)?.join("\n  ")}`,
+          ),
+        );
       }, ms);
       daemon.on("session", look);
       daemon.on("state", look);
