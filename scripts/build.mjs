@@ -64,8 +64,87 @@ const VENDORED = {
   htmlparser2: 'export * from "htmlparser2";',
   semver: 'export { default } from "semver";',
   eventemitter3: 'export { default, EventEmitter } from "eventemitter3";',
-  // Its XML parser (some 50 files) loads with it, though only introspection uses it.
+  // Its XML parser (some 50 files) would load with it, though only introspection uses it.
   "@jellybrick/dbus-next": 'export * from "@jellybrick/dbus-next";',
+};
+
+/**
+ * zod's `z` namespace re-exports all of its 60-odd locales (`z.locales`), half of the bundle's
+ * text: parsing them cost every process ~40 ms of CPU for error messages in languages we never
+ * set (zod configures English itself). The bundle gets a stand-in with the same names whose
+ * functions load the real locale from the installed zod (a dependency of the package) on
+ * first call, so a plugin that does `z.config(z.locales.de())` through the SDK's `z` still
+ * gets German messages; a locale only builds an error-message function, so which zod copy it
+ * comes from does not matter.
+ */
+const lazyZodLocales = {
+  name: "lazy-zod-locales",
+  setup(build) {
+    build.onResolve({ filter: /\/locales\/index\.js$/ }, (args) =>
+      args.importer.includes(`${join("node_modules", "zod")}`)
+        ? { path: "zod-locales", namespace: "lazy" }
+        : undefined,
+    );
+    build.onLoad({ filter: /.*/, namespace: "lazy" }, () => {
+      const index = readFileSync(join(ROOT, "node_modules/zod/v4/locales/index.js"), "utf8");
+      const names = [...index.matchAll(/export \{ default as (\w+) \}/g)].map((m) => m[1]);
+      if (names.length < 10)
+        throw new Error(`build: found ${names.length} zod locales; has zod/v4/locales/index.js changed?`);
+      const lines = [
+        'import { createRequire } from "node:module";',
+        'const locales = () => createRequire(import.meta.url)("zod/v4/locales");',
+        ...names.map((n) => `export const ${n} = (...args) => locales().${n}(...args);`),
+      ];
+      return { contents: lines.join("\n"), loader: "js" };
+    });
+  },
+};
+
+/**
+ * dbus-next constructs an XML builder for every bus connection and an XML parser for every
+ * proxy object, for D-Bus introspection; we use neither (our messages are built by hand and
+ * our service writes its own introspection XML), yet the two libraries and their helpers are
+ * some 170 kB of the bundle that every D-Bus client paid to parse. They are replaced by
+ * stand-ins that load the real library from the installed package (dbus-next's own
+ * dependency, resolved from dbus-next's folder) the first time one is actually used.
+ */
+const lazyXml = {
+  name: "lazy-xml",
+  setup(build) {
+    build.onResolve({ filter: /^fast-xml-(parser|builder)$/ }, (args) => ({
+      path: args.path,
+      namespace: "lazy",
+    }));
+    build.onLoad({ filter: /^fast-xml-/, namespace: "lazy" }, (args) => {
+      const load = [
+        'import { createRequire } from "node:module";',
+        'const dbusNext = createRequire(import.meta.url).resolve("@jellybrick/dbus-next");',
+        `const load = () => createRequire(dbusNext)(${JSON.stringify(args.path)});`,
+      ];
+      const builder = [
+        "export default class LazyXmlBuilder {",
+        "  #options; #real;",
+        "  constructor(options) { this.#options = options; }",
+        "  build(document) {",
+        "    if (!this.#real) { const m = load(); this.#real = new (m.default ?? m)(this.#options); }",
+        "    return this.#real.build(document);",
+        "  }",
+        "}",
+      ];
+      const parser = [
+        "export class XMLParser {",
+        "  #options; #real;",
+        "  constructor(options) { this.#options = options; }",
+        "  parse(xml, validation) {",
+        "    this.#real ??= new (load().XMLParser)(this.#options);",
+        "    return this.#real.parse(xml, validation);",
+        "  }",
+        "}",
+      ];
+      const body = args.path === "fast-xml-builder" ? builder : parser;
+      return { contents: [...load, ...body].join("\n"), loader: "js" };
+    });
+  },
 };
 
 const esbuild = await import("esbuild");
@@ -77,6 +156,7 @@ for (const [name, contents] of Object.entries(VENDORED)) {
     platform: "node",
     target: "node20",
     outfile: join(DIST, "vendor", `${name}.js`),
+    plugins: { zod: [lazyZodLocales], "@jellybrick/dbus-next": [lazyXml] }[name] ?? [],
     logLevel: "warning",
   });
 }

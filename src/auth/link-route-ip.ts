@@ -150,30 +150,53 @@ function json(text: string): unknown {
   return trimmed === "" ? [] : JSON.parse(trimmed);
 }
 
-const tableField = z.union([z.string(), z.number()]).transform(String);
+/**
+ * The schemas of `ip -json` output, built on first use: the daemon imports this module at
+ * start, but only a daemon running as root ever reads `ip`, and not before its first sweep.
+ */
+let schemas: ReturnType<typeof ipJsonSchemas> | undefined;
+const ipJson = () => {
+  schemas ??= ipJsonSchemas();
+  return schemas;
+};
 
-const addrSchema = z.array(
-  z.object({
-    ifindex: z.number().int().positive(),
-    ifname: z.string(),
-    addr_info: z
-      .array(
-        z.object({
-          family: z.string(),
-          local: z.string().optional(),
-          prefixlen: z.number().int().min(0).max(128).optional(),
-        }),
-      )
-      .default([]),
-  }),
-);
+function ipJsonSchemas() {
+  const tableField = z.union([z.string(), z.number()]).transform(String);
+  return {
+    addr: z.array(
+      z.object({
+        ifindex: z.number().int().positive(),
+        ifname: z.string(),
+        addr_info: z
+          .array(
+            z.object({
+              family: z.string(),
+              local: z.string().optional(),
+              prefixlen: z.number().int().min(0).max(128).optional(),
+            }),
+          )
+          .default([]),
+      }),
+    ),
+    rule: z.array(
+      z.object({
+        priority: z.number().int().optional(),
+        src: z.string().optional(),
+        srclen: z.number().int().optional(),
+        table: tableField.optional(),
+        protocol: tableField.optional(),
+      }),
+    ),
+    route: z.array(z.object({ table: tableField.optional() })),
+  };
+}
 
 /** The interface's index and the prefix length of `ipv4` on it, or undefined when the address is not there. */
 export function parseAddrShow(
   text: string,
   ipv4: string,
 ): { ifindex: number; prefixlen: number } | undefined {
-  for (const link of addrSchema.parse(json(text))) {
+  for (const link of ipJson().addr.parse(json(text))) {
     const found = link.addr_info.find((a) => a.family === "inet" && a.local === ipv4);
     if (found) return { ifindex: link.ifindex, prefixlen: found.prefixlen ?? 32 };
   }
@@ -189,20 +212,10 @@ export interface PolicyRule {
   readonly protocol: string | undefined;
 }
 
-const ruleSchema = z.array(
-  z.object({
-    priority: z.number().int().optional(),
-    src: z.string().optional(),
-    srclen: z.number().int().optional(),
-    table: tableField.optional(),
-    protocol: tableField.optional(),
-  }),
-);
-
 /** Rules of ours (our priority, our protocol, one of our tables) from `ip -json rule show`. */
 export function parseOurRules(text: string): PolicyRule[] {
   const out: PolicyRule[] = [];
-  for (const r of ruleSchema.parse(json(text))) {
+  for (const r of ipJson().rule.parse(json(text))) {
     if (r.priority !== LINK_ROUTE_PRIORITY || r.src === undefined || r.src === "all") continue;
     // Priority and table range are the signature; the protocol is not checked because a local
     // rt_protos file may give 72 a name, and kernels before 4.17 do not report it.
@@ -218,11 +231,10 @@ export function parseOurRules(text: string): PolicyRule[] {
   return out;
 }
 
-const routeSchema = z.array(z.object({ table: tableField.optional() }));
-
 /** Our tables that hold routes, from `ip -json route show table all proto 72` (main never counts). */
 export function parseOurTables(text: string): string[] {
   const tables = new Set<string>();
-  for (const r of routeSchema.parse(json(text))) if (isLinkRouteTable(r.table)) tables.add(String(r.table));
+  for (const r of ipJson().route.parse(json(text)))
+    if (isLinkRouteTable(r.table)) tables.add(String(r.table));
   return [...tables];
 }

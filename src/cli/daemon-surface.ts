@@ -36,8 +36,13 @@ export function daemonLogSink(
 }
 
 export interface SurfaceHandle {
-  /** Serves the API (when asked) and tells systemd the daemon is ready. */
-  ready(): Promise<void>;
+  /**
+   * Serves the API when asked (it can while the daemon starts: the surface follows the
+   * daemon's events from the start); resolves with how that went, for `ready`.
+   */
+  serve(): Promise<string>;
+  /** Tells systemd the daemon is ready, with what `serve` said. */
+  ready(apiNote: string): void;
   /** Tells systemd we are stopping. */
   stopping(): void;
   close(): Promise<void>;
@@ -106,10 +111,12 @@ export function daemonSurface(opts: {
     retry = setTimeout(() => void serve(attempt), delay);
   };
   return {
-    async ready() {
-      let apiNote = "D-Bus API off";
+    async serve() {
       // The daemon's job is logging in; a missing bus costs `hotspot status`, not that.
-      if (surface) apiNote = (await serve(0)) ? "D-Bus API on the bus" : "D-Bus API unavailable";
+      if (!surface) return "D-Bus API off";
+      return (await serve(0)) ? "D-Bus API on the bus" : "D-Bus API unavailable";
+    },
+    ready(apiNote) {
       notifier.ready(`following ${opts.source.name}; ${apiNote}`);
     },
     stopping() {

@@ -149,18 +149,22 @@ export function createDaemonCommand(signals: SignalSource = process): Command {
               ...(e.fields ? { fields: e.fields } : {}),
             }),
         });
-      const { config, registry, setInFile } = await load();
+      // Independent reads, so one waits on the disk while another runs.
+      const [{ config, registry, setInFile }, state, version] = await Promise.all([
+        load(),
+        StateStore.open({
+          dir: stateDir,
+          onProblem: (e) =>
+            log({ level: "warn", scope: "daemon", message: e.message, fields: { code: e.code } }),
+        }),
+        packageVersion(),
+      ]);
       const collectSecrets = (r: typeof registry): void => {
         const found = new Set<string>();
         for (const p of r.plugins) secretStrings(p.credentials, found);
         secrets = found;
       };
       collectSecrets(registry);
-      const state = await StateStore.open({
-        dir: stateDir,
-        onProblem: (e) =>
-          log({ level: "warn", scope: "daemon", message: e.message, fields: { code: e.code } }),
-      });
       // Which URL to probe: `probeUrl` from the user's config file when it sets one; else the
       // network manager's own check URL (NetworkManager's ConnectivityCheckUri, read live, so a
       // change in NetworkManager applies to the next join); else the built-in default.
@@ -184,6 +188,7 @@ export function createDaemonCommand(signals: SignalSource = process): Command {
         log,
         pluginStoreRoot,
         state,
+        deferRouteSweep: true,
         reload: async () => {
           const next = await load();
           collectSecrets(next.registry);
@@ -213,11 +218,13 @@ export function createDaemonCommand(signals: SignalSource = process): Command {
         log,
         apiBus: stringOption(args, "api-bus"),
         serveApi: !booleanOption(args, "no-api"),
-        version: await packageVersion(),
+        version,
       });
       try {
-        await daemon.start();
-        await surface.ready();
+        // The API connects while the daemon reads NetworkManager: both mostly wait on buses.
+        const [, apiNote] = await Promise.all([daemon.start(), surface.serve()]);
+        surface.ready(apiNote);
+        daemon.sweepLinkRoutes();
         log({
           level: "info",
           scope: "daemon",

@@ -60,6 +60,13 @@ export interface DaemonOptions {
    * for addresses really on the interface. Tests inject a fake.
    */
   readonly linkRouter?: LinkRouter;
+  /**
+   * Leave the sweep of routes a crashed earlier run left behind to `sweepLinkRoutes()`
+   * instead of `start()`. `hotspot daemon` sweeps right after telling systemd it is ready:
+   * the sweep runs `ip` twice, and a join's pin removes whatever of ours would collide with
+   * it anyway, so start-up need not wait for it.
+   */
+  readonly deferRouteSweep?: boolean;
   /** Extra trusted CA certificates (PEM): a test portal's self-signed certificate. */
   readonly ca?: string | Buffer | readonly (string | Buffer)[];
   /** Networks here are test networks: an http:// RFC 8908 API is accepted. Never in production. */
@@ -178,9 +185,17 @@ export class Daemon extends EventEmitter<DaemonEvents> {
     this.#stopConnectivity = s.onConnectivity?.(() => {
       for (const session of this.#sessions.values()) session.connectivityChanged();
     });
-    // Rules a crashed earlier run left behind would steer a reused address to a stale table.
-    await this.#router.sweep();
+    if (!this.#opts.deferRouteSweep) this.sweepLinkRoutes();
     await s.start();
+  }
+
+  /**
+   * Removes policy routes and rules of ours that no pin of this daemon made: rules a crashed
+   * earlier run left behind would steer a reused address to a stale table. Not awaited: the
+   * router runs its commands in order, so a pin asked for later still comes after the sweep.
+   */
+  sweepLinkRoutes(): void {
+    this.#router.sweep().catch((e: unknown) => this.#problem(undefined, e));
   }
 
   /** Idempotent: safe to call from several signal handlers. */

@@ -1,6 +1,4 @@
-import { detectPortal } from "../auth/detect.ts";
 import { type LinkTransport, linkTransport } from "../auth/link.ts";
-import { verifyOnline } from "../auth/verify.ts";
 import type { UserConfig } from "../config/schema.ts";
 import type { PortalInfo } from "../helper-api/context.ts";
 import type { JoinedNetwork } from "../helper-api/network.ts";
@@ -21,6 +19,11 @@ export interface LinkChecksOptions {
 /**
  * The daemon's own look at a joined link: which probe URL, how traffic is pinned to the
  * link, portal detection, and verification after a login. Engine code, never plugin code.
+ *
+ * The detection engine (probes, the RFC 8908 client, WISPr and page parsing, HTTP(S) with
+ * its TLS and decompression) is imported on the first join, not at start: it is some twenty
+ * modules and an HTML parser that a daemon waiting for a network does not need before it
+ * tells systemd it is ready.
  */
 export class LinkChecks {
   readonly #o: LinkChecksOptions;
@@ -37,7 +40,8 @@ export class LinkChecks {
     return this.#o.transportFor ? this.#o.transportFor(network, signal) : linkTransport(network, { signal });
   }
 
-  detect(network: JoinedNetwork, signal: AbortSignal): Promise<PortalInfo> {
+  async detect(network: JoinedNetwork, signal: AbortSignal): Promise<PortalInfo> {
+    const { detectPortal } = await import("../auth/detect.ts");
     return detectPortal(this.probeUrl(network), this.#detectOptions(network, signal));
   }
 
@@ -68,6 +72,7 @@ export class LinkChecks {
       };
       return { online: true, portal };
     }
+    const { verifyOnline } = await import("../auth/verify.ts");
     return verifyOnline(this.probeUrl(network), {
       ...this.#detectOptions(network, signal),
       attempts: this.#o.verifyAttempts ?? 3,

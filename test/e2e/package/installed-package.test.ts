@@ -5,6 +5,7 @@ import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { z } from "zod";
+import { startPrivateBus } from "../../../src/harness/dbus-daemon.ts";
 import {
   type InstalledPackage,
   installedPackage,
@@ -128,6 +129,43 @@ describe("the npm pack tarball, installed into an empty folder outside the check
     assert.equal(seen.startPortal, "function");
     assert.equal(seen.runPluginTest, "function");
     assert.match(seen.resolved, /\/node_modules\/hotspot-helper\/dist\/sdk\.js$/);
+  });
+
+  test("the SDK's z still offers every zod locale, though the bundled zod leaves their text out", async () => {
+    const script = `
+      const { z } = await import("hotspot-helper/sdk");
+      const message = () => z.string().safeParse(1).error.issues[0].message;
+      z.config(z.locales.de());
+      const de = message();
+      z.config(z.locales.en());
+      console.log(JSON.stringify({ de, en: message(), locales: Object.keys(z.locales).length }));`;
+    const run = await pkg.node(["--input-type=module", "-e", script], pkg.appDir);
+    assert.equal(run.code, 0, run.stderr);
+    const seen = JSON.parse(run.stdout);
+    assert.match(seen.de, /^Ungültige Eingabe/);
+    assert.match(seen.en, /^Invalid input/);
+    assert.ok(seen.locales > 40, `${seen.locales} locales`);
+    const bundle = await readFile(join(pkg.packageDir, "dist/vendor/zod.js"), "utf8");
+    assert.doesNotMatch(bundle, /Ungültige Eingabe/);
+  });
+
+  test("the bundled D-Bus library still introspects (its XML parser and builder load on first use)", async () => {
+    const bus = await startPrivateBus();
+    try {
+      const script = `
+        const dbus = await import(${JSON.stringify(join(pkg.packageDir, "dist/vendor/@jellybrick/dbus-next.js"))});
+        const bus = dbus.sessionBus({ busAddress: ${JSON.stringify(bus.address)} });
+        const proxy = await bus.getProxyObject("org.freedesktop.DBus", "/org/freedesktop/DBus");
+        console.log(JSON.stringify({ interfaces: Object.keys(proxy.interfaces), xml: bus._introspect("/") }));
+        bus.disconnect();`;
+      const run = await pkg.node(["--input-type=module", "-e", script], pkg.appDir);
+      assert.equal(run.code, 0, run.stderr);
+      const seen = JSON.parse(run.stdout);
+      assert.ok(seen.interfaces.includes("org.freedesktop.DBus"), seen.interfaces.join(", "));
+      assert.match(seen.xml, /<!DOCTYPE node [^>]*>\s*<node\s*\/?>/);
+    } finally {
+      await bus.stop();
+    }
   });
 
   test("a plugin type-checks against the installed SDK types (no @types/node needed), and a wrong claim does not", async () => {

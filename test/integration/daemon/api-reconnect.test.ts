@@ -68,7 +68,7 @@ describe("the daemon's API after the bus restarts", {
   });
 
   test("it serves the API again on the restarted bus, without a daemon restart", async () => {
-    await handle.ready();
+    handle.ready(await handle.serve());
     const first = await connectDaemon(bus.address);
     assert.equal((await first.status()).source, "test-source");
     first.close();

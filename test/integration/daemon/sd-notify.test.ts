@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdir, mkdtemp, rm, symlink } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
@@ -86,6 +86,35 @@ describe("sd_notify through NOTIFY_SOCKET", () => {
       }
     });
   }
+
+  test("where perl cannot start, messages already sent and later ones go through systemd-notify", async () => {
+    const path = join(dir, "no-perl.sock");
+    const socket = listen(path);
+    await socket.bound;
+    const bin = join(dir, "bin-without-perl");
+    await mkdir(bin);
+    await symlink("/usr/bin/systemd-notify", join(bin, "systemd-notify"));
+    const warnings: string[] = [];
+    const n = createNotifier({
+      env: { NOTIFY_SOCKET: path, PATH: bin },
+      warn: (m) => warnings.push(m),
+    });
+    try {
+      assert.equal(n.via, "perl");
+      n.ready("first");
+      assert.equal(await socket.next(), "READY=1|STATUS=first");
+      assert.equal(n.via, "systemd-notify");
+      n.notify("STATUS=second");
+      assert.equal(await socket.next(), "STATUS=second");
+      assert.ok(
+        warnings.some((w) => /perl helper unavailable/.test(w)),
+        warnings.join("\n"),
+      );
+    } finally {
+      n.close();
+      socket.stop();
+    }
+  });
 
   test("an abstract socket name (@…) is honoured", async () => {
     const name = `@hotspot-notify-test-${process.pid}`;

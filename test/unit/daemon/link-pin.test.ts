@@ -27,7 +27,7 @@ function fakeRouter() {
   return { router, trail, release: () => releases.shift()?.() };
 }
 
-async function world() {
+async function world(opts: { deferRouteSweep?: boolean } = {}) {
   const config = userConfigSchema.parse({
     probeUrl: "http://127.0.0.1:1/generate_204",
     plugins: Object.fromEntries(
@@ -47,6 +47,7 @@ async function world() {
     log: () => {},
     retry: { retries: 0, minTimeoutMs: 1, maxTimeoutMs: 1 },
     linkRouter: fake.router,
+    ...opts,
     probeUrlFor: (n) => {
       fake.trail.push(`probe ${n.ipv4}`);
       return config.probeUrl;
@@ -67,6 +68,22 @@ describe("the daemon pins the joined link's routing", () => {
       w.release();
       await w.daemon.session("wlan0")?.idle();
       assert.deepEqual(w.trail.slice(2), ["probe 192.168.7.23"]);
+    } finally {
+      await w.daemon.stop();
+    }
+  });
+
+  test("with the sweep deferred, start does not sweep; sweepLinkRoutes does, ahead of a later pin", async () => {
+    const w = await world({ deferRouteSweep: true });
+    try {
+      await w.daemon.start();
+      assert.deepEqual(w.trail, []);
+      w.daemon.sweepLinkRoutes();
+      w.source.join("02:ca:fe:00:00:01", LINK);
+      await new Promise((resolve) => setImmediate(resolve));
+      assert.deepEqual(w.trail, ["sweep", "pin wlan0 192.168.7.23 via 192.168.7.1"]);
+      w.release();
+      await w.daemon.session("wlan0")?.idle();
     } finally {
       await w.daemon.stop();
     }
