@@ -2,6 +2,7 @@ import { spawnSync } from "node:child_process";
 import { mkdir, readdir, readFile, realpath, rm, rmdir, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { hotspotError, reasonOf } from "../errors.ts";
+import { AUTOSTART_MARKER, renderAutostart } from "./autostart.ts";
 import {
   initName,
   POLICY_NAME,
@@ -107,6 +108,8 @@ export async function installService(opts: InstallOptions): Promise<string[]> {
   const policy = await readFile(join(packageRoot(), "dbus", POLICY_NAME), "utf8");
   await put(layout.policy, policy, "install");
   report.push(`wrote ${layout.policy}`);
+  await put(layout.autostart, await renderAutostart({ nodePath, hotspotScript }), "install");
+  report.push(`wrote ${layout.autostart} (starts \`hotspot agent\` in desktop sessions)`);
   try {
     await mkdir(layout.configDir, { recursive: true, mode: 0o750 });
     await mkdir(layout.stateDir, { recursive: true, mode: 0o700 });
@@ -155,6 +158,13 @@ export async function uninstallService(opts: {
   else {
     await rm(layout.unit, { force: true });
     report.push(`removed ${layout.unit}`);
+  }
+  const autostartText = await readFile(layout.autostart, "utf8").catch(() => undefined);
+  if (autostartText?.includes(AUTOSTART_MARKER) === true) {
+    await rm(layout.autostart, { force: true });
+    report.push(`removed ${layout.autostart}`);
+  } else if (autostartText !== undefined) {
+    report.push(`kept ${layout.autostart}: not written by hotspot service install`);
   }
   const policyText = await readFile(layout.policy, "utf8").catch(() => undefined);
   if (policyText !== undefined) {

@@ -23,6 +23,8 @@ export interface ServiceLayout {
   readonly configDir: string;
   /** Sessions and the plugin cache (systemd's StateDirectory). */
   readonly stateDir: string;
+  /** The XDG autostart entry that starts `hotspot agent` in desktop sessions (autostart.ts). */
+  readonly autostart: string;
 }
 
 export function serviceLayout(root = "/"): ServiceLayout {
@@ -32,6 +34,7 @@ export function serviceLayout(root = "/"): ServiceLayout {
     policy: join(root, "etc/dbus-1/system.d", POLICY_NAME),
     configDir: join(root, "etc/hotspot-helper"),
     stateDir: join(root, "var/lib/hotspot-helper"),
+    autostart: join(root, "etc/xdg/autostart", "hotspot-agent.desktop"),
   };
 }
 
