@@ -32,7 +32,10 @@ const asksForSecrets = (form: HtmlForm): boolean => form.inputs.some((i) => i.ty
 function facts(info: CaptivePortalApiInfo, base: SessionFacts, renewBelow: number): SessionFacts {
   const left = info.secondsRemaining;
   // Look again when renewal becomes due (the daemon also runs maintain 30 s before expiry).
-  const due = left === undefined ? undefined : Math.max(1, left - renewBelow);
+  // A session that cannot be extended has no renewal: asking for one would mean a maintain
+  // every second until the end; the daemon itself looks again just after that end.
+  const due =
+    left === undefined || info.canExtendSession !== true ? undefined : Math.max(1, left - renewBelow);
   return { ...base, ...(due === undefined ? {} : { maintainIntervalSeconds: due }) };
 }
 
