@@ -1,6 +1,6 @@
 import { setTimeout as delay } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
-import { chromiumAvailable, launchBrowser } from "../src/browser/launch.ts";
+import { chromiumAvailable, findChromium, launchBrowser } from "../src/browser/launch.ts";
 import { groupMemory } from "../src/browser/rss.ts";
 import { createWarmBrowser } from "../src/browser/warm.ts";
 import { startWarmInstance, type WarmInstance } from "../src/browser/warm-instance.ts";
@@ -167,6 +167,7 @@ export default async function bench(): Promise<readonly BenchTable[]> {
         },
       ],
       notes: [
+        `headless Chromium: ${findChromium(undefined, process.env, true)} (the headless shell when chromium-headless-shell is installed)`,
         `median of ${RUNS} interleaved runs each, after one unmeasured round; the login figures are the authenticate hook as plugin test times it (checkOnline included)`,
         `warm: the instance's tab is prepared, then ${SETTLE_MS} ms pass (the join comes seconds after the scan) before the memory is read and the login starts`,
         "the 2.5 s target assumes an idle 2-core machine: Chromium's launch is CPU-bound, so a loaded machine misses it first",

@@ -15,9 +15,10 @@
 #   nftables          nft, the harness's walled garden in namespace mode
 #   openssl           per-run certificates for namespace mode's HTTPS portal API
 #   chromium          the headless browser behind ctx.browser() and the click-through fallback
+#   chromium-headless-shell  the lighter headless Chromium the launcher prefers for logins
 #   desktop-file-utils desktop-file-validate, for the agent's XDG autostart entry
 set -eu
-needed="${HOTSPOT_SYSTEM_PACKAGES:-dbus python3-dbusmock network-manager iproute2 dnsmasq-base isc-dhcp-client nftables openssl chromium desktop-file-utils}"
+needed="${HOTSPOT_SYSTEM_PACKAGES:-dbus python3-dbusmock network-manager iproute2 dnsmasq-base isc-dhcp-client nftables openssl chromium chromium-headless-shell desktop-file-utils}"
 [ -n "$needed" ] || exit 0
 missing=""
 for pkg in $needed; do

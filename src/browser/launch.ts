@@ -2,7 +2,7 @@ import { createHash, X509Certificate } from "node:crypto";
 import { accessSync, constants } from "node:fs";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import type { Browser } from "puppeteer-core";
 import { hotspotError } from "../errors.ts";
 
@@ -25,6 +25,17 @@ const CANDIDATES = [
   "/snap/bin/chromium",
 ] as const;
 
+/**
+ * Chromium's headless shell (Debian, Ubuntu: `chromium-headless-shell`), preferred for
+ * headless launches when installed: the same engine without the browser's UI layer, so a
+ * warm instance with its tab is four processes and about 165 MB of PSS (40 MB of it its
+ * own) instead of five and 280 MB (75 MB), and it starts faster. It cannot show a window.
+ */
+const HEADLESS_CANDIDATES = [
+  "/usr/lib/chromium/chromium-headless-shell",
+  "/usr/bin/chromium-headless-shell",
+] as const;
+
 const CHROMIUM_ENV = "HOTSPOT_CHROMIUM";
 
 function isExecutable(path: string): boolean {
@@ -38,19 +49,25 @@ function isExecutable(path: string): boolean {
 
 /**
  * The Chromium executable: `executablePath` when given, else `$HOTSPOT_CHROMIUM`, else the
- * first of the usual install locations. An explicit path that is not executable is an
- * error rather than a silent fall-back, so an operator's setting is never ignored.
- * Throws HH_BROWSER_MISSING (which says `apt install chromium`).
+ * first of the usual install locations (the headless shell first when `headless`). An
+ * explicit path that is not executable is an error rather than a silent fall-back, so an
+ * operator's setting is never ignored. Throws HH_BROWSER_MISSING (which says
+ * `apt install chromium`).
  */
-export function findChromium(executablePath?: string, env: NodeJS.ProcessEnv = process.env): string {
+export function findChromium(
+  executablePath?: string,
+  env: NodeJS.ProcessEnv = process.env,
+  headless = false,
+): string {
   const explicit = executablePath ?? (env[CHROMIUM_ENV] === "" ? undefined : env[CHROMIUM_ENV]);
   if (explicit !== undefined) {
     if (isExecutable(explicit)) return explicit;
     throw hotspotError("HH_BROWSER_MISSING", { detail: `${explicit} is not an executable file` });
   }
-  const found = CANDIDATES.find(isExecutable);
+  const found = [...(headless ? HEADLESS_CANDIDATES : []), ...CANDIDATES].find(isExecutable);
   if (found !== undefined) return found;
-  throw hotspotError("HH_BROWSER_MISSING", { detail: `looked in ${CANDIDATES.join(", ")}` });
+  const looked = [...(headless ? HEADLESS_CANDIDATES : []), ...CANDIDATES];
+  throw hotspotError("HH_BROWSER_MISSING", { detail: `looked in ${looked.join(", ")}` });
 }
 
 /** Whether a Chromium is installed (callers that can do without one, such as the click-through fallback). */
@@ -174,7 +191,10 @@ export interface LaunchedBrowser {
 
 /** Launches Chromium; rejects with HH_BROWSER_MISSING or HH_BROWSER_LAUNCH_FAILED. */
 export async function launchBrowser(opts: LaunchOptions = {}): Promise<LaunchedBrowser> {
-  const chromium = findChromium(opts.executablePath);
+  const headless = opts.headless ?? true;
+  const chromium = findChromium(opts.executablePath, process.env, headless);
+  // The shell is headless by itself; puppeteer then passes `--headless`, not `=new`.
+  const shell = basename(chromium).includes("headless-shell");
   opts.signal?.throwIfAborted();
   const profileDir = await mkdtemp(join(opts.profileRoot ?? tmpdir(), "hotspot-chromium-"));
   let executablePath = chromium;
@@ -192,7 +212,7 @@ export async function launchBrowser(opts: LaunchOptions = {}): Promise<LaunchedB
   try {
     browser = await launch({
       executablePath,
-      headless: opts.headless ?? true,
+      headless: shell ? "shell" : headless,
       pipe: true,
       userDataDir: join(profileDir, "profile"),
       args: [...chromiumArgs(opts), ...(opts.args ?? [])],

@@ -57,12 +57,12 @@ export interface WarmBrowser {
 
 const DEFAULT_IDLE_MS = 180_000;
 /**
- * What a warm instance with its prepared tab costs, as PSS over its process group (browser,
- * zygotes, storage service, the tab's renderer), measured by bench/browser.bench.ts on
- * Debian's Chromium 156: about 270-290 MB, of which some 200 MB are pages of Chromium's own
- * 300 MB executable mapped by its processes (clean page cache, shared, dropped first under
- * memory pressure) and 70-90 MB its private memory. 400 MB lets a normal one live and
- * still closes one that grows (a page left running script, a leak).
+ * What a warm instance with its prepared tab costs, as PSS over its process group, measured
+ * by bench/browser.bench.ts with Debian's Chromium 156: about 160 MB with the headless shell
+ * (chromium-headless-shell: browser, two zygotes, the tab's renderer; 40 MB of it private,
+ * the rest pages of the executable), about 280 MB with the full browser (75 MB private).
+ * 400 MB lets either live and still closes one that grows (a page left running script, a
+ * leak).
  */
 const DEFAULT_MAX_RSS = 400 * 1024 * 1024;
 

@@ -28,6 +28,17 @@ describe("findChromium", () => {
     assert.equal(chromiumAvailable(undefined, { HOTSPOT_CHROMIUM: "/nonexistent/chromium" }), false);
   });
 
+  it("headless launches prefer the headless shell; a window never gets it", {
+    skip: existsSync("/usr/lib/chromium/chromium-headless-shell")
+      ? false
+      : "chromium-headless-shell is not installed",
+  }, () => {
+    assert.equal(findChromium(undefined, {}, true), "/usr/lib/chromium/chromium-headless-shell");
+    assert.doesNotMatch(findChromium(undefined, {}, false), /headless-shell/);
+    // An operator's choice wins over the preference.
+    assert.equal(findChromium(undefined, { HOTSPOT_CHROMIUM: process.execPath }, true), process.execPath);
+  });
+
   it("launchBrowser rejects with the coded error before creating anything", async () => {
     await assert.rejects(launchBrowser({ executablePath: "/nonexistent/chromium" }), (e: unknown) =>
       isHotspotError(e, "HH_BROWSER_MISSING"),
