@@ -26,10 +26,11 @@ export interface Install {
 }
 
 /**
- * Kept lines are capped: a plugin flooding the log must not make the suite itself the thing
- * that runs out of memory. Lines past the cap are counted per scope, not kept.
+ * Kept lines are capped per scope: a plugin flooding the log must not make the suite itself
+ * the thing that runs out of memory, nor push the daemon's own lines out. Lines past the cap
+ * are counted, not kept.
  */
-const KEEP_LINES = 20_000;
+const KEEP_PER_SCOPE = 2_000;
 
 /**
  * `hotspot daemon` as a real process (bin/hotspot.js, as a service manager starts it), its
@@ -114,8 +115,9 @@ export class FaultDaemon {
       message: String(Reflect.get(parsed, "message")),
       atMs,
     };
-    this.perScope.set(line.scope, (this.perScope.get(line.scope) ?? 0) + 1);
-    if (this.lines.length < KEEP_LINES) this.lines.push(line);
+    const seen = (this.perScope.get(line.scope) ?? 0) + 1;
+    this.perScope.set(line.scope, seen);
+    if (seen <= KEEP_PER_SCOPE) this.lines.push(line);
     for (const w of [...this.#waiters]) {
       if (!w.test(line)) continue;
       this.#waiters.delete(w);

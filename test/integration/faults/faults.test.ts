@@ -1,56 +1,107 @@
 import assert from "node:assert/strict";
-import { describe, test } from "node:test";
+import { after, before, describe, test } from "node:test";
 import { noDbusReason } from "../nm/helpers.ts";
-import { FAULTS, type Fault, type HostMode } from "./catalogue.ts";
-import { type FaultReport, runFault } from "./run-fault.ts";
+import { FAULTS, type Fault, HEALTHY, type HostMode } from "./catalogue.ts";
+import {
+  type FaultReport,
+  hookFault,
+  importFault,
+  logins,
+  type PhaseLogins,
+  runFault,
+  startUp,
+} from "./run-fault.ts";
 import { renderFaultTable } from "./table.ts";
+import { FaultWorld } from "./world.ts";
 
 /**
  * Faults no host that runs plugin code in the daemon's own process can survive: synchronous
- * code no deadline can interrupt, and what a plugin does to the whole process. Running
- * them in-process is a todo (reported, not failing) until the daemon's default host is the
- * isolated one; then every fault must be survived.
+ * code no deadline can interrupt, and what a plugin does to the whole process. In process
+ * each runs as a todo (reported, not failing) in a daemon of its own; once the daemon's
+ * default host is the isolated one, every fault must be survived.
  */
 const FATAL_IN_PROCESS = new Set(["spins", "allocates", "exits", "import-spins"]);
 
 /** The host mode the suite holds to its promise: the daemon's default host. */
 const MODE: HostMode = "in-process";
 
-const todo = (fault: Fault): string | undefined =>
-  MODE === "in-process" && FATAL_IN_PROCESS.has(fault.name)
-    ? "the in-process plugin host cannot survive this fault; the isolated host must"
-    : undefined;
-
+const fatal = (fault: Fault): boolean => MODE === "in-process" && FATAL_IN_PROCESS.has(fault.name);
 const explain = (r: FaultReport): string => `\n${renderFaultTable([r])}`;
 
+function assertSurvived(r: FaultReport): void {
+  assert.ok(r.survived, `the daemon did not survive ${r.fault.name}${explain(r)}`);
+  // The healthy plugins logged in before, (for a hook fault) while it ran, and after.
+  assert.equal(r.before.done, 2, explain(r));
+  assert.equal(r.after.done, 2, explain(r));
+  if (r.fault.phase === "hook") {
+    assert.equal(r.during.done, 2, explain(r));
+    // The daemon got an answer for the faulty call (error, timeout, crash) and moved on.
+    assert.notEqual(r.recoveryMs, undefined, explain(r));
+  } else {
+    assert.ok(["skipped at load", "quarantined"].includes(r.aftermath), explain(r));
+  }
+}
+
 /**
- * Nine daemons, one per fault, two at a time: about 30-40 s in all on two cores, most of it
- * the hook deadline (3 s) and daemon start-up (2 s each); the faults that hang a daemon cost
- * their wait bounds. Every wait is on a log line, a D-Bus-driven state change or the
- * portal's record, bounded so that a hung daemon ends the wait instead of the suite.
+ * One daemon holding every fault plugin the host must survive beside the two healthy ones;
+ * the faults strike one after another, each on its own network, and the healthy plugins log
+ * in before, during and after each. Every wait is on a log line, a NetworkManager-driven
+ * state change or the portal's record, bounded so that a hung daemon ends the wait instead
+ * of the suite. About 30 s (start-up, then up to the 3 s hook deadline per fault).
  */
-describe("fault injection: a faulty plugin beside two healthy ones in the real daemon (~40 s)", {
+describe("fault injection: faulty plugins beside two healthy ones in one real daemon (~30 s)", {
   skip: noDbusReason,
-  concurrency: 2,
 }, () => {
-  for (const fault of FAULTS) {
+  const survivable = FAULTS.filter((f) => !fatal(f));
+  let world: FaultWorld | undefined;
+  let start: Awaited<ReturnType<typeof startUp>> = {};
+  let first: PhaseLogins = { tried: 0, done: 0, problems: [] };
+  /** The last healthy logins: the "before" of the next fault. */
+  let latest = first;
+
+  before(async () => {
+    world = await FaultWorld.start({ faults: survivable, mode: MODE, faultsInRange: false });
+    start = await startUp(world);
+    if (start.problem === undefined) first = latest = await logins(world);
+  });
+  after(async () => {
+    await world?.close();
+  });
+
+  test(`the daemon starts with ${survivable.length} fault plugins loaded beside the healthy ones, which log in`, () => {
+    assert.equal(start.problem, undefined, world?.daemon.rawTail);
+    assert.deepEqual(first, { tried: 2, done: 2, problems: [] });
+    assert.deepEqual(
+      HEALTHY.map((h) => world?.portal.log.some((e) => e.url.includes(`via=${h.id}`))),
+      [true, true],
+    );
+  });
+
+  for (const fault of survivable.filter((f) => f.phase === "hook")) {
+    test(`${fault.name}: ${fault.description}; the daemon survives and the healthy plugins keep logging in`, async () => {
+      assert.ok(world && start.problem === undefined, "the daemon did not start");
+      const r = await hookFault(world, fault, latest, { rejoin: false });
+      latest = r.after;
+      assertSurvived(r);
+    });
+  }
+
+  for (const fault of survivable.filter((f) => f.phase === "import")) {
+    test(`${fault.name}: ${fault.description}; the daemon starts without it and the healthy plugins keep logging in`, async () => {
+      assert.ok(world && start.atMs !== undefined, "the daemon did not start");
+      assertSurvived(await importFault(world, fault, latest, start.atMs));
+    });
+  }
+});
+
+describe("fault injection: faults the in-process host cannot survive, each in a daemon of its own", {
+  skip: noDbusReason ?? (FAULTS.some(fatal) ? false : "every fault runs in the shared daemon"),
+}, () => {
+  for (const fault of FAULTS.filter(fatal)) {
     test(`${fault.name}: ${fault.description}; the daemon survives and the healthy plugins keep logging in`, {
-      todo: todo(fault),
-      timeout: 90_000,
+      todo: "the in-process plugin host cannot survive this fault; the isolated host must",
     }, async () => {
-      const r = await runFault(fault, MODE);
-      assert.ok(r.survived, `the daemon did not survive ${fault.name}${explain(r)}`);
-      // The healthy plugins logged in before, (for a hook fault) while it ran, and after.
-      assert.equal(r.before.done, 2, explain(r));
-      assert.equal(r.after.done, 2, explain(r));
-      if (fault.phase === "hook") {
-        assert.equal(r.during.done, 2, explain(r));
-        // The daemon got an answer for the faulty call (error, timeout, crash) and moved on.
-        assert.notEqual(r.recoveryMs, undefined, explain(r));
-        assert.ok(["called again", "backing off", "quarantined"].includes(r.aftermath), explain(r));
-      } else {
-        assert.ok(["skipped at load", "quarantined"].includes(r.aftermath), explain(r));
-      }
+      assertSurvived(await runFault(fault, MODE));
     });
   }
 });

@@ -1,5 +1,4 @@
-import { performance } from "node:perf_hooks";
-import type { Fault, HostMode } from "./catalogue.ts";
+import { type Fault, HEALTHY, type HostMode } from "./catalogue.ts";
 import type { Install } from "./daemon-process.ts";
 import { crashLine, readyLine } from "./host-lines.ts";
 import { BOUNDS, FaultWorld, type LoginCheck } from "./world.ts";
@@ -49,7 +48,7 @@ export interface FaultReport {
   readonly pluginLogLines: number;
 }
 
-async function logins(world: FaultWorld): Promise<PhaseLogins> {
+export async function logins(world: FaultWorld): Promise<PhaseLogins> {
   const checks: LoginCheck[] = [];
   for (const which of [0, 1] as const) {
     const check = await world.healthyLogin(which);
@@ -64,122 +63,217 @@ async function logins(world: FaultWorld): Promise<PhaseLogins> {
   };
 }
 
-const NONE: PhaseLogins = { tried: 0, done: 0, problems: [] };
-const missed = (why: string): PhaseLogins => ({ tried: 2, done: 0, problems: [why] });
+export const NONE: PhaseLogins = { tried: 0, done: 0, problems: [] };
+export const missed = (why: string): PhaseLogins => ({ tried: 2, done: 0, problems: [why] });
+
+/** The daemon's start: its `started` line and, isolated, the healthy plugins' processes ready. */
+export async function startUp(world: FaultWorld): Promise<{ atMs?: number; problem?: string }> {
+  const started = await world.started();
+  if (!started) {
+    return {
+      problem: world.daemon.alive
+        ? `no start within ${BOUNDS.startMs} ms`
+        : "the daemon exited while starting",
+    };
+  }
+  if (!(await world.pluginsReady(HEALTHY.map((h) => h.id)))) {
+    return { atMs: started.atMs, problem: `plugin processes not ready within ${BOUNDS.startMs} ms` };
+  }
+  return { atMs: started.atMs };
+}
 
 /**
- * One fault against one daemon: healthy logins before, the fault, healthy logins while it
- * runs, the daemon's answer to the faulty call, healthy logins after, then a rejoin of the
- * fault's network to see whether the plugin is called again or was quarantined. Never
- * throws for what the daemon does: every outcome is data in the report.
+ * One fault against one daemon of its own: start-up, healthy logins before, the fault (see
+ * hookFault and importFault). Never throws for what the daemon does: every outcome is data
+ * in the report.
  */
 export async function runFault(fault: Fault, mode: HostMode, install?: Install): Promise<FaultReport> {
-  const world = await FaultWorld.start(fault, mode, install);
+  const world = await FaultWorld.start({ faults: [fault], mode, faultsInRange: true, install });
   try {
-    return await scenario(world);
+    const start = await startUp(world);
+    if (start.problem !== undefined) {
+      return report(world, fault, {
+        aftermath: "n/a",
+        before: missed(start.problem),
+        during: NONE,
+        after: NONE,
+      });
+    }
+    const before = await logins(world);
+    return fault.phase === "import"
+      ? await importFault(world, fault, before, start.atMs ?? Number.NaN)
+      : await hookFault(world, fault, before, { rejoin: true });
   } finally {
     await world.close();
   }
 }
 
-async function scenario(world: FaultWorld): Promise<FaultReport> {
-  const { fault, mode, daemon } = world;
-  const base = { fault, mode, pluginLogLines: 0 };
-  /** When the fault struck: the daemon's spawn for an import fault, its → Authenticating otherwise. */
-  let faultStart: number | undefined = fault.phase === "import" ? world.startedAtMs : undefined;
-  const finish = (r: Omit<FaultReport, "fault" | "mode" | "pluginLogLines" | "survived" | "daemonExit">) => {
-    const all = [r.before, r.during, r.after];
-    const exit = daemon.exit;
-    const q = daemon.lines.find((l) => /quarantin/i.test(l.message) && l.message.includes(fault.pluginId));
-    const quarantineMs = q && faultStart !== undefined ? q.atMs - faultStart : undefined;
-    return {
-      ...base,
-      ...r,
-      ...(quarantineMs === undefined ? {} : { quarantineMs }),
-      pluginLogLines: daemon.perScope.get(fault.pluginId) ?? 0,
-      survived: daemon.alive && all.every((p) => p.done === p.tried) && r.after.tried > 0,
-      ...(exit ? { daemonExit: `exit ${exit.signal ?? exit.code}${tail(daemon.rawTail)}` } : {}),
-    };
+type Phases = Pick<FaultReport, "aftermath" | "before" | "during" | "after"> &
+  Partial<Pick<FaultReport, "recoveryMs" | "restartMs">> & { readonly faultStart?: number };
+
+/** The report from what the phases found and what the daemon's log and process say. */
+function report(world: FaultWorld, fault: Fault, p: Phases): FaultReport {
+  const { daemon } = world;
+  const { faultStart, ...phases } = p;
+  const q = daemon.lines.find((l) => /quarantin/i.test(l.message) && l.message.includes(fault.pluginId));
+  const quarantineMs = q && faultStart !== undefined ? q.atMs - faultStart : undefined;
+  const exit = daemon.exit;
+  return {
+    fault,
+    mode: world.mode,
+    ...phases,
+    ...(quarantineMs === undefined ? {} : { quarantineMs }),
+    pluginLogLines: daemon.perScope.get(fault.pluginId) ?? 0,
+    survived:
+      daemon.alive && [p.before, p.during, p.after].every((x) => x.done === x.tried) && p.after.tried > 0,
+    ...(exit ? { daemonExit: `exit ${exit.signal ?? exit.code}${tail(daemon.rawTail)}` } : {}),
   };
+}
 
-  const started = await world.started();
-  if (!started || !(await world.pluginsReady())) {
-    const why = !daemon.alive
-      ? "the daemon exited while starting"
-      : started
-        ? `plugin processes not ready within ${BOUNDS.startMs} ms`
-        : `no start within ${BOUNDS.startMs} ms`;
-    return finish({ aftermath: "n/a", before: missed(why), during: NONE, after: NONE });
-  }
-  if (fault.phase === "import") {
-    const recoveryMs = started.atMs - world.startedAtMs;
-    const before = await logins(world);
-    const after = await logins(world);
-    const from = await world.join("wlan0");
-    const end = await daemon.waitFor(/^wlan0: \w+ → (Inactive|Failure|Authenticat)/, BOUNDS.loginMs, from);
-    const aftermath = quarantined(world)
-      ? "quarantined"
-      : /no plugin claims/.test(end?.message ?? "")
-        ? "skipped at load"
-        : "n/a";
-    return finish({ recoveryMs, aftermath, before, during: NONE, after });
-  }
-
-  const before = await logins(world);
-  const from = await world.join("wlan0");
-  const calling = await daemon.waitFor(/^wlan0: \w+ → Authenticating/, BOUNDS.loginMs, from);
-  faultStart = calling?.atMs;
-  if (!calling)
-    return finish({ aftermath: "n/a", before, during: missed("the fault was never triggered"), after: NONE });
-  const during = await logins(world);
-  // A daemon that served nothing while the fault ran is hung or gone: the rest would only
-  // wait out every bound again.
-  if (during.done < during.tried)
-    return finish({ aftermath: "n/a", before, during, after: missed("not tried") });
-  const ended = await daemon.waitFor(/^wlan0: Authenticating → /, BOUNDS.settleMs, from);
-  const recoveryMs = ended ? ended.atMs - calling.atMs : undefined;
-  // Only a host that runs plugins in processes of their own restarts them: from its line
-  // saying the plugin's process ended to the one saying a new one is ready.
-  const crashed =
-    ended && mode === "isolated"
-      ? await daemon.waitFor(crashLine(fault.pluginId), BOUNDS.settleMs, from)
-      : undefined;
-  const restarted = crashed
-    ? await daemon.waitFor(readyLine(fault.pluginId), BOUNDS.settleMs, daemon.lines.indexOf(crashed))
-    : undefined;
-  const restartMs = crashed && restarted ? restarted.atMs - crashed.atMs : undefined;
-  if (!daemon.alive)
-    return finish({ aftermath: "n/a", before, during, after: missed("the daemon is not running") });
+/**
+ * A plugin that fails at import: the daemon started without it (recovery: spawn to started),
+ * healthy logins go on, and its network is claimed by nobody (or the host says quarantined).
+ */
+export async function importFault(
+  world: FaultWorld,
+  fault: Fault,
+  before: PhaseLogins,
+  startedAtMs: number,
+): Promise<FaultReport> {
   const after = await logins(world);
-  await world.leave("wlan0");
-  const again = await world.join("wlan0");
-  const next = await daemon.waitFor(
-    /^wlan0: \w+ → (Authenticating|Evaluating \(waiting)/,
+  world.showFault(fault);
+  const from = await world.joinFault(fault);
+  const end = await world.daemon.waitFor(
+    /^wlan0: \w+ → (Inactive|Failure|Authenticat)/,
     BOUNDS.loginMs,
-    again,
+    from,
   );
-  const aftermath = quarantined(world)
+  await world.leave("wlan0");
+  const aftermath = quarantined(world, fault)
     ? "quarantined"
-    : next === undefined
-      ? "n/a"
-      : /→ Authenticating/.test(next.message)
-        ? "called again"
-        : "backing off";
-  return finish({
-    ...(recoveryMs === undefined ? {} : { recoveryMs }),
-    ...(restartMs === undefined ? {} : { restartMs }),
+    : /no plugin claims/.test(end?.message ?? "")
+      ? "skipped at load"
+      : "n/a";
+  const faultStart = world.startedAtMs;
+  return report(world, fault, {
+    recoveryMs: startedAtMs - faultStart,
+    faultStart,
     aftermath,
     before,
-    during,
+    during: NONE,
     after,
   });
 }
 
+/**
+ * A fault in a hook: join the fault's network, wait for `→ Authenticating` with the faulty
+ * plugin, healthy logins while the fault runs, the daemon's answer for the faulty call (the
+ * recovery), the isolated host's restart of the plugin's process, healthy logins after; with
+ * `rejoin`, leave and join again to see whether the plugin is called again, held back or
+ * quarantined. The fault's network is in range throughout and taken away at the end.
+ */
+export async function hookFault(
+  world: FaultWorld,
+  fault: Fault,
+  before: PhaseLogins,
+  opts: { readonly rejoin: boolean },
+): Promise<FaultReport> {
+  const { daemon } = world;
+  const shown = daemon.lines.length;
+  world.showFault(fault);
+  try {
+    if (!(await world.pluginsReady([fault.pluginId], shown))) {
+      const why = `${fault.pluginId}'s process not ready`;
+      return report(world, fault, { aftermath: "n/a", before, during: missed(why), after: NONE });
+    }
+    const from = await world.joinFault(fault);
+    const chosen = new RegExp(`^wlan0: \\w+ → Authenticating \\(${fault.pluginId} chosen\\)`);
+    const calling = await daemon.waitFor(chosen, BOUNDS.loginMs, from);
+    if (!calling) {
+      return report(world, fault, {
+        aftermath: "n/a",
+        before,
+        during: missed("the fault was never triggered"),
+        after: NONE,
+      });
+    }
+    const faultStart = calling.atMs;
+    const during = await logins(world);
+    // A daemon that served nothing while the fault ran is hung or gone: the rest would only
+    // wait out every bound again.
+    if (during.done < during.tried) {
+      return report(world, fault, {
+        aftermath: "n/a",
+        faultStart,
+        before,
+        during,
+        after: missed("not tried"),
+      });
+    }
+    const ended = await daemon.waitFor(
+      /^wlan0: Authenticating → /,
+      BOUNDS.settleMs,
+      daemon.lines.indexOf(calling) + 1,
+    );
+    const recoveryMs = ended ? ended.atMs - calling.atMs : undefined;
+    // Only a host that runs plugins in processes of their own restarts them: from its line
+    // saying the plugin's process ended to the one saying a new one is ready.
+    const crashed =
+      ended && world.mode === "isolated"
+        ? await daemon.waitFor(crashLine(fault.pluginId), BOUNDS.settleMs, from)
+        : undefined;
+    const restarted = crashed
+      ? await daemon.waitFor(readyLine(fault.pluginId), BOUNDS.settleMs, daemon.lines.indexOf(crashed))
+      : undefined;
+    const restartMs = crashed && restarted ? restarted.atMs - crashed.atMs : undefined;
+    const timing = {
+      faultStart,
+      ...(recoveryMs === undefined ? {} : { recoveryMs }),
+      ...(restartMs === undefined ? {} : { restartMs }),
+    };
+    if (!daemon.alive) {
+      return report(world, fault, {
+        ...timing,
+        aftermath: "n/a",
+        before,
+        during,
+        after: missed("the daemon is not running"),
+      });
+    }
+    const after = await logins(world);
+    await world.leave("wlan0");
+    if (!opts.rejoin) {
+      return report(world, fault, {
+        ...timing,
+        aftermath: quarantined(world, fault) ? "quarantined" : "n/a",
+        before,
+        during,
+        after,
+      });
+    }
+    const again = await world.joinFault(fault);
+    const next = await daemon.waitFor(
+      /^wlan0: \w+ → (Authenticating|Evaluating \(waiting)/,
+      BOUNDS.loginMs,
+      again,
+    );
+    await world.leave("wlan0");
+    const aftermath = quarantined(world, fault)
+      ? "quarantined"
+      : next === undefined
+        ? "n/a"
+        : /→ Authenticating/.test(next.message)
+          ? "called again"
+          : "backing off";
+    return report(world, fault, { ...timing, aftermath, before, during, after });
+  } finally {
+    world.hideFault(fault);
+  }
+}
+
 /** Whether any line says the fault's plugin is quarantined. */
-function quarantined(world: FaultWorld): boolean {
-  return world.daemon.lines.some(
-    (l) => /quarantin/i.test(l.message) && l.message.includes(world.fault.pluginId),
-  );
+function quarantined(world: FaultWorld, fault: Fault): boolean {
+  return world.daemon.lines.some((l) => /quarantin/i.test(l.message) && l.message.includes(fault.pluginId));
 }
 
 /** The telling line of what the process printed when it died (V8's FATAL ERROR, an uncaught error). */
@@ -188,6 +282,3 @@ function tail(raw: string): string {
   const telling = lines.find((l) => /FATAL ERROR|Error\b/.test(l)) ?? lines.at(-1);
   return telling ? `: ${telling.trim().slice(0, 120)}` : "";
 }
-
-/** `performance.now()`, for callers that time a whole run. */
-export const now = (): number => performance.now();

@@ -31,15 +31,41 @@ export interface LoginCheck {
   readonly why?: string;
 }
 
+/** The healthy plugins' devices; the faults' networks are all on wlan0. */
+const HEALTHY_IFACES = ["wlan1", "wlan2"] as const;
+export const FAULT_IFACE = "wlan0";
+
+interface Parts {
+  readonly faults: readonly Fault[];
+  readonly mode: HostMode;
+  readonly portal: Portal;
+  readonly bus: PrivateBus;
+  readonly sim: SimulatedNetworkManager;
+  readonly dir: string;
+  readonly config: string;
+}
+
+export interface WorldOptions {
+  readonly faults: readonly Fault[];
+  readonly mode: HostMode;
+  /** The faults' networks are in range from the start; otherwise showFault puts one there. */
+  readonly faultsInRange: boolean;
+  /** Another copy of the product (an installed package) instead of this checkout. */
+  readonly install?: Install | undefined;
+}
+
 /**
- * One daemon with one fault plugin and the two healthy ones, on its own private bus with
- * its own simulated NetworkManager (wlan0 sees the fault's SSID, wlan1 and wlan2 the
- * healthy ones') and one loopback form-login portal. Every network is captive at that one
- * portal; the suite logs in on one device at a time and makes the portal forget the client
- * between logins, so each login is a real one (all devices share 127.0.0.1 on loopback).
+ * One daemon with fault plugins and the two healthy ones, on its own private bus with its
+ * own simulated NetworkManager (wlan0 for the faults' SSIDs, wlan1 and wlan2 for the healthy
+ * ones') and one loopback form-login portal. Every network is captive at that one portal;
+ * the suite logs in on one device at a time and makes the portal forget the client between
+ * logins, so each login is a real one (all devices share 127.0.0.1 on loopback).
+ *
+ * An isolated host starts a plugin's process ahead for every claimed network in the scan,
+ * so a daemon holding many fault plugins is shown one fault's network at a time.
  */
 export class FaultWorld {
-  readonly fault: Fault;
+  readonly faults: readonly Fault[];
   readonly mode: HostMode;
   readonly portal: Portal;
   readonly daemon: FaultDaemon;
@@ -47,45 +73,39 @@ export class FaultWorld {
   readonly #bus: PrivateBus;
   readonly #sim: SimulatedNetworkManager;
   readonly #dir: string;
-  readonly #aps: Record<string, string>;
+  /** Access point object paths by SSID. */
+  readonly #aps = new Map<string, string>();
   #ipv4 = 10;
 
-  private constructor(o: {
-    fault: Fault;
-    mode: HostMode;
-    portal: Portal;
-    daemon: FaultDaemon;
-    startedAtMs: number;
-    bus: PrivateBus;
-    sim: SimulatedNetworkManager;
-    dir: string;
-    aps: Record<string, string>;
-  }) {
-    this.fault = o.fault;
-    this.mode = o.mode;
-    this.portal = o.portal;
-    this.daemon = o.daemon;
-    this.startedAtMs = o.startedAtMs;
-    this.#bus = o.bus;
-    this.#sim = o.sim;
-    this.#dir = o.dir;
-    this.#aps = o.aps;
+  private constructor(parts: Parts, install: Install | undefined) {
+    this.faults = parts.faults;
+    this.mode = parts.mode;
+    this.portal = parts.portal;
+    this.#bus = parts.bus;
+    this.#sim = parts.sim;
+    this.#dir = parts.dir;
+    const plugins = [...HEALTHY.map((h) => h.dir), ...parts.faults.map((f) => f.dir)].flatMap((d) => [
+      "--plugins",
+      join(FIXTURES, d),
+    ]);
+    this.startedAtMs = performance.now();
+    this.daemon = new FaultDaemon(
+      [`--max-old-space-size=${DAEMON_HEAP_MB}`],
+      [
+        ...["--bus", parts.bus.address, "--no-api", "--no-bundled", "--config", parts.config],
+        ...["--state-dir", join(parts.dir, "state"), "--json-logs", "--verbose", ...plugins],
+      ],
+      {},
+      install,
+    );
   }
 
-  static async start(fault: Fault, mode: HostMode, install?: Install): Promise<FaultWorld> {
+  static async start(o: WorldOptions): Promise<FaultWorld> {
     const dir = await mkdtemp(join(tmpdir(), `hotspot-faults-${process.pid}-`));
     const bus = await startPrivateBus();
     const sim = await SimulatedNetworkManager.start({ busAddress: bus.address, connectivity: "portal" });
-    const aps: Record<string, string> = {};
-    const devices = [
-      ["wlan0", fault.ssid],
-      ["wlan1", HEALTHY[0].ssid],
-      ["wlan2", HEALTHY[1].ssid],
-    ] as const;
-    devices.forEach(([iface, ssid], i) => {
+    [FAULT_IFACE, ...HEALTHY_IFACES].forEach((iface, i) => {
       sim.addWifiDevice(iface, `02:00:00:00:0${i}:00`);
-      aps[iface] = sim.addAccessPoint(iface, { ssid, bssid: `02:fa:00:00:00:0${i}`, strength: 70 });
-      sim.completeScan(iface);
     });
     sim.onCheckConnectivity(() => "full");
     const portal = await startPortal({ scenario: "form-login:direct", credentials: ACCOUNT });
@@ -96,25 +116,45 @@ export class FaultWorld {
         probeUrl: portal.probeUrl,
         hookTimeoutMs: HOOK_TIMEOUT_MS,
         evaluateTimeoutMs: HOOK_TIMEOUT_MS,
-        ...hostModeConfig(mode),
+        ...hostModeConfig(o.mode),
         plugins: Object.fromEntries(HEALTHY.map((h) => [h.id, { credentials: ACCOUNT }])),
       }),
     );
-    const plugins = [...HEALTHY.map((h) => h.dir), fault.dir].flatMap((d) => [
-      "--plugins",
-      join(FIXTURES, d),
-    ]);
-    const startedAtMs = performance.now();
-    const daemon = new FaultDaemon(
-      [`--max-old-space-size=${DAEMON_HEAP_MB}`],
-      [
-        ...["--bus", bus.address, "--no-api", "--no-bundled", "--config", config],
-        ...["--state-dir", join(dir, "state"), "--json-logs", "--verbose", ...plugins],
-      ],
-      {},
-      install,
+    const world = new FaultWorld(
+      { faults: o.faults, mode: o.mode, portal, bus, sim, dir, config },
+      o.install,
     );
-    return new FaultWorld({ fault, mode, portal, daemon, startedAtMs, bus, sim, dir, aps });
+    for (const [i, h] of HEALTHY.entries()) world.#show(HEALTHY_IFACES[i] ?? "", h.ssid);
+    if (o.faultsInRange) for (const f of o.faults) world.#show(FAULT_IFACE, f.ssid);
+    return world;
+  }
+
+  #show(iface: string, ssid: string): void {
+    if (this.#aps.has(ssid)) return;
+    const n = this.#aps.size + 1;
+    this.#aps.set(
+      ssid,
+      this.#sim.addAccessPoint(iface, {
+        ssid,
+        bssid: `02:fa:00:00:00:${n.toString(16).padStart(2, "0")}`,
+        strength: 70,
+      }),
+    );
+    this.#sim.completeScan(iface);
+  }
+
+  /** Puts the fault's network in range of wlan0 (a scan that lists it). */
+  showFault(fault: Fault): void {
+    this.#show(FAULT_IFACE, fault.ssid);
+  }
+
+  /** Takes the fault's network out of range again. */
+  hideFault(fault: Fault): void {
+    const path = this.#aps.get(fault.ssid);
+    if (path === undefined) return;
+    this.#aps.delete(fault.ssid);
+    this.#sim.removeAccessPoint(path);
+    this.#sim.completeScan(FAULT_IFACE);
   }
 
   /** The daemon's `started` line (it has loaded its plugins and follows NetworkManager), or undefined. */
@@ -123,28 +163,43 @@ export class FaultWorld {
   }
 
   /**
-   * Isolated: waits until the processes of the plugins that loaded are ready (the host
-   * starts them ahead for networks in the scan), so the healthy logins measure the fault and
+   * Isolated: waits until the processes of `pluginIds` say ready (from log line `from` on;
+   * the host starts them ahead for networks in the scan), so a login measures the fault and
    * not a cold start racing the hook deadline. True when they all are, or in process.
    */
-  async pluginsReady(): Promise<boolean> {
+  async pluginsReady(pluginIds: readonly string[], from = 0): Promise<boolean> {
     if (this.mode !== "isolated") return true;
-    const ids = [...HEALTHY.map((h) => h.id), ...(this.fault.phase === "hook" ? [this.fault.pluginId] : [])];
-    const ready = await Promise.all(ids.map((id) => this.daemon.waitFor(readyLine(id), BOUNDS.startMs)));
+    const ready = await Promise.all(
+      pluginIds.map((id) => this.daemon.waitFor(readyLine(id), BOUNDS.startMs, from)),
+    );
     return ready.every((l) => l !== undefined);
   }
 
-  /** Joins `iface` to its network; returns the log position from which the daemon's reaction counts. */
-  async join(iface: string): Promise<number> {
+  /** Joins `iface` to `ssid`; returns the log position from which the daemon's reaction counts. */
+  async join(iface: string, ssid: string): Promise<number> {
     const from = this.daemon.lines.length;
     this.portal.deauthorize();
     this.#sim.setConnectivity("portal");
-    await this.#sim.join(iface, this.#aps[iface] ?? "", { ipv4: `10.0.0.${this.#ipv4++}` });
+    await this.#sim.join(iface, this.#aps.get(ssid) ?? "", { ipv4: `10.0.0.${this.#ipv4++}` });
     return from;
   }
 
+  joinFault(fault: Fault): Promise<number> {
+    return this.join(FAULT_IFACE, fault.ssid);
+  }
+
+  /**
+   * Leaves and, unless the daemon's last word on `iface` was already `→ Inactive`, waits for
+   * that line, so the daemon's next line on that device belongs to the next join.
+   */
   async leave(iface: string): Promise<void> {
+    const from = this.daemon.lines.length;
+    const last = this.daemon.lines.findLast(
+      (l) => l.message.startsWith(`${iface}: `) && / → /.test(l.message),
+    );
     await this.#sim.leave(iface);
+    if (last === undefined || / → Inactive/.test(last.message)) return;
+    await this.daemon.waitFor(new RegExp(`^${iface}: \\w+ → Inactive`), BOUNDS.loginMs, from);
   }
 
   /**
@@ -154,10 +209,10 @@ export class FaultWorld {
    */
   async healthyLogin(which: 0 | 1): Promise<LoginCheck> {
     const h = HEALTHY[which];
-    const iface = which === 0 ? "wlan1" : "wlan2";
+    const iface = HEALTHY_IFACES[which];
     if (!this.daemon.alive) return { ok: false, why: "the daemon is not running" };
     const logStart = this.portal.log.length;
-    const from = await this.join(iface);
+    const from = await this.join(iface, h.ssid);
     const done = await this.daemon.waitFor(
       new RegExp(`^${iface}: \\w+ → (Authenticated|Failure|Inactive)`),
       BOUNDS.loginMs,
