@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from "node:child_process";
+import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 
@@ -92,6 +93,20 @@ export class FaultDaemon {
     });
   }
 
+  /**
+   * CPU time of the daemon and the child processes it has reaped (loaders, crashed or retired
+   * plugin processes), ms, read when stop() began; how heavy a run was, whatever the load.
+   */
+  cpuMs: number | undefined;
+
+  async #cpuMs(): Promise<number | undefined> {
+    const stat = await readFile(`/proc/${this.#child.pid}/stat`, "utf8").catch(() => "");
+    const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    // utime, stime, cutime, cstime, in clock ticks (100 per second on Linux).
+    const ticks = [11, 12, 13, 14].reduce((sum, i) => sum + Number(f[i] ?? Number.NaN), 0);
+    return Number.isFinite(ticks) ? ticks * 10 : undefined;
+  }
+
   get pid(): number | undefined {
     return this.#child.pid;
   }
@@ -155,6 +170,7 @@ export class FaultDaemon {
    * dead daemon could not end.
    */
   async stop(graceMs = 2_000): Promise<DaemonExit> {
+    this.cpuMs = this.alive ? await this.#cpuMs() : this.cpuMs;
     if (this.alive) this.#child.kill("SIGTERM");
     const timer = setTimeout(() => this.#child.kill("SIGKILL"), graceMs);
     const exit = await this.exited;

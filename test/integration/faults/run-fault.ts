@@ -72,12 +72,15 @@ export async function startUp(world: FaultWorld): Promise<{ atMs?: number; probl
   if (!started) {
     return {
       problem: world.daemon.alive
-        ? `no start within ${BOUNDS.startMs} ms`
+        ? `no start within ${BOUNDS.startMs[world.mode]} ms`
         : "the daemon exited while starting",
     };
   }
   if (!(await world.pluginsReady(HEALTHY.map((h) => h.id)))) {
-    return { atMs: started.atMs, problem: `plugin processes not ready within ${BOUNDS.startMs} ms` };
+    return {
+      atMs: started.atMs,
+      problem: `plugin processes not ready within ${BOUNDS.startMs[world.mode]} ms`,
+    };
   }
   return { atMs: started.atMs };
 }

@@ -22,8 +22,17 @@ export const HOOK_TIMEOUT_MS = 3_000;
  */
 const DAEMON_HEAP_MB = 256;
 
-/** The wait bounds: a line that has not come by then is not coming (the daemon hangs). */
-export const BOUNDS = { startMs: 20_000, loginMs: 6_000, settleMs: HOOK_TIMEOUT_MS + 4_000 } as const;
+/**
+ * The wait bounds: a line that has not come by then is not coming (the daemon hangs). The
+ * isolated host imports every plugin in a process of its own before the daemon starts (a
+ * plugin stuck at import costs its 10 s import timeout) and starts plugin processes ahead
+ * of logins, which on a loaded machine takes far longer than loading them in process.
+ */
+export const BOUNDS = {
+  startMs: { "in-process": 20_000, isolated: 90_000 },
+  loginMs: 6_000,
+  settleMs: HOOK_TIMEOUT_MS + 4_000,
+} as const;
 
 export interface LoginCheck {
   readonly ok: boolean;
@@ -159,7 +168,7 @@ export class FaultWorld {
 
   /** The daemon's `started` line (it has loaded its plugins and follows NetworkManager), or undefined. */
   started() {
-    return this.daemon.waitFor(/^started: /, BOUNDS.startMs);
+    return this.daemon.waitFor(/^started: /, BOUNDS.startMs[this.mode]);
   }
 
   /**
@@ -170,7 +179,7 @@ export class FaultWorld {
   async pluginsReady(pluginIds: readonly string[], from = 0): Promise<boolean> {
     if (this.mode !== "isolated") return true;
     const ready = await Promise.all(
-      pluginIds.map((id) => this.daemon.waitFor(readyLine(id), BOUNDS.startMs, from)),
+      pluginIds.map((id) => this.daemon.waitFor(readyLine(id), BOUNDS.startMs[this.mode], from)),
     );
     return ready.every((l) => l !== undefined);
   }
