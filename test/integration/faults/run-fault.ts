@@ -105,7 +105,7 @@ export async function runFault(fault: Fault, mode: HostMode, install?: Install):
     const before = await logins(world);
     return fault.phase === "import"
       ? await importFault(world, fault, before, start.atMs ?? Number.NaN)
-      : await hookFault(world, fault, before, { rejoin: true });
+      : await hookFault(world, fault, before, { rejoin: true, timeRestart: true });
   } finally {
     await world.close();
   }
@@ -179,7 +179,12 @@ export async function hookFault(
   world: FaultWorld,
   fault: Fault,
   before: PhaseLogins,
-  opts: { readonly rejoin: boolean },
+  opts: {
+    /** Leave and join again afterwards: is the plugin called again, held back, quarantined? */
+    readonly rejoin: boolean;
+    /** Isolated: wait for the host to restart the plugin's process after a crash, and time it. */
+    readonly timeRestart: boolean;
+  },
 ): Promise<FaultReport> {
   const { daemon } = world;
   const shown = daemon.lines.length;
@@ -222,7 +227,7 @@ export async function hookFault(
     // Only a host that runs plugins in processes of their own restarts them: from its line
     // saying the plugin's process ended to the one saying a new one is ready.
     const crashed =
-      ended && world.mode === "isolated"
+      ended && world.mode === "isolated" && opts.timeRestart
         ? await daemon.waitFor(crashLine(fault.pluginId), BOUNDS.settleMs, from)
         : undefined;
     const restarted = crashed
