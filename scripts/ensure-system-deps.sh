@@ -17,8 +17,9 @@
 #   chromium          the headless browser behind ctx.browser() and the click-through fallback
 #   chromium-headless-shell  the lighter headless Chromium the launcher prefers for logins
 #   desktop-file-utils desktop-file-validate, for the agent's XDG autostart entry
+#   xvfb              a virtual X server for the test of the visible portal window
 set -eu
-needed="${HOTSPOT_SYSTEM_PACKAGES:-dbus python3-dbusmock network-manager iproute2 dnsmasq-base isc-dhcp-client nftables openssl chromium chromium-headless-shell desktop-file-utils}"
+needed="${HOTSPOT_SYSTEM_PACKAGES:-dbus python3-dbusmock network-manager iproute2 dnsmasq-base isc-dhcp-client nftables openssl chromium chromium-headless-shell desktop-file-utils xvfb}"
 [ -n "$needed" ] || exit 0
 missing=""
 for pkg in $needed; do

@@ -178,6 +178,8 @@ export interface LaunchOptions {
   readonly args?: readonly string[];
   /** Folder the throwaway profile folder is made in; default the system temp folder. */
   readonly profileRoot?: string;
+  /** Chromium's environment (a window needs DISPLAY or WAYLAND_DISPLAY); default this process's. */
+  readonly env?: NodeJS.ProcessEnv;
 }
 
 export interface LaunchedBrowser {
@@ -221,6 +223,7 @@ export async function launchBrowser(opts: LaunchOptions = {}): Promise<LaunchedB
       handleSIGHUP: false,
       timeout: opts.timeoutMs ?? 15_000,
       defaultViewport: { width: 1280, height: 900 },
+      ...(opts.env === undefined ? {} : { env: opts.env }),
       ...(opts.signal === undefined ? {} : { signal: opts.signal }),
     });
   } catch (e) {

@@ -66,6 +66,8 @@ export async function openPortalWindow(opts: PortalWindowOptions): Promise<Porta
       proxy: proxy.address,
       headless,
       args: [...portalWindowArgs(env), ...(opts.args ?? [])],
+      // The display checked above is the one the window opens on.
+      env: { ...process.env, ...env },
       ...(opts.executablePath === undefined ? {} : { executablePath: opts.executablePath }),
       ...(opts.signal === undefined ? {} : { signal: opts.signal }),
     });
