@@ -147,6 +147,47 @@ const lazyXml = {
   },
 };
 
+/**
+ * Node built-ins dbus-next imports for what a unix-socket client never does: child_process
+ * (autolaunching a session bus, asking launchctl), crypto (DBUS_COOKIE_SHA1 authentication;
+ * a unix socket authenticates with EXTERNAL) and assert (one internal invariant). Loading
+ * them cost every D-Bus client some 20 ms, a good part of `hotspot status`. Stand-ins load
+ * the real module on first use.
+ */
+const lazyBuiltins = {
+  name: "lazy-builtins",
+  setup(build) {
+    const stubs = {
+      "node:child_process": [
+        'import { promisify } from "node:util";',
+        'const load = () => createRequire(import.meta.url)("node:child_process");',
+        "export function spawn(...args) { return load().spawn(...args); }",
+        "export function execFile(...args) { return load().execFile(...args); }",
+        "execFile[promisify.custom] = (...args) => promisify(load().execFile)(...args);",
+      ],
+      "node:crypto": [
+        'const load = () => createRequire(import.meta.url)("node:crypto");',
+        "export const createHash = (...args) => load().createHash(...args);",
+        "export const randomBytes = (...args) => load().randomBytes(...args);",
+      ],
+      "node:assert": [
+        "export default function assert(value, message) {",
+        '  if (!value) createRequire(import.meta.url)("node:assert")(value, message);',
+        "}",
+      ],
+    };
+    build.onResolve({ filter: /^node:(child_process|crypto|assert)$/ }, (args) =>
+      args.namespace === "lazy-builtin"
+        ? { path: args.path, external: true }
+        : { path: args.path, namespace: "lazy-builtin" },
+    );
+    build.onLoad({ filter: /.*/, namespace: "lazy-builtin" }, (args) => ({
+      contents: ['import { createRequire } from "node:module";', ...stubs[args.path]].join("\n"),
+      loader: "js",
+    }));
+  },
+};
+
 const esbuild = await import("esbuild");
 for (const [name, contents] of Object.entries(VENDORED)) {
   await esbuild.build({
@@ -156,7 +197,7 @@ for (const [name, contents] of Object.entries(VENDORED)) {
     platform: "node",
     target: "node20",
     outfile: join(DIST, "vendor", `${name}.js`),
-    plugins: { zod: [lazyZodLocales], "@jellybrick/dbus-next": [lazyXml] }[name] ?? [],
+    plugins: { zod: [lazyZodLocales], "@jellybrick/dbus-next": [lazyXml, lazyBuiltins] }[name] ?? [],
     logLevel: "warning",
   });
 }

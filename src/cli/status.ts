@@ -80,10 +80,11 @@ export const command: Command = {
     let daemon: { status: StatusView; sessions: SessionView[] } | undefined;
     let why = "";
     try {
-      daemon = await withDaemon(daemonBusAddress(args, io), async (c) => ({
-        status: await c.status(),
-        sessions: await c.sessions(),
-      }));
+      // Both questions in flight at once: one round trip to the daemon instead of two.
+      daemon = await withDaemon(daemonBusAddress(args, io), async (c) => {
+        const [status, sessions] = await Promise.all([c.status(), c.sessions()]);
+        return { status, sessions };
+      });
     } catch (e) {
       if (!isHotspotError(e) || e.code !== "HH_DAEMON_NOT_RUNNING") throw e;
       why = e.message;

@@ -9,7 +9,6 @@ import {
   packageRoot,
   type ServiceLayout,
   systemdRunning,
-  systemdVersion,
   UNIT_MARKER,
   UNIT_NAME,
 } from "./layout.ts";
@@ -35,6 +34,13 @@ export interface InstallOptions {
   readonly systemdVersion?: number;
   /** Default: true when the root is `/` and systemd is running. */
   readonly enable?: boolean;
+}
+
+/** The installed systemd's version (e.g. 252), or undefined without systemctl. */
+function systemdVersion(): number | undefined {
+  const r = spawnSync("systemctl", ["--version"], { encoding: "utf8" });
+  const m = r.status === 0 ? /^systemd (\d+)/.exec(r.stdout) : null;
+  return m?.[1] === undefined ? undefined : Number(m[1]);
 }
 
 /** systemd splits ExecStart on whitespace: a path with spaces (or quotes) must be quoted. */

@@ -1,4 +1,3 @@
-import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
@@ -53,13 +52,6 @@ export function systemdRunning(): boolean {
   return existsSync("/run/systemd/system");
 }
 
-/** The installed systemd's version (e.g. 252), or undefined without systemctl. */
-export function systemdVersion(): number | undefined {
-  const r = spawnSync("systemctl", ["--version"], { encoding: "utf8" });
-  const m = r.status === 0 ? /^systemd (\d+)/.exec(r.stdout) : null;
-  return m?.[1] === undefined ? undefined : Number(m[1]);
-}
-
 /** What PID 1 is, for the message when systemd is not running. */
 export function initName(): string {
   try {
@@ -89,8 +81,10 @@ export async function installedState(layout: ServiceLayout): Promise<InstalledSt
   const unitText = await readFile(layout.unit, "utf8").catch(() => undefined);
   const execStart = unitText === undefined ? undefined : /^ExecStart=(.*)$/m.exec(unitText)?.[1];
   const live = layout.root === "/" && systemdRunning();
+  // Loaded only where systemd runs: `hotspot status` pays for child_process nowhere else.
+  const { spawnSync } = live ? await import("node:child_process") : { spawnSync: undefined };
   const systemctl = (verb: string): string =>
-    spawnSync("systemctl", [verb, UNIT_NAME], { encoding: "utf8" }).stdout.trim() || "unknown";
+    spawnSync?.("systemctl", [verb, UNIT_NAME], { encoding: "utf8" }).stdout.trim() || "unknown";
   return {
     unit: unitText !== undefined,
     policy: existsSync(layout.policy),

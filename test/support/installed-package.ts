@@ -136,6 +136,7 @@ const STAGED = [
   "fixtures/scans",
   "systemd",
   "dbus",
+  "xdg",
 ];
 
 /** Builds a staging copy of the package and packs it; returns the tarball's path. */
