@@ -1,3 +1,4 @@
+import { plainDefaultConfig } from "../config/defaults.ts";
 import { defaultConfigPath, defaultCredentialsPath } from "../config/paths.ts";
 import type { UserConfig } from "../config/schema.ts";
 import { discoverRoot, type FoundPlugin } from "../helper-api/plugin-discovery.ts";
@@ -68,7 +69,6 @@ async function settings(common: CommonOptions, io: CliIo): Promise<Settings> {
   ]);
   let config: UserConfig;
   if (configStamp === undefined && common.configPath === undefined) {
-    const { plainDefaultConfig } = await import("../config/defaults.ts");
     config = plainDefaultConfig();
   } else {
     const { loadUserConfigFile } = await import("../config/load.ts");

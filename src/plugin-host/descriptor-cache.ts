@@ -13,7 +13,7 @@ import { pluginStamp } from "./plugin-stamp.ts";
  *
  * One JSON file holds an entry per plugin entry file. An entry is used only while it is
  * fresh: the plugin's files are unchanged (plugin-stamp.ts: size, mtime, ctime, inode of
- * every file in its folder), the same host version wrote the file, and the plugin's
+ * every file in its folder), the same host version wrote the entry, and the plugin's
  * settings key (settingsKey: its config and where its credentials came from) is the one
  * it was resolved under. Anything else (a missing, torn, foreign or hand-edited file, an
  * entry the caller's check refuses) counts as a miss and the plugin is loaded for real.
@@ -27,7 +27,7 @@ import { pluginStamp } from "./plugin-stamp.ts";
  */
 
 /** Bumped when the file's layout or an entry's meaning changes; other formats are ignored. */
-const CACHE_FORMAT = 1;
+const CACHE_FORMAT = 2;
 /** Entries kept; the oldest go first (plugins under deleted temp folders, replaced versions). */
 const MAX_ENTRIES = 512;
 const FILE_NAME = "plugin-descriptors.json";
@@ -76,7 +76,7 @@ export interface CachedPlugin<D> {
 
 export interface DescriptorCacheOptions<D> {
   readonly file: string;
-  /** The host that writes and reads it (its version): a file another host wrote is ignored. */
+  /** The host that writes and reads it (its version): only its own entries are used. */
   readonly host: string;
   /**
    * Checks a descriptor read from the file and returns it typed, or undefined when it is
@@ -107,25 +107,43 @@ function entryOf<D>(value: unknown, check: (value: unknown) => D | undefined): C
   return descriptor === undefined ? undefined : { stamp, id, settings, descriptor };
 }
 
-/** The file's entries, or none when it is missing, unreadable, not ours or not this host's. */
-async function readEntries<D>(options: DescriptorCacheOptions<D>): Promise<Map<string, CachedPlugin<D>>> {
-  const entries = new Map<string, CachedPlugin<D>>();
+interface FileEntries<D> {
+  /** This host's entries that pass the check, by source. */
+  readonly mine: Map<string, CachedPlugin<D>>;
+  /** Other hosts' entries (another installed version, a checkout), kept as they are. */
+  readonly others: [string, unknown][];
+}
+
+/**
+ * The file's entries, none when it is missing, unreadable or not ours. Keys are the host
+ * and the entry file's path, so two versions installed side by side (or a checkout and
+ * an install) share the file without evicting each other's entries.
+ */
+async function readEntries<D>(options: DescriptorCacheOptions<D>): Promise<FileEntries<D>> {
+  const entries: FileEntries<D> = { mine: new Map(), others: [] };
   let data: unknown;
   try {
     data = JSON.parse(await readFile(options.file, "utf8"));
   } catch {
     return entries;
   }
-  if (!isRecord(data) || field(data, "format") !== CACHE_FORMAT || field(data, "host") !== options.host) {
-    return entries;
-  }
+  if (!isRecord(data) || field(data, "format") !== CACHE_FORMAT) return entries;
   const plugins = field(data, "plugins");
   if (!isRecord(plugins)) return entries;
-  for (const [source, value] of Object.entries(plugins)) {
+  const prefix = keyOf(options.host, "");
+  for (const [key, value] of Object.entries(plugins)) {
+    if (!key.startsWith(prefix)) {
+      entries.others.push([key, value]);
+      continue;
+    }
     const entry = entryOf(value, options.check);
-    if (entry !== undefined) entries.set(source, entry);
+    if (entry !== undefined) entries.mine.set(key.slice(prefix.length), entry);
   }
   return entries;
+}
+
+function keyOf(host: string, source: string): string {
+  return `${host}\n${source}`;
 }
 
 export class DescriptorCache<D> {
@@ -139,7 +157,7 @@ export class DescriptorCache<D> {
 
   /** Reads the cache file; a missing or unusable one is an empty cache, never an error. */
   static async open<D>(options: DescriptorCacheOptions<D>): Promise<DescriptorCache<D>> {
-    return new DescriptorCache(options, await readEntries(options));
+    return new DescriptorCache(options, (await readEntries(options)).mine);
   }
 
   /** The entry of the plugin whose entry file is `source`, if its stamp is still `stamp`. */
@@ -155,16 +173,21 @@ export class DescriptorCache<D> {
    */
   async save(updates: ReadonlyMap<string, CachedPlugin<D>>): Promise<void> {
     if (updates.size === 0) return;
+    const { host } = this.#options;
     const current = await readEntries(this.#options);
-    const plugins: Record<string, CachedPlugin<D>> = {};
+    const plugins: Record<string, unknown> = {};
     let kept = 0;
-    for (const [source, entry] of [...updates, ...current]) {
+    const mine = [...updates, ...current.mine].map(([source, entry]): [string, unknown] => [
+      keyOf(host, source),
+      entry,
+    ]);
+    for (const [key, entry] of [...mine, ...current.others]) {
       if (kept >= MAX_ENTRIES) break;
-      if (Object.hasOwn(plugins, source)) continue;
-      plugins[source] = entry;
+      if (Object.hasOwn(plugins, key)) continue;
+      plugins[key] = entry;
       kept++;
     }
-    const text = `${JSON.stringify({ format: CACHE_FORMAT, host: this.#options.host, plugins })}\n`;
+    const text = `${JSON.stringify({ format: CACHE_FORMAT, plugins })}\n`;
     try {
       await mkdir(dirname(this.#options.file), { recursive: true, mode: 0o700 });
       await writeFileAtomic(this.#options.file, text, 0o600);

@@ -108,6 +108,23 @@ describe("the npm pack tarball, installed into an empty folder outside the check
     assert.ok(rows.some((r) => r.ssid === "Cafe Free WiFi" && r.provider?.pluginId === "example-cafe"));
   });
 
+  test("a repeated list --scan loads no plugin, SDK or zod (their descriptors are cached) and prints the same", async () => {
+    const scan = join(pkg.packageDir, "fixtures/scans/cafe-street.json");
+    const first = await pkg.hotspot(["list", "--scan", scan, "--json"]);
+    assert.equal(first.code, 0, first.stderr);
+    const urls = await loadedUrls(["list", "--scan", scan, "--json"]);
+    assert.ok(
+      urls.some((u) => u.endsWith("/dist/cli/list.js")),
+      "ran list",
+    );
+    const code = urls.filter((u) =>
+      /\/dist\/(plugins\/|sdk\.js|vendor\/(zod|htmlparser2|semver)\.js)/.test(u),
+    );
+    assert.deepEqual(code, []);
+    const again = await pkg.hotspot(["list", "--scan", scan, "--json"]);
+    assert.equal(again.stdout, first.stdout);
+  });
+
   test("the SDK, the package root and the harness entry import from the installed package", async () => {
     const script = `
       const sdk = await import("hotspot-helper/sdk");

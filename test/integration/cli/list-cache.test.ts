@@ -135,6 +135,42 @@ describe("hotspot list with cached plugin descriptors", () => {
     assert.equal(providerOf(enabled.rows, "Cafe Free WiFi"), "marker");
   });
 
+  test("a plugin's config change or a new credential store makes it load again, then it lists from the cache", async () => {
+    const s = await setup();
+    const plugin = markerPlugin("marker", "marker", "Marker")
+      .replace(
+        'import { definePlugin } from "hotspot-helper/sdk";',
+        'import { definePlugin, z } from "hotspot-helper/sdk";',
+      )
+      .replace(
+        'claims: [{ ssid: "Cafe Free WiFi", confidence: "high" }],',
+        'configSchema: z.object({ ssid: z.string().default("Cafe Free WiFi") }),\n  claims: (config) => [{ ssid: config.ssid, confidence: "high" }],',
+      );
+    await writePlugin(s.plugins, "marker", plugin);
+    assert.equal(providerOf((await s.list()).rows, "Cafe Free WiFi"), "marker");
+    await mkdir(join(s.configFile, ".."), { recursive: true });
+    await writeFile(s.configFile, JSON.stringify({ plugins: { marker: { config: { ssid: "eduroam" } } } }));
+    const configured = await s.list();
+    assert.equal(configured.code, 0, configured.stderr);
+    assert.equal(await s.imports("marker"), 2);
+    assert.equal(providerOf(configured.rows, "eduroam"), "marker");
+    assert.equal(providerOf(configured.rows, "Cafe Free WiFi"), null);
+    const again = await s.list();
+    assert.equal(await s.imports("marker"), 2);
+    assert.equal(again.stdout, configured.stdout);
+    await writeFile(
+      join(s.configFile, "..", "credentials.json"),
+      JSON.stringify({ version: 1, plugins: {} }),
+      {
+        mode: 0o600,
+      },
+    );
+    const stored = await s.list();
+    assert.equal(stored.code, 0, stored.stderr);
+    assert.equal(await s.imports("marker"), 3);
+    assert.equal(stored.stdout, configured.stdout);
+  });
+
   test("a plugin with a filterScanList hook runs on every list, so its claims stay live", async () => {
     const s = await setup();
     await writePlugin(

@@ -128,6 +128,16 @@ describe("descriptor cache", () => {
     assert.equal(await cached(file, entry, dir, "host 2"), undefined);
   });
 
+  test("two host versions keep their entries side by side in one file", async () => {
+    const dir = await tempDir();
+    const file = join(dir, "d.json");
+    const entry = await pluginIn(dir, "a");
+    await store(file, entry, dir, { id: "a", claims: ["one"] }, "host 1");
+    await store(file, entry, dir, { id: "a", claims: ["two"] }, "host 2");
+    assert.deepEqual(await cached(file, entry, dir, "host 1"), { id: "a", claims: ["one"] });
+    assert.deepEqual(await cached(file, entry, dir, "host 2"), { id: "a", claims: ["two"] });
+  });
+
   test("a corrupt, truncated or foreign file is an empty cache and is replaced on the next save", async () => {
     const dir = await tempDir();
     const file = join(dir, "d.json");
@@ -150,7 +160,7 @@ describe("descriptor cache", () => {
     await store(file, a, dir, { id: "a", claims: [] });
     await store(file, b, dir, { id: "b", claims: [] });
     const data = JSON.parse(await readFile(file, "utf8"));
-    data.plugins[a].descriptor.claims = [42];
+    data.plugins[`host 1\n${a}`].descriptor.claims = [42];
     await writeFile(file, JSON.stringify(data));
     assert.equal(await cached(file, a, dir), undefined);
     assert.deepEqual(await cached(file, b, dir), { id: "b", claims: [] });
