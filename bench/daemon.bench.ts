@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { availableParallelism, loadavg, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { type PrivateBus, startPrivateBus } from "../src/harness/dbus-daemon.ts";
@@ -49,6 +49,31 @@ async function procStats(pid: number): Promise<{ ticks: number; switches: number
     switches: count(thread, "voluntary_ctxt_switches") + count(thread, "nonvoluntary_ctxt_switches"),
     rssKb: count(status, "VmRSS"),
   };
+}
+
+/**
+ * The processes `pid` started (and theirs): plugin processes, the sd_notify helper. Their
+ * memory is the daemon's too, though not in its own VmRSS.
+ */
+async function descendants(pid: number): Promise<{ pid: number; comm: string }[]> {
+  const parents = new Map<number, { ppid: number; comm: string }>();
+  for (const entry of await readdir("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    const stat = await readFile(`/proc/${entry}/stat`, "utf8").catch(() => undefined);
+    if (stat === undefined) continue;
+    const comm = stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")"));
+    parents.set(Number(entry), { ppid: Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]), comm });
+  }
+  const found: { pid: number; comm: string }[] = [];
+  const walk = (parent: number): void => {
+    for (const [child, p] of parents)
+      if (p.ppid === parent) {
+        found.push({ pid: child, comm: p.comm });
+        walk(child);
+      }
+  };
+  walk(pid);
+  return found;
 }
 
 function timed(
@@ -158,6 +183,10 @@ export default async function daemonBench(): Promise<readonly BenchTable[]> {
     await pause(IDLE_SECONDS * 1000);
     const b = await procStats(pid);
     const nodeRss = (await procStats(idleNode.pid ?? -1)).rssKb;
+    const children = await descendants(pid);
+    let childrenKb = 0;
+    for (const c of children) childrenKb += (await procStats(c.pid).catch(() => ({ rssKb: 0 }))).rssKb;
+    const childNames = [...new Set(children.map((c) => c.comm))].join(", ") || "none";
 
     const statusArgs = [join(pkg.packageDir, "bin/hotspot.js"), "status", "--daemon-bus", w.bus.address];
     const status: number[] = [];
@@ -198,6 +227,12 @@ export default async function daemonBench(): Promise<readonly BenchTable[]> {
             unit: "MB",
             target: { max: 70 },
             note: "VmRSS after the idle window",
+          },
+          {
+            metric: "RSS with the processes it started",
+            value: (b.rssKb + childrenKb) / 1024,
+            unit: "MB",
+            note: `the daemon plus its ${children.length} child process(es) (${childNames}): plugin processes count here, not in the row above; shared pages counted once per process`,
           },
           {
             metric: "RSS / idle node",

@@ -1,6 +1,7 @@
 import { execFile } from "node:child_process";
 import { isIPv4 } from "node:net";
 import { hotspotError, reasonOf } from "../errors.ts";
+import { errnoCode } from "../util/errno.ts";
 import {
   addrShowCommand,
   flushCommand,
@@ -116,7 +117,7 @@ export function createLinkRouter(opts: LinkRouterOptions = {}): LinkRouter {
 
   const enqueue = (work: () => Promise<void>): Promise<void> => {
     const next = tail.then(work).catch((e: unknown) => {
-      const missing = e instanceof Error && "code" in e && e.code === "ENOENT";
+      const missing = errnoCode(e) === "ENOENT";
       if (missing) {
         disabled = "no `ip` binary (iproute2)";
         off();
@@ -174,7 +175,7 @@ export function createLinkRouter(opts: LinkRouterOptions = {}): LinkRouter {
     try {
       shown = await run(addrShowCommand(iface));
     } catch (e) {
-      if (e instanceof Error && "code" in e && e.code === "ENOENT") throw e;
+      if (errnoCode(e) === "ENOENT") throw e;
       return skip(`interface ${iface} not found`);
     }
     // The demo's and a stale join event's addresses are not on the interface: nothing to steer.

@@ -2,6 +2,7 @@ import { mkdir, readdir, writeFile } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import { z } from "zod";
 import { hotspotError, reasonOf } from "../errors.ts";
+import { errnoCode } from "../util/errno.ts";
 import { ownPackageJson } from "../util/own-package.ts";
 import { invalidIdReason, scaffoldNames } from "./names.ts";
 import { pluginSource } from "./plugin-source.ts";
@@ -39,7 +40,7 @@ async function isEmptyOrMissing(dir: string): Promise<boolean> {
   try {
     return (await readdir(dir)).length === 0;
   } catch (e) {
-    if (e instanceof Error && "code" in e && e.code === "ENOENT") return true;
+    if (errnoCode(e) === "ENOENT") return true;
     throw hotspotError("HH_FILE_UNREADABLE", { file: dir, reason: reasonOf(e) }, { cause: e });
   }
 }
