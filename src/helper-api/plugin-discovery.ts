@@ -149,11 +149,9 @@ async function packageEntry(dir: string, pkg: PackageJson): Promise<string | und
 }
 
 async function indexFileIn(dir: string): Promise<string | undefined> {
-  for (const name of INDEX_FILES) {
-    const path = join(dir, name);
-    if (await isFile(path)) return path;
-  }
-  return undefined;
+  const paths = INDEX_FILES.map((name) => join(dir, name));
+  const present = await Promise.all(paths.map((path) => isFile(path)));
+  return paths.find((_, i) => present[i]);
 }
 
 /** The entry of a plugin folder: its package's entry, else its index file, else undefined. */
@@ -237,20 +235,33 @@ export async function discoverRoot(root: PluginRoot): Promise<RootDiscovery> {
       ? { found, problems: [unreadable], warnings: [] }
       : { found, problems, warnings: [unreadable] };
   }
-  for (const name of entries.map((e) => e.name).sort()) {
-    if (name === "node_modules" || name.startsWith(".") || name.startsWith("_")) continue;
-    const sub = join(dir, name);
-    if (!(await isDirectory(sub))) continue;
-    await attempt(sub, async () => {
-      const pkg = await readPackageJson(sub);
-      const file = await folderEntry(sub, pkg);
-      if (!file) {
+  // Plugin folders are looked at all at once (each takes a few file-system calls, and
+  // `hotspot list` does this on every run), then reported in name order, as one by one.
+  const folders = entries
+    .filter((e) => e.name !== "node_modules" && !e.name.startsWith(".") && !e.name.startsWith("_"))
+    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const results = await Promise.all(
+    folders.map(async (entry): Promise<FoundPlugin | HotspotError | undefined> => {
+      const sub = join(dir, entry.name);
+      if (!(entry.isDirectory() || (entry.isSymbolicLink() && (await isDirectory(sub))))) return undefined;
+      try {
+        const pkg = await readPackageJson(sub);
+        const file = await folderEntry(sub, pkg);
+        if (file) return { file, root, packageName: pkg?.name };
         // Hidden files (.gitkeep, .DS_Store) do not make a folder a plugin.
         const empty = (await readdir(sub)).every((n) => n.startsWith("."));
-        throw noPlugin(sub, empty ? "the plugin folder is empty" : "not a plugin folder");
+        return noPlugin(sub, empty ? "the plugin folder is empty" : "not a plugin folder");
+      } catch (e) {
+        return isHotspotError(e)
+          ? e
+          : hotspotError("HH_PLUGIN_LOAD_FAILED", { path: sub, reason: reasonOf(e) });
       }
-      found.push({ file, root, packageName: pkg?.name });
-    });
+    }),
+  );
+  for (const result of results) {
+    if (result === undefined) continue;
+    if (isHotspotError(result)) problems.push(result);
+    else found.push(result);
   }
   for (const pkgDir of await installedPackages(dir)) {
     await attempt(pkgDir, async () => {
