@@ -60,7 +60,9 @@ export const command: Command = {
     "NetworkManager over D-Bus on the system bus ($DBUS_SYSTEM_BUS_ADDRESS or --bus); --backend nmcli " +
     "reads it through nmcli instead, for systems where the D-Bus API cannot be used. --rescan asks for " +
     "a fresh scan first (a refused scan is a warning and the last scan is shown). Plugins load " +
-    "strictly: a broken plugin is an error. SSIDs are shown terminal-safe: control characters and " +
+    "strictly: a broken plugin is an error. A plugin unchanged since an earlier list (files and " +
+    "settings) is not imported again: its claims come from the descriptor cache " +
+    "($XDG_CACHE_HOME/hotspot-helper, or /var/cache/hotspot-helper for root). SSIDs are shown terminal-safe: control characters and " +
     "bytes that are not UTF-8 appear as \\xNN. Exit 4 when NetworkManager cannot be reached.",
   options: {
     ...SOURCE_OPTIONS,
