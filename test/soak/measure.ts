@@ -28,8 +28,10 @@ export interface Sample {
   readonly clockTimers: number;
   /** Every active handle and request (sockets, servers, timers). */
   readonly handles: number;
-  /** Child processes of this one (plugin processes, once plugins run in their own). */
+  /** Child processes of this one (the private dbus-daemon, plugin processes). */
   readonly children: number;
+  /** Their resident memory together (outside the heap figure; not collected first, so only a trend). */
+  readonly childrenRssMiB: number;
 }
 
 export async function sample(world: SoakWorld, events: number, clock?: CountedClock): Promise<Sample> {
@@ -46,7 +48,7 @@ export async function sample(world: SoakWorld, events: number, clock?: CountedCl
     timers: resources.filter((r) => r === "Timeout").length,
     clockTimers: clock?.pending ?? 0,
     handles: resources.length,
-    children: await childProcesses(),
+    ...(await childProcesses()),
   };
 }
 
@@ -74,18 +76,23 @@ async function allMatchRules(world: SoakWorld): Promise<Map<string, number>> {
   return counts;
 }
 
-/** Children of every thread of this process (Linux's /proc/<pid>/task/<tid>/children). */
-async function childProcesses(): Promise<number> {
+/** Children of every thread of this process (Linux's /proc/<pid>/task/<tid>/children), and their RSS. */
+async function childProcesses(): Promise<{ children: number; childrenRssMiB: number }> {
+  const pids: string[] = [];
   try {
-    let n = 0;
     for (const tid of await readdir(`/proc/${process.pid}/task`)) {
       const text = await readFile(`/proc/${process.pid}/task/${tid}/children`, "utf8").catch(() => "");
-      n += text.split(/\s+/).filter(Boolean).length;
+      pids.push(...text.split(/\s+/).filter(Boolean));
     }
-    return n;
   } catch {
-    return 0;
+    return { children: 0, childrenRssMiB: 0 };
   }
+  let kib = 0;
+  for (const pid of pids) {
+    const status = await readFile(`/proc/${pid}/status`, "utf8").catch(() => "");
+    kib += Number(/^VmRSS:\s+(\d+)/m.exec(status)?.[1] ?? 0);
+  }
+  return { children: pids.length, childrenRssMiB: kib / 1024 };
 }
 
 /** Least-squares slope of heap over events, in MiB per 1,000 events. */

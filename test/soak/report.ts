@@ -55,6 +55,7 @@ export function judge(results: readonly PhaseResult[], bounds: SoakBounds): Soak
       `${a.timers} → ${z.timers}`,
       String(z.clockTimers),
       `${a.children} → ${z.children}`,
+      `${mib(a.childrenRssMiB)} → ${mib(z.childrenRssMiB)}`,
       String(r.logins),
       `${r.checks - new Set(r.wrong.map((w) => w.split(":")[0])).size}/${r.checks}`,
     ];
@@ -82,6 +83,7 @@ export function judge(results: readonly PhaseResult[], bounds: SoakBounds): Soak
       `${start.timers} → ${end.timers}`,
       String(end.clockTimers),
       `${start.children} → ${end.children}`,
+      `${mib(start.childrenRssMiB)} → ${mib(end.childrenRssMiB)}`,
       String(judgedRuns.reduce((sum, r) => sum + r.logins, 0)),
       `${judgedRuns.reduce((sum, r) => sum + r.checks, 0)} checks`,
     ]);
@@ -101,6 +103,7 @@ const HEADER = [
   "timers (real)",
   "daemon timers",
   "children",
+  "children RSS MiB",
   "logins",
   "sessions ok",
 ];
