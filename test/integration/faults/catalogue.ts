@@ -58,6 +58,13 @@ const HAS_ISOLATION = "pluginIsolation" in userConfigSchema.shape;
 
 export const HOST_MODES: readonly HostMode[] = HAS_ISOLATION ? ["in-process", "isolated"] : ["in-process"];
 
+/**
+ * The daemon's default host, as a config file that says nothing gets it: the mode the suite
+ * holds to its promise that every fault is survived.
+ */
+export const DEFAULT_MODE: HostMode =
+  Reflect.get(userConfigSchema.parse({}), "pluginIsolation") === "process" ? "isolated" : "in-process";
+
 /** The config fragment that selects `mode`. */
 export function hostModeConfig(mode: HostMode): Record<string, unknown> {
   if (!HAS_ISOLATION) return {};

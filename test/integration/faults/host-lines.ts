@@ -13,3 +13,8 @@ export function crashLine(pluginId: string): RegExp {
 export function readyLine(pluginId: string): RegExp {
   return new RegExp(`^plugin process ${pluginId}: ready`);
 }
+
+/** A plugin is quarantined after repeated crashes. */
+export function quarantineLine(pluginId: string): RegExp {
+  return new RegExp(`^plugin process ${pluginId}: quarantined`);
+}

@@ -1,6 +1,6 @@
 import { type Fault, HEALTHY, type HostMode } from "./catalogue.ts";
 import type { Install } from "./daemon-process.ts";
-import { crashLine, readyLine } from "./host-lines.ts";
+import { crashLine, quarantineLine, readyLine } from "./host-lines.ts";
 import { BOUNDS, FaultWorld, type LoginCheck } from "./world.ts";
 
 /** Healthy logins tried and done in one phase of a fault run. */
@@ -66,6 +66,12 @@ export async function logins(world: FaultWorld): Promise<PhaseLogins> {
 export const NONE: PhaseLogins = { tried: 0, done: 0, problems: [] };
 export const missed = (why: string): PhaseLogins => ({ tried: 2, done: 0, problems: [why] });
 
+/**
+ * Long enough for the daemon's retries (2 s, then 4 s apart) to call a crashing plugin twice
+ * more, each after the host's restart backoff (1 s, then 2 s): its third crash quarantines it.
+ */
+const QUARANTINE_WAIT_MS = 20_000;
+
 /** The daemon's start: its `started` line and, isolated, the healthy plugins' processes ready. */
 export async function startUp(world: FaultWorld): Promise<{ atMs?: number; problem?: string }> {
   const started = await world.started();
@@ -105,7 +111,7 @@ export async function runFault(fault: Fault, mode: HostMode, install?: Install):
     const before = await logins(world);
     return fault.phase === "import"
       ? await importFault(world, fault, before, start.atMs ?? Number.NaN)
-      : await hookFault(world, fault, before, { rejoin: true, timeRestart: true });
+      : await hookFault(world, fault, before, { rejoin: true, timeRestart: true, awaitQuarantine: true });
   } finally {
     await world.close();
   }
@@ -184,6 +190,11 @@ export async function hookFault(
     readonly rejoin: boolean;
     /** Isolated: wait for the host to restart the plugin's process after a crash, and time it. */
     readonly timeRestart: boolean;
+    /**
+     * Isolated, after a crash: stay on the network while the daemon's own retries call the
+     * plugin again, until the host quarantines it (repeated crashes) or QUARANTINE_WAIT_MS pass.
+     */
+    readonly awaitQuarantine?: boolean;
   },
 ): Promise<FaultReport> {
   const { daemon } = world;
@@ -226,13 +237,15 @@ export async function hookFault(
     const recoveryMs = ended ? ended.atMs - calling.atMs : undefined;
     // Only a host that runs plugins in processes of their own restarts them: from its line
     // saying the plugin's process ended to the one saying a new one is ready.
+    const watchCrash = world.mode === "isolated" && (opts.timeRestart || opts.awaitQuarantine === true);
     const crashed =
-      ended && world.mode === "isolated" && opts.timeRestart
+      ended && watchCrash
         ? await daemon.waitFor(crashLine(fault.pluginId), BOUNDS.settleMs, from)
         : undefined;
-    const restarted = crashed
-      ? await daemon.waitFor(readyLine(fault.pluginId), BOUNDS.settleMs, daemon.lines.indexOf(crashed))
-      : undefined;
+    const restarted =
+      crashed && opts.timeRestart
+        ? await daemon.waitFor(readyLine(fault.pluginId), BOUNDS.settleMs, daemon.lines.indexOf(crashed))
+        : undefined;
     const restartMs = crashed && restarted ? restarted.atMs - crashed.atMs : undefined;
     const timing = {
       faultStart,
@@ -249,6 +262,9 @@ export async function hookFault(
       });
     }
     const after = await logins(world);
+    if (crashed && opts.awaitQuarantine === true) {
+      await daemon.waitFor(quarantineLine(fault.pluginId), QUARANTINE_WAIT_MS, from);
+    }
     await world.leave("wlan0");
     if (!opts.rejoin) {
       return report(world, fault, {
