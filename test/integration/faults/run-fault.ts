@@ -198,10 +198,9 @@ export async function hookFault(
   },
 ): Promise<FaultReport> {
   const { daemon } = world;
-  const shown = daemon.lines.length;
   world.showFault(fault);
   try {
-    if (!(await world.pluginsReady([fault.pluginId], shown))) {
+    if (!(await world.pluginsReady([fault.pluginId]))) {
       const why = `${fault.pluginId}'s process not ready`;
       return report(world, fault, { aftermath: "n/a", before, during: missed(why), after: NONE });
     }

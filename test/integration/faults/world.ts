@@ -172,14 +172,19 @@ export class FaultWorld {
   }
 
   /**
-   * Isolated: waits until the processes of `pluginIds` say ready (from log line `from` on;
-   * the host starts them ahead for networks in the scan), so a login measures the fault and
-   * not a cold start racing the hook deadline. True when they all are, or in process.
+   * Isolated: waits until the processes of `pluginIds` are ready (the host starts them ahead
+   * for networks in the scan), so a login measures the fault and not a cold start racing the
+   * hook deadline. A process whose latest state line says ready is; otherwise its next ready
+   * line is awaited. True when they all are, or in process.
    */
-  async pluginsReady(pluginIds: readonly string[], from = 0): Promise<boolean> {
+  async pluginsReady(pluginIds: readonly string[]): Promise<boolean> {
     if (this.mode !== "isolated") return true;
     const ready = await Promise.all(
-      pluginIds.map((id) => this.daemon.waitFor(readyLine(id), BOUNDS.startMs[this.mode], from)),
+      pluginIds.map((id) => {
+        const latest = this.daemon.lines.findLast((l) => l.message.startsWith(`plugin process ${id}: `));
+        if (latest && readyLine(id).test(latest.message)) return latest;
+        return this.daemon.waitFor(readyLine(id), BOUNDS.startMs[this.mode], this.daemon.lines.length);
+      }),
     );
     return ready.every((l) => l !== undefined);
   }
