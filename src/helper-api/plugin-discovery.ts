@@ -76,8 +76,12 @@ function packageInvalid(file: string, name: string | undefined, reason: string):
   return hotspotError("HH_PLUGIN_PACKAGE_INVALID", { plugin: name ?? file, file, reason });
 }
 
-/** The folder's package.json, or undefined when it has none. Throws for one that is not JSON. */
-async function readPackageJson(dir: string): Promise<PackageJson | undefined> {
+/**
+ * The folder's package.json, or undefined when it has none. Throws for one that is not JSON.
+ * `names`, the folder's listing when the caller has it, spares a read that would fail.
+ */
+async function readPackageJson(dir: string, names?: ReadonlySet<string>): Promise<PackageJson | undefined> {
+  if (names !== undefined && !names.has("package.json")) return undefined;
   const file = join(dir, "package.json");
   let text: string;
   try {
@@ -148,15 +152,19 @@ async function packageEntry(dir: string, pkg: PackageJson): Promise<string | und
   );
 }
 
-async function indexFileIn(dir: string): Promise<string | undefined> {
-  const paths = INDEX_FILES.map((name) => join(dir, name));
+async function indexFileIn(dir: string, names?: ReadonlySet<string>): Promise<string | undefined> {
+  const paths = INDEX_FILES.filter((name) => names?.has(name) ?? true).map((name) => join(dir, name));
   const present = await Promise.all(paths.map((path) => isFile(path)));
   return paths.find((_, i) => present[i]);
 }
 
 /** The entry of a plugin folder: its package's entry, else its index file, else undefined. */
-async function folderEntry(dir: string, pkg: PackageJson | undefined): Promise<string | undefined> {
-  return (pkg && (await packageEntry(dir, pkg))) ?? (await indexFileIn(dir));
+async function folderEntry(
+  dir: string,
+  pkg: PackageJson | undefined,
+  names?: ReadonlySet<string>,
+): Promise<string | undefined> {
+  return (pkg && (await packageEntry(dir, pkg))) ?? (await indexFileIn(dir, names));
 }
 
 const hasKeyword = (pkg: PackageJson | undefined): boolean =>
@@ -204,8 +212,9 @@ export async function discoverRoot(root: PluginRoot): Promise<RootDiscovery> {
     }
   };
 
-  if (await isFile(dir)) return { found: [{ file: dir, root }], problems, warnings: [] };
-  if (!(await isDirectory(dir))) {
+  const kind = await stat(dir).catch(() => undefined);
+  if (kind?.isFile()) return { found: [{ file: dir, root }], problems, warnings: [] };
+  if (!kind?.isDirectory()) {
     if (root.required)
       problems.push(hotspotError("HH_PLUGIN_LOAD_FAILED", { path: dir, reason: "no such plugin folder" }));
     return { found, problems, warnings: [] };
@@ -213,23 +222,30 @@ export async function discoverRoot(root: PluginRoot): Promise<RootDiscovery> {
 
   // The root is one plugin when it has an index, or a package.json that says so. A package.json
   // without the keyword is what `npm install` leaves in a folder of plugins: not a plugin.
+  // The folder is listed first: the listing answers which of package.json and the index
+  // files exist without a failing call for each absent one (every `hotspot list` does this).
+  let entries: Dirent[] | undefined;
+  let unlisted: unknown;
+  try {
+    entries = await readdir(dir, { withFileTypes: true });
+  } catch (e) {
+    unlisted = e;
+  }
+  const names = entries && new Set(entries.map((e) => e.name));
   let own: string | undefined;
   await attempt(dir, async () => {
-    const pkg = await readPackageJson(dir);
-    own = hasKeyword(pkg) ? await folderEntry(dir, pkg) : await indexFileIn(dir);
+    const pkg = await readPackageJson(dir, names);
+    own = hasKeyword(pkg) ? await folderEntry(dir, pkg, names) : await indexFileIn(dir, names);
     if (own) found.push({ file: own, root, packageName: pkg?.name });
   });
   if (own || problems.length > 0) return { found, problems, warnings: [] };
 
-  let entries: Dirent[];
-  try {
-    entries = await readdir(dir, { withFileTypes: true });
-  } catch (e) {
+  if (entries === undefined) {
     // A standard folder an administrator made private (as root sees it, not as a user does)
     // must not stop a user's `hotspot list`: a warning then; a folder the user named, a problem.
     const unreadable = hotspotError("HH_PLUGIN_LOAD_FAILED", {
       path: dir,
-      reason: `cannot read it: ${reasonOf(e)}`,
+      reason: `cannot read it: ${reasonOf(unlisted)}`,
     });
     return root.required
       ? { found, problems: [unreadable], warnings: [] }
@@ -245,11 +261,15 @@ export async function discoverRoot(root: PluginRoot): Promise<RootDiscovery> {
       const sub = join(dir, entry.name);
       if (!(entry.isDirectory() || (entry.isSymbolicLink() && (await isDirectory(sub))))) return undefined;
       try {
-        const pkg = await readPackageJson(sub);
-        const file = await folderEntry(sub, pkg);
+        const listed = await readdir(sub).then(
+          (list) => new Set(list),
+          () => undefined,
+        );
+        const pkg = await readPackageJson(sub, listed);
+        const file = await folderEntry(sub, pkg, listed);
         if (file) return { file, root, packageName: pkg?.name };
         // Hidden files (.gitkeep, .DS_Store) do not make a folder a plugin.
-        const empty = (await readdir(sub)).every((n) => n.startsWith("."));
+        const empty = [...(listed ?? (await readdir(sub)))].every((n) => n.startsWith("."));
         return noPlugin(sub, empty ? "the plugin folder is empty" : "not a plugin folder");
       } catch (e) {
         return isHotspotError(e)
