@@ -279,3 +279,90 @@ await esbuild.build({
     },
   ],
 });
+
+// The daemon's own modules (some 70 files: the command, the orchestrator and session
+// machine, state, the D-Bus API, plugin loading) are joined into dist/cli/daemon.js the same
+// way: loading them one file at a time was about 70 ms of the daemon's CPU before READY=1.
+// A module is joined only when nothing else in the daemon's process can load it as a file
+// of its own: not the CLI entry's graph, not the vendored packages, and nothing in the
+// static graph of anything the daemon imports dynamically (the detection engine, the
+// NetworkManager source, the browser, the SDK that in-process plugins import), so no module
+// exists twice in one process. A joined module that uses import.meta must sit at the
+// bundle's depth under dist/, so its relative URLs resolve as before.
+const DAEMON = join(DIST, "cli", "daemon.js");
+/** The static graph of `file` (dynamic imports and packages left out) and its dynamic imports. */
+async function staticGraph(file) {
+  const dynamic = new Set();
+  const result = await esbuild.build({
+    entryPoints: [file],
+    bundle: true,
+    write: false,
+    metafile: true,
+    format: "esm",
+    platform: "node",
+    logLevel: "silent",
+    plugins: [
+      {
+        name: "static-graph",
+        setup(build) {
+          build.onResolve({ filter: /.*/ }, (args) => {
+            if (args.kind === "entry-point") return undefined;
+            if (args.kind === "dynamic-import") {
+              if (args.path.startsWith(".")) dynamic.add(join(args.resolveDir, args.path));
+              return { path: args.path, external: true };
+            }
+            if (!args.path.startsWith(".") || join(args.resolveDir, args.path).startsWith(vendorDir))
+              return { path: args.path, external: true };
+            return undefined;
+          });
+        },
+      },
+    ],
+  });
+  return { inputs: Object.keys(result.metafile.inputs).map((input) => join(ROOT, input)), dynamic };
+}
+const daemonGraph = await staticGraph(DAEMON);
+const elsewhere = new Set();
+const pending = [...daemonGraph.dynamic, join(DIST, "sdk.js")];
+const visited = new Set();
+while (pending.length > 0) {
+  const file = pending.pop();
+  if (visited.has(file)) continue;
+  visited.add(file);
+  const graph = await staticGraph(file);
+  for (const input of graph.inputs) elsewhere.add(input);
+  pending.push(...graph.dynamic);
+}
+const joinable = new Set(
+  daemonGraph.inputs.filter((file) => !entryGraph.has(file) && !elsewhere.has(file) && file !== DAEMON),
+);
+for (const file of joinable) {
+  const depth = relative(DIST, file).split("/").length;
+  if (depth !== 2 && readFileSync(file, "utf8").includes("import.meta")) joinable.delete(file);
+}
+await esbuild.build({
+  entryPoints: [DAEMON],
+  bundle: true,
+  format: "esm",
+  platform: "node",
+  target: "node20",
+  outfile: DAEMON,
+  allowOverwrite: true,
+  // Packages (p-retry, tsx for TypeScript plugins) stay imports of the installed packages.
+  packages: "external",
+  logLevel: "warning",
+  plugins: [
+    {
+      name: "daemon-own-modules",
+      setup(build) {
+        build.onResolve({ filter: /^\./ }, (args) => {
+          if (args.kind === "entry-point") return undefined;
+          const target = join(args.resolveDir, args.path);
+          if (args.kind !== "dynamic-import" && joinable.has(target)) return undefined;
+          const fromBundle = relative(dirname(DAEMON), target);
+          return { path: fromBundle.startsWith(".") ? fromBundle : `./${fromBundle}`, external: true };
+        });
+      },
+    },
+  ],
+});
