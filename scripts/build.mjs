@@ -287,8 +287,7 @@ await esbuild.build({
 // of its own: not the CLI entry's graph, not the vendored packages, and nothing in the
 // static graph of anything the daemon imports dynamically (the detection engine, the
 // NetworkManager source, the browser, the SDK that in-process plugins import), so no module
-// exists twice in one process. A joined module that uses import.meta must sit at the
-// bundle's depth under dist/, so its relative URLs resolve as before.
+// exists twice in one process.
 const DAEMON = join(DIST, "cli", "daemon.js");
 /** The static graph of `file` (dynamic imports and packages left out) and its dynamic imports. */
 async function staticGraph(file) {
@@ -336,9 +335,17 @@ while (pending.length > 0) {
 const joinable = new Set(
   daemonGraph.inputs.filter((file) => !entryGraph.has(file) && !elsewhere.has(file) && file !== DAEMON),
 );
-for (const file of joinable) {
-  const depth = relative(DIST, file).split("/").length;
-  if (depth !== 2 && readFileSync(file, "utf8").includes("import.meta")) joinable.delete(file);
+// A module that uses import.meta keeps its URLs only if it sits as deep under dist/ as the
+// bundle and names nothing relative to its own folder ("./child-main.js" would resolve from
+// dist/cli/; "../sdk.js" resolves the same). Otherwise it stays a file of its own, and so
+// does everything it imports, or that would load a second time beside the bundle's copy.
+const depth = (file) => relative(DIST, file).split("/").length;
+const ownFolderLiteral = /(?<!from |import\()["']\.\//;
+for (const file of [...joinable]) {
+  const text = readFileSync(file, "utf8");
+  if (!text.includes("import.meta") || dirname(file) === dirname(DAEMON)) continue;
+  if (depth(file) === depth(DAEMON) && !ownFolderLiteral.test(text)) continue;
+  for (const input of (await staticGraph(file)).inputs) joinable.delete(input);
 }
 await esbuild.build({
   entryPoints: [DAEMON],
