@@ -1,6 +1,4 @@
-import { plainDefaultConfig } from "../config/defaults.ts";
 import { defaultConfigPath, defaultCredentialsPath } from "../config/paths.ts";
-import type { UserConfig } from "../config/schema.ts";
 import { discoverRoot, type FoundPlugin } from "../helper-api/plugin-discovery.ts";
 import type { PluginRegistry } from "../helper-api/registry-types.ts";
 import { staticClaims } from "../helper-api/static-claims.ts";
@@ -14,6 +12,14 @@ import { fileStamp, pluginStamp } from "../plugin-host/plugin-stamp.ts";
 import { ownPackageJson } from "../util/own-package.ts";
 import type { CommonOptions } from "./args.ts";
 import type { CliIo } from "./io.ts";
+import {
+  defaultListConfig,
+  type ListConfig,
+  listConfigOf,
+  readSnapshot,
+  snapshotFile,
+  writeSnapshot,
+} from "./list-config.ts";
 import { isListedPlugin, type ListedPlugin } from "./listed-plugin.ts";
 import { cliPluginRoots } from "./plugin-roots.ts";
 
@@ -33,8 +39,8 @@ import { cliPluginRoots } from "./plugin-roots.ts";
  * Otherwise the plugins load as every other command loads them (loadCliPlugins, strict),
  * and what that learnt is stored for next time.
  *
- * The config file is read (with its zod schema) only when there is one; without it the
- * defaults come from plainDefaultConfig, so the usual run loads no zod at all.
+ * The config file is read with its zod schema only when it changed since list last read
+ * it (list-config.ts keeps a snapshot); without one the defaults need no zod either.
  */
 
 type ListRegistry = Pick<PluginRegistry, "filterScanList">;
@@ -46,7 +52,7 @@ interface Candidate {
 }
 
 interface Settings {
-  readonly config: UserConfig;
+  readonly config: ListConfig;
   readonly key: (id: string) => string;
 }
 
@@ -60,26 +66,45 @@ async function hostKey(): Promise<string> {
   return `hotspot-helper ${version} ${import.meta.url.endsWith(".ts") ? "src" : "dist"}`;
 }
 
+/**
+ * What list reads of the user's config: the defaults without a file; a snapshot taken
+ * from this very file (list-config.ts); else the file loaded and checked as every command
+ * does (zod), then snapshotted.
+ */
+async function listConfig(
+  common: CommonOptions,
+  io: CliIo,
+  host: string,
+  configFile: string,
+  stamp: string | undefined,
+): Promise<ListConfig> {
+  if (stamp === undefined && common.configPath === undefined) return defaultListConfig();
+  const snapshot = snapshotFile(defaultDescriptorCacheFile(io.env));
+  if (stamp !== undefined) {
+    const taken = await readSnapshot(snapshot, host, configFile, stamp);
+    if (taken !== undefined) return taken;
+  }
+  const { loadUserConfigFile } = await import("../config/load.ts");
+  const config = listConfigOf((await loadUserConfigFile(common.configPath, io.env)).config);
+  if (stamp !== undefined) await writeSnapshot(snapshot, host, configFile, stamp, config);
+  return config;
+}
+
 /** The user's config as the file says (no stored credentials merged), and each plugin's settings key. */
-async function settings(common: CommonOptions, io: CliIo): Promise<Settings> {
+async function settings(common: CommonOptions, io: CliIo, host: string): Promise<Settings> {
   const configFile = common.configPath ?? defaultConfigPath(io.env);
   const [configStamp, credentialsStamp] = await Promise.all([
     fileStamp(configFile),
     fileStamp(defaultCredentialsPath(io.env)),
   ]);
-  let config: UserConfig;
-  if (configStamp === undefined && common.configPath === undefined) {
-    config = plainDefaultConfig();
-  } else {
-    const { loadUserConfigFile } = await import("../config/load.ts");
-    config = (await loadUserConfigFile(common.configPath, io.env)).config;
-  }
+  const config = await listConfig(common, io, host, configFile, configStamp);
   return {
     config,
     key(id) {
       const own = Object.hasOwn(config.plugins, id) ? config.plugins[id] : undefined;
-      const credentials =
-        own?.credentials !== undefined ? `inline ${configStamp}` : `store ${credentialsStamp ?? "absent"}`;
+      const credentials = own?.inlineCredentials
+        ? `inline ${configStamp}`
+        : `store ${credentialsStamp ?? "absent"}`;
       return settingsKey(own, credentials);
     },
   };
@@ -147,16 +172,15 @@ async function loadAndStore(
  * when that gives what loading would (see above), else the plugins loaded for real.
  */
 export async function listRegistry(common: CommonOptions, io: CliIo): Promise<ListRegistry> {
-  const current = await settings(common, io);
+  const host = await hostKey();
+  const current = await settings(common, io, host);
   const roots = cliPluginRoots(common, current.config, io.env);
   const [cache, discovered] = await Promise.all([
-    hostKey().then((host) =>
-      DescriptorCache.open<ListedPlugin>({
-        file: defaultDescriptorCacheFile(io.env),
-        host,
-        check: (value) => (isListedPlugin(value) ? value : undefined),
-      }),
-    ),
+    DescriptorCache.open<ListedPlugin>({
+      file: defaultDescriptorCacheFile(io.env),
+      host,
+      check: (value) => (isListedPlugin(value) ? value : undefined),
+    }),
     Promise.all(roots.map((root) => discoverRoot(root))),
   ]);
   const clean = discovered.every((d) => d.problems.length === 0);

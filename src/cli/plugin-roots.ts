@@ -1,5 +1,4 @@
 import { defaultConfigPath } from "../config/paths.ts";
-import type { UserConfig } from "../config/schema.ts";
 import { configDirOf, type PluginRoot, standardPluginRoots } from "../helper-api/plugin-paths.ts";
 import type { CommonOptions } from "./args.ts";
 
@@ -11,7 +10,7 @@ import type { CommonOptions } from "./args.ts";
  */
 export function cliPluginRoots(
   common: CommonOptions,
-  config: UserConfig,
+  config: { readonly pluginDirs: readonly string[] },
   env: NodeJS.ProcessEnv,
 ): PluginRoot[] {
   return standardPluginRoots({

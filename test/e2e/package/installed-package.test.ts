@@ -108,7 +108,7 @@ describe("the npm pack tarball, installed into an empty folder outside the check
     assert.ok(rows.some((r) => r.ssid === "Cafe Free WiFi" && r.provider?.pluginId === "example-cafe"));
   });
 
-  test("a repeated list --scan loads no plugin, SDK or zod (their descriptors are cached) and prints the same", async () => {
+  test("a repeated list --scan, with or without a config file, loads no plugin, SDK or zod and prints the same", async () => {
     const scan = join(pkg.packageDir, "fixtures/scans/cafe-street.json");
     const first = await pkg.hotspot(["list", "--scan", scan, "--json"]);
     assert.equal(first.code, 0, first.stderr);
@@ -123,6 +123,17 @@ describe("the npm pack tarball, installed into an empty folder outside the check
     assert.deepEqual(code, []);
     const again = await pkg.hotspot(["list", "--scan", scan, "--json"]);
     assert.equal(again.stdout, first.stdout);
+    const config = join(pkg.tempDir, "list-config.json");
+    await writeFile(config, JSON.stringify({ preferences: { "Cafe Free WiFi": "example-cafe" } }));
+    const configured = await pkg.hotspot(["list", "--scan", scan, "--json", "--config", config]);
+    assert.equal(configured.code, 0, configured.stderr);
+    const withConfig = await loadedUrls(["list", "--scan", scan, "--json", "--config", config]);
+    assert.deepEqual(
+      withConfig.filter((u) =>
+        /\/dist\/(plugins\/|sdk\.js|config\/load\.js|vendor\/(zod|htmlparser2|semver)\.js)/.test(u),
+      ),
+      [],
+    );
   });
 
   test("the SDK, the package root and the harness entry import from the installed package", async () => {
