@@ -1,14 +1,19 @@
 import assert from "node:assert/strict";
-import { resolve } from "node:path";
-import { describe, test } from "node:test";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { after, describe, test } from "node:test";
 import { captureIo } from "../../../src/cli/io.ts";
 import { main } from "../../../src/cli/main.ts";
 import { defaultUserConfig } from "../../../src/config/schema.ts";
 import { loadRegistry } from "../../../src/helper-api/loader.ts";
 
+const cacheHome = mkdtempSync(join(tmpdir(), "hh-bad-input-cache-"));
+after(() => rmSync(cacheHome, { recursive: true, force: true }));
 const env = {
   XDG_CONFIG_HOME: "/nonexistent/hh-config",
   XDG_DATA_HOME: "/nonexistent/hh-data",
+  XDG_CACHE_HOME: cacheHome,
   HOME: "/nonexistent",
 };
 const BAD = "test/fixtures/bad-plugins";

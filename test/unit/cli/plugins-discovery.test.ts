@@ -36,6 +36,7 @@ before(async () => {
     HOME: join(dir, "home"),
     XDG_CONFIG_HOME: join(dir, "config"),
     XDG_DATA_HOME: join(dir, "data"),
+    XDG_CACHE_HOME: join(dir, "cache"),
     HOTSPOT_HELPER_SYSROOT: join(dir, "root"),
   };
 });
