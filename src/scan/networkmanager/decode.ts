@@ -53,7 +53,10 @@ const integer = (min: number, max: number) =>
     const n = typeof x === "bigint" ? Number(x) : x;
     return typeof n === "number" && Number.isInteger(n) && n >= min && n <= max
       ? n
-      : new Refused(`expected an integer from ${min} to ${max}, got ${String(x)}`);
+      : // A garbage value over D-Bus can be anything, including an object String() cannot print.
+        new Refused(
+          `expected an integer from ${min} to ${max}, got ${typeof x === "bigint" || typeof x === "number" ? String(x) : typeof x}`,
+        );
   });
 const uint32 = integer(0, 0xffffffff);
 const str = variant(["s"], (x) => (typeof x === "string" ? x : new Refused("expected a string")));

@@ -48,6 +48,20 @@ describe("decoding NetworkManager properties", () => {
     assert.equal(w.values.LastScan, 123_456_789);
   });
 
+  test("an integer property holding an object no string conversion can print is refused, never thrown", () => {
+    // Found by the fuzzer: a prototype-less object made the refusal message itself throw.
+    const { values, problems } = decodeProperties(accessPointSchema, {
+      WpaFlags: v("y", Object.create(null)),
+      Strength: v("y", 40),
+    });
+    assert.deepEqual(
+      problems.map((p) => p.property),
+      ["WpaFlags"],
+    );
+    assert.match(problems[0]?.reason ?? "", /got object/);
+    assert.equal(values.Strength, 40);
+  });
+
   test("a malformed BSSID or a non-dictionary is reported, never thrown", () => {
     assert.equal(
       decodeProperties(accessPointSchema, { HwAddress: v("s", "not-a-mac") }).problems[0]?.property,
