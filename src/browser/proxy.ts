@@ -176,6 +176,11 @@ export async function startBrowserProxy(opts: BrowserProxyOptions = {}): Promise
 
   server.on("connection", track);
   server.on("connect", (req, client: Socket, head: Buffer) => {
+    // Node's server stops handling this socket's errors once it emits "connect": without a
+    // listener of ours, a browser that resets the connection after a refusal (a reset,
+    // not a close, when it drops a socket with bytes unread) throws ECONNRESET out of the
+    // process. So the listener comes before any answer.
+    client.on("error", () => client.destroy());
     const binding = current;
     if (binding === undefined) {
       client.end("HTTP/1.1 503 Service Unavailable\r\n\r\n");
@@ -202,7 +207,6 @@ export async function startBrowserProxy(opts: BrowserProxyOptions = {}): Promise
       if (!established) client.end("HTTP/1.1 502 Bad Gateway\r\n\r\n");
       else client.destroy();
     });
-    client.on("error", () => target.destroy());
     client.on("close", () => target.destroy());
   });
   server.on("clientError", (_e, socket) => socket.destroy());

@@ -113,6 +113,24 @@ describe("a rebindable link proxy", () => {
     }
   });
 
+  test("a browser resetting a refused tunnel does not take the process down", async () => {
+    const proxy = await startBrowserProxy({ unbound: true });
+    try {
+      for (const target of [`127.0.0.1:${port}`, "no-port.example"]) {
+        const t = await tunnel(proxy.address, target);
+        assert.match(t.line, / 50[03] | 400 /);
+        // A reset (RST), as Chromium sends when it drops a socket with bytes unread: the
+        // proxy's side reads ECONNRESET, which throws out of the process if nobody listens.
+        t.socket.resetAndDestroy();
+      }
+      // Loopback delivers the resets at once; this exchange takes several turns of the
+      // event loop, in which the proxy reads them.
+      assert.equal((await viaProxy(proxy.address, `http://127.0.0.1:${port}/x`)).status, 503);
+    } finally {
+      await proxy.close();
+    }
+  });
+
   test("rebinding cuts a tunnel opened under the previous binding", async () => {
     const proxy = await startBrowserProxy({ localAddress: "127.0.0.1" });
     try {
