@@ -164,7 +164,13 @@ export const catalogue = {
   },
   HH_BROWSER_MISSING: {
     template: (p) =>
-      `no Chromium found (${s(p.detail)}): this login needs a browser; install it with \`apt install chromium\`, or point HOTSPOT_CHROMIUM at a Chromium or Chrome executable`,
+      // Headless logins run on either package (the headless shell is the smaller one); a
+      // window a person sees needs the full browser, so a headless shell is no answer there.
+      `no Chromium found (${s(p.detail)}): this login needs a browser; install it with ${
+        p.headless === true
+          ? "`apt install chromium-headless-shell` (headless logins only, the smaller one) or `apt install chromium` (also opens the portal window a person sees)"
+          : "`apt install chromium` (the portal window needs the full browser; `chromium-headless-shell` only serves headless logins)"
+      }, or point HOTSPOT_CHROMIUM at a Chromium or Chrome executable`,
     userError: true,
     exitCode: 3,
   },

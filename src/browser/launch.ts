@@ -51,8 +51,8 @@ function isExecutable(path: string): boolean {
  * The Chromium executable: `executablePath` when given, else `$HOTSPOT_CHROMIUM`, else the
  * first of the usual install locations (the headless shell first when `headless`). An
  * explicit path that is not executable is an error rather than a silent fall-back, so an
- * operator's setting is never ignored. Throws HH_BROWSER_MISSING (which says
- * `apt install chromium`).
+ * operator's setting is never ignored. Throws HH_BROWSER_MISSING (which names
+ * `chromium-headless-shell` for headless launches and `chromium`, the only one a window can use).
  */
 export function findChromium(
   executablePath?: string,
@@ -62,12 +62,12 @@ export function findChromium(
   const explicit = executablePath ?? (env[CHROMIUM_ENV] === "" ? undefined : env[CHROMIUM_ENV]);
   if (explicit !== undefined) {
     if (isExecutable(explicit)) return explicit;
-    throw hotspotError("HH_BROWSER_MISSING", { detail: `${explicit} is not an executable file` });
+    throw hotspotError("HH_BROWSER_MISSING", { detail: `${explicit} is not an executable file`, headless });
   }
   const found = [...(headless ? HEADLESS_CANDIDATES : []), ...CANDIDATES].find(isExecutable);
   if (found !== undefined) return found;
   const looked = [...(headless ? HEADLESS_CANDIDATES : []), ...CANDIDATES];
-  throw hotspotError("HH_BROWSER_MISSING", { detail: `looked in ${looked.join(", ")}` });
+  throw hotspotError("HH_BROWSER_MISSING", { detail: `looked in ${looked.join(", ")}`, headless });
 }
 
 /** Whether a Chromium is installed (callers that can do without one, such as the click-through fallback). */

@@ -407,8 +407,9 @@ export interface EvaluateContext<TConfig, TCredentials = unknown> extends BaseCo
    * the joined link and resolves with the link's DNS, the credential guard blocks any
    * request that would carry a secret to an undeclared host (or over plain HTTP where that
    * is not allowed), and it is closed when the hook ends, however it ends. Rejects with
-   * HH_BROWSER_MISSING when Chromium is not installed (`apt install chromium`). Declare
-   * `needsBrowser: true` in the plugin so the daemon can start it ahead of the login.
+   * HH_BROWSER_MISSING when Chromium is not installed (`apt install chromium-headless-shell`
+   * or `chromium`). Declare `needsBrowser: true` in the plugin so the daemon can start it
+   * ahead of the login.
    */
   browser(options?: BrowserOptions): Promise<BrowserPage>;
   /**

@@ -89,7 +89,7 @@ describe("no Chromium installed", () => {
     });
     const auth = stepOf(report, "authenticate");
     assert.equal(auth?.status, "fail");
-    assert.match(auth?.detail ?? "", /apt install chromium/);
+    assert.match(auth?.detail ?? "", /apt install chromium-headless-shell`.*apt install chromium`/);
   });
 
   test("a plugin that needs no browser is unaffected", async () => {

@@ -18,12 +18,21 @@ import { chromiumCount, noChromium } from "./helpers.ts";
 
 describe("findChromium", () => {
   it("names the install command when the configured executable is missing", () => {
+    // A window needs the full browser: the headless shell is named only as not enough.
     assert.throws(
       () => findChromium(undefined, { HOTSPOT_CHROMIUM: "/nonexistent/chromium" }),
       (e: unknown) =>
         isHotspotError(e, "HH_BROWSER_MISSING") &&
-        e.message.includes("apt install chromium") &&
+        e.message.includes("apt install chromium`") &&
+        !e.message.includes("apt install chromium-headless-shell") &&
         e.message.includes("/nonexistent/chromium"),
+    );
+    // A headless launch runs on either: both commands, the smaller first.
+    assert.throws(
+      () => findChromium(undefined, { HOTSPOT_CHROMIUM: "/nonexistent/chromium" }, true),
+      (e: unknown) =>
+        isHotspotError(e, "HH_BROWSER_MISSING") &&
+        /apt install chromium-headless-shell`.*apt install chromium`/.test(e.message),
     );
     assert.equal(chromiumAvailable(undefined, { HOTSPOT_CHROMIUM: "/nonexistent/chromium" }), false);
   });
