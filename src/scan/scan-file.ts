@@ -1,10 +1,10 @@
 import { z } from "zod";
-import { hotspotError, reasonOf } from "../errors.ts";
+import { hotspotError } from "../errors.ts";
 import { type ScannedNetwork, scannedNetwork } from "../helper-api/network.ts";
 import { bssidSchema, securitySchema, ssidInputSchema } from "../helper-api/scan-schemas.ts";
 import { MAX_SSID_BYTES, ssidBytesFromInput } from "../helper-api/ssid.ts";
-import { jsonErrorWithLine } from "../util/file-errors.ts";
 import { firstIssue } from "../util/zod.ts";
+import { parseScanJson } from "./scan-read.ts";
 import type { ScanList } from "./source.ts";
 
 /**
@@ -82,17 +82,7 @@ export function scanListFromData(data: unknown, file: string, at: number = Date.
  * @throws HH_SCAN_FILE_INVALID with field `(root)` and the JSON error's position for bad JSON.
  */
 export function parseScanFile(text: string, file: string, at: number = Date.now()): ScanList {
-  let data: unknown;
-  try {
-    data = JSON.parse(text);
-  } catch (e) {
-    throw hotspotError(
-      "HH_SCAN_FILE_INVALID",
-      { file, field: "(root)", reason: `not valid JSON: ${jsonErrorWithLine(reasonOf(e), text)}` },
-      { cause: e },
-    );
-  }
-  return scanListFromData(data, file, at);
+  return scanListFromData(parseScanJson(text, file), file, at);
 }
 
 export { errnoCode } from "../util/errno.ts";

@@ -84,6 +84,22 @@ export function plainScanList(data: unknown, at: number = Date.now()): ScanList 
 }
 
 /**
+ * The JSON of a scan file (shared with scan-file.ts, which must not be loaded to get it).
+ * @throws HH_SCAN_FILE_INVALID with field `(root)` and the JSON error's position.
+ */
+export function parseScanJson(text: string, file: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw hotspotError(
+      "HH_SCAN_FILE_INVALID",
+      { file, field: "(root)", reason: `not valid JSON: ${jsonErrorWithLine(reasonOf(e), text)}` },
+      { cause: e },
+    );
+  }
+}
+
+/**
  * Reads and validates a scan fixture file.
  * @throws HH_FILE_UNREADABLE when the file cannot be read, HH_SCAN_FILE_INVALID when it is not a valid scan.
  */
@@ -95,16 +111,7 @@ export async function readScanFile(path: string): Promise<ScanList> {
     throw hotspotError("HH_FILE_UNREADABLE", { file: path, reason: fsReason(e) }, { cause: e });
   }
   const at = Date.now();
-  let data: unknown;
-  try {
-    data = JSON.parse(text);
-  } catch (e) {
-    throw hotspotError(
-      "HH_SCAN_FILE_INVALID",
-      { file: path, field: "(root)", reason: `not valid JSON: ${jsonErrorWithLine(reasonOf(e), text)}` },
-      { cause: e },
-    );
-  }
+  const data = parseScanJson(text, path);
   const plain = plainScanList(data, at);
   if (plain !== undefined) return plain;
   const { scanListFromData } = await import("./scan-file.ts");
