@@ -1,4 +1,5 @@
 import { execFileSync } from "node:child_process";
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import { chromiumAvailable } from "../../../src/browser/launch.ts";
 
 /** Why the browser tests cannot run here, or false. */
@@ -14,4 +15,37 @@ export function chromiumCount(profileDir: string): number {
   } catch {
     return 0; // pgrep exits 1 when nothing matches
   }
+}
+
+/** A plain HTTP server standing in for a portal on loopback. */
+export interface PortalStandIn {
+  readonly port: number;
+  /** Cuts the connections Chromium keeps open, then stops listening. */
+  close(): Promise<void>;
+}
+
+/**
+ * Starts a portal stand-in on `host`: every request is read to its end and handed, with
+ * its whole body, to `answer`, which writes the response.
+ */
+export async function startPortalStandIn(
+  host: string,
+  answer: (req: IncomingMessage, body: string, res: ServerResponse) => void,
+): Promise<PortalStandIn> {
+  const server = createServer((req, res) => {
+    let body = "";
+    req.on("data", (c: Buffer) => {
+      body += c.toString();
+    });
+    req.on("end", () => answer(req, body, res));
+  });
+  await new Promise<void>((r) => server.listen(0, host, r));
+  const a = server.address();
+  return {
+    port: typeof a === "object" && a !== null ? a.port : 0,
+    close: async () => {
+      server.closeAllConnections();
+      await new Promise<void>((r) => server.close(() => r()));
+    },
+  };
 }

@@ -1,6 +1,5 @@
 import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
-import { createServer, type Server } from "node:http";
 import type { LookupFunction } from "node:net";
 import { after, before, describe, it } from "node:test";
 import { createBrowserGuard } from "../../../src/browser/guard.ts";
@@ -14,7 +13,7 @@ import { startBrowserProxy } from "../../../src/browser/proxy.ts";
 import { createBrowserSession } from "../../../src/browser/session.ts";
 import { startWarmInstance } from "../../../src/browser/warm-instance.ts";
 import { isHotspotError } from "../../../src/errors.ts";
-import { chromiumCount, noChromium } from "./helpers.ts";
+import { chromiumCount, noChromium, type PortalStandIn, startPortalStandIn } from "./helpers.ts";
 
 describe("findChromium", () => {
   it("names the install command when the configured executable is missing", () => {
@@ -64,27 +63,19 @@ const linkLookup: LookupFunction = (hostname, options, callback) => {
 };
 
 describe("Chromium through the link proxy", { skip: noChromium() }, () => {
-  let server: Server;
+  let server: PortalStandIn;
   let port = 0;
   const seen: { url: string; body: string }[] = [];
   before(async () => {
-    server = createServer((req, res) => {
-      let body = "";
-      req.on("data", (c: Buffer) => {
-        body += c.toString();
-      });
-      req.on("end", () => {
-        seen.push({ url: req.url ?? "", body });
-        res
-          .writeHead(200, { "content-type": "text/html" })
-          .end("<title>portal</title><p id=x>hello from the link</p>");
-      });
+    server = await startPortalStandIn("127.0.0.1", (req, body, res) => {
+      seen.push({ url: req.url ?? "", body });
+      res
+        .writeHead(200, { "content-type": "text/html" })
+        .end("<title>portal</title><p id=x>hello from the link</p>");
     });
-    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-    const a = server.address();
-    port = typeof a === "object" && a !== null ? a.port : 0;
+    port = server.port;
   });
-  after(() => new Promise<void>((r) => server.close(() => r())));
+  after(() => server.close());
 
   it("resolves names through the link's lookup, and leaves no process or profile behind", async () => {
     const proxy = await startBrowserProxy({ lookup: linkLookup });

@@ -1,5 +1,4 @@
 import assert from "node:assert/strict";
-import { createServer, type Server } from "node:http";
 import type { LookupFunction } from "node:net";
 import { after, before, describe, test } from "node:test";
 import { createBrowserGuard } from "../../../src/browser/guard.ts";
@@ -8,7 +7,7 @@ import { createBrowserSession } from "../../../src/browser/session.ts";
 import { startWarmInstance, type WarmInstance } from "../../../src/browser/warm-instance.ts";
 import type { HotspotError } from "../../../src/errors.ts";
 import { runPluginTest } from "../../../src/harness/index.ts";
-import { chromiumCount, noChromium } from "./helpers.ts";
+import { chromiumCount, noChromium, type PortalStandIn, startPortalStandIn } from "./helpers.ts";
 
 /**
  * One warm Chromium serving hook after hook: each lease gets a tab prepared ahead, in a
@@ -36,33 +35,24 @@ interface Seen {
 }
 
 describe("warm leases", { skip: noChromium(), timeout: 120_000 }, () => {
-  let server: Server;
+  let server: PortalStandIn;
   let port = 0;
   const seen: Seen[] = [];
   let warm: WarmInstance;
   before(async () => {
-    server = createServer((req, res) => {
-      let body = "";
-      req.on("data", (c: Buffer) => {
-        body += c.toString();
-      });
-      req.on("end", () => {
-        const path = req.url ?? "";
-        seen.push({ path, from: req.socket.remoteAddress ?? "", cookie: req.headers.cookie ?? "", body });
-        const headers: Record<string, string> = { "content-type": "text/html" };
-        if (path === "/set") headers["set-cookie"] = "portal_sid=first-hook; Path=/";
-        res.writeHead(200, headers).end("<title>portal</title><p>portal page</p>");
-      });
+    server = await startPortalStandIn("0.0.0.0", (req, body, res) => {
+      const path = req.url ?? "";
+      seen.push({ path, from: req.socket.remoteAddress ?? "", cookie: req.headers.cookie ?? "", body });
+      const headers: Record<string, string> = { "content-type": "text/html" };
+      if (path === "/set") headers["set-cookie"] = "portal_sid=first-hook; Path=/";
+      res.writeHead(200, headers).end("<title>portal</title><p>portal page</p>");
     });
-    await new Promise<void>((r) => server.listen(0, "0.0.0.0", r));
-    const a = server.address();
-    port = typeof a === "object" && a !== null ? a.port : 0;
+    port = server.port;
     warm = await startWarmInstance({ launch: (o) => launchBrowser(o) });
   });
   after(async () => {
     await warm.close();
-    server.closeAllConnections();
-    await new Promise<void>((r) => server.close(() => r()));
+    await server.close();
   });
 
   test("the next lease starts clean: no cookie, no storage of the previous hook, in the same Chromium", async () => {

@@ -1,6 +1,5 @@
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
-import { createServer, type Server } from "node:http";
 import type { LookupFunction } from "node:net";
 import { after, before, describe, test } from "node:test";
 import { fileURLToPath } from "node:url";
@@ -13,7 +12,7 @@ import {
   type WarmInstance,
 } from "../../../src/browser/warm-instance.ts";
 import { isHotspotError } from "../../../src/errors.ts";
-import { noChromium } from "./helpers.ts";
+import { noChromium, type PortalStandIn, startPortalStandIn } from "./helpers.ts";
 
 /**
  * The warm tab leased across processes: the daemon holds Chromium and hands the lease out
@@ -46,7 +45,7 @@ function runChild(input: unknown): Promise<{ text: string; pid: number }> {
 }
 
 describe("a warm lease in another process", { skip: noChromium(), timeout: 120_000 }, () => {
-  let server: Server;
+  let server: PortalStandIn;
   let port = 0;
   const seen: { path: string; body: string }[] = [];
   let warm: WarmInstance;
@@ -60,25 +59,16 @@ describe("a warm lease in another process", { skip: noChromium(), timeout: 120_0
     onRefused: (e) => refusals.push(e.message),
   });
   before(async () => {
-    server = createServer((req, res) => {
-      let body = "";
-      req.on("data", (c: Buffer) => {
-        body += c.toString();
-      });
-      req.on("end", () => {
-        seen.push({ path: req.url ?? "", body });
-        res.writeHead(200, { "content-type": "text/html" }).end("<p>hello from the leased link</p>");
-      });
+    server = await startPortalStandIn("127.0.0.1", (req, body, res) => {
+      seen.push({ path: req.url ?? "", body });
+      res.writeHead(200, { "content-type": "text/html" }).end("<p>hello from the leased link</p>");
     });
-    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-    const a = server.address();
-    port = typeof a === "object" && a !== null ? a.port : 0;
+    port = server.port;
     warm = await startWarmInstance({ launch: (o) => launchBrowser(o) });
   });
   after(async () => {
     await warm.close();
-    server.closeAllConnections();
-    await new Promise<void>((r) => server.close(() => r()));
+    await server.close();
   });
 
   test("the lease is plain data; a child process drives the tab through the hook's link", async () => {
