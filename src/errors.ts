@@ -119,6 +119,23 @@ export const catalogue = {
     userError: false,
     exitCode: 3,
   },
+  HH_PLUGIN_PROCESS_FAILED: {
+    template: (p) => `plugin ${s(p.plugin)}: its process ${s(p.reason)}`,
+    userError: false,
+    exitCode: 3,
+  },
+  HH_PLUGIN_PROCESS_PROTOCOL: {
+    template: (p) =>
+      `plugin ${s(p.plugin)}: its process sent a message the daemon does not accept (${s(p.reason)}); the process was stopped`,
+    userError: false,
+    exitCode: 3,
+  },
+  HH_PLUGIN_QUARANTINED: {
+    template: (p) =>
+      `plugin ${s(p.plugin)} is quarantined after ${s(p.crashes)} crashes within ${s(p.windowMs)} ms (last: ${s(p.last)}); it runs again after ${s(p.untilMs)} ms or a reload`,
+    userError: false,
+    exitCode: 3,
+  },
   HH_PLUGIN_HOOK_CANCELLED: {
     template: (p) => `plugin ${s(p.plugin)}: ${s(p.hook)} was cancelled: ${s(p.reason)}`,
     userError: false,

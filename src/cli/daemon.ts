@@ -5,6 +5,8 @@ import type { LogSink } from "../daemon/log.ts";
 import { defaultStateDir } from "../daemon/state/dir.ts";
 import { StateStore } from "../daemon/state/store.ts";
 import { reasonOf } from "../errors.ts";
+import { daemonPluginProcesses, followDaemon } from "../plugin-host/daemon-processes.ts";
+import { describePlugin } from "../plugin-host/descriptor.ts";
 import { secretStrings } from "../util/redact.ts";
 import { booleanOption, type ParsedArgs, stringOption, usageError } from "./args.ts";
 import type { Command } from "./command.ts";
@@ -138,17 +140,37 @@ export function createDaemonCommand(signals: SignalSource = process): Command {
       // Plugin stores live beside the daemon's own state, so --state-dir moves both.
       const stateDir = stringOption(args, "state-dir") ?? defaultStateDir(io.env);
       const pluginStoreRoot = join(stateDir, "plugins");
-      const load = () =>
-        loadCliPlugins(args.common, io, false, {
-          storeRoot: pluginStoreRoot,
-          log: (e) =>
-            log({
-              level: e.level,
-              scope: e.plugin,
-              message: e.message,
-              ...(e.fields ? { fields: e.fields } : {}),
-            }),
-        });
+      // Plugin processes (config `pluginIsolation`, default "process"): each plugin file is
+      // imported in a child of its own, and its hooks run there (src/plugin-host/supervisor.ts).
+      const processes = daemonPluginProcesses({
+        storeRoot: pluginStoreRoot,
+        side: {},
+        permissions: true,
+        env: io.env,
+        log,
+      });
+      const load = async () => {
+        const loaded = await loadCliPlugins(
+          args.common,
+          io,
+          false,
+          {
+            storeRoot: pluginStoreRoot,
+            processes,
+            log: (e) =>
+              log({
+                level: e.level,
+                scope: e.plugin,
+                message: e.message,
+                ...(e.fields ? { fields: e.fields } : {}),
+              }),
+          },
+          undefined,
+          (config) => (config.pluginIsolation === "process" ? processes : undefined),
+        );
+        processes.retain(new Set(loaded.registry.plugins.map((p) => p.id)));
+        return loaded;
+      };
       // Independent reads, so one waits on the disk while another runs.
       const [{ config, registry, setInFile }, state, version] = await Promise.all([
         load(),
@@ -174,10 +196,9 @@ export function createDaemonCommand(signals: SignalSource = process): Command {
         (id) => {
           // A plugin that needs an account and has none will not log in: nothing to warm for.
           const p = plugins.get(id);
-          return (
-            p?.definition.needsBrowser === true &&
-            (p.definition.credentialsSchema === undefined || p.credentials !== undefined)
-          );
+          if (!p) return false;
+          const d = describePlugin(p);
+          return d.needsBrowser && (!d.takesCredentials || p.credentials !== undefined);
         },
         (level, message) => log({ level, scope: "daemon", message }),
       );
@@ -196,6 +217,7 @@ export function createDaemonCommand(signals: SignalSource = process): Command {
           return next;
         },
         ...(warmBrowser ? { warmBrowser } : {}),
+        pluginProcesses: processes,
         ...(nmCheck && !setInFile.has("probeUrl") ? { connectivityCheckUri: nmCheck } : {}),
       });
       const reload = (): void => {
@@ -220,6 +242,7 @@ export function createDaemonCommand(signals: SignalSource = process): Command {
         serveApi: !booleanOption(args, "no-api"),
         version,
       });
+      const unfollow = followDaemon(processes, daemon);
       try {
         // The API connects while the daemon reads NetworkManager: both mostly wait on buses.
         const [, apiNote] = await Promise.all([daemon.start(), surface.serve()]);
@@ -240,8 +263,10 @@ export function createDaemonCommand(signals: SignalSource = process): Command {
         return 0;
       } finally {
         signals.off("SIGHUP", reload);
+        unfollow();
         await surface.close();
         await daemon.stop();
+        await processes.close();
         await state.flush();
         stop.dispose();
       }

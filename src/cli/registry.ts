@@ -2,7 +2,7 @@ import { defaultConfigPath, loadUserConfigFile } from "../config/load.ts";
 import type { UserConfig } from "../config/schema.ts";
 import { defaultCredentialsPath, readCredentials, withStoredCredentials } from "../credentials/index.ts";
 import { loadRegistry } from "../helper-api/loader.ts";
-import type { LoadRegistryOptions, PluginRegistry } from "../helper-api/registry-types.ts";
+import type { LoadRegistryOptions, PluginIsolation, PluginRegistry } from "../helper-api/registry-types.ts";
 import { createPluginHost, type PluginHost, type PluginHostOptions } from "../plugin-host/host.ts";
 import { defaultPluginStoreRoot } from "../plugin-host/paths.ts";
 import type { CommonOptions } from "./args.ts";
@@ -38,6 +38,8 @@ export async function loadCliPlugins(
   strict: boolean,
   hostOptions: Omit<PluginHostOptions, "config"> = {},
   onValidated?: LoadRegistryOptions["onValidated"],
+  /** The daemon's plugin isolation for this config (undefined: load in this process). */
+  isolate?: (config: UserConfig) => PluginIsolation | undefined,
 ): Promise<CliPlugins> {
   const { config: fileConfig, setInFile } = await loadUserConfigFile(common.configPath, io.env);
   const configFile = common.configPath ?? defaultConfigPath(io.env);
@@ -60,6 +62,7 @@ export async function loadCliPlugins(
     strict,
     host,
     ...(onValidated === undefined ? {} : { onValidated }),
+    isolate: isolate?.(config),
   });
   return { config, registry, host, setInFile };
 }

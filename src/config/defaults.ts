@@ -18,5 +18,6 @@ export function plainDefaultConfig(): UserConfig {
     preferences: {},
     plugins: {},
     pluginDirs: [],
+    pluginIsolation: "process",
   };
 }

@@ -62,6 +62,12 @@ export const userConfigSchema = z
      * and before `--plugins`. Relative paths are relative to the config file's folder.
      */
     pluginDirs: z.array(z.string().min(1)).default([]),
+    /**
+     * Where `hotspot daemon` runs plugin code: `process`, each plugin in a child process of
+     * its own (a crash, a hang or a runaway allocation ends that process, not the daemon);
+     * `none`, in the daemon's own thread. See docs/plugin-host.md.
+     */
+    pluginIsolation: z.enum(["process", "none"]).default("process"),
   })
   .strict();
 export type UserConfig = z.infer<typeof userConfigSchema>;

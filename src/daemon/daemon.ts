@@ -8,6 +8,7 @@ import { type HotspotError, hotspotError, isHotspotError, reasonOf } from "../er
 import type { PortalInfo } from "../helper-api/context.ts";
 import type { JoinedNetwork, ScannedNetwork } from "../helper-api/network.ts";
 import type { ClaimMatch, PluginRegistry } from "../helper-api/registry-types.ts";
+import type { PluginSupervisor } from "../plugin-host/supervisor.ts";
 import { createPluginHost } from "../plugin-host/host.ts";
 import type { JoinEvent, LeaveEvent, RoamEvent, ScanList, ScanSource } from "../scan/source.ts";
 import { redact, redactValue, secretStrings } from "../util/redact.ts";
@@ -100,6 +101,11 @@ export interface DaemonOptions {
    * `ctx.browser()` takes that instance. Default: none (every hook launches its own).
    */
   readonly warmBrowser?: WarmBrowser;
+  /**
+   * The plugin processes (src/plugin-host/supervisor.ts) when plugins were loaded isolated:
+   * hooks of those plugins run there. Default: every hook runs in this process.
+   */
+  readonly pluginProcesses?: Pick<PluginSupervisor, "call">;
 }
 
 /**
@@ -360,6 +366,7 @@ export class Daemon extends EventEmitter<DaemonEvents> {
       ca: opts.ca,
       testNetwork: opts.testNetwork,
       ...(opts.warmBrowser ? { browser: { acquire: opts.warmBrowser.acquire } } : {}),
+      processes: opts.pluginProcesses,
     });
     return createPluginCalls({ registry: this.#registry, host });
   }

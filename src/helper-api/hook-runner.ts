@@ -1,5 +1,5 @@
 import type { z } from "zod";
-import { type HotspotError, hotspotError, reasonOf } from "../errors.ts";
+import { type HotspotError, hotspotError, isHotspotError, reasonOf } from "../errors.ts";
 import { firstIssue } from "../util/zod.ts";
 import type { HookName } from "./plugin.ts";
 import type { LoadedPlugin } from "./registry-types.ts";
@@ -104,7 +104,15 @@ export function runHook<T>(opts: RunHookOptions<T>): Promise<T> {
               }),
             );
         }),
-      (e: unknown) => settle(() => reject(threw(e))),
+      // A plugin's process that ended or is quarantined says so itself, naming the plugin.
+      (e: unknown) =>
+        settle(() =>
+          reject(
+            isHotspotError(e, "HH_PLUGIN_PROCESS_FAILED") || isHotspotError(e, "HH_PLUGIN_QUARANTINED")
+              ? e
+              : threw(e),
+          ),
+        ),
     );
   });
 }

@@ -7,7 +7,14 @@ import { importPluginModule } from "./plugin-import.ts";
 import { BUNDLED_PLUGINS_DIR, describeKind, type PluginRoot } from "./plugin-paths.ts";
 import { resolvePlugin } from "./plugin-settings.ts";
 import { createRegistry, type RegistryServices } from "./registry.ts";
-import type { LoadedPlugin, LoadRegistryOptions, PluginOrigin, PluginRegistry } from "./registry-types.ts";
+import { remotePlugin } from "../plugin-host/remote-plugin.ts";
+import type {
+  IsolatedDefinition,
+  LoadedPlugin,
+  LoadRegistryOptions,
+  PluginOrigin,
+  PluginRegistry,
+} from "./registry-types.ts";
 
 export { BUNDLED_PLUGINS_DIR } from "./plugin-paths.ts";
 
@@ -56,7 +63,12 @@ function importWithin(file: string, ms: number): Promise<unknown> {
   return Promise.race([importPluginModule(file), late]).finally(() => clearTimeout(timer));
 }
 
-async function importDefault(file: string, timeoutMs: number): Promise<unknown> {
+/**
+ * The default export of the plugin module at `file`, imported within `timeoutMs`. Throws
+ * HH_PLUGIN_LOAD_FAILED (it did not import) or HH_PLUGIN_DEFINITION_INVALID (no default
+ * export). Also what a plugin's child process runs (src/plugin-host/child-main.ts).
+ */
+export async function importDefault(file: string, timeoutMs: number): Promise<unknown> {
   let mod: unknown;
   try {
     mod = await importWithin(file, timeoutMs);
@@ -78,18 +90,27 @@ async function importDefault(file: string, timeoutMs: number): Promise<unknown> 
   return mod.default;
 }
 
+/** A candidate after import: its definition here, or in a child process (isolation). */
+type Defined =
+  | { readonly id: string; readonly definition: Plugin<unknown, unknown> }
+  | { readonly id: string; readonly isolated: IsolatedDefinition };
+
 interface Candidate {
   readonly source: string;
   /** Index of the root it came from: a higher rank overrides a lower one. */
   readonly rank: number;
   readonly origin: PluginOrigin;
-  readonly load: () => Promise<unknown>;
+  readonly load: () => Promise<Defined>;
 }
 
 interface Chosen {
-  readonly definition: Plugin<unknown, unknown>;
+  readonly defined: Defined;
   readonly candidate: Candidate;
 }
+
+const discard = (d: Defined): void => {
+  if ("isolated" in d) d.isolated.discard();
+};
 
 /** The roots when the caller gave none: the bundled folder, then each `pluginDirs` entry. */
 function defaultRoots(opts: LoadRegistryOptions): PluginRoot[] {
@@ -134,15 +155,26 @@ export async function loadRegistry(opts: LoadRegistryOptions & RegistryServices)
     for (const problem of met) fail(problem);
     warnings.push(...noted);
     for (const f of found) {
+      const origin: PluginOrigin = {
+        kind: root.kind,
+        root: root.path,
+        ...(f.packageName === undefined ? {} : { packageName: f.packageName }),
+      };
+      const { isolate } = opts;
       candidates.push({
         source: f.file,
         rank,
-        origin: {
-          kind: root.kind,
-          root: root.path,
-          ...(f.packageName === undefined ? {} : { packageName: f.packageName }),
-        },
-        load: () => importDefault(f.file, opts.importTimeoutMs ?? PLUGIN_IMPORT_TIMEOUT_MS),
+        origin,
+        load: isolate
+          ? async () => {
+              const isolated = await isolate.define(f.file, f.file, origin);
+              return { id: isolated.id, isolated };
+            }
+          : async () => {
+              const raw = await importDefault(f.file, opts.importTimeoutMs ?? PLUGIN_IMPORT_TIMEOUT_MS);
+              const definition = validateDefinition(raw, f.file);
+              return { id: definition.id, definition };
+            },
       });
     }
   }
@@ -151,26 +183,35 @@ export async function loadRegistry(opts: LoadRegistryOptions & RegistryServices)
       source: inline.source,
       rank: roots.length,
       origin: { kind: "inline", root: inline.source },
-      load: async () => inline.plugin,
+      load: async () => {
+        const definition = validateDefinition(inline.plugin, inline.source);
+        return { id: definition.id, definition };
+      },
     });
   }
 
+  // Child processes load in parallel (each is its own process); in-process imports stay one
+  // after the other, as before, so their top-level side effects keep their order.
+  const started = opts.isolate ? candidates.map((c) => c.load()) : undefined;
+  for (const p of started ?? []) p.catch(() => {});
   const chosen = new Map<string, Chosen>();
-  for (const candidate of candidates) {
+  for (const [i, candidate] of candidates.entries()) {
+    let defined: Defined | undefined;
     try {
-      const definition = validateDefinition(await candidate.load(), candidate.source);
-      const earlier = chosen.get(definition.id);
+      defined = await (started?.[i] ?? candidate.load());
+      const earlier = chosen.get(defined.id);
       if (earlier && earlier.candidate.rank === candidate.rank) {
         throw hotspotError("HH_PLUGIN_DUPLICATE_ID", {
-          plugin: definition.id,
+          plugin: defined.id,
           first: earlier.candidate.source,
           second: candidate.source,
         });
       }
       if (earlier) {
+        discard(earlier.defined);
         warnings.push(
           hotspotError("HH_PLUGIN_OVERRIDDEN", {
-            plugin: definition.id,
+            plugin: defined.id,
             first: earlier.candidate.source,
             firstKind: where(earlier.candidate),
             second: candidate.source,
@@ -178,22 +219,33 @@ export async function loadRegistry(opts: LoadRegistryOptions & RegistryServices)
           }),
         );
       }
-      chosen.set(definition.id, { definition, candidate });
-      opts.onValidated?.(candidate.source, definition.id);
+      chosen.set(defined.id, { defined, candidate });
+      opts.onValidated?.(candidate.source, defined.id);
     } catch (e) {
+      if (defined) discard(defined);
       fail(e);
     }
   }
 
   let loaded: LoadedPlugin[] = [];
-  for (const { definition, candidate } of chosen.values()) {
+  for (const { defined, candidate } of chosen.values()) {
     try {
-      const settings = opts.config.plugins[definition.id];
-      if (settings?.enabled === false) continue;
-      const plugin = resolvePlugin(definition, candidate.source, settings, {
-        config: opts.settingsFile?.(definition.id, "config"),
-        credentials: opts.settingsFile?.(definition.id, "credentials"),
-      });
+      const settings = opts.config.plugins[defined.id];
+      if (settings?.enabled === false) {
+        discard(defined);
+        continue;
+      }
+      const config = opts.settingsFile?.(defined.id, "config");
+      const credentials = opts.settingsFile?.(defined.id, "credentials");
+      if ("isolated" in defined) {
+        const descriptor = await defined.isolated.configure(settings, {
+          ...(config === undefined ? {} : { config }),
+          ...(credentials === undefined ? {} : { credentials }),
+        });
+        loaded.push(remotePlugin(descriptor, settings?.config, settings?.credentials));
+        continue;
+      }
+      const plugin = resolvePlugin(defined.definition, candidate.source, settings, { config, credentials });
       loaded.push(Object.freeze({ ...plugin, origin: Object.freeze(candidate.origin) }));
     } catch (e) {
       fail(e);

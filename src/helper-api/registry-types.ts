@@ -1,5 +1,6 @@
-import type { UserConfig } from "../config/schema.ts";
+import type { PluginSettings, UserConfig } from "../config/schema.ts";
 import type { HotspotError } from "../errors.ts";
+import type { PluginDescriptor } from "../plugin-host/descriptor.ts";
 import type { Claim } from "./claims.ts";
 import type { Confidence } from "./confidence.ts";
 import type { ScannedNetwork } from "./network.ts";
@@ -69,6 +70,27 @@ export interface LoadRegistryOptions {
    * descriptor cache remembers those ids so it can skip such files without importing them.
    */
   readonly onValidated?: (source: string, id: string) => void;
+  /**
+   * Import each plugin file in a child process of its own instead of this process (the
+   * daemon's plugin isolation, src/plugin-host/supervisor.ts): the loaded plugins are then
+   * stand-ins built from the descriptors the children sent. Inline plugins still load here.
+   */
+  readonly isolate?: PluginIsolation | undefined;
+}
+
+/** What the loader needs of the plugin supervisor. */
+export interface PluginIsolation {
+  define(file: string, source: string, origin?: PluginOrigin): Promise<IsolatedDefinition>;
+}
+
+/** A plugin file whose child process said which plugin it holds. */
+export interface IsolatedDefinition {
+  readonly id: string;
+  configure(
+    settings: PluginSettings | undefined,
+    files: { readonly config?: string; readonly credentials?: string },
+  ): Promise<PluginDescriptor>;
+  discard(): void;
 }
 
 /** One plugin's claim on one network. */

@@ -7,6 +7,7 @@ import { HOOK_NAMES, type HookName, type PortalHost } from "../helper-api/plugin
 import { PLUGIN_SOURCE_KINDS } from "../helper-api/plugin-paths.ts";
 import type { LoadedPlugin, PluginOrigin } from "../helper-api/registry-types.ts";
 import { allIssues } from "../util/zod.ts";
+import { remoteDescriptor } from "./remote-plugin.ts";
 
 /**
  * A loaded plugin described as plain data, without its code: everything the daemon's and
@@ -89,8 +90,13 @@ export const pluginDescriptorSchema = z
   })
   .strict();
 
-/** The descriptor of a loaded plugin. Copies: nothing in it aliases the plugin's own objects. */
+/**
+ * The descriptor of a loaded plugin. Copies: nothing in it aliases the plugin's own objects.
+ * For a plugin whose code runs in a child process, the descriptor its process sent.
+ */
 export function describePlugin(plugin: LoadedPlugin): PluginDescriptor {
+  const remote = remoteDescriptor(plugin);
+  if (remote) return remote;
   const d = plugin.definition;
   const timeouts: Partial<Record<HookName, number>> = {};
   for (const hook of HOOK_NAMES) {

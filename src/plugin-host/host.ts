@@ -20,6 +20,8 @@ import {
 } from "../helper-api/results.ts";
 import { defaultPluginStoreRoot } from "./paths.ts";
 import { createPluginSide, type PluginSideOptions } from "./plugin-side.ts";
+import { type HookCaller, processCaller } from "./process-runner.ts";
+import type { PluginSupervisor } from "./supervisor.ts";
 import type { HookAnswer, HookOutcome, HookRequest } from "./seam.ts";
 
 /**
@@ -54,6 +56,11 @@ export interface PluginHostOptions
    * evaluate hooks cancelled because another plugin's `high` made them moot.
    */
   readonly onHookError?: ((error: HotspotError, network?: JoinedNetwork) => void) | undefined;
+  /**
+   * The daemon's plugin processes (supervisor.ts): hooks of plugins loaded into a child
+   * process go there (process-runner.ts); all others run in this process (plugin-side.ts).
+   */
+  readonly processes?: Pick<PluginSupervisor, "call"> | undefined;
 }
 
 export interface EvaluateOptions {
@@ -109,6 +116,8 @@ export function createPluginHost(opts: PluginHostOptions): PluginHost {
     userAgent: config.userAgent,
   });
 
+  const call: HookCaller = opts.processes ? processCaller(opts.processes, side.call) : side.call;
+
   const deadline = (plugin: Pick<LoadedPlugin, "definition">, hook: HookName): number => {
     const ms = hookDeadline(plugin, hook, config);
     return opts.deadlineCapMs === undefined ? ms : Math.min(ms, opts.deadlineCapMs);
@@ -135,7 +144,7 @@ export function createPluginHost(opts: PluginHostOptions): PluginHost {
       signal,
       schema,
       invoke: async (hookSignal) => {
-        answer = await side.call(plugin, request, hookSignal);
+        answer = await call(plugin, request, hookSignal);
         return answer.value;
       },
     });
@@ -177,7 +186,7 @@ export function createPluginHost(opts: PluginHostOptions): PluginHost {
           else opts.onHookError?.(outcome.error, network);
         },
         invoke: async (plugin, hookSignal) =>
-          (await side.call(plugin, { hook: "evaluate", network, portal }, hookSignal)).value,
+          (await call(plugin, { hook: "evaluate", network, portal }, hookSignal)).value,
       });
     },
 

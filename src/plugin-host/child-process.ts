@@ -1,0 +1,353 @@
+import { type ChildProcess, fork } from "node:child_process";
+import { readFile } from "node:fs/promises";
+import { createInterface } from "node:readline";
+import type { PluginSettings } from "../config/schema.ts";
+import type { HttpLogEntry } from "../daemon/log.ts";
+import { type HotspotError, hotspotError } from "../errors.ts";
+import type { PluginOrigin } from "../helper-api/registry-types.ts";
+import { childLoadError } from "./child-errors.ts";
+import { type PluginDescriptor, parseDescriptor } from "./descriptor.ts";
+import { type ChildSideOptions, MAX_TEXT, type ParsedFromChild, parseFromChild, type ToChild } from "./protocol.ts";
+import type { HookRequest } from "./seam.ts";
+
+/**
+ * One plugin's child process, seen from the daemon: spawn, the two-step load (which id is
+ * it, then its settings), hook calls, and the end. Policy (when to spawn, restart,
+ * quarantine) is the supervisor's; this file only keeps its promises bounded:
+ * - a load that does not answer within the import timeout plus `graceMs` is killed;
+ * - a call whose signal aborts gets an `abort` message, and the process is killed when it
+ *   has not answered `graceMs` later (a hook that ignores its signal, or spins the CPU so it
+ *   cannot even read the message);
+ * - resident memory is read from /proc every `rssCheckMs`; above `maxRssBytes` it is killed
+ *   (V8's own heap cap, `--max-old-space-size`, is in the process's flags);
+ * - when the process ends, every pending call rejects with HH_PLUGIN_PROCESS_FAILED.
+ */
+
+export interface ChildProcessOptions {
+  /** The plugin's entry file. */
+  readonly file: string;
+  readonly source: string;
+  readonly origin?: PluginOrigin | undefined;
+  readonly importTimeoutMs: number;
+  readonly side: ChildSideOptions;
+  /** child-main.ts (from source) or child-main.js (installed). */
+  readonly entry: string;
+  readonly execArgv: readonly string[];
+  readonly env: NodeJS.ProcessEnv;
+  readonly graceMs: number;
+  readonly maxRssBytes: number;
+  readonly rssCheckMs: number;
+  /** The label errors use before the id is known: the file. */
+  readonly label?: string;
+  onLog(entry: Extract<ParsedFromChild, { t: "log" }>): void;
+  onHttp(entry: HttpLogEntry): void;
+  /** A line the process wrote to stdout or stderr (a plugin's console.log). */
+  onOutput(stream: "stdout" | "stderr", line: string): void;
+}
+
+export interface ChildExit {
+  readonly code: number | null;
+  readonly signal: NodeJS.Signals | null;
+  /** Why the daemon ended it, when it did. */
+  readonly killedBecause?: string;
+  /** The daemon retired it (idle, reload, stop): not a crash. */
+  readonly retired?: boolean;
+}
+
+export interface ChildAnswer {
+  readonly value: unknown;
+  readonly capport?: unknown;
+  readonly checked?: unknown;
+}
+
+interface Pending {
+  resolve(answer: ChildAnswer): void;
+  reject(error: Error): void;
+  cleanup(): void;
+}
+
+type Waiter = {
+  resolve(m: ParsedFromChild): void;
+  reject(e: HotspotError): void;
+  readonly kinds: readonly ParsedFromChild["t"][];
+};
+
+/** Describes how a process ended, for errors and the log. */
+export function exitReason(exit: ChildExit): string {
+  if (exit.killedBecause !== undefined) return `was stopped: ${exit.killedBecause}`;
+  if (exit.signal !== null) return `was killed by ${exit.signal}`;
+  return `exited with code ${exit.code ?? "?"}`;
+}
+
+export class PluginChild {
+  readonly #o: ChildProcessOptions;
+  readonly #proc: ChildProcess;
+  readonly #calls = new Map<number, Pending>();
+  #nextCall = 0;
+  #waiter: Waiter | undefined;
+  #killedBecause: string | undefined;
+  #retired = false;
+  #exit: ChildExit | undefined;
+  #id: string;
+  /** The child told its plugin's id (load step one is over). */
+  #defined = false;
+  readonly exited: Promise<ChildExit>;
+  readonly #rssTimer: NodeJS.Timeout;
+
+  constructor(opts: ChildProcessOptions) {
+    this.#o = opts;
+    this.#id = opts.label ?? opts.file;
+    this.#proc = fork(opts.entry, [], {
+      execArgv: [...opts.execArgv],
+      env: opts.env,
+      serialization: "advanced",
+      stdio: ["ignore", "pipe", "pipe", "ipc"],
+    });
+    for (const stream of ["stdout", "stderr"] as const) {
+      const readable = this.#proc[stream];
+      if (!readable) continue;
+      createInterface({ input: readable, crlfDelay: Number.POSITIVE_INFINITY }).on("line", (line) =>
+        opts.onOutput(stream, line.length > MAX_TEXT ? `${line.slice(0, MAX_TEXT)}…` : line),
+      );
+    }
+    this.#proc.on("message", (m: unknown) => this.#onMessage(m));
+    // A failed fork (no such entry) reports `error`, then possibly no `exit`: settle on both.
+    this.exited = new Promise<ChildExit>((resolve) => {
+      const done = (code: number | null, signal: NodeJS.Signals | null): void => {
+        if (this.#exit) return;
+        this.#exit = {
+          code,
+          signal,
+          ...(this.#killedBecause === undefined ? {} : { killedBecause: this.#killedBecause }),
+          ...(this.#retired ? { retired: true } : {}),
+        };
+        this.#ended(this.#exit);
+        resolve(this.#exit);
+      };
+      this.#proc.on("exit", done);
+      this.#proc.on("error", (e) => {
+        this.#killedBecause ??= `could not run: ${e.message}`;
+        if (this.#proc.exitCode === null && this.#proc.signalCode === null) this.#proc.kill("SIGKILL");
+        done(this.#proc.exitCode, this.#proc.signalCode);
+      });
+    });
+    this.#rssTimer = setInterval(() => void this.#checkRss(), opts.rssCheckMs);
+    this.#rssTimer.unref();
+  }
+
+  get pid(): number | undefined {
+    return this.#proc.pid;
+  }
+
+  get alive(): boolean {
+    return this.#exit === undefined;
+  }
+
+  /** Calls in flight. */
+  get busy(): number {
+    return this.#calls.size;
+  }
+
+  /** Step one: import and validate; resolves with the plugin's id. */
+  async define(): Promise<string> {
+    const m = this.#o;
+    const answer = await this.#expect(
+      ["defined", "failed"],
+      {
+        t: "load",
+        file: m.file,
+        source: m.source,
+        ...(m.origin ? { origin: m.origin } : {}),
+        importTimeoutMs: m.importTimeoutMs,
+        side: m.side,
+      },
+      m.importTimeoutMs + m.graceMs,
+      `did not finish loading within ${m.importTimeoutMs + m.graceMs} ms`,
+    );
+    if (answer.t === "failed") throw childLoadError(answer.error, m.file);
+    if (answer.t !== "defined") throw this.#protocol("expected the plugin's id");
+    this.#id = answer.id;
+    this.#defined = true;
+    return answer.id;
+  }
+
+  /** Step two: the settings for that id; resolves with the plugin's descriptor. */
+  async configure(
+    settings: PluginSettings | undefined,
+    files: { readonly config?: string; readonly credentials?: string },
+  ): Promise<PluginDescriptor> {
+    const answer = await this.#expect(
+      ["loaded", "failed"],
+      { t: "settings", ...(settings === undefined ? {} : { settings }), files },
+      this.#o.importTimeoutMs + this.#o.graceMs,
+      "did not apply its settings in time",
+    );
+    if (answer.t === "failed") throw childLoadError(answer.error, this.#o.file);
+    if (answer.t !== "loaded") throw this.#protocol("expected the plugin's description");
+    try {
+      const descriptor = parseDescriptor(answer.descriptor, `the process of plugin ${this.#id}`);
+      if (descriptor.id !== this.#id) throw this.#protocol(`described plugin ${descriptor.id}`);
+      return descriptor;
+    } catch (e) {
+      this.kill("it sent an invalid description of its plugin");
+      throw e;
+    }
+  }
+
+  /** One hook call. Rejects with HH_PLUGIN_PROCESS_FAILED when the process ends first. */
+  call(request: HookRequest, signal: AbortSignal): Promise<ChildAnswer> {
+    if (this.#exit) return Promise.reject(this.#ended(this.#exit));
+    const id = this.#nextCall++;
+    return new Promise<ChildAnswer>((resolve, reject) => {
+      let grace: NodeJS.Timeout | undefined;
+      const onAbort = (): void => {
+        this.#send({ t: "abort", id, reason: String(signal.reason ?? "aborted") });
+        grace = setTimeout(
+          () => this.kill(`its ${request.hook} did not stop within ${this.#o.graceMs} ms of being abandoned`),
+          this.#o.graceMs,
+        );
+      };
+      const cleanup = (): void => {
+        signal.removeEventListener("abort", onAbort);
+        if (grace !== undefined) clearTimeout(grace);
+        this.#calls.delete(id);
+      };
+      this.#calls.set(id, { resolve, reject, cleanup });
+      signal.addEventListener("abort", onAbort, { once: true });
+      this.#send({ t: "call", id, request });
+      if (signal.aborted) onAbort();
+    });
+  }
+
+  /**
+   * Asks the process to end (it exits when its IPC channel closes) and kills it if it has
+   * not `graceMs` later. Its end is not a crash.
+   */
+  retire(because: string): void {
+    if (this.#exit) return;
+    this.#retired = true;
+    if (this.#proc.connected) this.#proc.disconnect();
+    setTimeout(() => this.kill(because), this.#o.graceMs).unref();
+  }
+
+  /** Ends the process at once (SIGKILL: a runaway does not get to run a handler). */
+  kill(because: string): void {
+    if (this.#exit || this.#killedBecause !== undefined) return;
+    this.#killedBecause = because;
+    this.#proc.kill("SIGKILL");
+  }
+
+  #send(message: ToChild): void {
+    if (!this.#proc.connected) return;
+    try {
+      this.#proc.send(message);
+    } catch (e) {
+      this.kill(`could not be sent a message: ${String(e)}`);
+    }
+  }
+
+  #protocol(reason: string): HotspotError {
+    const error = hotspotError("HH_PLUGIN_PROCESS_PROTOCOL", { plugin: this.#id, reason });
+    this.kill(error.message);
+    return error;
+  }
+
+  #expect(
+    kinds: readonly ParsedFromChild["t"][],
+    message: ToChild,
+    ms: number,
+    late: string,
+  ): Promise<ParsedFromChild> {
+    if (this.#exit) return Promise.reject(this.#ended(this.#exit));
+    return new Promise<ParsedFromChild>((resolve, reject) => {
+      const timer = setTimeout(() => this.kill(late), ms);
+      this.#waiter = {
+        kinds,
+        resolve: (m) => {
+          clearTimeout(timer);
+          resolve(m);
+        },
+        reject: (e) => {
+          clearTimeout(timer);
+          reject(e);
+        },
+      };
+      this.#send(message);
+    });
+  }
+
+  #onMessage(raw: unknown): void {
+    const m = parseFromChild(raw);
+    if (!m) {
+      this.#protocol("a message outside the protocol");
+      return;
+    }
+    switch (m.t) {
+      case "log":
+        this.#o.onLog(m);
+        return;
+      case "http":
+        this.#o.onHttp({
+          method: m.entry.method,
+          url: m.entry.url,
+          ms: m.entry.ms,
+          ...(m.entry.status === undefined ? {} : { status: m.entry.status }),
+          ...(m.entry.error === undefined ? {} : { error: m.entry.error }),
+          // The daemon names the plugin, not the child.
+          pluginId: this.#id,
+        });
+        return;
+      case "answer":
+      case "threw": {
+        const call = this.#calls.get(m.id);
+        if (!call) return;
+        call.cleanup();
+        if (m.t === "answer") call.resolve({ value: m.value, capport: m.capport, checked: m.checked });
+        // A plain Error, as if thrown in process: the host names plugin and hook around it.
+        else call.reject(new Error(m.reason));
+        return;
+      }
+      default: {
+        const waiter = this.#waiter;
+        if (!waiter || !waiter.kinds.includes(m.t)) {
+          this.#protocol(`an unexpected '${m.t}'`);
+          return;
+        }
+        this.#waiter = undefined;
+        waiter.resolve(m);
+      }
+    }
+  }
+
+  /** Rejects whatever waits on the process; returns the error it used. */
+  #ended(exit: ChildExit): HotspotError {
+    clearInterval(this.#rssTimer);
+    const error = hotspotError("HH_PLUGIN_PROCESS_FAILED", { plugin: this.#id, reason: exitReason(exit) });
+    const waiter = this.#waiter;
+    this.#waiter = undefined;
+    waiter?.reject(
+      !this.#defined
+        ? hotspotError("HH_PLUGIN_LOAD_FAILED", { path: this.#o.file, reason: `its process ${exitReason(exit)}` })
+        : error,
+    );
+    for (const call of [...this.#calls.values()]) {
+      call.cleanup();
+      call.reject(error);
+    }
+    return error;
+  }
+
+  async #checkRss(): Promise<void> {
+    const pid = this.#proc.pid;
+    if (pid === undefined || this.#exit) return;
+    try {
+      const status = await readFile(`/proc/${pid}/status`, "utf8");
+      const kb = Number(/^VmRSS:\s+(\d+)\s+kB/m.exec(status)?.[1]);
+      if (Number.isFinite(kb) && kb * 1024 > this.#o.maxRssBytes) {
+        this.kill(`its resident memory ${Math.round(kb / 1024)} MB is over the cap of ${Math.round(this.#o.maxRssBytes / 1048576)} MB`);
+      }
+    } catch {
+      // Gone already (the exit handler reports it), or no /proc: the heap cap still holds.
+    }
+  }
+}

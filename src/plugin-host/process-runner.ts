@@ -1,0 +1,25 @@
+import type { LoadedPlugin } from "../helper-api/registry-types.ts";
+import { remoteDescriptor } from "./remote-plugin.ts";
+import type { HookAnswer, HookRequest } from "./seam.ts";
+import type { PluginSupervisor } from "./supervisor.ts";
+
+/** How the host reaches a plugin's code: in this process, or in the plugin's own. */
+export type HookCaller = (plugin: LoadedPlugin, request: HookRequest, signal: AbortSignal) => Promise<HookAnswer>;
+
+/**
+ * Sends calls of plugins that run in a child process to the supervisor, and the others
+ * (inline plugins from tests and tools, which have no file to import) to the in-process side.
+ *
+ * What the child reports beside a hook's value (the last RFC 8908 answer, the last
+ * `checkOnline()`) is dropped here: in process those come from the engine's own helpers, but
+ * in a child they come from a process running the plugin's code, which could forge a
+ * `captive: false`. Without them the daemon verifies a login by probing itself, so a plugin
+ * cannot talk the daemon into believing it is online.
+ */
+export function processCaller(supervisor: Pick<PluginSupervisor, "call">, inProcess: HookCaller): HookCaller {
+  return async (plugin, request, signal) => {
+    if (remoteDescriptor(plugin) === undefined) return inProcess(plugin, request, signal);
+    const answer = await supervisor.call(plugin.id, request, signal);
+    return { value: answer.value };
+  };
+}

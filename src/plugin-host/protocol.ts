@@ -1,0 +1,143 @@
+import { z } from "zod";
+import type { PluginSettings } from "../config/schema.ts";
+import type { HttpLogEntry } from "../daemon/log.ts";
+import type { PluginOrigin } from "../helper-api/registry-types.ts";
+import type { SerializedError } from "./child-errors.ts";
+import type { PluginDescriptor } from "./descriptor.ts";
+import type { HookRequest } from "./seam.ts";
+
+/**
+ * The messages between the daemon and a plugin's child process (Node IPC with
+ * `serialization: "advanced"`, so values are structured clones: SSID bytes stay bytes).
+ *
+ * A child is untrusted: it runs third-party code that may have replaced any of our own
+ * functions in it. So every message from a child is parsed here before the daemon looks at
+ * it, and what the daemon does with it is bounded: a descriptor goes through the load-time
+ * schemas (descriptor.ts), a hook's value through the hook's result schema (host.ts), log
+ * lines through the daemon's own redaction. Messages to a child come from the daemon and
+ * need no check there.
+ *
+ * Sequence: `load` → `defined` (the id, so the daemon can pick that plugin's settings and
+ * send only those) → `settings` → `loaded` (the descriptor); or `failed` at either step.
+ * Then any number of `call` → `answer` | `threw`, with `abort` for a call the daemon gave
+ * up on, and `log` / `http` records at any time.
+ */
+
+/** The daemon's side of the exchange. */
+export type ToChild =
+  | {
+      readonly t: "load";
+      readonly file: string;
+      readonly source: string;
+      readonly origin?: PluginOrigin;
+      readonly importTimeoutMs: number;
+      readonly side: ChildSideOptions;
+    }
+  | {
+      readonly t: "settings";
+      readonly settings?: PluginSettings;
+      readonly files: { readonly config?: string; readonly credentials?: string };
+    }
+  | { readonly t: "call"; readonly id: number; readonly request: HookRequest }
+  | { readonly t: "abort"; readonly id: number; readonly reason: string };
+
+/** What the child needs to rebuild the plugin side (plugin-side.ts) on its own. */
+export interface ChildSideOptions {
+  readonly storeRoot: string;
+  readonly storeMaxBytes?: number;
+  /** Extra trusted CA certificates, PEM text. */
+  readonly ca?: readonly string[];
+  readonly testNetwork?: boolean;
+  readonly userAgent?: string;
+  readonly browser?: {
+    readonly artifactsRoot?: string;
+    readonly executablePath?: string;
+    readonly netns?: string;
+    readonly profileRoot?: string;
+  };
+}
+
+/** The child's side, before validation (types for the child's own code). */
+export type FromChild =
+  | { readonly t: "defined"; readonly id: string }
+  | { readonly t: "loaded"; readonly descriptor: PluginDescriptor }
+  | { readonly t: "failed"; readonly error: SerializedError }
+  | {
+      readonly t: "answer";
+      readonly id: number;
+      readonly value: unknown;
+      readonly capport?: unknown;
+      readonly checked?: unknown;
+    }
+  | { readonly t: "threw"; readonly id: number; readonly reason: string }
+  | {
+      readonly t: "log";
+      readonly level: "debug" | "info" | "warn" | "error";
+      readonly message: string;
+      readonly fields?: Readonly<Record<string, unknown>>;
+    }
+  | { readonly t: "http"; readonly entry: HttpLogEntry };
+
+/** Longest log line or reason kept from a child; a plugin could otherwise flood the journal. */
+export const MAX_TEXT = 4_096;
+const text = z.string().transform((s) => (s.length > MAX_TEXT ? `${s.slice(0, MAX_TEXT)}…` : s));
+const callId = z.number().int().nonnegative();
+
+export const fromChildSchema = z.discriminatedUnion("t", [
+  z.object({ t: z.literal("defined"), id: z.string().min(1).max(64) }).strict(),
+  // The descriptor itself is checked by parseDescriptor, which names the field.
+  z.object({ t: z.literal("loaded"), descriptor: z.unknown() }).strict(),
+  z
+    .object({
+      t: z.literal("failed"),
+      error: z
+        .object({
+          code: z.string().max(64).optional(),
+          params: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
+          message: text,
+        })
+        .strict(),
+    })
+    .strict(),
+  z
+    .object({
+      t: z.literal("answer"),
+      id: callId,
+      value: z.unknown(),
+      capport: z.unknown().optional(),
+      checked: z.unknown().optional(),
+    })
+    .strict(),
+  z.object({ t: z.literal("threw"), id: callId, reason: text }).strict(),
+  z
+    .object({
+      t: z.literal("log"),
+      level: z.enum(["debug", "info", "warn", "error"]),
+      message: text,
+      fields: z.record(z.string(), z.unknown()).optional(),
+    })
+    .strict(),
+  z
+    .object({
+      t: z.literal("http"),
+      entry: z
+        .object({
+          method: z.string().max(16),
+          url: text,
+          status: z.number().int().optional(),
+          ms: z.number().nonnegative(),
+          error: text.optional(),
+          pluginId: z.string().max(64).optional(),
+        })
+        .strict(),
+    })
+    .strict(),
+]);
+
+export type ParsedFromChild = z.output<typeof fromChildSchema>;
+
+/** A message from a child, or undefined when it is not one the protocol knows. */
+export function parseFromChild(message: unknown): ParsedFromChild | undefined {
+  const parsed = fromChildSchema.safeParse(message);
+  return parsed.success ? parsed.data : undefined;
+}

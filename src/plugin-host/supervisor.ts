@@ -1,0 +1,441 @@
+import { mkdirSync } from "node:fs";
+import { mkdir } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { PluginSettings } from "../config/schema.ts";
+import type { HttpLogEntry } from "../daemon/log.ts";
+import { type HotspotError, hotspotError, isHotspotError, reasonOf } from "../errors.ts";
+import type { PluginOrigin } from "../helper-api/registry-types.ts";
+import { childLaunch, storeDirOf, tmpDirOf } from "./child-launch.ts";
+import { type ChildAnswer, type ChildExit, type ChildProcessOptions, exitReason, PluginChild } from "./child-process.ts";
+import type { PluginDescriptor } from "./descriptor.ts";
+import type { PluginLogLevel } from "./logger.ts";
+import type { ChildSideOptions } from "./protocol.ts";
+import type { HookRequest } from "./seam.ts";
+
+/**
+ * Keeps one child process per plugin (child-process.ts) and decides when it runs:
+ * - loading: a short-lived child imports each plugin and describes it; then it exits, so the
+ *   daemon holds descriptors only (no plugin code, no idle processes);
+ * - on demand: the first hook call starts the plugin's child; `warm()` starts it ahead (the
+ *   daemon does so for plugins claiming a network in the latest scan), `hold()` keeps it
+ *   (a plugin with a session); any other child ends after `idleMs` without calls;
+ * - crashes (exit, kill at a deadline, memory cap, protocol violation, a load that fails on a
+ *   restart) put the plugin in `backoff` for base·2^(n-1) ms (capped), after which it starts
+ *   again when wanted; `quarantineAfter` crashes within `crashWindowMs` quarantine it for
+ *   `quarantineMs` (calls fail at once with HH_PLUGIN_QUARANTINED) or until the next load.
+ * Every change of state is logged and reported to `onState`.
+ */
+
+export type PluginProcessState = "idle" | "starting" | "ready" | "backoff" | "crashed" | "quarantined";
+
+export interface PluginProcessStatus {
+  readonly id: string;
+  readonly state: PluginProcessState;
+  readonly pid?: number;
+  /** Starts after a crash since the plugin was loaded. */
+  readonly restarts: number;
+  /** Crashes within the current window. */
+  readonly crashes: number;
+  readonly lastError?: string;
+}
+
+/** What the supervisor needs of a child (the real one is PluginChild; tests give fakes). */
+export type ChildLike = Pick<
+  PluginChild,
+  "pid" | "alive" | "busy" | "exited" | "define" | "configure" | "call" | "kill" | "retire"
+>;
+
+export interface SupervisorOptions {
+  readonly storeRoot: string;
+  readonly side: Omit<ChildSideOptions, "storeRoot">;
+  readonly importTimeoutMs: number;
+  readonly permissions: boolean;
+  readonly maxOldSpaceMb?: number;
+  readonly maxRssBytes?: number;
+  readonly rssCheckMs?: number;
+  /** After an abort, how long a call may take to answer before its process is killed. */
+  readonly graceMs?: number;
+  readonly idleMs?: number;
+  readonly backoffBaseMs?: number;
+  readonly backoffMaxMs?: number;
+  readonly quarantineAfter?: number;
+  readonly crashWindowMs?: number;
+  readonly quarantineMs?: number;
+  /** Where each plugin's temp folder is made; default `<system temp>/hotspot-helper-plugins-<uid>`. */
+  readonly tmpRoot?: string;
+  /** Folders a needsBrowser plugin may write besides its temp folder (browser artifacts). */
+  readonly browserDirs?: readonly string[];
+  readonly env?: NodeJS.ProcessEnv;
+  /** Process events (start, crash, quarantine) for the daemon's log. */
+  log(level: PluginLogLevel, message: string, fields?: Readonly<Record<string, unknown>>): void;
+  /** What a plugin logged (or printed) in its process; redaction is the receiver's. */
+  pluginLog(pluginId: string, level: PluginLogLevel, message: string, fields?: Readonly<Record<string, unknown>>): void;
+  onHttp?(entry: HttpLogEntry): void;
+  onState?(status: PluginProcessStatus): void;
+  /** Starts a child; default a real PluginChild. */
+  spawn?(opts: ChildProcessOptions): ChildLike;
+}
+
+/** A plugin file whose child has said which plugin it holds; configure or discard it. */
+export interface DefinedPlugin {
+  readonly id: string;
+  /** Applies the settings, returns the descriptor and registers the plugin; its loading child ends. */
+  configure(
+    settings: PluginSettings | undefined,
+    files: { readonly config?: string; readonly credentials?: string },
+  ): Promise<PluginDescriptor>;
+  /** Not wanted (overridden, disabled): ends its child. */
+  discard(): void;
+}
+
+interface Spec {
+  readonly file: string;
+  readonly source: string;
+  readonly origin?: PluginOrigin | undefined;
+  readonly settings: PluginSettings | undefined;
+  readonly files: { readonly config?: string; readonly credentials?: string };
+  readonly descriptor: PluginDescriptor;
+}
+
+interface Entry {
+  spec: Spec;
+  state: PluginProcessState;
+  child?: ChildLike | undefined;
+  starting?: Promise<ChildLike> | undefined;
+  /** Resolves when a backoff or quarantine ends. */
+  waiting?: { readonly until: Promise<void>; readonly timer: NodeJS.Timeout } | undefined;
+  idle?: NodeJS.Timeout | undefined;
+  restarts: number;
+  crashes: number[];
+  lastError?: string | undefined;
+  warmUntil: number;
+}
+
+export class PluginSupervisor {
+  readonly #o: SupervisorOptions;
+  readonly #entries = new Map<string, Entry>();
+  readonly #held = new Set<string>();
+  #closed = false;
+
+  constructor(opts: SupervisorOptions) {
+    this.#o = opts;
+  }
+
+  get #idleMs(): number {
+    return this.#o.idleMs ?? 60_000;
+  }
+
+  /** Imports the plugin at `file` in a new child and tells which plugin it is. */
+  async define(file: string, source: string, origin?: PluginOrigin): Promise<DefinedPlugin> {
+    const child = this.#spawn(file, source, origin, undefined);
+    let id: string;
+    try {
+      id = await child.define();
+    } catch (e) {
+      child.kill("its plugin failed to load");
+      throw e;
+    }
+    return {
+      id,
+      discard: () => child.retire("not loaded"),
+      configure: async (settings, files) => {
+        try {
+          const descriptor = await child.configure(settings, files);
+          this.#register({ file, source, origin, settings, files, descriptor });
+          return descriptor;
+        } finally {
+          child.retire("loaded");
+        }
+      },
+    };
+  }
+
+  /** Forgets plugins not in `ids` (after a reload), ending their children. */
+  retain(ids: ReadonlySet<string>): void {
+    for (const [id, entry] of this.#entries) {
+      if (ids.has(id)) continue;
+      this.#drop(entry, "its plugin was unloaded");
+      this.#entries.delete(id);
+    }
+  }
+
+  /** Whether `id` runs in a child of this supervisor. */
+  has(id: string): boolean {
+    return this.#entries.has(id);
+  }
+
+  status(): PluginProcessStatus[] {
+    return [...this.#entries.values()].map((e) => this.#status(e));
+  }
+
+  /** Starts these plugins' children ahead of a call and keeps them for `idleMs`. */
+  warm(ids: Iterable<string>): void {
+    const until = Date.now() + this.#idleMs;
+    for (const id of ids) {
+      const entry = this.#entries.get(id);
+      if (!entry) continue;
+      entry.warmUntil = until;
+      if (entry.state === "idle" || entry.state === "crashed") {
+        this.#ensure(entry).then(
+          () => this.#touch(entry),
+          () => {},
+        );
+      }
+    }
+  }
+
+  /** The plugins whose children must stay up (sessions), replacing the previous set. */
+  hold(ids: Iterable<string>): void {
+    const next = new Set(ids);
+    const released = [...this.#held].filter((id) => !next.has(id));
+    this.#held.clear();
+    for (const id of next) this.#held.add(id);
+    for (const id of released) {
+      const entry = this.#entries.get(id);
+      if (entry) this.#touch(entry);
+    }
+  }
+
+  /** Calls a hook in the plugin's child, starting it when needed. */
+  async call(id: string, request: HookRequest, signal: AbortSignal): Promise<ChildAnswer> {
+    const entry = this.#entries.get(id);
+    if (!entry) throw hotspotError("HH_INTERNAL", { reason: `plugin ${id} has no process` });
+    const child = await this.#ensure(entry, signal);
+    if (entry.idle !== undefined) clearTimeout(entry.idle);
+    try {
+      return await child.call(request, signal);
+    } finally {
+      this.#touch(entry);
+    }
+  }
+
+  /** Ends every child (daemon stop). */
+  async close(): Promise<void> {
+    this.#closed = true;
+    const exits: Promise<unknown>[] = [];
+    for (const entry of this.#entries.values()) {
+      if (entry.child) exits.push(entry.child.exited);
+      this.#drop(entry, "the daemon is stopping");
+    }
+    await Promise.all(exits);
+  }
+
+  #spawn(file: string, source: string, origin: PluginOrigin | undefined, d: PluginDescriptor | undefined): ChildLike {
+    const o = this.#o;
+    const tmpDir = tmpDirOf(o.tmpRoot ?? join(tmpdir(), `hotspot-helper-plugins-${process.getuid?.() ?? "user"}`), file);
+    // Before the process exists: it may not create folders outside the ones it was given.
+    mkdirSync(tmpDir, { recursive: true, mode: 0o700 });
+    const launch = childLaunch({
+      file,
+      storeDir: d === undefined ? undefined : storeDirOf(o.storeRoot, d.id),
+      needsBrowser: d?.needsBrowser === true,
+      browserDirs: o.browserDirs,
+      tmpDir,
+      maxOldSpaceMb: o.maxOldSpaceMb ?? 96,
+      permissions: o.permissions,
+      env: o.env ?? process.env,
+    });
+    const label = d?.id ?? file;
+    const opts: ChildProcessOptions = {
+      file,
+      source,
+      origin,
+      importTimeoutMs: o.importTimeoutMs,
+      side: { ...o.side, storeRoot: o.storeRoot },
+      entry: launch.entry,
+      execArgv: launch.execArgv,
+      env: launch.env,
+      graceMs: o.graceMs ?? 1_000,
+      maxRssBytes: o.maxRssBytes ?? 256 * 1024 * 1024,
+      rssCheckMs: o.rssCheckMs ?? 2_000,
+      label,
+      onLog: (e) => o.pluginLog(d?.id ?? file, e.level, e.message, e.fields),
+      onHttp: (entry) => o.onHttp?.(entry),
+      onOutput: (stream, line) => o.pluginLog(d?.id ?? file, stream === "stderr" ? "warn" : "debug", line),
+    };
+    return (o.spawn ?? ((x) => new PluginChild(x)))(opts);
+  }
+
+  #register(spec: Spec): void {
+    const old = this.#entries.get(spec.descriptor.id);
+    if (old) this.#drop(old, "its plugin was reloaded");
+    const entry: Entry = { spec, state: "idle", restarts: 0, crashes: [], warmUntil: 0 };
+    this.#entries.set(spec.descriptor.id, entry);
+    this.#report(entry);
+  }
+
+  #status(e: Entry): PluginProcessStatus {
+    const pid = e.child?.pid;
+    return {
+      id: e.spec.descriptor.id,
+      state: e.state,
+      ...(pid === undefined ? {} : { pid }),
+      restarts: e.restarts,
+      crashes: e.crashes.length,
+      ...(e.lastError === undefined ? {} : { lastError: e.lastError }),
+    };
+  }
+
+  #set(entry: Entry, state: PluginProcessState): void {
+    if (entry.state === state) return;
+    entry.state = state;
+    this.#report(entry);
+  }
+
+  #report(entry: Entry): void {
+    const s = this.#status(entry);
+    this.#o.log(s.state === "quarantined" || s.state === "backoff" ? "warn" : "debug", `plugin process ${s.id}: ${s.state}`, {
+      ...s,
+    });
+    this.#o.onState?.(s);
+  }
+
+  /** The plugin's running child, starting it (after any backoff) when needed. */
+  async #ensure(entry: Entry, signal?: AbortSignal): Promise<ChildLike> {
+    for (;;) {
+      if (this.#closed) throw hotspotError("HH_PLUGIN_PROCESS_FAILED", { plugin: entry.spec.descriptor.id, reason: "is stopping with the daemon" });
+      if (entry.state === "quarantined") throw this.#quarantineError(entry);
+      if (entry.child?.alive && entry.state === "ready") return entry.child;
+      if (entry.starting) return await abortable(entry.starting, signal);
+      if (entry.waiting) {
+        await abortable(entry.waiting.until, signal);
+        continue;
+      }
+      entry.starting = this.#start(entry);
+      // A caller that gives up does not stop the start: the next call takes the child.
+      entry.starting.catch(() => {});
+      return await abortable(entry.starting, signal);
+    }
+  }
+
+  async #start(entry: Entry): Promise<ChildLike> {
+    const { spec } = entry;
+    const id = spec.descriptor.id;
+    this.#set(entry, "starting");
+    await mkdir(storeDirOf(this.#o.storeRoot, id), { recursive: true, mode: 0o700 }).catch(() => undefined);
+    const child = this.#spawn(spec.file, spec.source, spec.origin, spec.descriptor);
+    entry.child = child;
+    void child.exited.then((exit) => this.#onExit(entry, child, exit));
+    try {
+      const defined = await child.define();
+      if (defined !== id) throw hotspotError("HH_PLUGIN_PROCESS_PROTOCOL", { plugin: id, reason: `its file now holds plugin ${defined}` });
+      await child.configure(spec.settings, spec.files);
+      entry.starting = undefined;
+      this.#set(entry, "ready");
+      return child;
+    } catch (e) {
+      entry.starting = undefined;
+      const error = isHotspotError(e) ? e : hotspotError("HH_PLUGIN_PROCESS_FAILED", { plugin: id, reason: reasonOf(e) });
+      entry.lastError = error.message;
+      child.kill(`it failed to start: ${error.message}`);
+      throw error;
+    }
+  }
+
+  #onExit(entry: Entry, child: ChildLike, exit: ChildExit): void {
+    if (entry.child !== child) return;
+    entry.child = undefined;
+    if (exit.retired || this.#closed || this.#entries.get(entry.spec.descriptor.id) !== entry) {
+      if (entry.state !== "quarantined") this.#set(entry, "idle");
+      return;
+    }
+    const now = Date.now();
+    const windowMs = this.#o.crashWindowMs ?? 60_000;
+    entry.crashes = [...entry.crashes.filter((t) => now - t < windowMs), now];
+    entry.lastError = `its process ${exitReason(exit)}`;
+    this.#o.log("warn", `plugin ${entry.spec.descriptor.id}: its process ${exitReason(exit)}`, {
+      plugin: entry.spec.descriptor.id,
+      crashes: entry.crashes.length,
+    });
+    if (entry.crashes.length >= (this.#o.quarantineAfter ?? 3)) {
+      this.#wait(entry, "quarantined", this.#o.quarantineMs ?? 600_000, () => {
+        entry.crashes = [];
+      });
+      return;
+    }
+    const base = this.#o.backoffBaseMs ?? 1_000;
+    const delay = Math.min(base * 2 ** (entry.crashes.length - 1), this.#o.backoffMaxMs ?? 60_000);
+    this.#wait(entry, "backoff", delay, () => {});
+  }
+
+  /** Waits out a backoff or quarantine, then restarts the plugin if it is wanted. */
+  #wait(entry: Entry, state: "backoff" | "quarantined", ms: number, after: () => void): void {
+    let end: () => void = () => {};
+    const until = new Promise<void>((resolve) => {
+      end = resolve;
+    });
+    const timer = setTimeout(() => {
+      entry.waiting = undefined;
+      after();
+      this.#set(entry, "crashed");
+      end();
+      if (this.#wanted(entry)) {
+        entry.restarts++;
+        this.#ensure(entry).then(
+          () => this.#touch(entry),
+          () => {},
+        );
+      }
+    }, ms);
+    timer.unref();
+    entry.waiting = { until, timer };
+    this.#set(entry, state);
+  }
+
+  #wanted(entry: Entry): boolean {
+    return this.#held.has(entry.spec.descriptor.id) || entry.warmUntil > Date.now();
+  }
+
+  /** After a call or a warm start: end the child after `idleMs` unless it is held. */
+  #touch(entry: Entry): void {
+    if (entry.idle !== undefined) clearTimeout(entry.idle);
+    entry.idle = setTimeout(() => {
+      entry.idle = undefined;
+      const child = entry.child;
+      if (!child || child.busy > 0) return;
+      if (this.#held.has(entry.spec.descriptor.id) || entry.warmUntil > Date.now()) {
+        this.#touch(entry);
+        return;
+      }
+      child.retire("idle");
+    }, this.#idleMs);
+    entry.idle.unref();
+  }
+
+  #drop(entry: Entry, because: string): void {
+    if (entry.idle !== undefined) clearTimeout(entry.idle);
+    if (entry.waiting) clearTimeout(entry.waiting.timer);
+    entry.child?.retire(because);
+  }
+
+  #quarantineError(entry: Entry): HotspotError {
+    return hotspotError("HH_PLUGIN_QUARANTINED", {
+      plugin: entry.spec.descriptor.id,
+      crashes: this.#o.quarantineAfter ?? 3,
+      windowMs: this.#o.crashWindowMs ?? 60_000,
+      last: entry.lastError,
+      untilMs: this.#o.quarantineMs ?? 600_000,
+    });
+  }
+}
+
+/** `promise`, or a rejection with the signal's reason when it aborts first. */
+function abortable<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return promise;
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => reject(signal.reason);
+    signal.addEventListener("abort", onAbort, { once: true });
+    promise.then(
+      (v) => {
+        signal.removeEventListener("abort", onAbort);
+        resolve(v);
+      },
+      (e: unknown) => {
+        signal.removeEventListener("abort", onAbort);
+        reject(e);
+      },
+    );
+  });
+}
