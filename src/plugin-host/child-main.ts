@@ -112,5 +112,8 @@ process.on("message", (raw: unknown) => {
       break;
   }
 });
-// The daemon is gone (or gave up on this process): nothing left to serve.
+// The daemon is gone (or gave up on this process): nothing left to serve. It may have gone
+// while this process was still starting, before the handler existed.
 process.on("disconnect", () => process.exit(0));
+if (!process.connected) process.exit(0);
+send({ t: "hello" });

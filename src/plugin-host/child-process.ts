@@ -29,6 +29,8 @@ export interface ChildProcessOptions {
   readonly source: string;
   readonly origin?: PluginOrigin | undefined;
   readonly importTimeoutMs: number;
+  /** How long the process may take to start before the import begins (Node, tsx, our modules). */
+  readonly bootTimeoutMs: number;
   readonly side: ChildSideOptions;
   /** child-main.ts (from source) or child-main.js (installed). */
   readonly entry: string;
@@ -151,6 +153,7 @@ export class PluginChild {
   /** Step one: import and validate; resolves with the plugin's id. */
   async define(): Promise<string> {
     const m = this.#o;
+    await this.#expect(["hello"], undefined, m.bootTimeoutMs, `did not start within ${m.bootTimeoutMs} ms`);
     const answer = await this.#expect(
       ["defined", "failed"],
       {
@@ -227,7 +230,10 @@ export class PluginChild {
     if (this.#exit) return;
     this.#retired = true;
     if (this.#proc.connected) this.#proc.disconnect();
-    setTimeout(() => this.kill(because), this.#o.graceMs).unref();
+    // Not unref'd: a process that ignores the closed channel (or was still starting and never
+    // saw it) must not outlive the daemon; the wait is bounded by the grace.
+    const timer = setTimeout(() => this.kill(because), this.#o.graceMs);
+    void this.exited.then(() => clearTimeout(timer));
   }
 
   /** Ends the process at once (SIGKILL: a runaway does not get to run a handler). */
@@ -254,7 +260,7 @@ export class PluginChild {
 
   #expect(
     kinds: readonly ParsedFromChild["t"][],
-    message: ToChild,
+    message: ToChild | undefined,
     ms: number,
     late: string,
   ): Promise<ParsedFromChild> {
@@ -272,7 +278,7 @@ export class PluginChild {
           reject(e);
         },
       };
-      this.#send(message);
+      if (message) this.#send(message);
     });
   }
 

@@ -17,7 +17,9 @@ import type { HookRequest } from "./seam.ts";
  * lines through the daemon's own redaction. Messages to a child come from the daemon and
  * need no check there.
  *
- * Sequence: `load` → `defined` (the id, so the daemon can pick that plugin's settings and
+ * Sequence: the child says `hello` once its own modules are loaded (Node and, from a
+ * checkout, tsx take a while on a busy machine; that is not the plugin's import time); then
+ * `load` → `defined` (the id, so the daemon can pick that plugin's settings and
  * send only those) → `settings` → `loaded` (the descriptor); or `failed` at either step.
  * Then any number of `call` → `answer` | `threw`, with `abort` for a call the daemon gave
  * up on, and `log` / `http` records at any time.
@@ -59,6 +61,7 @@ export interface ChildSideOptions {
 
 /** The child's side, before validation (types for the child's own code). */
 export type FromChild =
+  | { readonly t: "hello" }
   | { readonly t: "defined"; readonly id: string }
   | { readonly t: "loaded"; readonly descriptor: PluginDescriptor }
   | { readonly t: "failed"; readonly error: SerializedError }
@@ -84,6 +87,7 @@ const text = z.string().transform((s) => (s.length > MAX_TEXT ? `${s.slice(0, MA
 const callId = z.number().int().nonnegative();
 
 export const fromChildSchema = z.discriminatedUnion("t", [
+  z.object({ t: z.literal("hello") }).strict(),
   z.object({ t: z.literal("defined"), id: z.string().min(1).max(64) }).strict(),
   // The descriptor itself is checked by parseDescriptor, which names the field.
   z.object({ t: z.literal("loaded"), descriptor: z.unknown() }).strict(),

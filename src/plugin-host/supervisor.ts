@@ -27,6 +27,8 @@ import type { HookRequest } from "./seam.ts";
  * Every change of state is logged and reported to `onState`.
  */
 
+const LOADING_AT_ONCE = 4;
+
 export type PluginProcessState = "idle" | "starting" | "ready" | "backoff" | "crashed" | "quarantined";
 
 export interface PluginProcessStatus {
@@ -50,6 +52,8 @@ export interface SupervisorOptions {
   readonly storeRoot: string;
   readonly side: Omit<ChildSideOptions, "storeRoot">;
   readonly importTimeoutMs: number;
+  /** How long a process may take to start before its plugin's import begins; default 30 s. */
+  readonly bootTimeoutMs?: number;
   readonly permissions: boolean;
   readonly maxOldSpaceMb?: number;
   readonly maxRssBytes?: number;
@@ -117,6 +121,8 @@ export class PluginSupervisor {
   readonly #entries = new Map<string, Entry>();
   readonly #held = new Set<string>();
   #closed = false;
+  #loading = 0;
+  readonly #loadQueue: (() => void)[] = [];
 
   constructor(opts: SupervisorOptions) {
     this.#o = opts;
@@ -126,16 +132,24 @@ export class PluginSupervisor {
     return this.#o.idleMs ?? 60_000;
   }
 
-  /** Imports the plugin at `file` in a new child and tells which plugin it is. */
+  /**
+   * Imports the plugin at `file` in a new child and tells which plugin it is. At most
+   * LOADING_AT_ONCE children load at a time: a folder of many plugins must not start as many
+   * processes at once on a small machine.
+   */
   async define(file: string, source: string, origin?: PluginOrigin): Promise<DefinedPlugin> {
+    while (this.#loading >= LOADING_AT_ONCE) await new Promise<void>((r) => this.#loadQueue.push(r));
+    this.#loading++;
     const child = this.#spawn(file, source, origin, undefined);
     let id: string;
     try {
       id = await child.define();
     } catch (e) {
       child.kill("its plugin failed to load");
+      this.#loaded();
       throw e;
     }
+    this.#loaded();
     return {
       id,
       discard: () => child.retire("not loaded"),
@@ -149,6 +163,12 @@ export class PluginSupervisor {
         }
       },
     };
+  }
+
+  /** A loading child has answered: let the next one start. */
+  #loaded(): void {
+    this.#loading--;
+    this.#loadQueue.shift()?.();
   }
 
   /** Forgets plugins not in `ids` (after a reload), ending their children. */
@@ -242,6 +262,7 @@ export class PluginSupervisor {
       source,
       origin,
       importTimeoutMs: o.importTimeoutMs,
+      bootTimeoutMs: o.bootTimeoutMs ?? 30_000,
       side: { ...o.side, storeRoot: o.storeRoot },
       entry: launch.entry,
       execArgv: launch.execArgv,
@@ -314,6 +335,10 @@ export class PluginSupervisor {
     const id = spec.descriptor.id;
     this.#set(entry, "starting");
     await mkdir(storeDirOf(this.#o.storeRoot, id), { recursive: true, mode: 0o700 }).catch(() => undefined);
+    if (this.#closed || this.#entries.get(id) !== entry) {
+      entry.starting = undefined;
+      throw hotspotError("HH_PLUGIN_PROCESS_FAILED", { plugin: id, reason: "was not started: the plugin was unloaded" });
+    }
     const child = this.#spawn(spec.file, spec.source, spec.origin, spec.descriptor);
     entry.child = child;
     void child.exited.then((exit) => this.#onExit(entry, child, exit));
