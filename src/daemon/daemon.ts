@@ -8,8 +8,8 @@ import { type HotspotError, hotspotError, isHotspotError, reasonOf } from "../er
 import type { PortalInfo } from "../helper-api/context.ts";
 import type { JoinedNetwork, ScannedNetwork } from "../helper-api/network.ts";
 import type { ClaimMatch, PluginRegistry } from "../helper-api/registry-types.ts";
-import type { PluginSupervisor } from "../plugin-host/supervisor.ts";
 import { createPluginHost } from "../plugin-host/host.ts";
+import type { PluginSupervisor } from "../plugin-host/supervisor.ts";
 import type { JoinEvent, LeaveEvent, RoamEvent, ScanList, ScanSource } from "../scan/source.ts";
 import { redact, redactValue, secretStrings } from "../util/redact.ts";
 import type { Clock } from "./clock.ts";
@@ -105,7 +105,7 @@ export interface DaemonOptions {
    * The plugin processes (src/plugin-host/supervisor.ts) when plugins were loaded isolated:
    * hooks of those plugins run there. Default: every hook runs in this process.
    */
-  readonly pluginProcesses?: Pick<PluginSupervisor, "call">;
+  readonly pluginProcesses?: Pick<PluginSupervisor, "call" | "ready">;
 }
 
 /**

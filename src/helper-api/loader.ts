@@ -1,4 +1,5 @@
 import { type HotspotError, hotspotError, isHotspotError, reasonOf } from "../errors.ts";
+import { remotePlugin } from "../plugin-host/remote-plugin.ts";
 import { validateDefinition } from "./definition-schema.ts";
 import { describeImportFailure } from "./import-failure.ts";
 import type { Plugin } from "./plugin.ts";
@@ -7,7 +8,6 @@ import { importPluginModule } from "./plugin-import.ts";
 import { BUNDLED_PLUGINS_DIR, describeKind, type PluginRoot } from "./plugin-paths.ts";
 import { resolvePlugin } from "./plugin-settings.ts";
 import { createRegistry, type RegistryServices } from "./registry.ts";
-import { remotePlugin } from "../plugin-host/remote-plugin.ts";
 import type {
   IsolatedDefinition,
   LoadedPlugin,

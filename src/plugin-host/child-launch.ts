@@ -31,7 +31,9 @@ const FROM_SOURCE = import.meta.url.endsWith(".ts");
 const TYPESCRIPT = new Set([".ts", ".mts", ".cts"]);
 
 /** The child's entry module beside this file. */
-export const CHILD_ENTRY = fileURLToPath(new URL(FROM_SOURCE ? "./child-main.ts" : "./child-main.js", import.meta.url));
+export const CHILD_ENTRY = fileURLToPath(
+  new URL(FROM_SOURCE ? "./child-main.ts" : "./child-main.js", import.meta.url),
+);
 
 export interface ChildLaunchOptions {
   /** The plugin's entry file. */
@@ -74,7 +76,8 @@ export function childLaunch(o: ChildLaunchOptions): ChildLaunch {
     execArgv.push(
       "--experimental-permission",
       "--allow-fs-read=*",
-      ...(writable.length > 0 ? [`--allow-fs-write=${writable.join(",")}`] : []),
+      // One flag per path: Node 20.20 reads a comma-separated list as one (non-existent) path.
+      ...writable.map((path) => `--allow-fs-write=${path}`),
       "--allow-worker",
       ...(mayStartProcesses ? ["--allow-child-process"] : []),
       // The permission model's start-up warnings would land in the daemon's log on every spawn.

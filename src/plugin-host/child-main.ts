@@ -58,7 +58,10 @@ function sideFor(opts: ChildSideOptions): PluginSide {
 async function onLoad(message: Extract<ToChild, { t: "load" }>): Promise<void> {
   load = message;
   try {
-    definition = validateDefinition(await importDefault(message.file, message.importTimeoutMs), message.source);
+    definition = validateDefinition(
+      await importDefault(message.file, message.importTimeoutMs),
+      message.source,
+    );
     send({ t: "defined", id: definition.id });
   } catch (e) {
     send({ t: "failed", error: serializeError(e) });
@@ -71,7 +74,12 @@ function onSettings(message: Extract<ToChild, { t: "settings" }>): void {
     const resolved = resolvePlugin(definition, load.source, message.settings, message.files);
     plugin = Object.freeze({ ...resolved, ...(load.origin ? { origin: load.origin } : {}) });
     side = sideFor(load.side);
-    send({ t: "loaded", descriptor: describePlugin(plugin) });
+    const descriptor = describePlugin(plugin);
+    send({ t: "loaded", descriptor });
+    // The link context (HTTP client, forms, WISPr...) loads on a hook's first call; load it
+    // now, between load and first call, so that call's deadline does not pay for it.
+    if (descriptor.hooks.some((h) => h !== "filterScanList"))
+      void import("./link-context.ts").catch(() => {});
   } catch (e) {
     send({ t: "failed", error: serializeError(e) });
   }

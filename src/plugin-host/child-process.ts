@@ -7,7 +7,13 @@ import { type HotspotError, hotspotError } from "../errors.ts";
 import type { PluginOrigin } from "../helper-api/registry-types.ts";
 import { childLoadError } from "./child-errors.ts";
 import { type PluginDescriptor, parseDescriptor } from "./descriptor.ts";
-import { type ChildSideOptions, MAX_TEXT, type ParsedFromChild, parseFromChild, type ToChild } from "./protocol.ts";
+import {
+  type ChildSideOptions,
+  MAX_TEXT,
+  type ParsedFromChild,
+  parseFromChild,
+  type ToChild,
+} from "./protocol.ts";
 import type { HookRequest } from "./seam.ts";
 
 /**
@@ -315,7 +321,7 @@ export class PluginChild {
       }
       default: {
         const waiter = this.#waiter;
-        if (!waiter || !waiter.kinds.includes(m.t)) {
+        if (!waiter?.kinds.includes(m.t)) {
           this.#protocol(`an unexpected '${m.t}'`);
           return;
         }
@@ -333,7 +339,10 @@ export class PluginChild {
     this.#waiter = undefined;
     waiter?.reject(
       !this.#defined
-        ? hotspotError("HH_PLUGIN_LOAD_FAILED", { path: this.#o.file, reason: `its process ${exitReason(exit)}` })
+        ? hotspotError("HH_PLUGIN_LOAD_FAILED", {
+            path: this.#o.file,
+            reason: `its process ${exitReason(exit)}`,
+          })
         : error,
     );
     for (const call of [...this.#calls.values()]) {
@@ -350,7 +359,9 @@ export class PluginChild {
       const status = await readFile(`/proc/${pid}/status`, "utf8");
       const kb = Number(/^VmRSS:\s+(\d+)\s+kB/m.exec(status)?.[1]);
       if (Number.isFinite(kb) && kb * 1024 > this.#o.maxRssBytes) {
-        this.kill(`its resident memory ${Math.round(kb / 1024)} MB is over the cap of ${Math.round(this.#o.maxRssBytes / 1048576)} MB`);
+        this.kill(
+          `its resident memory ${Math.round(kb / 1024)} MB is over the cap of ${Math.round(this.#o.maxRssBytes / 1048576)} MB`,
+        );
       }
     } catch {
       // Gone already (the exit handler reports it), or no /proc: the heap cap still holds.

@@ -36,7 +36,10 @@ export interface FollowedDaemon extends Pick<EventEmitter<DaemonEvents>, "on" | 
  * a plugin with a logged-in session keeps its child while the session lasts. Returns the
  * function that stops following.
  */
-export function followDaemon(supervisor: Pick<PluginSupervisor, "warm" | "hold">, daemon: FollowedDaemon): () => void {
+export function followDaemon(
+  supervisor: Pick<PluginSupervisor, "warm" | "hold">,
+  daemon: FollowedDaemon,
+): () => void {
   const onNetworks: DaemonEvents["networks"] = (_device, _networks, claims) => {
     const best = new Set<string>();
     for (const list of claims) {

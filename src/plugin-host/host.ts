@@ -20,9 +20,9 @@ import {
 } from "../helper-api/results.ts";
 import { defaultPluginStoreRoot } from "./paths.ts";
 import { createPluginSide, type PluginSideOptions } from "./plugin-side.ts";
-import { type HookCaller, processCaller } from "./process-runner.ts";
-import type { PluginSupervisor } from "./supervisor.ts";
+import { type HookCaller, prepareProcess, processCaller } from "./process-runner.ts";
 import type { HookAnswer, HookOutcome, HookRequest } from "./seam.ts";
+import type { PluginSupervisor } from "./supervisor.ts";
 
 /**
  * The plugin host: the one place that turns "call hook H of plugin P" into a bounded,
@@ -60,7 +60,7 @@ export interface PluginHostOptions
    * The daemon's plugin processes (supervisor.ts): hooks of plugins loaded into a child
    * process go there (process-runner.ts); all others run in this process (plugin-side.ts).
    */
-  readonly processes?: Pick<PluginSupervisor, "call"> | undefined;
+  readonly processes?: Pick<PluginSupervisor, "call" | "ready"> | undefined;
 }
 
 export interface EvaluateOptions {
@@ -136,6 +136,7 @@ export function createPluginHost(opts: PluginHostOptions): PluginHost {
     schema: Parameters<typeof runHook<T>>[0]["schema"],
     signal: AbortSignal | undefined,
   ): Promise<HookOutcome<T>> => {
+    if (opts.processes) await prepareProcess(opts.processes, plugin, request.hook, signal);
     let answer: HookAnswer | undefined;
     const result = await runHook<T>({
       plugin,
@@ -170,8 +171,18 @@ export function createPluginHost(opts: PluginHostOptions): PluginHost {
       }
     },
 
-    evaluate(candidates, network, portal, { registry, signal }) {
+    async evaluate(candidates, network, portal, { registry, signal }) {
       const preferred = preferenceFor(config, network);
+      const { processes } = opts;
+      if (processes) {
+        // Start every candidate's process first; one that cannot start fails its call below.
+        await Promise.allSettled(
+          candidates.map((c) => {
+            const plugin = registry.get(c.pluginId);
+            return plugin ? prepareProcess(processes, plugin, "evaluate", signal) : undefined;
+          }),
+        );
+      }
       return evaluateCandidates({
         candidates,
         registry,

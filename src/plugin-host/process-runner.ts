@@ -1,10 +1,16 @@
+import { hotspotError, isHotspotError, reasonOf } from "../errors.ts";
+import type { HookName } from "../helper-api/plugin.ts";
 import type { LoadedPlugin } from "../helper-api/registry-types.ts";
 import { remoteDescriptor } from "./remote-plugin.ts";
 import type { HookAnswer, HookRequest } from "./seam.ts";
 import type { PluginSupervisor } from "./supervisor.ts";
 
 /** How the host reaches a plugin's code: in this process, or in the plugin's own. */
-export type HookCaller = (plugin: LoadedPlugin, request: HookRequest, signal: AbortSignal) => Promise<HookAnswer>;
+export type HookCaller = (
+  plugin: LoadedPlugin,
+  request: HookRequest,
+  signal: AbortSignal,
+) => Promise<HookAnswer>;
 
 /**
  * Sends calls of plugins that run in a child process to the supervisor, and the others
@@ -22,4 +28,28 @@ export function processCaller(supervisor: Pick<PluginSupervisor, "call">, inProc
     const answer = await supervisor.call(plugin.id, request, signal);
     return { value: answer.value };
   };
+}
+
+/**
+ * Before a hook's deadline starts: the plugin's process is up (started if needed). A caller
+ * that gives up meanwhile gets HH_PLUGIN_HOOK_CANCELLED, as if the hook had started; a
+ * quarantined plugin or a process that cannot start gets its own coded error.
+ */
+export async function prepareProcess(
+  processes: Pick<PluginSupervisor, "ready">,
+  plugin: LoadedPlugin,
+  hook: HookName,
+  signal: AbortSignal | undefined,
+): Promise<void> {
+  if (remoteDescriptor(plugin) === undefined) return;
+  try {
+    await processes.ready(plugin.id, signal);
+  } catch (e) {
+    if (isHotspotError(e)) throw e;
+    throw hotspotError(
+      "HH_PLUGIN_HOOK_CANCELLED",
+      { plugin: plugin.id, hook, reason: reasonOf(e) },
+      { cause: e },
+    );
+  }
 }

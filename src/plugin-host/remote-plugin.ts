@@ -1,5 +1,11 @@
 import { hotspotError } from "../errors.ts";
-import { definePlugin, HOOK_NAMES, type HookName, type Plugin, type PluginDefinition } from "../helper-api/plugin.ts";
+import {
+  definePlugin,
+  HOOK_NAMES,
+  type HookName,
+  type Plugin,
+  type PluginDefinition,
+} from "../helper-api/plugin.ts";
 import type { LoadedPlugin } from "../helper-api/registry-types.ts";
 import type { PluginDescriptor } from "./descriptor.ts";
 
@@ -26,7 +32,11 @@ function elsewhere(id: string, hook: HookName): () => never {
   };
 }
 
-export function remotePlugin(descriptor: PluginDescriptor, config: unknown, credentials: unknown): LoadedPlugin {
+export function remotePlugin(
+  descriptor: PluginDescriptor,
+  config: unknown,
+  credentials: unknown,
+): LoadedPlugin {
   const d = descriptor;
   const hooks: Partial<Record<HookName, () => never>> = {};
   for (const hook of HOOK_NAMES) if (d.hooks.includes(hook)) hooks[hook] = elsewhere(d.id, hook);

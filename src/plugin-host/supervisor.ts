@@ -7,7 +7,13 @@ import type { HttpLogEntry } from "../daemon/log.ts";
 import { type HotspotError, hotspotError, isHotspotError, reasonOf } from "../errors.ts";
 import type { PluginOrigin } from "../helper-api/registry-types.ts";
 import { childLaunch, storeDirOf, tmpDirOf } from "./child-launch.ts";
-import { type ChildAnswer, type ChildExit, type ChildProcessOptions, exitReason, PluginChild } from "./child-process.ts";
+import {
+  type ChildAnswer,
+  type ChildExit,
+  type ChildProcessOptions,
+  exitReason,
+  PluginChild,
+} from "./child-process.ts";
 import type { PluginDescriptor } from "./descriptor.ts";
 import type { PluginLogLevel } from "./logger.ts";
 import type { ChildSideOptions } from "./protocol.ts";
@@ -74,7 +80,12 @@ export interface SupervisorOptions {
   /** Process events (start, crash, quarantine) for the daemon's log. */
   log(level: PluginLogLevel, message: string, fields?: Readonly<Record<string, unknown>>): void;
   /** What a plugin logged (or printed) in its process; redaction is the receiver's. */
-  pluginLog(pluginId: string, level: PluginLogLevel, message: string, fields?: Readonly<Record<string, unknown>>): void;
+  pluginLog(
+    pluginId: string,
+    level: PluginLogLevel,
+    message: string,
+    fields?: Readonly<Record<string, unknown>>,
+  ): void;
   onHttp?(entry: HttpLogEntry): void;
   onState?(status: PluginProcessStatus): void;
   /** Starts a child; default a real PluginChild. */
@@ -217,6 +228,17 @@ export class PluginSupervisor {
     }
   }
 
+  /**
+   * Starts the plugin's child if it is not running (after any backoff), so the host can
+   * start a hook's deadline once the process is there: the deadline is the plugin's time,
+   * a cold start is the daemon's (bounded by the boot and import timeouts).
+   */
+  async ready(id: string, signal?: AbortSignal): Promise<void> {
+    const entry = this.#entries.get(id);
+    if (!entry) return;
+    await this.#ensure(entry, signal);
+  }
+
   /** Calls a hook in the plugin's child, starting it when needed. */
   async call(id: string, request: HookRequest, signal: AbortSignal): Promise<ChildAnswer> {
     const entry = this.#entries.get(id);
@@ -241,9 +263,17 @@ export class PluginSupervisor {
     await Promise.all(exits);
   }
 
-  #spawn(file: string, source: string, origin: PluginOrigin | undefined, d: PluginDescriptor | undefined): ChildLike {
+  #spawn(
+    file: string,
+    source: string,
+    origin: PluginOrigin | undefined,
+    d: PluginDescriptor | undefined,
+  ): ChildLike {
     const o = this.#o;
-    const tmpDir = tmpDirOf(o.tmpRoot ?? join(tmpdir(), `hotspot-helper-plugins-${process.getuid?.() ?? "user"}`), file);
+    const tmpDir = tmpDirOf(
+      o.tmpRoot ?? join(tmpdir(), `hotspot-helper-plugins-${process.getuid?.() ?? "user"}`),
+      file,
+    );
     // Before the process exists: it may not create folders outside the ones it was given.
     mkdirSync(tmpDir, { recursive: true, mode: 0o700 });
     const launch = childLaunch({
@@ -306,16 +336,24 @@ export class PluginSupervisor {
 
   #report(entry: Entry): void {
     const s = this.#status(entry);
-    this.#o.log(s.state === "quarantined" || s.state === "backoff" ? "warn" : "debug", `plugin process ${s.id}: ${s.state}`, {
-      ...s,
-    });
+    this.#o.log(
+      s.state === "quarantined" || s.state === "backoff" ? "warn" : "debug",
+      `plugin process ${s.id}: ${s.state}`,
+      {
+        ...s,
+      },
+    );
     this.#o.onState?.(s);
   }
 
   /** The plugin's running child, starting it (after any backoff) when needed. */
   async #ensure(entry: Entry, signal?: AbortSignal): Promise<ChildLike> {
     for (;;) {
-      if (this.#closed) throw hotspotError("HH_PLUGIN_PROCESS_FAILED", { plugin: entry.spec.descriptor.id, reason: "is stopping with the daemon" });
+      if (this.#closed)
+        throw hotspotError("HH_PLUGIN_PROCESS_FAILED", {
+          plugin: entry.spec.descriptor.id,
+          reason: "is stopping with the daemon",
+        });
       if (entry.state === "quarantined") throw this.#quarantineError(entry);
       if (entry.child?.alive && entry.state === "ready") return entry.child;
       if (entry.starting) return await abortable(entry.starting, signal);
@@ -337,21 +375,30 @@ export class PluginSupervisor {
     await mkdir(storeDirOf(this.#o.storeRoot, id), { recursive: true, mode: 0o700 }).catch(() => undefined);
     if (this.#closed || this.#entries.get(id) !== entry) {
       entry.starting = undefined;
-      throw hotspotError("HH_PLUGIN_PROCESS_FAILED", { plugin: id, reason: "was not started: the plugin was unloaded" });
+      throw hotspotError("HH_PLUGIN_PROCESS_FAILED", {
+        plugin: id,
+        reason: "was not started: the plugin was unloaded",
+      });
     }
     const child = this.#spawn(spec.file, spec.source, spec.origin, spec.descriptor);
     entry.child = child;
     void child.exited.then((exit) => this.#onExit(entry, child, exit));
     try {
       const defined = await child.define();
-      if (defined !== id) throw hotspotError("HH_PLUGIN_PROCESS_PROTOCOL", { plugin: id, reason: `its file now holds plugin ${defined}` });
+      if (defined !== id)
+        throw hotspotError("HH_PLUGIN_PROCESS_PROTOCOL", {
+          plugin: id,
+          reason: `its file now holds plugin ${defined}`,
+        });
       await child.configure(spec.settings, spec.files);
       entry.starting = undefined;
       this.#set(entry, "ready");
       return child;
     } catch (e) {
       entry.starting = undefined;
-      const error = isHotspotError(e) ? e : hotspotError("HH_PLUGIN_PROCESS_FAILED", { plugin: id, reason: reasonOf(e) });
+      const error = isHotspotError(e)
+        ? e
+        : hotspotError("HH_PLUGIN_PROCESS_FAILED", { plugin: id, reason: reasonOf(e) });
       entry.lastError = error.message;
       child.kill(`it failed to start: ${error.message}`);
       throw error;
@@ -403,7 +450,7 @@ export class PluginSupervisor {
         );
       }
     }, ms);
-    timer.unref();
+    // Not unref'd: a call may be waiting for the restart; close() clears it.
     entry.waiting = { until, timer };
     this.#set(entry, state);
   }
