@@ -258,6 +258,7 @@ export function createDaemonCommand(signals: SignalSource = process): Command {
         log({ level: "info", scope: "daemon", message: `${signal} received, stopping` });
         surface.stopping();
         await daemon.stop();
+        await processes.close();
         await state.flush();
         log({ level: "info", scope: "daemon", message: "stopped" });
         return 0;

@@ -1,6 +1,6 @@
 import { validateDefinition } from "../helper-api/definition-schema.ts";
-import { importDefault } from "../helper-api/loader.ts";
 import type { Plugin } from "../helper-api/plugin.ts";
+import { importDefault } from "../helper-api/plugin-entry.ts";
 import { resolvePlugin } from "../helper-api/plugin-settings.ts";
 import type { LoadedPlugin } from "../helper-api/registry-types.ts";
 import { serializeError } from "./child-errors.ts";

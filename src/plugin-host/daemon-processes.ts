@@ -1,7 +1,7 @@
 import type { EventEmitter } from "eventemitter3";
 import type { DaemonEvents, SessionSummary } from "../daemon/events.ts";
 import type { LogSink } from "../daemon/log.ts";
-import { PLUGIN_IMPORT_TIMEOUT_MS } from "../helper-api/loader.ts";
+import { PLUGIN_IMPORT_TIMEOUT_MS } from "../helper-api/plugin-entry.ts";
 import { PluginSupervisor, type SupervisorOptions } from "./supervisor.ts";
 
 /**
