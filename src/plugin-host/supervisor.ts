@@ -41,7 +41,7 @@ export interface PluginProcessStatus {
   readonly id: string;
   readonly state: PluginProcessState;
   readonly pid?: number;
-  /** Starts after a crash since the plugin was loaded. */
+  /** Processes started after a crash since the plugin was loaded. */
   readonly restarts: number;
   /** Crashes within the current window. */
   readonly crashes: number;
@@ -122,6 +122,8 @@ interface Entry {
   waiting?: { readonly until: Promise<void>; readonly timer: NodeJS.Timeout } | undefined;
   idle?: NodeJS.Timeout | undefined;
   restarts: number;
+  /** The last process ended in a crash: the next start is a restart. */
+  crashedLast: boolean;
   crashes: number[];
   lastError?: string | undefined;
   warmUntil: number;
@@ -311,7 +313,7 @@ export class PluginSupervisor {
   #register(spec: Spec): void {
     const old = this.#entries.get(spec.descriptor.id);
     if (old) this.#drop(old, "its plugin was reloaded");
-    const entry: Entry = { spec, state: "idle", restarts: 0, crashes: [], warmUntil: 0 };
+    const entry: Entry = { spec, state: "idle", restarts: 0, crashedLast: false, crashes: [], warmUntil: 0 };
     this.#entries.set(spec.descriptor.id, entry);
     this.#report(entry);
   }
@@ -381,6 +383,8 @@ export class PluginSupervisor {
       });
     }
     const child = this.#spawn(spec.file, spec.source, spec.origin, spec.descriptor);
+    if (entry.crashedLast) entry.restarts++;
+    entry.crashedLast = false;
     entry.child = child;
     void child.exited.then((exit) => this.#onExit(entry, child, exit));
     try {
@@ -412,6 +416,7 @@ export class PluginSupervisor {
       if (entry.state !== "quarantined") this.#set(entry, "idle");
       return;
     }
+    entry.crashedLast = true;
     const now = Date.now();
     const windowMs = this.#o.crashWindowMs ?? 60_000;
     entry.crashes = [...entry.crashes.filter((t) => now - t < windowMs), now];
@@ -443,7 +448,6 @@ export class PluginSupervisor {
       this.#set(entry, "crashed");
       end();
       if (this.#wanted(entry)) {
-        entry.restarts++;
         this.#ensure(entry).then(
           () => this.#touch(entry),
           () => {},

@@ -1,0 +1,266 @@
+import assert from "node:assert/strict";
+import { EventEmitter } from "node:events";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, describe, type TestContext, test } from "node:test";
+import { isHotspotError } from "../../../src/errors.ts";
+import type { ChildAnswer, ChildExit, ChildProcessOptions } from "../../../src/plugin-host/child-process.ts";
+import { DESCRIPTOR_VERSION, type PluginDescriptor } from "../../../src/plugin-host/descriptor.ts";
+import type { HookRequest } from "../../../src/plugin-host/seam.ts";
+import {
+  type ChildLike,
+  type PluginProcessState,
+  type PluginProcessStatus,
+  PluginSupervisor,
+} from "../../../src/plugin-host/supervisor.ts";
+
+/**
+ * The supervisor's policy with fake children (the process boundary is the fake) and mock
+ * timers: backoff doubling, quarantine within a window and its end, idle retirement, holds
+ * and warm starts. Real children are in test/integration/plugin-host/isolation.test.ts.
+ */
+
+const descriptor: PluginDescriptor = {
+  descriptorVersion: DESCRIPTOR_VERSION,
+  id: "fake",
+  displayName: "Fake",
+  version: "1.0.0",
+  sdk: "^0.1.0",
+  priority: 0,
+  source: "/plugins/fake/index.js",
+  claims: [],
+  portalHosts: [],
+  hooks: ["authenticate"],
+  timeouts: {},
+  needsBrowser: false,
+  takesConfig: false,
+  takesCredentials: false,
+  hasCredentials: false,
+};
+
+const REQUEST: HookRequest = { hook: "filterScanList", networks: [] };
+
+class FakeChild implements ChildLike {
+  static next = 100;
+  readonly pid = FakeChild.next++;
+  alive = true;
+  busy = 0;
+  retired = false;
+  readonly exited: Promise<ChildExit>;
+  #end: (exit: ChildExit) => void = () => {};
+  constructor(readonly opts: ChildProcessOptions) {
+    this.exited = new Promise((resolve) => {
+      this.#end = resolve;
+    });
+  }
+  async define(): Promise<string> {
+    return descriptor.id;
+  }
+  async configure(): Promise<PluginDescriptor> {
+    return descriptor;
+  }
+  async call(): Promise<ChildAnswer> {
+    return { value: this.pid };
+  }
+  /** The process dies on its own. */
+  crash(code: number): void {
+    this.end({ code, signal: null });
+  }
+  kill(because: string): void {
+    this.end({ code: null, signal: "SIGKILL", killedBecause: because });
+  }
+  retire(): void {
+    this.retired = true;
+    this.end({ code: 0, signal: null, retired: true });
+  }
+  end(exit: ChildExit): void {
+    if (!this.alive) return;
+    this.alive = false;
+    this.#end(exit);
+  }
+}
+
+let dir = "";
+before(async () => {
+  dir = await mkdtemp(join(tmpdir(), "hh-supervisor-"));
+});
+after(() => rm(dir, { recursive: true, force: true }));
+
+async function setup(t: TestContext) {
+  t.mock.timers.enable({ apis: ["setTimeout", "Date"], now: 1_000_000 });
+  const children: FakeChild[] = [];
+  const events = new EventEmitter();
+  let last: PluginProcessStatus | undefined;
+  const supervisor = new PluginSupervisor({
+    storeRoot: join(dir, "stores"),
+    tmpRoot: join(dir, "tmp"),
+    side: {},
+    importTimeoutMs: 1_000,
+    permissions: false,
+    idleMs: 10_000,
+    backoffBaseMs: 1_000,
+    backoffMaxMs: 3_000,
+    quarantineAfter: 3,
+    crashWindowMs: 60_000,
+    quarantineMs: 300_000,
+    log: () => {},
+    pluginLog: () => {},
+    onState: (s) => {
+      last = s;
+      events.emit("state", s);
+    },
+    spawn: (opts) => {
+      const child = new FakeChild(opts);
+      children.push(child);
+      return child;
+    },
+  });
+  const defined = await supervisor.define("/plugins/fake/index.js", "/plugins/fake/index.js");
+  await defined.configure(undefined, {});
+  const reaches = (state: PluginProcessState): Promise<PluginProcessStatus> =>
+    new Promise((resolve) => {
+      if (last?.state === state) return resolve(last);
+      const on = (s: PluginProcessStatus): void => {
+        if (s.state !== state) return;
+        events.off("state", on);
+        resolve(s);
+      };
+      events.on("state", on);
+    });
+  const serving = (): FakeChild => {
+    const child = children.at(-1);
+    assert.ok(child?.alive, "a serving child");
+    return child;
+  };
+  const call = () => supervisor.call("fake", REQUEST, new AbortController().signal);
+  return { supervisor, children, reaches, serving, call, state: () => last?.state };
+}
+
+describe("plugin supervisor", () => {
+  test("loading uses a child of its own that ends after describing; the first call starts the serving child", async (t) => {
+    const s = await setup(t);
+    assert.equal(s.children.length, 1);
+    assert.equal(s.children[0]?.retired, true);
+    assert.equal(s.state(), "idle");
+    const answer = await s.call();
+    assert.equal(answer.value, s.serving().pid);
+    assert.equal(s.state(), "ready");
+    assert.equal(s.children.length, 2);
+    await s.supervisor.close();
+  });
+
+  test("crashes back off base·2^(n-1), capped, and the third within the window quarantines", async (t) => {
+    const s = await setup(t);
+    await s.call();
+    const backoff = s.reaches("backoff");
+    s.serving().crash(1);
+    assert.equal((await backoff).crashes, 1);
+    t.mock.timers.tick(999);
+    assert.equal(s.state(), "backoff");
+    t.mock.timers.tick(1);
+    assert.equal(s.state(), "crashed", "not wanted: it waits for the next call");
+    await s.call();
+    const second = s.reaches("backoff");
+    s.serving().crash(1);
+    await second;
+    t.mock.timers.tick(1_999);
+    assert.equal(s.state(), "backoff");
+    t.mock.timers.tick(1);
+    assert.equal(s.state(), "crashed");
+    await s.call();
+    const quarantined = s.reaches("quarantined");
+    s.serving().kill("over its memory cap");
+    const status = await quarantined;
+    assert.equal(status.crashes, 3);
+    assert.match(status.lastError ?? "", /over its memory cap/);
+    await assert.rejects(s.call(), (e: unknown) => isHotspotError(e, "HH_PLUGIN_QUARANTINED"));
+    t.mock.timers.tick(300_000);
+    assert.equal(s.state(), "crashed");
+    await s.call();
+    assert.equal(s.supervisor.status()[0]?.crashes, 0, "the quarantine's end forgets the crashes");
+    await s.supervisor.close();
+  });
+
+  test("crashes further apart than the window do not add up to a quarantine", async (t) => {
+    const s = await setup(t);
+    for (let i = 0; i < 5; i++) {
+      await s.call();
+      const backoff = s.reaches("backoff");
+      s.serving().crash(1);
+      await backoff;
+      t.mock.timers.tick(61_000);
+    }
+    assert.equal(s.state(), "crashed");
+    assert.equal(s.supervisor.status()[0]?.crashes, 1);
+    await s.supervisor.close();
+  });
+
+  test("a call made during a backoff waits for it and then gets a new child; the restart is counted", async (t) => {
+    const s = await setup(t);
+    await s.call();
+    const first = s.serving();
+    const backoff = s.reaches("backoff");
+    first.crash(9);
+    await backoff;
+    const pending = s.call();
+    const ready = s.reaches("ready");
+    t.mock.timers.tick(1_000);
+    await ready;
+    const answer = await pending;
+    assert.notEqual(answer.value, first.pid);
+    assert.equal(s.supervisor.status()[0]?.restarts, 1);
+    await s.supervisor.close();
+  });
+
+  test("an idle child retires after idleMs; a held plugin's child does not; a warm start keeps one for idleMs", async (t) => {
+    const s = await setup(t);
+    await s.call();
+    const child = s.serving();
+    t.mock.timers.tick(9_999);
+    assert.equal(child.retired, false);
+    const idle = s.reaches("idle");
+    t.mock.timers.tick(1);
+    await idle;
+    assert.equal(child.retired, true);
+    assert.equal(s.supervisor.status()[0]?.crashes, 0, "retiring is not a crash");
+
+    s.supervisor.hold(["fake"]);
+    await s.call();
+    const held = s.serving();
+    t.mock.timers.tick(50_000);
+    assert.equal(held.retired, false);
+    s.supervisor.hold([]);
+    const released = s.reaches("idle");
+    t.mock.timers.tick(10_000);
+    await released;
+    assert.equal(held.retired, true);
+
+    const warm = s.reaches("ready");
+    s.supervisor.warm(["fake"]);
+    await warm;
+    assert.equal(s.serving().retired, false);
+    await s.supervisor.close();
+    assert.equal(
+      s.children.every((c) => !c.alive),
+      true,
+      "close ends every child",
+    );
+  });
+
+  test("a crash of a held plugin restarts it by itself after the backoff", async (t) => {
+    const s = await setup(t);
+    s.supervisor.hold(["fake"]);
+    await s.call();
+    const first = s.serving();
+    const backoff = s.reaches("backoff");
+    first.crash(1);
+    await backoff;
+    const ready = s.reaches("ready");
+    t.mock.timers.tick(1_000);
+    const status = await ready;
+    assert.equal(status.restarts, 1);
+    assert.notEqual(s.serving(), first);
+    await s.supervisor.close();
+  });
+});
