@@ -6,6 +6,7 @@ import type { PluginSettings } from "../config/schema.ts";
 import type { HttpLogEntry } from "../daemon/log.ts";
 import { type HotspotError, hotspotError, isHotspotError, reasonOf } from "../errors.ts";
 import type { PluginOrigin } from "../helper-api/registry-types.ts";
+import { redactValue, secretStrings } from "../util/redact.ts";
 import { childLaunch, storeDirOf, tmpDirOf } from "./child-launch.ts";
 import {
   type ChildAnswer,
@@ -168,6 +169,7 @@ export class PluginSupervisor {
       discard: () => child.retire("not loaded"),
       configure: async (settings, files) => {
         try {
+          secretStrings(settings?.credentials, child.secrets);
           const descriptor = await child.configure(settings, files);
           this.#register({ file, source, origin, settings, files, descriptor });
           return descriptor;
@@ -270,7 +272,7 @@ export class PluginSupervisor {
     source: string,
     origin: PluginOrigin | undefined,
     d: PluginDescriptor | undefined,
-  ): ChildLike {
+  ): ChildLike & { readonly secrets: Set<string> } {
     const o = this.#o;
     const tmpDir = tmpDirOf(
       o.tmpRoot ?? join(tmpdir(), `hotspot-helper-plugins-${process.getuid?.() ?? "user"}`),
@@ -289,6 +291,18 @@ export class PluginSupervisor {
       env: o.env ?? process.env,
     });
     const label = d?.id ?? file;
+    // What the process sends back is redacted here, before any sink: the process holds its
+    // plugin's credentials and may print them (a schema's transform, a console.log). The
+    // set fills in when the settings are sent (`configure`), before the process has them.
+    const secrets = d === undefined ? new Set<string>() : this.#secretsOf(d.id);
+    const say = (
+      level: PluginLogLevel,
+      message: string,
+      fields?: Readonly<Record<string, unknown>>,
+    ): void => {
+      const clean = redactValue({ message, fields }, secrets);
+      o.pluginLog(d?.id ?? file, level, clean.message, clean.fields);
+    };
     const opts: ChildProcessOptions = {
       file,
       source,
@@ -303,11 +317,16 @@ export class PluginSupervisor {
       maxRssBytes: o.maxRssBytes ?? 256 * 1024 * 1024,
       rssCheckMs: o.rssCheckMs ?? 2_000,
       label,
-      onLog: (e) => o.pluginLog(d?.id ?? file, e.level, e.message, e.fields),
-      onHttp: (entry) => o.onHttp?.(entry),
-      onOutput: (stream, line) => o.pluginLog(d?.id ?? file, stream === "stderr" ? "warn" : "debug", line),
+      onLog: (e) => say(e.level, e.message, e.fields),
+      onHttp: (entry) => o.onHttp?.(redactValue(entry, secrets)),
+      onOutput: (stream, line) => say(stream === "stderr" ? "warn" : "debug", line),
     };
-    return (o.spawn ?? ((x) => new PluginChild(x)))(opts);
+    return Object.assign((o.spawn ?? ((x) => new PluginChild(x)))(opts), { secrets });
+  }
+
+  /** The credential strings of plugin `id`'s settings, for redaction. */
+  #secretsOf(id: string): Set<string> {
+    return secretStrings(this.#entries.get(id)?.spec.settings?.credentials);
   }
 
   #register(spec: Spec): void {
