@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { cp, mkdir, readFile, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
@@ -300,6 +300,73 @@ export default definePlugin({
     const run = await pluginTest(dir);
     assert.equal(run.code, 0, `${run.stdout}${run.stderr}`);
     assert.match(run.stdout, /^result: PASS$/m);
+  });
+
+  test("the installed daemon imports each bundled plugin in a process of its own and starts the one a scan claims", async () => {
+    const state = join(pkg.tempDir, "daemon-state");
+    const child = spawn(
+      process.execPath,
+      [
+        pkg.bin,
+        "daemon",
+        "--scan",
+        join(pkg.packageDir, "fixtures/scans/demo.json"),
+        "--no-api",
+        "--state-dir",
+        state,
+        "--verbose",
+      ],
+      { cwd: pkg.appDir, env: pkg.env, stdio: ["ignore", "ignore", "pipe"] },
+    );
+    let stderr = "";
+    const ready = new Promise<void>((resolve, reject) => {
+      child.stderr.on("data", (d: Buffer) => {
+        stderr += d.toString();
+        if (/plugin process \S+: ready/.test(stderr) && /started: /.test(stderr)) resolve();
+      });
+      child.on("exit", () => reject(new Error(`the daemon ended:\n${stderr}`)));
+    });
+    await ready;
+    child.kill("SIGTERM");
+    const code = await new Promise((resolve) => child.on("exit", resolve));
+    assert.equal(code, 0, stderr);
+    assert.match(stderr, /started: source fixture:demo\.json \(fixture\), 6 plugin\(s\) loaded/);
+    assert.doesNotMatch(stderr, /plugin skipped/);
+    assert.match(
+      stderr,
+      /plugin process \S+: idle[^\n]*\n(.*\n)*.*stopped\n$/,
+      "its processes end before it does",
+    );
+  });
+
+  test("from the installed package, a JavaScript plugin's process may not start processes or write outside its store", async () => {
+    const plugins = join(pkg.tempDir, "isolation-plugins");
+    await cp(join(import.meta.dirname, "../../fixtures/isolation-plugins/escape"), join(plugins, "escape"), {
+      recursive: true,
+    });
+    const target = join(pkg.tempDir, "escaped");
+    const script = `
+      import { PluginSupervisor } from ${JSON.stringify(join(pkg.packageDir, "dist/plugin-host/supervisor.js"))};
+      const s = new PluginSupervisor({ storeRoot: ${JSON.stringify(join(pkg.tempDir, "stores"))}, side: {},
+        importTimeoutMs: 10000, permissions: true, log() {}, pluginLog() {} });
+      const defined = await s.define(${JSON.stringify(join(plugins, "escape", "index.mjs"))}, "escape");
+      await defined.configure(undefined, {});
+      const network = { ssid: new TextEncoder().encode(${JSON.stringify(target)}), ssidText: ${JSON.stringify(target)},
+        ssidHex: "", bssid: "02:00:00:00:00:01", strength: 50, frequency: 2412, security: "open",
+        interface: "wlan0", justJoined: true, autoJoined: true };
+      const answer = await s.call("iso-escape", { hook: "authenticate", network,
+        portal: { verdict: "portal", probeUrl: "http://probe.invalid/" } }, new AbortController().signal);
+      console.log(answer.value.reason);
+      await s.close();`;
+    const run = await pkg.node(["--input-type=module", "-e", script], pkg.appDir);
+    assert.equal(run.code, 0, run.stderr);
+    const report = JSON.parse(run.stdout.trim());
+    assert.deepEqual(report, {
+      write: "ERR_ACCESS_DENIED",
+      spawn: "ERR_ACCESS_DENIED",
+      worker: "ERR_ACCESS_DENIED",
+      store: "done",
+    });
   });
 
   test("service install --root from the installed package: the unit runs the installed bin, the bus policy ships, and systemd-analyze verify accepts it", async () => {
