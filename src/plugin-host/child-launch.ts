@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
-import { extname, join } from "node:path";
+import { realpathSync } from "node:fs";
+import { basename, dirname, extname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 /**
@@ -21,8 +22,10 @@ import { fileURLToPath } from "node:url";
  *   - worker threads allowed: Node 20 runs ESM loader hooks (how the host provides the SDK
  *     to a plugin, and tsx) on an internal worker, which needs `--allow-worker`. A worker
  *     inherits the process's file-system and child-process denials (the suite checks it);
- *   - file-system reads are not restricted: Node's module resolution walks up every
- *     parent folder of a plugin looking for package.json, and a plugin reads its own data.
+ *   - file-system reads only of the plugin's own folders (the root it was found in, its
+ *     entry's real folder), this package with its dependencies, and the folders it may
+ *     write: not the user's config, credential store or other state. Where TypeScript is
+ *     compiled in the child, and for a `needsBrowser` plugin, reads are not restricted.
  * - Environment: the daemon's, with NODE_OPTIONS removed (its flags are given here) and
  *   TMPDIR set to the plugin's temp folder.
  */
@@ -38,6 +41,8 @@ export const CHILD_ENTRY = fileURLToPath(
 export interface ChildLaunchOptions {
   /** The plugin's entry file. */
   readonly file: string;
+  /** The folder the plugin was found in (its origin's root), readable with all below it. */
+  readonly root?: string | undefined;
   /** Its store folder (`<storeRoot>/<id>`); undefined while the id is not known (loading). */
   readonly storeDir?: string | undefined;
   readonly needsBrowser: boolean;
@@ -59,8 +64,46 @@ export interface ChildLaunch {
   readonly mayStartProcesses: boolean;
 }
 
-/** With a trailing separator Node 20 grants the folder and everything below it. */
-const folder = (path: string): string => (path.endsWith("/") ? path : `${path}/`);
+/** A folder as Node 20 grants it: the path itself and everything below it (no trailing `/`). */
+const folder = (path: string): string => (path.length > 1 && path.endsWith("/") ? path.slice(0, -1) : path);
+
+/**
+ * The grants without any that another covers. Node 20.20's permission tree mishandles a
+ * folder granted together with one inside it: the outer folder itself is then refused
+ * (`existsSync` on it throws), and `dir` with `dir/` aborts the process.
+ */
+function collapse(paths: readonly string[]): string[] {
+  if (paths.includes("*")) return ["*"];
+  const sorted = [...new Set(paths)].sort((a, b) => a.length - b.length);
+  const kept: string[] = [];
+  for (const path of sorted) if (!kept.some((k) => path === k || path.startsWith(`${k}/`))) kept.push(path);
+  return kept;
+}
+
+/** This package's root: the folder holding src/ or dist/. */
+const PACKAGE_ROOT = fileURLToPath(new URL("../../", import.meta.url));
+/**
+ * Where this package's dependencies are: an installed package's are its siblings in the
+ * node_modules folder it sits in; a checkout's are in its own node_modules.
+ */
+const DEPENDENCIES = folder(
+  basename(dirname(PACKAGE_ROOT)) === "node_modules" ? dirname(PACKAGE_ROOT) : PACKAGE_ROOT,
+);
+
+/**
+ * The plugin's folders: the root it was found in, and its entry's folder both as given and
+ * resolved (Node imports a symlinked plugin, `npm link`, from its real path).
+ */
+function pluginFolders(o: ChildLaunchOptions): string[] {
+  const dir = dirname(o.file);
+  let real = dir;
+  try {
+    real = realpathSync(dir);
+  } catch {
+    // Gone: the import fails and says so.
+  }
+  return [...(o.root === undefined ? [] : [o.root]), dir, real].map(folder);
+}
 
 export function childLaunch(o: ChildLaunchOptions): ChildLaunch {
   const typescript = FROM_SOURCE || TYPESCRIPT.has(extname(o.file));
@@ -73,11 +116,16 @@ export function childLaunch(o: ChildLaunchOptions): ChildLaunch {
       ...(o.needsBrowser ? (o.browserDirs ?? []).map(folder) : []),
     ];
     mayStartProcesses = typescript || o.needsBrowser;
+    // tsx probes paths outside any folder (it tells a case-insensitive file system by
+    // stat-ing the upper-cased working folder) and dies on a refusal: TypeScript in the child
+    // reads everywhere, as does Chromium's driver.
+    const readable =
+      o.needsBrowser || typescript ? ["*"] : [...new Set([...pluginFolders(o), DEPENDENCIES, ...writable])];
     execArgv.push(
       "--experimental-permission",
-      "--allow-fs-read=*",
+      ...collapse(readable).map((path) => `--allow-fs-read=${path}`),
       // One flag per path: Node 20.20 reads a comma-separated list as one (non-existent) path.
-      ...writable.map((path) => `--allow-fs-write=${path}`),
+      ...collapse(writable).map((path) => `--allow-fs-write=${path}`),
       "--allow-worker",
       ...(mayStartProcesses ? ["--allow-child-process"] : []),
       // The permission model's start-up warnings would land in the daemon's log on every spawn.

@@ -282,6 +282,7 @@ export class PluginSupervisor {
     mkdirSync(tmpDir, { recursive: true, mode: 0o700 });
     const launch = childLaunch({
       file,
+      root: origin?.root,
       storeDir: d === undefined ? undefined : storeDirOf(o.storeRoot, d.id),
       needsBrowser: d?.needsBrowser === true,
       browserDirs: o.browserDirs,

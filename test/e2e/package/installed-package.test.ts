@@ -339,12 +339,13 @@ export default definePlugin({
     );
   });
 
-  test("from the installed package, a JavaScript plugin's process may not start processes or write outside its store", async () => {
+  test("from the installed package, a JavaScript plugin's process may not start processes, nor read or write outside its folders", async () => {
     const plugins = join(pkg.tempDir, "isolation-plugins");
     await cp(join(import.meta.dirname, "../../fixtures/isolation-plugins/escape"), join(plugins, "escape"), {
       recursive: true,
     });
     const target = join(pkg.tempDir, "escaped");
+    await writeFile(`${target}.secret`, "other plugins' credentials");
     const script = `
       import { PluginSupervisor } from ${JSON.stringify(join(pkg.packageDir, "dist/plugin-host/supervisor.js"))};
       const s = new PluginSupervisor({ storeRoot: ${JSON.stringify(join(pkg.tempDir, "stores"))}, side: {},
@@ -363,6 +364,7 @@ export default definePlugin({
     const report = JSON.parse(run.stdout.trim());
     assert.deepEqual(report, {
       write: "ERR_ACCESS_DENIED",
+      read: "ERR_ACCESS_DENIED",
       spawn: "ERR_ACCESS_DENIED",
       worker: "ERR_ACCESS_DENIED",
       store: "done",
