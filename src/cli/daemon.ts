@@ -142,9 +142,10 @@ export function createDaemonCommand(signals: SignalSource = process): Command {
       const pluginStoreRoot = join(stateDir, "plugins");
       // Plugin processes (config `pluginIsolation`, default "process"): each plugin file is
       // imported in a child of its own, and its hooks run there (src/plugin-host/supervisor.ts).
+      let userAgent: string | undefined;
       const processes = daemonPluginProcesses({
         storeRoot: pluginStoreRoot,
-        side: {},
+        side: () => (userAgent === undefined ? {} : { userAgent }),
         permissions: true,
         env: io.env,
         log,
@@ -169,6 +170,7 @@ export function createDaemonCommand(signals: SignalSource = process): Command {
           (config) => (config.pluginIsolation === "process" ? processes : undefined),
         );
         processes.retain(new Set(loaded.registry.plugins.map((p) => p.id)));
+        userAgent = loaded.config.userAgent;
         return loaded;
       };
       // Independent reads, so one waits on the disk while another runs.

@@ -57,7 +57,11 @@ export type ChildLike = Pick<
 
 export interface SupervisorOptions {
   readonly storeRoot: string;
-  readonly side: Omit<ChildSideOptions, "storeRoot">;
+  /**
+   * What a child builds its plugin side with; a function is read at each spawn (the daemon's
+   * config, and with it `userAgent`, can change on reload).
+   */
+  readonly side: Omit<ChildSideOptions, "storeRoot"> | (() => Omit<ChildSideOptions, "storeRoot">);
   readonly importTimeoutMs: number;
   /** How long a process may take to start before its plugin's import begins; default 30 s. */
   readonly bootTimeoutMs?: number;
@@ -310,7 +314,7 @@ export class PluginSupervisor {
       origin,
       importTimeoutMs: o.importTimeoutMs,
       bootTimeoutMs: o.bootTimeoutMs ?? 30_000,
-      side: { ...o.side, storeRoot: o.storeRoot },
+      side: { ...(typeof o.side === "function" ? o.side() : o.side), storeRoot: o.storeRoot },
       entry: launch.entry,
       execArgv: launch.execArgv,
       env: launch.env,
