@@ -11,7 +11,8 @@ import { type PrivateBus, startPrivateBus } from "../../src/harness/dbus-daemon.
 import { type Portal, startPortal } from "../../src/harness/index.ts";
 import { SimulatedNetworkManager } from "../../src/harness/nm/index.ts";
 import { loadRegistry } from "../../src/helper-api/loader.ts";
-import type { PluginRegistry } from "../../src/helper-api/registry-types.ts";
+import { daemonPluginProcesses, followDaemon } from "../../src/plugin-host/daemon-processes.ts";
+import type { PluginSupervisor } from "../../src/plugin-host/supervisor.ts";
 import { type BusConnection, openBus } from "../../src/scan/dbus/bus.ts";
 import {
   createNetworkManagerSource,
@@ -95,6 +96,8 @@ export class SoakWorld {
   /** Logins (authenticated events) and problems since start, for the phases to compare. */
   logins = 0;
   readonly problems = new Map<string, number>();
+  #processes: PluginSupervisor | undefined;
+  #unfollow: (() => void) | undefined;
   /** The last state changes of each device, for a failure's message. */
   readonly trail = new Map<string, string[]>();
   readonly networks: readonly SoakNetwork[];
@@ -108,7 +111,6 @@ export class SoakWorld {
     readonly probe: BusConnection,
     readonly portals: ReadonlyMap<string, Portal>,
     readonly config: UserConfig,
-    readonly registry: PluginRegistry,
     readonly dir: string,
   ) {
     this.networks = soakNetworks(options);
@@ -148,9 +150,8 @@ export class SoakWorld {
         },
       },
     });
-    const registry = await loadRegistry({ pluginDirs: PLUGINS, includeBundled: false, config, strict: true });
     const probe = await openBus(bus.address);
-    const world = new SoakWorld(o, bus, sim, probe, portals, config, registry, dir);
+    const world = new SoakWorld(o, bus, sim, probe, portals, config, dir);
     o.devices.forEach((device, d) => {
       sim.addWifiDevice(device, `02:00:00:00:0${d + 1}:00`);
       for (const n of networks) {
@@ -180,7 +181,11 @@ export class SoakWorld {
     return n;
   }
 
-  /** A daemon as `hotspot daemon` builds one, on the state directory of any earlier one. */
+  /**
+   * A daemon as `hotspot daemon` builds one, on the state directory of any earlier one: with
+   * the config's plugin isolation (by default each plugin in a process of its own, started
+   * afresh with every daemon, as a restarted service starts them).
+   */
   async startDaemon(): Promise<void> {
     const o = this.options;
     this.store = await StateStore.open({
@@ -189,9 +194,29 @@ export class SoakWorld {
     });
     this.source = createNetworkManagerSource({ busAddress: this.bus.address });
     const ca = [...this.portals.values()].find((p) => p.ca !== undefined)?.ca;
+    this.#processes =
+      this.config.pluginIsolation === "process"
+        ? daemonPluginProcesses({
+            storeRoot: join(this.dir, "plugins"),
+            side: { ...(ca === undefined ? {} : { ca: [ca] }), testNetwork: true },
+            permissions: true,
+            env: process.env,
+            log: (e) => {
+              if (e.level === "warn" || e.level === "error") this.#note("?", `${e.scope}: ${e.message}`);
+            },
+          })
+        : undefined;
+    const registry = await loadRegistry({
+      pluginDirs: PLUGINS,
+      includeBundled: false,
+      config: this.config,
+      strict: true,
+      ...(this.#processes ? { isolate: this.#processes } : {}),
+    });
     this.daemon = new Daemon({
       source: this.source,
-      registry: this.registry,
+      registry,
+      ...(this.#processes ? { pluginProcesses: this.#processes } : {}),
       config: this.config,
       log: (e) => {
         if (e.level === "warn" || e.level === "error")
@@ -225,11 +250,14 @@ export class SoakWorld {
       this.#note(e.device, `joined ${e.network.ssidText} api=${e.network.captivePortalUri}`),
     );
     this.daemon.on("problem", (_d, e) => this.#problem(e.code));
+    this.#unfollow = this.#processes ? followDaemon(this.#processes, this.daemon) : undefined;
     await this.daemon.start();
   }
 
   async stopDaemon(): Promise<void> {
+    this.#unfollow?.();
     await this.daemon.stop();
+    await this.#processes?.close();
     await this.store.flush();
   }
 
@@ -290,7 +318,7 @@ export class SoakWorld {
   }
 
   async close(): Promise<void> {
-    await this.daemon?.stop().catch(() => undefined);
+    await this.stopDaemon().catch(() => undefined);
     this.probe.close();
     await this.sim.stop();
     await Promise.all([...this.portals.values()].map((p) => p.close()));
