@@ -56,8 +56,6 @@ export interface LoginOptions {
   readonly link?: FixtureLink;
   /** States that end the run; anything but Authenticated throws. */
   readonly ends?: readonly string[];
-  /** More of the user's config (e.g. how plugin code is hosted). */
-  readonly config?: Record<string, unknown>;
 }
 
 const DEFAULT_ENDS = ["Authenticated", "Failure", "PresentingUI"];
@@ -69,7 +67,7 @@ const DEFAULT_ENDS = ["Authenticated", "Failure", "PresentingUI"];
  */
 export async function loginOnce(portal: Portal, label: string, opts: LoginOptions): Promise<LoginRun> {
   const ends = opts.ends ?? DEFAULT_ENDS;
-  const config = userConfigSchema.parse({ ...opts.config, probeUrl: portal.probeUrl, plugins: opts.plugins });
+  const config = userConfigSchema.parse({ probeUrl: portal.probeUrl, plugins: opts.plugins });
   const registry = await loadRegistry({ pluginDirs: [], config, strict: true });
   const source = new FixtureScanSource(SCAN);
   const daemon = new Daemon({
