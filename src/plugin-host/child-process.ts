@@ -24,10 +24,16 @@ import type { HookRequest } from "./seam.ts";
  * - a call whose signal aborts gets an `abort` message, and the process is killed when it
  *   has not answered `graceMs` later (a hook that ignores its signal, or spins the CPU so it
  *   cannot even read the message);
- * - resident memory is read from /proc every `rssCheckMs`; above `maxRssBytes` it is killed
- *   (V8's own heap cap, `--max-old-space-size`, is in the process's flags);
+ * - resident memory is read from /proc every `rssCheckMs` while a load or a call is in
+ *   flight and every `idleRssCheckMs` otherwise; above `maxRssBytes` it is killed (V8's own
+ *   heap cap, `--max-old-space-size`, is in the process's flags). The slow idle pace is
+ *   there because a child kept warm for a session may live for hours, and a two-second
+ *   poll would wake the idle daemon thirty times a minute;
  * - when the process ends, every pending call rejects with HH_PLUGIN_PROCESS_FAILED.
  */
+
+/** The memory check's pace while a child has nothing in flight: the daemon's maintain period. */
+export const IDLE_RSS_CHECK_MS = 300_000;
 
 export interface ChildProcessOptions {
   /** The plugin's entry file. */
@@ -45,6 +51,8 @@ export interface ChildProcessOptions {
   readonly graceMs: number;
   readonly maxRssBytes: number;
   readonly rssCheckMs: number;
+  /** The pace of the memory check while nothing is in flight; default IDLE_RSS_CHECK_MS. */
+  readonly idleRssCheckMs?: number | undefined;
   /** The label errors use before the id is known: the file. */
   readonly label?: string;
   onLog(entry: Extract<ParsedFromChild, { t: "log" }>): void;
@@ -100,7 +108,8 @@ export class PluginChild {
   /** The child told its plugin's id (load step one is over). */
   #defined = false;
   readonly exited: Promise<ChildExit>;
-  readonly #rssTimer: NodeJS.Timeout;
+  #rssTimer: NodeJS.Timeout | undefined;
+  #rssEvery = 0;
 
   constructor(opts: ChildProcessOptions) {
     this.#o = opts;
@@ -139,8 +148,7 @@ export class PluginChild {
         done(this.#proc.exitCode, this.#proc.signalCode);
       });
     });
-    this.#rssTimer = setInterval(() => void this.#checkRss(), opts.rssCheckMs);
-    this.#rssTimer.unref();
+    this.#armRss();
   }
 
   get pid(): number | undefined {
@@ -220,8 +228,10 @@ export class PluginChild {
         signal.removeEventListener("abort", onAbort);
         if (grace !== undefined) clearTimeout(grace);
         this.#calls.delete(id);
+        this.#armRss();
       };
       this.#calls.set(id, { resolve, reject, cleanup });
+      this.#armRss();
       signal.addEventListener("abort", onAbort, { once: true });
       this.#send({ t: "call", id, request });
       if (signal.aborted) onAbort();
@@ -277,6 +287,7 @@ export class PluginChild {
         kinds,
         resolve: (m) => {
           clearTimeout(timer);
+          this.#armRss();
           resolve(m);
         },
         reject: (e) => {
@@ -284,6 +295,7 @@ export class PluginChild {
           reject(e);
         },
       };
+      this.#armRss();
       if (message) this.#send(message);
     });
   }
@@ -333,7 +345,8 @@ export class PluginChild {
 
   /** Rejects whatever waits on the process; returns the error it used. */
   #ended(exit: ChildExit): HotspotError {
-    clearInterval(this.#rssTimer);
+    clearTimeout(this.#rssTimer);
+    this.#rssTimer = undefined;
     const error = hotspotError("HH_PLUGIN_PROCESS_FAILED", { plugin: this.#id, reason: exitReason(exit) });
     const waiter = this.#waiter;
     this.#waiter = undefined;
@@ -350,6 +363,21 @@ export class PluginChild {
       call.reject(error);
     }
     return error;
+  }
+
+  /** (Re)arms the memory check at the pace that fits: busy while a load or call is in flight. */
+  #armRss(): void {
+    if (this.#exit) return;
+    const busy = this.#calls.size > 0 || this.#waiter !== undefined;
+    const every = busy ? this.#o.rssCheckMs : (this.#o.idleRssCheckMs ?? IDLE_RSS_CHECK_MS);
+    if (this.#rssTimer !== undefined && this.#rssEvery === every) return;
+    clearTimeout(this.#rssTimer);
+    this.#rssEvery = every;
+    this.#rssTimer = setTimeout(() => {
+      this.#rssTimer = undefined;
+      void this.#checkRss().finally(() => this.#armRss());
+    }, every);
+    this.#rssTimer.unref();
   }
 
   async #checkRss(): Promise<void> {

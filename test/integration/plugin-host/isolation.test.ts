@@ -275,6 +275,19 @@ describe("quarantine and idle", () => {
     }
   });
 
+  test("a process over its resident-memory cap while it works (here: loading) is ended with the reason", async () => {
+    const w = await world("rss", { maxRssBytes: 1024 * 1024, rssCheckMs: 20 }, TWO);
+    try {
+      assert.equal(w.registry.plugins.length, 0);
+      assert.ok(w.registry.problems.length > 0);
+      for (const problem of w.registry.problems) {
+        assert.match(problem.message, /resident memory \d+ MB is over the cap of 1 MB/);
+      }
+    } finally {
+      await w.supervisor.close();
+    }
+  });
+
   test("an idle child ends, without counting as a crash; the next call starts another", async () => {
     const w = await world("idle", { idleMs: 50 }, TWO);
     try {
