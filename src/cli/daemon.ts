@@ -6,7 +6,6 @@ import { defaultStateDir } from "../daemon/state/dir.ts";
 import { StateStore } from "../daemon/state/store.ts";
 import { reasonOf } from "../errors.ts";
 import { daemonPluginProcesses, followDaemon } from "../plugin-host/daemon-processes.ts";
-import { describePlugin } from "../plugin-host/descriptor.ts";
 import { secretStrings } from "../util/redact.ts";
 import { booleanOption, type ParsedArgs, stringOption, usageError } from "./args.ts";
 import type { Command } from "./command.ts";
@@ -14,6 +13,7 @@ import { daemonLogSink, daemonSurface, packageVersion, SURFACE_OPTIONS } from ".
 import type { CliIo } from "./io.ts";
 import { loadCliPlugins } from "./registry.ts";
 import { SOURCE_OPTIONS, sourceFor } from "./sources.ts";
+import { warmBrowserFor } from "./warm-browser-for.ts";
 
 const USAGE =
   "hotspot daemon [--scan FILE | --bus ADDRESS | --backend networkmanager|nmcli|node-wifi] " +
@@ -195,13 +195,7 @@ export function createDaemonCommand(signals: SignalSource = process): Command {
       const nmCheck = source.connectivityCheckUri?.bind(source);
       let plugins = registry;
       const warmBrowser = await startWarmBrowser(
-        (id) => {
-          // A plugin that needs an account and has none will not log in: nothing to warm for.
-          const p = plugins.get(id);
-          if (!p) return false;
-          const d = describePlugin(p);
-          return d.needsBrowser && (!d.takesCredentials || p.credentials !== undefined);
-        },
+        (id) => warmBrowserFor(plugins.get(id)),
         (level, message) => log({ level, scope: "daemon", message }),
       );
       const daemon = new Daemon({
