@@ -169,7 +169,13 @@ export function createDaemonCommand(signals: SignalSource = process): Command {
           undefined,
           (config) => (config.pluginIsolation === "process" ? processes : undefined),
         );
-        processes.retain(new Set(loaded.registry.plugins.map((p) => p.id)));
+        // In-process plugins (pluginIsolation "none") keep no children: a reload that turned
+        // isolation off ends them, so ListPlugins reports those plugins as in-process.
+        processes.retain(
+          new Set(
+            loaded.config.pluginIsolation === "process" ? loaded.registry.plugins.map((p) => p.id) : [],
+          ),
+        );
         userAgent = loaded.config.userAgent;
         return loaded;
       };

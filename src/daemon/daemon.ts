@@ -13,6 +13,7 @@ import type { PluginSupervisor } from "../plugin-host/supervisor.ts";
 import type { JoinEvent, LeaveEvent, RoamEvent, ScanList, ScanSource } from "../scan/source.ts";
 import { redact, redactValue, secretStrings } from "../util/redact.ts";
 import type { Clock } from "./clock.ts";
+import type { PluginStateView } from "./dbus-api/views.ts";
 import type { DaemonEvents, MacAddressInfo, ReloadReport, SessionSummary } from "./events.ts";
 import { LinkChecks } from "./link-checks.ts";
 import type { HttpLogEntry, LogEntry, LogSink } from "./log.ts";
@@ -105,7 +106,7 @@ export interface DaemonOptions {
    * The plugin processes (src/plugin-host/supervisor.ts) when plugins were loaded isolated:
    * hooks of those plugins run there. Default: every hook runs in this process.
    */
-  readonly pluginProcesses?: Pick<PluginSupervisor, "call" | "ready">;
+  readonly pluginProcesses?: Pick<PluginSupervisor, "call" | "ready" | "status">;
 }
 
 /**
@@ -253,6 +254,26 @@ export class Daemon extends EventEmitter<DaemonEvents> {
   /** Ids of the loaded plugins (they change on reload). */
   pluginIds(): readonly string[] {
     return this.#registry.plugins.map((p) => p.id);
+  }
+
+  /**
+   * Each loaded plugin's process state for the D-Bus API: a plugin the supervisor does not
+   * hold was loaded in this process (pluginIsolation "none").
+   */
+  pluginStates(): readonly PluginStateView[] {
+    const held = new Map((this.#opts.pluginProcesses?.status() ?? []).map((s) => [s.id, s]));
+    return this.pluginIds().map((id) => {
+      const s = held.get(id);
+      if (s === undefined) return { id, state: "in-process", restarts: 0, crashes: 0 };
+      return {
+        id,
+        state: s.state,
+        restarts: s.restarts,
+        crashes: s.crashes,
+        // A portal's answer can echo what a plugin sent: same redaction as sessions' reasons.
+        ...(s.lastError === undefined ? {} : { lastError: redact(s.lastError, this.#secrets) }),
+      };
+    });
   }
 
   /** Every device's session, for `hotspot status` and the D-Bus API. */

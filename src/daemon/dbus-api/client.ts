@@ -1,8 +1,8 @@
 import { type HotspotError, hotspotError } from "../../errors.ts";
 import { type BusConnection, dbusErrorName, openBus } from "../../scan/dbus/bus.ts";
-import { asDict, decodeSession, decodeStatus } from "./decode.ts";
+import { asDict, decodePluginState, decodeSession, decodeStatus } from "./decode.ts";
 import { API_BUS_NAME, API_INTERFACE, API_OBJECT_PATH, type ApiMethod } from "./names.ts";
-import type { NetworkView, SessionView, StatusView } from "./views.ts";
+import type { NetworkView, PluginStateView, SessionView, StatusView } from "./views.ts";
 
 /**
  * The CLI's side of the API: `hotspot status`, `logoff` and `list` ask the running daemon.
@@ -14,6 +14,7 @@ export interface DaemonClient {
   status(): Promise<StatusView>;
   networks(): Promise<NetworkView[]>;
   sessions(): Promise<SessionView[]>;
+  plugins(): Promise<PluginStateView[]>;
   rescan(): Promise<number>;
   logoff(device?: string): Promise<number>;
   reloadPlugins(): Promise<number>;
@@ -94,6 +95,12 @@ export async function connectDaemon(busAddress: string, timeoutMs = 5_000): Prom
       const items = await list("ListSessions");
       return items.map((item, i) =>
         decode("ListSessions", () => decodeSession(asDict(item, `session ${i}`))),
+      );
+    },
+    async plugins() {
+      const items = await list("ListPlugins");
+      return items.map((item, i) =>
+        decode("ListPlugins", () => decodePluginState(asDict(item, `plugin ${i}`))),
       );
     },
     rescan: () => number("Rescan"),

@@ -1,6 +1,12 @@
 import { Variant } from "@jellybrick/dbus-next";
 import { SESSION_STATES, type SessionState } from "../states.ts";
-import type { SessionView, StatusView } from "./views.ts";
+import {
+  PLUGIN_RUN_STATES,
+  type PluginRunState,
+  type PluginStateView,
+  type SessionView,
+  type StatusView,
+} from "./views.ts";
 
 /**
  * Decoding the daemon's answers in the CLI. Status and sessions are checked by hand rather
@@ -101,5 +107,22 @@ export function decodeSession(d: Readonly<Record<string, unknown>>): SessionView
     ...(failedLogins === undefined ? {} : { failedLogins: count(failedLogins, "failedLogins") }),
     ...(typeof mac === "string" ? { mac } : {}),
     ...(typeof macChanges === "boolean" ? { macChangesOnReconnect: macChanges } : {}),
+  };
+}
+
+function isRunState(v: string): v is PluginRunState {
+  return PLUGIN_RUN_STATES.some((s) => s === v);
+}
+
+export function decodePluginState(d: Readonly<Record<string, unknown>>): PluginStateView {
+  const state = str(d, "state");
+  if (!isRunState(state)) throw new DecodeError(`state: unknown plugin state ${JSON.stringify(state)}`);
+  const lastError = optional(d, "lastError", "s");
+  return {
+    id: str(d, "id"),
+    state,
+    restarts: count(field(d, "restarts", "u"), "restarts"),
+    crashes: count(field(d, "crashes", "u"), "crashes"),
+    ...(typeof lastError === "string" ? { lastError } : {}),
   };
 }

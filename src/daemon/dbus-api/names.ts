@@ -18,7 +18,7 @@ export const API_ERRORS = {
 } as const;
 
 /** Methods anyone may call: they only read. */
-const READ_METHODS = ["GetStatus", "ListNetworks", "ListSessions"] as const;
+const READ_METHODS = ["GetStatus", "ListNetworks", "ListSessions", "ListPlugins"] as const;
 /** Methods that change something: root or a user with an active local session only. */
 export const ACT_METHODS = ["Rescan", "Logoff", "ReloadPlugins"] as const;
 export type ApiMethod = (typeof READ_METHODS)[number] | (typeof ACT_METHODS)[number];
@@ -28,6 +28,7 @@ export const IN_SIGNATURES: Readonly<Record<ApiMethod, string>> = {
   GetStatus: "",
   ListNetworks: "",
   ListSessions: "",
+  ListPlugins: "",
   Rescan: "",
   Logoff: "s",
   ReloadPlugins: "",
@@ -37,6 +38,7 @@ export const OUT_SIGNATURES: Readonly<Record<ApiMethod, string>> = {
   GetStatus: "a{sv}",
   ListNetworks: "aa{sv}",
   ListSessions: "aa{sv}",
+  ListPlugins: "aa{sv}",
   Rescan: "u",
   Logoff: "u",
   ReloadPlugins: "u",
@@ -60,6 +62,10 @@ export const API_INTROSPECTION = `<!DOCTYPE node PUBLIC "-//freedesktop//DTD D-B
          provider s, reason s, since t; when known: authenticatedAt t, expiresAt t (epoch ms),
          bytesRemaining t, canExtend b; in PresentingUI: uiUrl s (the page a person must open); providerName s (the plugin's display name) -->
     <method name="ListSessions"><arg name="sessions" type="aa{sv}" direction="out"/></method>
+    <!-- one dict per loaded plugin: id s, state s (idle, starting, ready, backoff, crashed,
+         quarantined; in-process when plugins are not isolated), restarts u, crashes u;
+         lastError s when its process failed -->
+    <method name="ListPlugins"><arg name="plugins" type="aa{sv}" direction="out"/></method>
     <!-- asks every Wi-Fi device for a fresh scan; answers how many devices scanned -->
     <method name="Rescan"><arg name="devices" type="u" direction="out"/></method>
     <!-- logs off the session on one device ("" = every device); answers how many -->

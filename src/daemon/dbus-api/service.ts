@@ -16,7 +16,7 @@ import {
   OUT_SIGNATURES,
 } from "./names.ts";
 import type { DaemonSurface } from "./surface.ts";
-import { networkDict, sessionDict, statusDict, type UserActionView } from "./views.ts";
+import { networkDict, pluginStateDict, sessionDict, statusDict, type UserActionView } from "./views.ts";
 
 /**
  * Serves the daemon's API on a bus: one object, hand-dispatched (a raw method handler rather
@@ -73,6 +73,8 @@ export async function startApiService(opts: ApiServiceOptions): Promise<ApiServi
         return s.networks().map(networkDict);
       case "ListSessions":
         return s.sessions().map(sessionDict);
+      case "ListPlugins":
+        return s.plugins().map(pluginStateDict);
       case "Rescan":
         return s.rescan();
       case "Logoff": {

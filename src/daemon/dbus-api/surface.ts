@@ -2,7 +2,7 @@ import { EventEmitter } from "eventemitter3";
 import { annotate } from "../../annotate/index.ts";
 import { hotspotError } from "../../errors.ts";
 import type { DaemonEvents, ReloadReport, SessionSummary } from "../events.ts";
-import type { NetworkView, SessionView, StatusView, UserActionView } from "./views.ts";
+import type { NetworkView, PluginStateView, SessionView, StatusView, UserActionView } from "./views.ts";
 
 /**
  * What the D-Bus API needs from a running daemon, kept narrow so the bus side does not
@@ -19,6 +19,8 @@ export interface DaemonLike extends Pick<EventEmitter<DaemonEvents>, "on" | "off
   rescan(): Promise<void>;
   reload(): Promise<ReloadReport>;
   pluginIds(): readonly string[];
+  /** Each loaded plugin's process state (in-process when plugins are not isolated). */
+  pluginStates(): readonly PluginStateView[];
 }
 
 export interface SurfaceEvents {
@@ -33,6 +35,7 @@ export interface DaemonSurface extends EventEmitter<SurfaceEvents> {
   status(): StatusView;
   networks(): readonly NetworkView[];
   sessions(): readonly SessionView[];
+  plugins(): readonly PluginStateView[];
   /** Fresh scan on every device; resolves with how many devices the daemon has seen. */
   rescan(): Promise<number>;
   /** Logs off one device's session (or all with undefined). @throws HH_DBUS_NO_SUCH_DEVICE */
@@ -110,6 +113,10 @@ class Surface extends EventEmitter<SurfaceEvents> implements DaemonSurface {
 
   sessions(): readonly SessionView[] {
     return this.#daemon.listSessions().map(sessionView);
+  }
+
+  plugins(): readonly PluginStateView[] {
+    return this.#daemon.pluginStates();
   }
 
   async rescan(): Promise<number> {

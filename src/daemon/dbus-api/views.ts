@@ -54,6 +54,30 @@ export interface UserActionView {
   readonly url: string;
 }
 
+/** Where a plugin's hooks run and how that is going: the supervisor's state, or in-process. */
+export const PLUGIN_RUN_STATES = [
+  "idle",
+  "starting",
+  "ready",
+  "backoff",
+  "crashed",
+  "quarantined",
+  "in-process",
+] as const;
+export type PluginRunState = (typeof PLUGIN_RUN_STATES)[number];
+
+/** One loaded plugin's process state; never its credentials or settings. */
+export interface PluginStateView {
+  readonly id: string;
+  readonly state: PluginRunState;
+  /** Processes started after a crash since the plugin was loaded. */
+  readonly restarts: number;
+  /** Crashes within the supervisor's current window. */
+  readonly crashes: number;
+  /** Why its process last failed, in the supervisor's words (an HH_* message, no secrets). */
+  readonly lastError?: string;
+}
+
 export interface StatusView {
   readonly version: string;
   readonly pid: number;
@@ -112,6 +136,12 @@ export function sessionDict(v: SessionView): Dict {
   if (v.mac !== undefined) d.mac = s(v.mac);
   if (v.macChangesOnReconnect !== undefined)
     d.macChangesOnReconnect = new Variant("b", v.macChangesOnReconnect);
+  return d;
+}
+
+export function pluginStateDict(v: PluginStateView): Dict {
+  const d: Dict = { id: s(v.id), state: s(v.state), restarts: u(v.restarts), crashes: u(v.crashes) };
+  if (v.lastError !== undefined) d.lastError = s(v.lastError);
   return d;
 }
 

@@ -9,7 +9,7 @@ import { type Agent, OPEN_ACTION, startAgent } from "../../../src/agent/agent.ts
 import { API_INTERFACE, API_OBJECT_PATH } from "../../../src/daemon/dbus-api/names.ts";
 import { type ApiService, startApiService } from "../../../src/daemon/dbus-api/service.ts";
 import { createDaemonSurface, type DaemonSurface } from "../../../src/daemon/dbus-api/surface.ts";
-import type { UserActionView } from "../../../src/daemon/dbus-api/views.ts";
+import type { PluginStateView, UserActionView } from "../../../src/daemon/dbus-api/views.ts";
 import type { DaemonEvents, ReloadReport, SessionSummary } from "../../../src/daemon/events.ts";
 import { dbusDaemonAvailable, type PrivateBus, startPrivateBus } from "../../../src/harness/dbus-daemon.ts";
 import { type SystemLikeBus, startSystemLikeBus } from "../../../src/harness/system-bus.ts";
@@ -53,6 +53,9 @@ class FakeDaemon extends EventEmitter<DaemonEvents> {
   }
   pluginIds(): readonly string[] {
     return ["pay-cafe"];
+  }
+  pluginStates(): readonly PluginStateView[] {
+    return [];
   }
 }
 

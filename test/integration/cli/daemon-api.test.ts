@@ -135,6 +135,20 @@ describe("hotspot daemon serves its API and tells systemd; status, list and logo
     );
   });
 
+  test("hotspot plugins adds each plugin's process state from the daemon (a STATE column)", async () => {
+    const r = await runHotspot(["plugins", "--no-bundled", "--plugins", "plugins/click-through"], env());
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /^ID\s+NAME\s+VERSION\s+PRIORITY\s+CLAIMS\s+STATE\s+FROM\s+SOURCE$/m);
+    // The daemon loads it isolated (the default) and has used it for the join above.
+    assert.match(r.stdout, /^click-through\s.*\s(idle|starting|ready)\s+cli\s/m);
+    const json = await runHotspot(
+      ["plugins", "--json", "--no-bundled", "--plugins", "plugins/click-through"],
+      env(),
+    );
+    assert.equal(json.code, 0, json.stderr);
+    assert.match(json.stdout, /"restarts": 0/);
+  });
+
   test("hotspot logoff as an unprivileged user is refused with exit 5; as root it logs off", async () => {
     const refused = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
       const child = spawn(
@@ -179,5 +193,12 @@ describe("hotspot daemon serves its API and tells systemd; status, list and logo
     const status = await runHotspot(["status"], env());
     assert.equal(status.code, 6);
     assert.match(status.stdout, /^daemon: not running/m);
+    const plugins = await runHotspot(
+      ["plugins", "--no-bundled", "--plugins", "plugins/click-through"],
+      env(),
+    );
+    assert.equal(plugins.code, 0, plugins.stderr);
+    assert.match(plugins.stdout, /^ID\s+NAME\s+VERSION\s+PRIORITY\s+CLAIMS\s+FROM\s+SOURCE$/m);
+    assert.equal(plugins.stderr, "");
   });
 });

@@ -5,6 +5,7 @@ import { EventEmitter } from "eventemitter3";
 import { daemonSurface, type SurfaceHandle } from "../../../src/cli/daemon-surface.ts";
 import { captureIo } from "../../../src/cli/io.ts";
 import { connectDaemon } from "../../../src/daemon/dbus-api/client.ts";
+import type { PluginStateView } from "../../../src/daemon/dbus-api/views.ts";
 import type { DaemonEvents, ReloadReport, SessionSummary } from "../../../src/daemon/events.ts";
 import type { LogEntry } from "../../../src/daemon/log.ts";
 import { dbusDaemonAvailable } from "../../../src/harness/dbus-daemon.ts";
@@ -25,6 +26,9 @@ class IdleDaemon extends EventEmitter<DaemonEvents> {
   }
   pluginIds(): readonly string[] {
     return ["capport"];
+  }
+  pluginStates(): readonly PluginStateView[] {
+    return [];
   }
 }
 

@@ -10,6 +10,7 @@ import { connectDaemon } from "../../../src/daemon/dbus-api/client.ts";
 import { API_BUS_NAME, API_INTERFACE, API_OBJECT_PATH } from "../../../src/daemon/dbus-api/names.ts";
 import { type ApiService, startApiService } from "../../../src/daemon/dbus-api/service.ts";
 import { createDaemonSurface, type DaemonSurface } from "../../../src/daemon/dbus-api/surface.ts";
+import type { PluginStateView } from "../../../src/daemon/dbus-api/views.ts";
 import type { DaemonEvents, ReloadReport, SessionSummary } from "../../../src/daemon/events.ts";
 import type { LogEntry } from "../../../src/daemon/log.ts";
 import { dbusDaemonAvailable } from "../../../src/harness/dbus-daemon.ts";
@@ -48,6 +49,18 @@ class FakeDaemon extends EventEmitter<DaemonEvents> {
   }
   pluginIds(): readonly string[] {
     return ["example-cafe", "click-through"];
+  }
+  pluginStates(): readonly PluginStateView[] {
+    return [
+      { id: "example-cafe", state: "ready", restarts: 0, crashes: 0 },
+      {
+        id: "click-through",
+        state: "quarantined",
+        restarts: 2,
+        crashes: 3,
+        lastError: "HH_PLUGIN_PROCESS_EXITED: its process was killed by SIGKILL",
+      },
+    ];
   }
 }
 
@@ -243,6 +256,17 @@ describe("the daemon's D-Bus API on a bus configured like the system bus", { ski
       assert.equal(net?.bssid, "02:00:00:00:00:01");
       assert.equal(net?.provider?.pluginId, "example-cafe");
       assert.equal(net?.device, "wlan0");
+      const plugins = await client.plugins();
+      assert.deepEqual(plugins, [
+        { id: "example-cafe", state: "ready", restarts: 0, crashes: 0 },
+        {
+          id: "click-through",
+          state: "quarantined",
+          restarts: 2,
+          crashes: 3,
+          lastError: "HH_PLUGIN_PROCESS_EXITED: its process was killed by SIGKILL",
+        },
+      ]);
     } finally {
       client.close();
     }
@@ -278,6 +302,9 @@ describe("the daemon's D-Bus API on a bus configured like the system bus", { ski
     const r = await dbusSend(bus, "GetStatus", [], NOBODY);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /9\.9\.9/);
+    const plugins = await dbusSend(bus, "ListPlugins", [], NOBODY);
+    assert.equal(plugins.code, 0, plugins.stderr);
+    assert.match(plugins.stdout, /quarantined/);
   });
 
   test("an unprivileged user without an active local session may not act: Logoff is AccessDenied with its code", async () => {
