@@ -123,6 +123,19 @@ describe("Daemon", () => {
     assert.ok(!w.printed.join("").includes(account.password));
   });
 
+  test("plugins loaded in the daemon's own process report the state in-process to the API", async () => {
+    const w = await world({ portalHost: "127.0.0.1" });
+    portals.push(w.portal);
+    const states = w.daemon.pluginStates();
+    assert.deepEqual(
+      states.map((s) => s.id),
+      w.registry.plugins.map((p) => p.id),
+    );
+    assert.ok(states.length > 0);
+    for (const s of states) assert.deepEqual(s, { id: s.id, state: "in-process", restarts: 0, crashes: 0 });
+    await w.daemon.stop();
+  });
+
   test("a scan is annotated with each network's claims", async () => {
     const w = await world({ portalHost: "127.0.0.1" });
     portals.push(w.portal);
