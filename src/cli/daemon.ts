@@ -5,12 +5,15 @@ import type { LogSink } from "../daemon/log.ts";
 import { defaultStateDir } from "../daemon/state/dir.ts";
 import { StateStore } from "../daemon/state/store.ts";
 import { reasonOf } from "../errors.ts";
+import { CachedIsolation } from "../plugin-host/cached-isolation.ts";
 import { daemonPluginProcesses, followDaemon } from "../plugin-host/daemon-processes.ts";
+import { defaultDescriptorCacheFile } from "../plugin-host/descriptor-cache.ts";
 import { secretStrings } from "../util/redact.ts";
 import { booleanOption, type ParsedArgs, stringOption, usageError } from "./args.ts";
 import type { Command } from "./command.ts";
 import { daemonLogSink, daemonSurface, packageVersion, SURFACE_OPTIONS } from "./daemon-surface.ts";
 import type { CliIo } from "./io.ts";
+import { hostKey } from "./list-plugins.ts";
 import { loadCliPlugins } from "./registry.ts";
 import { SOURCE_OPTIONS, sourceFor } from "./sources.ts";
 import { warmBrowserFor } from "./warm-browser-for.ts";
@@ -150,7 +153,11 @@ export function createDaemonCommand(signals: SignalSource = process): Command {
         env: io.env,
         log,
       });
+      // The daemon's own entries in the descriptor cache ($CACHE_DIRECTORY under systemd):
+      // a plugin unchanged since the last start is registered without a child (cached-isolation.ts).
+      const cacheHost = `${await hostKey()} daemon`;
       const load = async () => {
+        let cached: CachedIsolation | undefined;
         const loaded = await loadCliPlugins(
           args.common,
           io,
@@ -167,8 +174,16 @@ export function createDaemonCommand(signals: SignalSource = process): Command {
               }),
           },
           undefined,
-          (config) => (config.pluginIsolation === "process" ? processes : undefined),
+          (config) => {
+            if (config.pluginIsolation !== "process") return undefined;
+            cached = new CachedIsolation(processes, {
+              file: defaultDescriptorCacheFile(io.env),
+              host: cacheHost,
+            });
+            return cached;
+          },
         );
+        await cached?.save();
         // In-process plugins (pluginIsolation "none") keep no children: a reload that turned
         // isolation off ends them, so ListPlugins reports those plugins as in-process.
         processes.retain(

@@ -56,7 +56,7 @@ interface Settings {
   readonly key: (id: string) => string;
 }
 
-async function hostKey(): Promise<string> {
+export async function hostKey(): Promise<string> {
   const pkg = await ownPackageJson();
   const version =
     typeof pkg === "object" && pkg !== null && "version" in pkg && typeof pkg.version === "string"

@@ -109,7 +109,7 @@ export interface DefinedPlugin {
   discard(): void;
 }
 
-interface Spec {
+export interface Spec {
   readonly file: string;
   readonly source: string;
   readonly origin?: PluginOrigin | undefined;
@@ -182,6 +182,16 @@ export class PluginSupervisor {
         }
       },
     };
+  }
+
+  /**
+   * Registers a plugin from a descriptor the daemon already had (the descriptor cache),
+   * without starting a child: its first call starts one, which imports the file and must
+   * declare the same id before any hook runs (#start), so a stale descriptor cannot make
+   * the daemon run other code than the file's.
+   */
+  adopt(spec: Spec): void {
+    this.#register(spec);
   }
 
   /** A loading child has answered: let the next one start. */

@@ -73,6 +73,7 @@ describe("hotspot daemon serves its API and tells systemd; status, list and logo
           WATCHDOG_USEC: "200000",
           DBUS_SYSTEM_BUS_ADDRESS: "unix:path=/nonexistent/not-this-bus.sock",
           STATE_DIRECTORY: join(dir, "state"),
+          CACHE_DIRECTORY: join(dir, "cache"),
         },
         stdio: ["ignore", "ignore", "pipe"],
       },

@@ -43,6 +43,8 @@ export class DaemonProcess {
         XDG_CONFIG_HOME: "/nonexistent/hotspot-helper-test-config",
         DBUS_SYSTEM_BUS_ADDRESS: "unix:path=/nonexistent/not-this-bus.sock",
         STATE_DIRECTORY: tempStateDir(),
+        // The descriptor cache goes in a temp folder too, never the machine's /var/cache.
+        CACHE_DIRECTORY: tempStateDir(),
         ...env,
       },
       stdio: ["ignore", "ignore", "pipe"],

@@ -1,5 +1,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
+import { mkdtempSync } from "node:fs";
 import { readFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 
@@ -69,6 +71,8 @@ export class FaultDaemon {
           ...install.env,
           XDG_CONFIG_HOME: "/nonexistent/hotspot-helper-test-config",
           DBUS_SYSTEM_BUS_ADDRESS: "unix:path=/nonexistent/not-this-bus.sock",
+          // The descriptor cache in a temp folder, never the machine's /var/cache.
+          CACHE_DIRECTORY: mkdtempSync(join(tmpdir(), "hh-fault-cache-")),
           ...env,
         },
         stdio: ["ignore", "ignore", "pipe"],

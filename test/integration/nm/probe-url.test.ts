@@ -25,6 +25,7 @@ function env(): NodeJS.ProcessEnv {
     XDG_CONFIG_HOME: "/nonexistent/hotspot-helper-test-config",
     HOME: "/nonexistent",
     STATE_DIRECTORY: dir,
+    CACHE_DIRECTORY: dir,
   };
 }
 

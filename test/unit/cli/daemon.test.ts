@@ -16,6 +16,7 @@ const env = {
   XDG_CONFIG_HOME: "/nonexistent/hotspot-helper-test-config",
   HOME: "/nonexistent",
   STATE_DIRECTORY: stateDir,
+  CACHE_DIRECTORY: stateDir,
 };
 
 /** An io whose stderr can be waited on, and a command wired to an emitter instead of the process. */
