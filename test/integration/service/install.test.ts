@@ -67,6 +67,7 @@ describe("the systemd unit", { skip: analyzeMissing }, () => {
       "PrivateTmp=yes",
       "NoNewPrivileges=yes",
       "StateDirectory=hotspot-helper",
+      "CacheDirectory=hotspot-helper",
       "RestrictAddressFamilies=AF_UNIX AF_INET AF_INET6 AF_NETLINK",
     ])
       assert.ok(text.split("\n").includes(line), line);
