@@ -245,7 +245,13 @@ describe("hotspot plugin test: as the daemon would", () => {
   test("what a plugin stored during hotspot list, plugin test reads: one store for every tool", async () => {
     const folder = await pluginDir("scan-keeper", SCAN_KEEPER);
     const scan = new URL("../../../fixtures/scans/demo.json", import.meta.url).pathname;
-    const io = captureIo({ STATE_DIRECTORY: state, HOME: dir, XDG_CONFIG_HOME: join(dir, "config") });
+    const io = captureIo({
+      STATE_DIRECTORY: state,
+      HOME: dir,
+      XDG_CONFIG_HOME: join(dir, "config"),
+      // list keeps its descriptor cache there: a test run as root must not write /var/cache.
+      XDG_CACHE_HOME: join(dir, "cache"),
+    });
     const listed = await main(["list", "--scan", scan, "--plugins", folder, "--no-bundled"], io);
     assert.equal(listed, 0, io.stderrText());
     const { out } = await pluginTest([folder, "--scenario", "form-login"]);
