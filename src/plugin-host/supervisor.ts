@@ -497,19 +497,26 @@ export class PluginSupervisor {
     return this.#held.has(entry.spec.descriptor.id) || entry.warmUntil > Date.now();
   }
 
-  /** After a call or a warm start: end the child after `idleMs` unless it is held. */
-  #touch(entry: Entry): void {
+  /**
+   * After a call or a warm start: end the child after `idleMs` unless it is held. A held
+   * child gets no timer at all (hold() touches it again when its session ends), and a warm
+   * one is looked at again when its warm time runs out: re-checking a held child every
+   * `idleMs` woke the idle daemon once a minute for as long as a session lasted.
+   */
+  #touch(entry: Entry, ms: number = this.#idleMs): void {
     if (entry.idle !== undefined) clearTimeout(entry.idle);
     entry.idle = setTimeout(() => {
       entry.idle = undefined;
       const child = entry.child;
       if (!child || child.busy > 0) return;
-      if (this.#held.has(entry.spec.descriptor.id) || entry.warmUntil > Date.now()) {
-        this.#touch(entry);
+      if (this.#held.has(entry.spec.descriptor.id)) return;
+      const warmFor = entry.warmUntil - Date.now();
+      if (warmFor > 0) {
+        this.#touch(entry, warmFor);
         return;
       }
       child.retire("idle");
-    }, this.#idleMs);
+    }, ms);
     entry.idle.unref();
   }
 

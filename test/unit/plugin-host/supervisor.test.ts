@@ -248,6 +248,25 @@ describe("plugin supervisor", () => {
     );
   });
 
+  test("a held plugin's child costs no timer while its session lasts (no idle re-checks waking the daemon)", async (t) => {
+    const s = await setup(t);
+    s.supervisor.hold(["fake"]);
+    await s.call();
+    const held = s.serving();
+    t.mock.timers.tick(10_000); // the call's idle check fires once and finds the child held
+    const timers = t.mock.method(globalThis, "setTimeout");
+    t.mock.timers.tick(600_000);
+    assert.equal(held.retired, false);
+    assert.equal(timers.mock.callCount(), 0, "nothing re-armed while held");
+    timers.mock.restore();
+    s.supervisor.hold([]);
+    const released = s.reaches("idle");
+    t.mock.timers.tick(10_000);
+    await released;
+    assert.equal(held.retired, true);
+    await s.supervisor.close();
+  });
+
   test("a crash of a held plugin restarts it by itself after the backoff", async (t) => {
     const s = await setup(t);
     s.supervisor.hold(["fake"]);
