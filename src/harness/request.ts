@@ -86,8 +86,18 @@ function jsonFields(body: string): URLSearchParams {
   return out;
 }
 
+/**
+ * Headers the HTTP layer writes from the URL and the body, not from anything a plugin
+ * chose: a short account value (room 412) would otherwise "arrive" in every request to a
+ * portal listening on port 34120, or in a body of 412 bytes.
+ */
+const TRANSPORT_HEADERS = new Set(["host", "content-length"]);
+
 function decodedText(req: PortalRequest): string {
-  const parts = [req.path, req.query.toString(), req.body, ...Object.values(req.headers)];
+  const headers = Object.entries(req.headers)
+    .filter(([name]) => !TRANSPORT_HEADERS.has(name.toLowerCase()))
+    .map(([, value]) => value);
+  const parts = [req.path, req.query.toString(), req.body, ...headers];
   return parts
     .map((p) => {
       try {
