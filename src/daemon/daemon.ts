@@ -1,25 +1,24 @@
 import { EventEmitter } from "eventemitter3";
-import { type AnnotatedNetwork, annotate } from "../annotate/model.ts";
-import type { LinkTransport } from "../auth/link.ts";
+import type { AnnotatedNetwork } from "../annotate/model.ts";
 import { createLinkRouter, type LinkRouter } from "../auth/link-route.ts";
-import type { WarmBrowser } from "../browser/warm.ts";
 import type { UserConfig } from "../config/schema.ts";
-import { type HotspotError, hotspotError, isHotspotError, reasonOf } from "../errors.ts";
-import type { PortalInfo } from "../helper-api/context.ts";
-import type { JoinedNetwork, ScannedNetwork } from "../helper-api/network.ts";
+import type { ScannedNetwork } from "../helper-api/network.ts";
 import type { ClaimMatch, PluginRegistry } from "../helper-api/registry-types.ts";
-import { createPluginHost } from "../plugin-host/host.ts";
-import type { PluginSupervisor } from "../plugin-host/supervisor.ts";
-import type { JoinEvent, LeaveEvent, RoamEvent, ScanList, ScanSource } from "../scan/source.ts";
-import { redact, redactValue, secretStrings } from "../util/redact.ts";
-import type { Clock } from "./clock.ts";
+import type { ScanList } from "../scan/source.ts";
+import { redactValue } from "../util/redact.ts";
+import { createDaemonCalls } from "./daemon-calls.ts";
+import type { DaemonOptions } from "./daemon-options.ts";
+import { pluginStates, redactedError, secretsOf, toHotspot } from "./daemon-output.ts";
 import type { PluginStateView } from "./dbus-api/views.ts";
-import type { DaemonEvents, MacAddressInfo, ReloadReport, SessionSummary } from "./events.ts";
+import type { DaemonEvents, ReloadReport, SessionSummary } from "./events.ts";
 import { LinkChecks } from "./link-checks.ts";
-import type { HttpLogEntry, LogEntry, LogSink } from "./log.ts";
-import { macAddressInfo } from "./mac-address.ts";
-import { createPluginCalls, type PluginCalls } from "./plugin-calls.ts";
-import { DeviceSession, type RetryPolicy, type SessionDeps } from "./session.ts";
+import type { LogEntry } from "./log.ts";
+import { MacWatch } from "./mac-watch.ts";
+import type { PluginCalls } from "./plugin-calls.ts";
+import { ScanClaims } from "./scan-claims.ts";
+import type { DeviceSession } from "./session.ts";
+import { createDeviceSession, type SessionHost } from "./session-wiring.ts";
+import { followSource } from "./source-follow.ts";
 import {
   type ChoiceCache,
   choiceCache,
@@ -27,87 +26,8 @@ import {
   pluginSetFingerprint,
   type StateHolder,
 } from "./state/choices.ts";
-import { failureLog, sessionRecords } from "./state/records.ts";
 
-export interface DaemonOptions {
-  readonly source: ScanSource;
-  readonly registry: PluginRegistry;
-  readonly config: UserConfig;
-  readonly log: LogSink;
-  /**
-   * The probe URL for a joined network. Defaults to `config.probeUrl`; the demo and the
-   * harness route each simulated network to its own loopback portal with it.
-   */
-  probeUrlFor?(network: JoinedNetwork): string;
-  readonly retry?: RetryPolicy;
-  /** Probe attempts when verifying a login (the portal may open a moment late). */
-  readonly verifyAttempts?: number;
-  readonly verifyDelayMs?: number;
-  onHttp?(entry: HttpLogEntry): void;
-  /**
-   * NetworkManager's ConnectivityCheckUri, when the source knows it: asked at every detection
-   * and used before `config.probeUrl` when it answers a URL, so we probe what the desktop
-   * probes. Pass it only when the user's config file does not set `probeUrl` (an explicit
-   * setting wins; `hotspot daemon` does so).
-   */
-  connectivityCheckUri?(): string | undefined;
-  /**
-   * How probes and plugin traffic are pinned to the joined link. Default `linkTransport`:
-   * the link's address and DNS servers when the address is really on this host.
-   */
-  transportFor?(network: JoinedNetwork, signal: AbortSignal): LinkTransport;
-  /**
-   * Policy routing that sends traffic from each joined link's address out of that link (see
-   * src/auth/link-route.ts). Default: a router running `ip`, active only as root and only
-   * for addresses really on the interface. Tests inject a fake.
-   */
-  readonly linkRouter?: LinkRouter;
-  /**
-   * Leave the sweep of routes a crashed earlier run left behind to `sweepLinkRoutes()`
-   * instead of `start()`. `hotspot daemon` sweeps right after telling systemd it is ready:
-   * the sweep runs `ip` twice, and a join's pin removes whatever of ours would collide with
-   * it anyway, so start-up need not wait for it.
-   */
-  readonly deferRouteSweep?: boolean;
-  /** Extra trusted CA certificates (PEM): a test portal's self-signed certificate. */
-  readonly ca?: string | Buffer | readonly (string | Buffer)[];
-  /** Networks here are test networks: an http:// RFC 8908 API is accepted. Never in production. */
-  readonly testNetwork?: boolean;
-  /**
-   * Folder of the plugins' stores (`<dir>/<plugin id>/store.json`); default
-   * `defaultPluginStoreRoot()`, the `plugins` folder of the default state directory.
-   */
-  readonly pluginStoreRoot?: string;
-  /**
-   * Where sessions, chosen plugins and failed logins are kept (a StateStore on disk, so a
-   * restart resumes). Default: memory only.
-   */
-  readonly state?: StateHolder;
-  /** 0..1 for maintain jitter. Default Math.random; tests pass a fixed one. */
-  random?(): number;
-  /**
-   * The clock of sessions and saved state, and the timers of maintain and the login backoff
-   * (see clock.ts). Default: the system's. A soak run passes a simulated one to live through
-   * days of maintains and expiries in minutes.
-   */
-  readonly clock?: Clock;
-  /**
-   * Loads plugins and config afresh, for `reload()` (SIGHUP, the API). Without it, reload
-   * re-applies the current ones.
-   */
-  reload?(): Promise<{ readonly registry: PluginRegistry; readonly config: UserConfig }>;
-  /**
-   * The warm start (src/browser/warm.ts): told every annotated scan, it launches Chromium
-   * ahead of the join for a network a `needsBrowser` plugin claims at high confidence, and
-   * `ctx.browser()` takes that instance. Default: none (every hook launches its own).
-   */
-  readonly warmBrowser?: WarmBrowser;
-  /**
-   * The plugin processes (src/plugin-host/supervisor.ts) when plugins were loaded isolated:
-   * hooks of those plugins run there. Default: every hook runs in this process.
-   */
-  readonly pluginProcesses?: Pick<PluginSupervisor, "call" | "ready" | "status">;
-}
+export type { DaemonOptions } from "./daemon-options.ts";
 
 /**
  * The orchestrator: follows a ScanSource, annotates scans with the registry's claims, and
@@ -119,31 +39,18 @@ export class Daemon extends EventEmitter<DaemonEvents> {
   readonly #sessions = new Map<string, DeviceSession>();
   readonly #state: StateHolder;
   readonly #winners: ChoiceCache;
-  readonly #macs = new Map<string, MacAddressInfo>();
+  readonly #macs: MacWatch;
   #registry: PluginRegistry;
   #config: UserConfig;
   #fingerprint: string;
-  /**
-   * Claims from each device's latest scan, by BSSID. Replaced whole on every scan, so a
-   * daemon that sees thousands of access points over a day keeps only the current ones.
-   */
-  readonly #scanClaims = new Map<
-    string,
-    ReadonlyMap<string, { readonly network: ScannedNetwork; readonly claims: readonly ClaimMatch[] }>
-  >();
+  readonly #scanClaims = new ScanClaims();
   #calls: PluginCalls;
   readonly #router: LinkRouter;
   #secrets: ReadonlySet<string>;
   readonly #links: LinkChecks;
-  #started = false;
-  #stopConnectivity: (() => void) | undefined;
-  readonly #listeners: {
-    scan: (l: ScanList) => void;
-    join: (e: JoinEvent) => void;
-    leave: (e: LeaveEvent) => void;
-    roam: (e: RoamEvent) => void;
-    warning: (e: Error) => void;
-  };
+  readonly #host: SessionHost;
+  /** Set while started: removes the listeners on the source. */
+  #unfollow: (() => void) | undefined;
 
   constructor(opts: DaemonOptions) {
     super();
@@ -161,16 +68,16 @@ export class Daemon extends EventEmitter<DaemonEvents> {
       });
     this.#secrets = secretsOf(opts.registry);
     this.#calls = this.#createCalls();
-    this.#listeners = {
-      scan: (l) => void this.#onScan(l),
-      join: (e) => {
-        void this.#session(e.device).join(e.network);
-        void this.#readMac(e.device);
+    this.#macs = new MacWatch({
+      source: opts.source,
+      warn: (message, fields) => this.#log("warn", message, fields),
+      problem: (device, e) => this.#problem(device, e),
+      changed: (device) => {
+        const session = this.#sessions.get(device);
+        if (session) this.emit("session", this.#summary(session));
       },
-      leave: (e) => this.#sessions.get(e.device)?.leave(`left ${e.network.ssidText} (${e.reason})`),
-      roam: (e) => this.#sessions.get(e.device)?.roam(e.network),
-      warning: (e) => this.#log("warn", e.message),
-    };
+    });
+    this.#host = this.#sessionHost();
   }
 
   /** Every credential string of every loaded plugin, for redaction by log sinks. */
@@ -179,21 +86,24 @@ export class Daemon extends EventEmitter<DaemonEvents> {
   }
 
   async start(): Promise<void> {
-    if (this.#started) return;
-    this.#started = true;
+    if (this.#unfollow) return;
     for (const problem of this.#registry.problems) this.#log("warn", `plugin skipped: ${problem.message}`);
     for (const warning of this.#registry.warnings) this.#log("warn", warning.message);
-    const s = this.#opts.source;
-    s.on("scan", this.#listeners.scan);
-    s.on("join", this.#listeners.join);
-    s.on("leave", this.#listeners.leave);
-    s.on("roam", this.#listeners.roam);
-    s.on("warning", this.#listeners.warning);
-    this.#stopConnectivity = s.onConnectivity?.(() => {
-      for (const session of this.#sessions.values()) session.connectivityChanged();
+    this.#unfollow = followSource(this.#opts.source, {
+      scan: (l) => void this.#onScan(l),
+      join: (e) => {
+        void this.#session(e.device).join(e.network);
+        void this.#macs.read(e.device);
+      },
+      leave: (e) => this.#sessions.get(e.device)?.leave(`left ${e.network.ssidText} (${e.reason})`),
+      roam: (e) => this.#sessions.get(e.device)?.roam(e.network),
+      warning: (e) => this.#log("warn", e.message),
+      connectivity: () => {
+        for (const session of this.#sessions.values()) session.connectivityChanged();
+      },
     });
     if (!this.#opts.deferRouteSweep) this.sweepLinkRoutes();
-    await s.start();
+    await this.#opts.source.start();
   }
 
   /**
@@ -207,19 +117,13 @@ export class Daemon extends EventEmitter<DaemonEvents> {
 
   /** Idempotent: safe to call from several signal handlers. */
   async stop(): Promise<void> {
-    if (!this.#started) return;
-    this.#started = false;
-    const s = this.#opts.source;
-    s.off("scan", this.#listeners.scan);
-    s.off("join", this.#listeners.join);
-    s.off("leave", this.#listeners.leave);
-    s.off("roam", this.#listeners.roam);
-    s.off("warning", this.#listeners.warning);
-    this.#stopConnectivity?.();
-    this.#stopConnectivity = undefined;
+    const unfollow = this.#unfollow;
+    if (!unfollow) return;
+    this.#unfollow = undefined;
+    unfollow();
     // Portal sessions stay up and stay saved: the next start resumes them without a login.
     for (const session of this.#sessions.values()) session.leave("daemon stopping");
-    await s.stop();
+    await this.#opts.source.stop();
     await this.#opts.warmBrowser?.close();
     await this.#router.close();
   }
@@ -243,12 +147,7 @@ export class Daemon extends EventEmitter<DaemonEvents> {
 
   /** Claims on one network, from the latest scan when it was in it, else from the static index. */
   claimsFor(network: ScannedNetwork): readonly ClaimMatch[] {
-    for (const byBssid of this.#scanClaims.values()) {
-      const seen = byBssid.get(network.bssid);
-      // Dynamic claims were made for that SSID: a BSSID now announcing another one gets none of them.
-      if (seen && seen.network.ssidHex === network.ssidHex) return seen.claims;
-    }
-    return this.#registry.claimsFor(network);
+    return this.#scanClaims.claimsFor(network) ?? this.#registry.claimsFor(network);
   }
 
   /** Ids of the loaded plugins (they change on reload). */
@@ -256,24 +155,9 @@ export class Daemon extends EventEmitter<DaemonEvents> {
     return this.#registry.plugins.map((p) => p.id);
   }
 
-  /**
-   * Each loaded plugin's process state for the D-Bus API: a plugin the supervisor does not
-   * hold was loaded in this process (pluginIsolation "none").
-   */
+  /** Each loaded plugin's process state for the D-Bus API. */
   pluginStates(): readonly PluginStateView[] {
-    const held = new Map((this.#opts.pluginProcesses?.status() ?? []).map((s) => [s.id, s]));
-    return this.pluginIds().map((id) => {
-      const s = held.get(id);
-      if (s === undefined) return { id, state: "in-process", restarts: 0, crashes: 0 };
-      return {
-        id,
-        state: s.state,
-        restarts: s.restarts,
-        crashes: s.crashes,
-        // A portal's answer can echo what a plugin sent: same redaction as sessions' reasons.
-        ...(s.lastError === undefined ? {} : { lastError: redact(s.lastError, this.#secrets) }),
-      };
-    });
+    return pluginStates(this.pluginIds(), this.#opts.pluginProcesses, this.#secrets);
   }
 
   /** Every device's session, for `hotspot status` and the D-Bus API. */
@@ -283,17 +167,7 @@ export class Daemon extends EventEmitter<DaemonEvents> {
 
   /** The latest scan of every device, annotated with claims (strongest first per device). */
   listNetworks(): readonly AnnotatedNetwork[] {
-    const rows: AnnotatedNetwork[] = [];
-    for (const byBssid of this.#scanClaims.values()) {
-      const entries = [...byBssid.values()];
-      rows.push(
-        ...annotate(
-          entries.map((e) => e.network),
-          entries.map((e) => e.claims),
-        ),
-      );
-    }
-    return rows;
+    return this.#scanClaims.list();
   }
 
   /** Asks the source for a fresh scan; the result arrives as `networks` events. */
@@ -341,64 +215,21 @@ export class Daemon extends EventEmitter<DaemonEvents> {
     return redactValue(mac && summary.network ? { ...summary, mac } : summary, this.#secrets);
   }
 
-  /**
-   * How the joined connection sets its MAC address. A random one per connect means the
-   * portal, which knows us by MAC, forgets the session on every reconnect: worth a warning
-   * and a line in `hotspot status`, since the user can fix it (`stable`).
-   */
-  async #readMac(device: string): Promise<void> {
-    const read = this.#opts.source.macAddressSetting?.bind(this.#opts.source);
-    this.#macs.delete(device);
-    if (!read) return;
-    try {
-      const setting = await read(device);
-      if (setting === undefined) return;
-      const info = macAddressInfo(setting);
-      this.#macs.set(device, info);
-      if (info.changesOnReconnect) {
-        this.#log(
-          "warn",
-          `${device}: the connection uses a new random MAC address on every connect (cloned-mac-address=${setting}); the portal will forget the session on reconnect. Set it to "stable" to keep sessions across reconnects.`,
-          { device, mac: setting },
-        );
-      }
-      const session = this.#sessions.get(device);
-      if (session) this.emit("session", this.#summary(session));
-    } catch (e) {
-      this.#problem(device, e);
-    }
-  }
-
   #createCalls(): PluginCalls {
-    const opts = this.#opts;
-    const host = createPluginHost({
+    return createDaemonCalls({
+      opts: this.#opts,
       config: this.#config,
-      storeRoot: opts.pluginStoreRoot,
-      log: (e) =>
-        this.#write({
-          level: e.level,
-          scope: e.plugin,
-          message: e.message,
-          ...(e.fields ? { fields: e.fields } : {}),
-        }),
-      onHttp: opts.onHttp,
-      transportFor: (n, signal) => this.#links.transport(n, signal),
-      onHookError: (error, n) => this.#problem(n?.interface, error),
-      ca: opts.ca,
-      testNetwork: opts.testNetwork,
-      ...(opts.warmBrowser ? { browser: { acquire: opts.warmBrowser.acquire } } : {}),
-      processes: opts.pluginProcesses,
+      registry: this.#registry,
+      links: this.#links,
+      write: (e) => this.#write(e),
+      problem: (device, e) => this.#problem(device, e),
     });
-    return createPluginCalls({ registry: this.#registry, host });
   }
 
   async #onScan(list: ScanList): Promise<void> {
     try {
       const claims = await this.#registry.filterScanList(list.networks);
-      this.#scanClaims.set(
-        list.device,
-        new Map(list.networks.map((network, i) => [network.bssid, { network, claims: claims[i] ?? [] }])),
-      );
+      this.#scanClaims.record(list.device, list.networks, claims);
       this.emit("networks", list.device, list.networks, claims);
       this.#opts.warmBrowser?.onScan(list.device, list.networks, claims);
     } catch (e) {
@@ -409,94 +240,40 @@ export class Daemon extends EventEmitter<DaemonEvents> {
   #session(device: string): DeviceSession {
     let session = this.#sessions.get(device);
     if (session) return session;
-    const detect = (network: JoinedNetwork, signal: AbortSignal): Promise<PortalInfo> =>
-      this.#links.detect(network, signal);
+    session = createDeviceSession(this.#host, device, this.#opts.retry);
+    this.#sessions.set(device, session);
+    return session;
+  }
+
+  /** What sessions see of the daemon; getters, since a reload swaps config, calls and secrets. */
+  #sessionHost(): SessionHost {
     const daemon = this;
-    const deps: SessionDeps = {
-      // Getters: a reload swaps config and plugin calls under running sessions.
+    const opts = this.#opts;
+    return {
       get config() {
         return daemon.#config;
       },
       get calls() {
         return daemon.#calls;
       },
-      detect,
-      verify: (network, signal, learnt) => this.#links.verify(network, signal, learnt),
-      claimsFor: (network) => this.claimsFor(network),
-      ...(this.#opts.source.checkConnectivity ? { recheckConnectivity: () => this.#recheck(device) } : {}),
-      pinLink: (network) => this.#router.pin(device, network),
-      unpinLink: () => void this.#router.unpin(device),
+      get secrets() {
+        return daemon.#secrets;
+      },
+      source: opts.source,
+      clock: opts.clock,
+      random: opts.random,
+      links: this.#links,
+      router: this.#router,
       winners: this.#winners,
-      records: sessionRecords(this.#state),
-      failures: failureLog(this.#state, this.#opts.clock && (() => this.#now())),
-      random: this.#opts.random ?? Math.random,
-      ...(this.#opts.clock
-        ? { now: () => this.#now(), timer: this.#opts.clock.timer.bind(this.#opts.clock) }
-        : {}),
-      onState: (c) => {
-        this.#log(
-          "info",
-          `${c.device}: ${c.from} → ${c.to} (${c.reason})`,
-          c.pluginId ? { plugin: c.pluginId } : undefined,
-        );
-        // Reasons can quote a plugin's own failure text: events leave the daemon redacted.
-        this.emit("state", { ...c, reason: redact(c.reason, this.#secrets) });
-      },
-      onSummary: () => {
-        const s = this.#sessions.get(device);
-        if (s) this.emit("session", this.#summary(s));
-      },
-      onPortal: (p) => this.emit("portal", device, p),
-      onEvaluated: (r) => this.emit("evaluated", device, r),
-      onAuthenticated: (id, facts) => this.emit("authenticated", device, id, facts),
-      onUiRequired: (id, url) => this.#uiRequired(device, id, url),
-      onMaintained: (id, result) => this.emit("maintained", device, id, result),
-      onLoggedOff: (id) => this.emit("loggedOff", device, id),
-      onProblem: (e) => this.#problem(device, e),
+      state: this.#state,
+      events: this,
+      claimsFor: (network) => this.claimsFor(network),
+      session: (device) => this.#sessions.get(device),
+      summary: (session) => this.#summary(session),
+      log: (level, message, fields) => this.#log(level, message, fields),
+      problem: (device, e) => this.#problem(device, e),
+      now: () => this.#now(),
     };
-    session = new DeviceSession(device, deps, this.#opts.retry);
-    this.#sessions.set(device, session);
-    return session;
-  }
-
-  /**
-   * Hands the link back to NetworkManager after a verified login. Its answer may still be
-   * "portal" if its own probe raced the gateway; one more call a moment later settles it.
-   */
-  async #recheck(device: string): Promise<void> {
-    const check = this.#opts.source.checkConnectivity?.bind(this.#opts.source);
-    if (!check) return;
-    const first = await check();
-    this.#log("debug", `${device}: NetworkManager connectivity after login: ${first}`);
-    if (first === "portal" || first === "limited") {
-      await new Promise((resolve) => setTimeout(resolve, 1_000).unref());
-      const second = await check();
-      this.#log("debug", `${device}: NetworkManager connectivity on second check: ${second}`);
-    }
-  }
-
-  /**
-   * A plugin answered uiRequired: the log line and the event carry the provider's name and
-   * the page, so `hotspot agent` (through the D-Bus API) can offer the person a portal window.
-   */
-  #uiRequired(device: string, pluginId: string, url: string): void {
-    const providerName = this.#calls.plugin(pluginId)?.displayName ?? pluginId;
-    const ssid = this.#sessions.get(device)?.network?.ssidText ?? "";
-    this.#log("info", `${device}: a person must finish logging in to ${providerName} at ${url}`, {
-      event: "uiRequired",
-      device,
-      ssid,
-      plugin: pluginId,
-      provider: providerName,
-      url,
-    });
-    this.emit(
-      "uiRequired",
-      device,
-      pluginId,
-      redact(url, this.#secrets),
-      redact(providerName, this.#secrets),
-    );
   }
 
   #now(): number {
@@ -517,21 +294,4 @@ export class Daemon extends EventEmitter<DaemonEvents> {
   #write(entry: LogEntry): void {
     this.#opts.log(redactValue(entry, this.#secrets));
   }
-}
-
-function secretsOf(registry: PluginRegistry): ReadonlySet<string> {
-  const secrets = new Set<string>();
-  for (const p of registry.plugins) secretStrings(p.credentials, secrets);
-  return secrets;
-}
-
-function toHotspot(e: unknown): HotspotError {
-  return isHotspotError(e) ? e : hotspotError("HH_INTERNAL", { reason: reasonOf(e) }, { cause: e });
-}
-
-/** The same coded error with its parameters (and so its message) free of secrets. */
-function redactedError(error: HotspotError, secrets: ReadonlySet<string>): HotspotError {
-  if (secrets.size === 0) return error;
-  const params = redactValue(error.params, secrets);
-  return params === error.params ? error : hotspotError(error.code, params, { cause: error });
 }

@@ -1,0 +1,45 @@
+import type { UserConfig } from "../config/schema.ts";
+import type { PluginRegistry } from "../helper-api/registry-types.ts";
+import { createPluginHost } from "../plugin-host/host.ts";
+import type { DaemonOptions } from "./daemon-options.ts";
+import type { LinkChecks } from "./link-checks.ts";
+import type { LogEntry } from "./log.ts";
+import { createPluginCalls, type PluginCalls } from "./plugin-calls.ts";
+
+interface CallsSetup {
+  readonly opts: DaemonOptions;
+  readonly config: UserConfig;
+  readonly registry: PluginRegistry;
+  readonly links: LinkChecks;
+  /** The daemon's redacting log writer: plugins log under their own id as scope. */
+  write(entry: LogEntry): void;
+  problem(device: string | undefined, e: unknown): void;
+}
+
+/**
+ * How the daemon calls plugin hooks, made afresh at start and on every reload (the config
+ * and registry change): plugin traffic goes over the joined link, plugin logs go to the
+ * daemon's log under the plugin's id, and isolated plugins run in their processes.
+ */
+export function createDaemonCalls(c: CallsSetup): PluginCalls {
+  const { opts } = c;
+  const host = createPluginHost({
+    config: c.config,
+    storeRoot: opts.pluginStoreRoot,
+    log: (e) =>
+      c.write({
+        level: e.level,
+        scope: e.plugin,
+        message: e.message,
+        ...(e.fields ? { fields: e.fields } : {}),
+      }),
+    onHttp: opts.onHttp,
+    transportFor: (n, signal) => c.links.transport(n, signal),
+    onHookError: (error, n) => c.problem(n?.interface, error),
+    ca: opts.ca,
+    testNetwork: opts.testNetwork,
+    ...(opts.warmBrowser ? { browser: { acquire: opts.warmBrowser.acquire } } : {}),
+    processes: opts.pluginProcesses,
+  });
+  return createPluginCalls({ registry: c.registry, host });
+}
