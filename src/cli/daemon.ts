@@ -6,7 +6,7 @@ import { defaultStateDir } from "../daemon/state/dir.ts";
 import { StateStore } from "../daemon/state/store.ts";
 import { reasonOf } from "../errors.ts";
 import { CachedIsolation } from "../plugin-host/cached-isolation.ts";
-import { daemonPluginProcesses, followDaemon } from "../plugin-host/daemon-processes.ts";
+import { daemonPluginProcesses, followDaemon, inProcessPluginLog } from "../plugin-host/daemon-processes.ts";
 import { defaultDescriptorCacheFile } from "../plugin-host/descriptor-cache.ts";
 import { secretStrings } from "../util/redact.ts";
 import { booleanOption, type ParsedArgs, stringOption, usageError } from "./args.ts";
@@ -156,6 +156,8 @@ export function createDaemonCommand(signals: SignalSource = process): Command {
       // The daemon's own entries in the descriptor cache ($CACHE_DIRECTORY under systemd):
       // a plugin unchanged since the last start is registered without a child (cached-isolation.ts).
       const cacheHost = `${await hostKey()} daemon`;
+      // What in-process plugins log, under the same per-plugin budget as plugin processes.
+      const inProcessLog = inProcessPluginLog(log);
       const load = async () => {
         let cached: CachedIsolation | undefined;
         const loaded = await loadCliPlugins(
@@ -165,13 +167,7 @@ export function createDaemonCommand(signals: SignalSource = process): Command {
           {
             storeRoot: pluginStoreRoot,
             processes,
-            log: (e) =>
-              log({
-                level: e.level,
-                scope: e.plugin,
-                message: e.message,
-                ...(e.fields ? { fields: e.fields } : {}),
-              }),
+            log: inProcessLog,
           },
           undefined,
           (config) => {

@@ -1,19 +1,14 @@
 import { type ChildProcess, fork } from "node:child_process";
 import { readFile } from "node:fs/promises";
-import { createInterface } from "node:readline";
 import type { PluginSettings } from "../config/schema.ts";
 import type { HttpLogEntry } from "../daemon/log.ts";
 import { type HotspotError, hotspotError } from "../errors.ts";
 import type { PluginOrigin } from "../helper-api/registry-types.ts";
 import { childLoadError } from "./child-errors.ts";
 import { type PluginDescriptor, parseDescriptor } from "./descriptor.ts";
-import {
-  type ChildSideOptions,
-  MAX_TEXT,
-  type ParsedFromChild,
-  parseFromChild,
-  type ToChild,
-} from "./protocol.ts";
+import { MAX_LINE } from "./log-limit.ts";
+import { outputLines } from "./output-lines.ts";
+import { type ChildSideOptions, type ParsedFromChild, parseFromChild, type ToChild } from "./protocol.ts";
 import type { HookRequest } from "./seam.ts";
 
 /**
@@ -29,7 +24,10 @@ import type { HookRequest } from "./seam.ts";
  *   heap cap, `--max-old-space-size`, is in the process's flags). The slow idle pace is
  *   there because a child kept warm for a session may live for hours, and a two-second
  *   poll would wake the idle daemon thirty times a minute;
- * - when the process ends, every pending call rejects with HH_PLUGIN_PROCESS_FAILED.
+ * - when the process ends, every pending call rejects with HH_PLUGIN_PROCESS_FAILED;
+ * - what it prints is split into lines of bounded length (output-lines.ts), and the last
+ *   line on stderr that reads like an error (Node's report of an uncaught exception, V8's
+ *   fatal error) is kept, so a crash's exit says what the process died of.
  */
 
 /** The memory check's pace while a child has nothing in flight: the daemon's maintain period. */
@@ -57,8 +55,12 @@ export interface ChildProcessOptions {
   readonly label?: string;
   onLog(entry: Extract<ParsedFromChild, { t: "log" }>): void;
   onHttp(entry: HttpLogEntry): void;
-  /** A line the process wrote to stdout or stderr (a plugin's console.log). */
-  onOutput(stream: "stdout" | "stderr", line: string): void;
+  /**
+   * A line the process wrote to stdout or stderr (a plugin's console.log), at most 2·MAX_LINE
+   * characters (the receiver cuts it to MAX_LINE after redaction); `cut` characters more of it
+   * were not kept.
+   */
+  onOutput(stream: "stdout" | "stderr", line: string, cut: number): void;
 }
 
 export interface ChildExit {
@@ -68,6 +70,11 @@ export interface ChildExit {
   readonly killedBecause?: string;
   /** The daemon retired it (idle, reload, stop): not a crash. */
   readonly retired?: boolean;
+  /**
+   * The last line it wrote on stderr that reads like an error (`TypeError: …`, `FATAL ERROR: …`),
+   * unredacted: the receiver redacts it before it is logged or shown.
+   */
+  readonly lastWords?: string;
 }
 
 export interface ChildAnswer {
@@ -88,11 +95,19 @@ type Waiter = {
   readonly kinds: readonly ParsedFromChild["t"][];
 };
 
+/**
+ * How Node and V8 report what a process died of on stderr: an uncaught exception's
+ * `Name: message` line (after the source excerpt, before the stack), `Uncaught …` for a
+ * thrown non-error, V8's `FATAL ERROR: …` when the heap is exhausted.
+ */
+const ERROR_LINE = /^(?:[A-Z]\w*(?:Error|Exception)\b|Uncaught\b|FATAL ERROR:)/;
+
 /** Describes how a process ended, for errors and the log. */
 export function exitReason(exit: ChildExit): string {
+  const said = exit.lastWords === undefined ? "" : ` (its last error output: ${exit.lastWords})`;
   if (exit.killedBecause !== undefined) return `was stopped: ${exit.killedBecause}`;
-  if (exit.signal !== null) return `was killed by ${exit.signal}`;
-  return `exited with code ${exit.code ?? "?"}`;
+  if (exit.signal !== null) return `was killed by ${exit.signal}${said}`;
+  return `exited with code ${exit.code ?? "?"}${said}`;
 }
 
 export class PluginChild {
@@ -110,6 +125,7 @@ export class PluginChild {
   readonly exited: Promise<ChildExit>;
   #rssTimer: NodeJS.Timeout | undefined;
   #rssEvery = 0;
+  #lastWords: string | undefined;
 
   constructor(opts: ChildProcessOptions) {
     this.#o = opts;
@@ -120,11 +136,15 @@ export class PluginChild {
       serialization: "advanced",
       stdio: ["ignore", "pipe", "pipe", "ipc"],
     });
+    const outputs: Promise<void>[] = [];
     for (const stream of ["stdout", "stderr"] as const) {
       const readable = this.#proc[stream];
       if (!readable) continue;
-      createInterface({ input: readable, crlfDelay: Number.POSITIVE_INFINITY }).on("line", (line) =>
-        opts.onOutput(stream, line.length > MAX_TEXT ? `${line.slice(0, MAX_TEXT)}…` : line),
+      outputs.push(
+        outputLines(readable, 2 * MAX_LINE, (line, cut) => {
+          if (stream === "stderr" && ERROR_LINE.test(line)) this.#lastWords = line;
+          opts.onOutput(stream, line, cut);
+        }),
       );
     }
     this.#proc.on("message", (m: unknown) => this.#onMessage(m));
@@ -139,7 +159,15 @@ export class PluginChild {
           ...(this.#retired ? { retired: true } : {}),
         };
         this.#ended(this.#exit);
-        resolve(this.#exit);
+        // `exit` can come before the last of its output has been read: wait for the pipes to
+        // end (bounded: a process it started may hold them open) so the exit tells its last words.
+        const exit = this.#exit;
+        const grace = setTimeout(() => finish(), opts.graceMs);
+        const finish = (): void => {
+          clearTimeout(grace);
+          resolve(this.#lastWords === undefined ? exit : { ...exit, lastWords: this.#lastWords });
+        };
+        void Promise.all(outputs).then(finish);
       };
       this.#proc.on("exit", done);
       this.#proc.on("error", (e) => {

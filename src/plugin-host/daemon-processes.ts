@@ -2,6 +2,8 @@ import type { EventEmitter } from "eventemitter3";
 import type { DaemonEvents, SessionSummary } from "../daemon/events.ts";
 import type { LogSink } from "../daemon/log.ts";
 import { PLUGIN_IMPORT_TIMEOUT_MS } from "../helper-api/plugin-entry.ts";
+import { clip, clipFields, PluginLogLimits } from "./log-limit.ts";
+import type { PluginLogEntry } from "./logger.ts";
 import { PluginSupervisor, type SupervisorOptions } from "./supervisor.ts";
 
 /**
@@ -23,6 +25,29 @@ export function daemonPluginProcesses(
     pluginLog: (plugin, level, message, fields) =>
       log({ level, scope: plugin, message, ...(fields ? { fields } : {}) }),
   });
+}
+
+/**
+ * The daemon's sink for what plugins running in its own process log (pluginIsolation "none",
+ * and the registry's own filterScanList calls): the same per-plugin budget and cut as for a
+ * plugin's process. Entries come already redacted (logger.ts). No hook's end is seen here, so
+ * a flood's summary comes with the plugin's next line through or, while it lasts, every
+ * summary period.
+ */
+export function inProcessPluginLog(log: LogSink): (e: PluginLogEntry) => void {
+  const limits = new PluginLogLimits((plugin, message, s) =>
+    log({
+      level: "warn",
+      scope: "plugins",
+      message,
+      fields: { plugin, dropped: s.dropped, overMs: s.overMs },
+    }),
+  );
+  return (e) => {
+    if (!limits.admit(e.plugin)) return;
+    const fields = clipFields(e.fields);
+    log({ level: e.level, scope: e.plugin, message: clip(e.message), ...(fields ? { fields } : {}) });
+  };
 }
 
 /** What followDaemon needs of the daemon. */

@@ -84,6 +84,11 @@ export type FromChild =
 /** Longest log line or reason kept from a child; a plugin could otherwise flood the journal. */
 export const MAX_TEXT = 4_096;
 const text = z.string().transform((s) => (s.length > MAX_TEXT ? `${s.slice(0, MAX_TEXT)}…` : s));
+/**
+ * A log line's message is kept to twice MAX_TEXT: the daemon redacts it and then cuts it to
+ * MAX_TEXT (log-limit.ts), so a credential straddling MAX_TEXT is still recognised whole.
+ */
+const logText = z.string().transform((s) => (s.length > 2 * MAX_TEXT ? `${s.slice(0, 2 * MAX_TEXT)}…` : s));
 const callId = z.number().int().nonnegative();
 
 export const fromChildSchema = z.discriminatedUnion("t", [
@@ -117,7 +122,7 @@ export const fromChildSchema = z.discriminatedUnion("t", [
     .object({
       t: z.literal("log"),
       level: z.enum(["debug", "info", "warn", "error"]),
-      message: text,
+      message: logText,
       fields: z.record(z.string(), z.unknown()).optional(),
     })
     .strict(),

@@ -6,7 +6,7 @@ import type { PluginSettings } from "../config/schema.ts";
 import type { HttpLogEntry } from "../daemon/log.ts";
 import { type HotspotError, hotspotError, isHotspotError, reasonOf } from "../errors.ts";
 import type { PluginOrigin } from "../helper-api/registry-types.ts";
-import { redactValue, secretStrings } from "../util/redact.ts";
+import { redact, redactValue, secretStrings } from "../util/redact.ts";
 import { childLaunch, storeDirOf, tmpDirOf } from "./child-launch.ts";
 import {
   type ChildAnswer,
@@ -16,6 +16,7 @@ import {
   PluginChild,
 } from "./child-process.ts";
 import type { PluginDescriptor } from "./descriptor.ts";
+import { clip, clipFields, type LogLimitOptions, PluginLogLimits } from "./log-limit.ts";
 import type { PluginLogLevel } from "./logger.ts";
 import type { ChildSideOptions } from "./protocol.ts";
 import type { HookRequest } from "./seam.ts";
@@ -31,7 +32,8 @@ import type { HookRequest } from "./seam.ts";
  *   restart) put the plugin in `backoff` for base·2^(n-1) ms (capped), after which it starts
  *   again when wanted; `quarantineAfter` crashes within `crashWindowMs` quarantine it for
  *   `quarantineMs` (calls fail at once with HH_PLUGIN_QUARANTINED) or until the next load.
- * Every change of state is logged and reported to `onState`.
+ * Every change of state is logged and reported to `onState`. What a plugin's process logs or
+ * prints is held to a per-plugin budget (log-limit.ts), then redacted, then cut to length.
  */
 
 const LOADING_AT_ONCE = 4;
@@ -79,6 +81,8 @@ export interface SupervisorOptions {
   readonly quarantineMs?: number;
   /** Where each plugin's temp folder is made; default `<system temp>/hotspot-helper-plugins-<uid>`. */
   readonly tmpRoot?: string;
+  /** Each plugin's budget of log lines; default DEFAULT_LOG_LIMIT. */
+  readonly logLimit?: LogLimitOptions;
   /** Folders a needsBrowser plugin may write besides its temp folder (browser artifacts). */
   readonly browserDirs?: readonly string[];
   readonly env?: NodeJS.ProcessEnv;
@@ -141,9 +145,14 @@ export class PluginSupervisor {
   #closed = false;
   #loading = 0;
   readonly #loadQueue: (() => void)[] = [];
+  readonly #logLimits: PluginLogLimits;
 
   constructor(opts: SupervisorOptions) {
     this.#o = opts;
+    this.#logLimits = new PluginLogLimits(
+      (plugin, line, s) => opts.log("warn", line, { plugin, dropped: s.dropped, overMs: s.overMs }),
+      opts.logLimit,
+    );
   }
 
   get #idleMs(): number {
@@ -165,6 +174,7 @@ export class PluginSupervisor {
     } catch (e) {
       child.kill("its plugin failed to load");
       this.#loaded();
+      this.#logLimits.flush(file);
       throw e;
     }
     this.#loaded();
@@ -179,6 +189,7 @@ export class PluginSupervisor {
           return descriptor;
         } finally {
           child.retire("loaded");
+          this.#logLimits.flush(file);
         }
       },
     };
@@ -267,6 +278,8 @@ export class PluginSupervisor {
       return await child.call(request, signal);
     } finally {
       this.#touch(entry);
+      // A flood that ended with the call is reported now, not whenever the plugin next logs.
+      this.#logLimits.flush(id);
     }
   }
 
@@ -309,14 +322,17 @@ export class PluginSupervisor {
     // What the process sends back is redacted here, before any sink: the process holds its
     // plugin's credentials and may print them (a schema's transform, a console.log). The
     // set fills in when the settings are sent (`configure`), before the process has them.
+    // The budget comes first: a line dropped is never redacted, which is most of a flood's cost.
     const secrets = d === undefined ? new Set<string>() : this.#secretsOf(d.id);
     const say = (
       level: PluginLogLevel,
       message: string,
       fields?: Readonly<Record<string, unknown>>,
+      cut = false,
     ): void => {
+      if (!this.#logLimits.admit(label)) return;
       const clean = redactValue({ message, fields }, secrets);
-      o.pluginLog(d?.id ?? file, level, clean.message, clean.fields);
+      o.pluginLog(label, level, clip(clean.message, cut), clipFields(clean.fields));
     };
     const opts: ChildProcessOptions = {
       file,
@@ -334,7 +350,7 @@ export class PluginSupervisor {
       label,
       onLog: (e) => say(e.level, e.message, e.fields),
       onHttp: (entry) => o.onHttp?.(redactValue(entry, secrets)),
-      onOutput: (stream, line) => say(stream === "stderr" ? "warn" : "debug", line),
+      onOutput: (stream, line, cut) => say(stream === "stderr" ? "warn" : "debug", line, undefined, cut > 0),
     };
     return Object.assign((o.spawn ?? ((x) => new PluginChild(x)))(opts), { secrets });
   }
@@ -392,6 +408,12 @@ export class PluginSupervisor {
         });
       if (entry.state === "quarantined") throw this.#quarantineError(entry);
       if (entry.child?.alive && entry.state === "ready") return entry.child;
+      // Its process has ended but how is not settled yet (its last output is still being
+      // read): wait for that, so a crash is counted and backed off before the next start.
+      if (entry.child !== undefined && !entry.child.alive) {
+        await abortable(entry.child.exited, signal);
+        continue;
+      }
       if (entry.starting) return await abortable(entry.starting, signal);
       if (entry.waiting) {
         await abortable(entry.waiting.until, signal);
@@ -454,8 +476,15 @@ export class PluginSupervisor {
     const now = Date.now();
     const windowMs = this.#o.crashWindowMs ?? 60_000;
     entry.crashes = [...entry.crashes.filter((t) => now - t < windowMs), now];
-    entry.lastError = `its process ${exitReason(exit)}`;
-    this.#o.log("warn", `plugin ${entry.spec.descriptor.id}: its process ${exitReason(exit)}`, {
+    // Its last words are the plugin's own text: redacted with its credentials, cut short.
+    const id = entry.spec.descriptor.id;
+    const lastWords =
+      exit.lastWords === undefined
+        ? {}
+        : { lastWords: clipWords(redact(exit.lastWords, this.#secretsOf(id))) };
+    entry.lastError = `its process ${exitReason({ ...exit, ...lastWords })}`;
+    this.#logLimits.flush(id);
+    this.#o.log("warn", `plugin ${id}: ${entry.lastError}`, {
       plugin: entry.spec.descriptor.id,
       crashes: entry.crashes.length,
     });
@@ -535,6 +564,13 @@ export class PluginSupervisor {
       untilMs: this.#o.quarantineMs ?? 600_000,
     });
   }
+}
+
+/** Longest part of a crashed process's last error output kept in its status. */
+const LAST_WORDS = 300;
+
+function clipWords(text: string): string {
+  return text.length > LAST_WORDS ? `${text.slice(0, LAST_WORDS)}…` : text;
 }
 
 /** `promise`, or a rejection with the signal's reason when it aborts first. */

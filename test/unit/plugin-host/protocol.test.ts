@@ -40,11 +40,13 @@ describe("messages from a plugin's process", () => {
     for (const m of bad) assert.equal(parseFromChild(m), undefined, JSON.stringify(m));
   });
 
-  test("a log line or reason longer than MAX_TEXT is cut, so a plugin cannot flood the journal through one message", () => {
+  test("a reason longer than MAX_TEXT is cut, a log line at twice MAX_TEXT (the daemon cuts it to MAX_TEXT after redaction)", () => {
     const long = "x".repeat(MAX_TEXT * 3);
     const parsed = parseFromChild({ t: "log", level: "warn", message: long });
     assert.equal(parsed?.t, "log");
-    assert.equal(parsed?.t === "log" ? parsed.message.length : 0, MAX_TEXT + 1);
+    assert.equal(parsed?.t === "log" ? parsed.message.length : 0, 2 * MAX_TEXT + 1);
+    const threw = parseFromChild({ t: "threw", id: 1, reason: long });
+    assert.equal(threw?.t === "threw" ? threw.reason.length : 0, MAX_TEXT + 1);
   });
 });
 

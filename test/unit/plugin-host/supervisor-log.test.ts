@@ -1,0 +1,220 @@
+import assert from "node:assert/strict";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, describe, type TestContext, test } from "node:test";
+import type { LogEntry } from "../../../src/daemon/log.ts";
+import type { ChildAnswer, ChildExit, ChildProcessOptions } from "../../../src/plugin-host/child-process.ts";
+import { inProcessPluginLog } from "../../../src/plugin-host/daemon-processes.ts";
+import { DESCRIPTOR_VERSION, type PluginDescriptor } from "../../../src/plugin-host/descriptor.ts";
+import { MAX_LINE } from "../../../src/plugin-host/log-limit.ts";
+import { type ChildLike, PluginSupervisor } from "../../../src/plugin-host/supervisor.ts";
+
+const SECRET = "Sup3r-Secret-Passw0rd";
+
+const descriptor: PluginDescriptor = {
+  descriptorVersion: DESCRIPTOR_VERSION,
+  id: "chatty",
+  displayName: "Chatty",
+  version: "1.0.0",
+  sdk: "^0.1.0",
+  priority: 0,
+  source: "/plugins/chatty/index.js",
+  claims: [],
+  portalHosts: [],
+  hooks: ["authenticate"],
+  timeouts: {},
+  needsBrowser: false,
+  takesConfig: false,
+  takesCredentials: true,
+  hasCredentials: true,
+};
+
+/** A plugin process that, on each call, does what the test tells it with the supervisor's own callbacks. */
+class TalkingChild implements ChildLike {
+  readonly pid = 4242;
+  alive = true;
+  busy = 0;
+  readonly exited: Promise<ChildExit>;
+  #end: (exit: ChildExit) => void = () => {};
+  constructor(
+    readonly opts: ChildProcessOptions,
+    readonly onCall: (opts: ChildProcessOptions) => void,
+  ) {
+    this.exited = new Promise((resolve) => {
+      this.#end = resolve;
+    });
+  }
+  async define(): Promise<string> {
+    return descriptor.id;
+  }
+  async configure(): Promise<PluginDescriptor> {
+    return descriptor;
+  }
+  async call(): Promise<ChildAnswer> {
+    this.onCall(this.opts);
+    return { value: { result: "success" } };
+  }
+  kill(because: string): void {
+    this.end({ code: null, signal: "SIGKILL", killedBecause: because });
+  }
+  retire(): void {
+    this.end({ code: 0, signal: null, retired: true });
+  }
+  end(exit: ChildExit): void {
+    if (!this.alive) return;
+    this.alive = false;
+    this.#end(exit);
+  }
+}
+
+let dir = "";
+before(async () => {
+  dir = await mkdtemp(join(tmpdir(), "hh-supervisor-log-"));
+});
+after(() => rm(dir, { recursive: true, force: true }));
+
+async function setup(t: TestContext, onCall: (opts: ChildProcessOptions) => void) {
+  t.mock.timers.enable({ apis: ["setTimeout", "Date"], now: 1_000_000 });
+  const own: { level: string; message: string; fields?: Readonly<Record<string, unknown>> }[] = [];
+  const plugin: { message: string; fields?: Readonly<Record<string, unknown>> }[] = [];
+  const children: TalkingChild[] = [];
+  const supervisor = new PluginSupervisor({
+    storeRoot: join(dir, "stores"),
+    tmpRoot: join(dir, "tmp"),
+    side: {},
+    importTimeoutMs: 1_000,
+    permissions: false,
+    log: (level, message, fields) => own.push({ level, message, ...(fields ? { fields } : {}) }),
+    pluginLog: (_id, _level, message, fields) => plugin.push({ message, ...(fields ? { fields } : {}) }),
+    spawn: (opts) => {
+      const child = new TalkingChild(opts, onCall);
+      children.push(child);
+      return child;
+    },
+  });
+  const defined = await supervisor.define(descriptor.source, descriptor.source);
+  await defined.configure({ enabled: true, credentials: { password: SECRET } }, {});
+  const call = () =>
+    supervisor.call(descriptor.id, { hook: "filterScanList", networks: [] }, new AbortController().signal);
+  return { supervisor, own, plugin, call, children };
+}
+
+const drops = (own: readonly { message: string; fields?: Readonly<Record<string, unknown>> }[]) =>
+  own.filter((l) => / log lines? dropped /.test(l.message));
+
+describe("plugin supervisor: a plugin's log budget", () => {
+  test("a call that logs 5,000 lines gets 100 into the log, and one summary when the call ends", async (t) => {
+    const s = await setup(t, (o) => {
+      for (let i = 0; i < 5_000; i++) o.onLog({ t: "log", level: "info", message: `line ${i}` });
+    });
+    await s.call();
+    assert.equal(s.plugin.length, 100);
+    assert.deepEqual(
+      drops(s.own).map((l) => l.message),
+      [
+        "plugin chatty: 4,900 log lines dropped in the last 1 s (over its log budget of 100 lines at once, 20 a second)",
+      ],
+    );
+    assert.equal(drops(s.own)[0]?.fields?.dropped, 4_900);
+    await s.supervisor.close();
+  });
+
+  test("stdout and stderr lines share the plugin's budget with its log lines", async (t) => {
+    const s = await setup(t, (o) => {
+      for (let i = 0; i < 80; i++) o.onLog({ t: "log", level: "info", message: `log ${i}` });
+      for (let i = 0; i < 80; i++) o.onOutput(i % 2 === 0 ? "stdout" : "stderr", `printed ${i}`, 0);
+    });
+    await s.call();
+    assert.equal(s.plugin.length, 100);
+    assert.equal(drops(s.own)[0]?.fields?.dropped, 60);
+    await s.supervisor.close();
+  });
+
+  test("the budget carries over to the next call: a second flood right after gets only what refilled", async (t) => {
+    const s = await setup(t, (o) => {
+      for (let i = 0; i < 1_000; i++) o.onOutput("stdout", `flood ${i}`, 0);
+    });
+    await s.call();
+    t.mock.timers.tick(1_000);
+    await s.call();
+    assert.equal(s.plugin.length, 120);
+    assert.equal(drops(s.own).length, 2);
+    await s.supervisor.close();
+  });
+
+  test("what gets through is redacted before it is cut: a credential straddling the cut does not leak its beginning", async (t) => {
+    const straddling = `${"a".repeat(MAX_LINE - 5)}${SECRET} and more`;
+    const s = await setup(t, (o) => {
+      o.onLog({ t: "log", level: "info", message: straddling, fields: { echo: SECRET } });
+      o.onOutput("stderr", straddling, 0);
+      o.onOutput("stdout", "a line the process wrote 1 MB of", 1_000_000);
+      o.onLog({ t: "log", level: "info", message: "fields", fields: { blob: "b".repeat(100_000) } });
+    });
+    await s.call();
+    const [logged, printed, long, big] = s.plugin;
+    for (const line of [logged, printed]) {
+      assert.equal(line?.message.length, MAX_LINE + ` [line cut at ${MAX_LINE} characters]`.length + 1);
+      assert.equal(line?.message.slice(MAX_LINE - 7), `aa*** a… [line cut at ${MAX_LINE} characters]`);
+    }
+    assert.deepEqual(logged?.fields, { echo: "***" });
+    assert.equal(long?.message, `a line the process wrote 1 MB of… [line cut at ${MAX_LINE} characters]`);
+    assert.deepEqual(Object.keys(big?.fields ?? {}), ["truncated"]);
+    assert.ok(!JSON.stringify(s.plugin).includes(SECRET.slice(0, 5)));
+    await s.supervisor.close();
+  });
+
+  test("a crash's last words reach its status redacted and cut short; its drops are reported with the crash", async (t) => {
+    const s = await setup(t, (o) => {
+      for (let i = 0; i < 150; i++) o.onLog({ t: "log", level: "info", message: `line ${i}` });
+    });
+    await s.call();
+    const before = drops(s.own).length;
+    const child = s.children.at(-1);
+    child?.opts.onLog({ t: "log", level: "info", message: "over budget" });
+    child?.end({
+      code: 1,
+      signal: null,
+      lastWords: `Error: login as ${SECRET} refused ${"x".repeat(1_000)}`,
+    });
+    await child?.exited;
+    await new Promise((resolve) => setImmediate(resolve));
+    const status = s.supervisor.status()[0];
+    assert.equal(status?.state, "backoff");
+    assert.match(
+      status?.lastError ?? "",
+      /^its process exited with code 1 \(its last error output: Error: login as \*\*\* refused x+…\)$/,
+    );
+    assert.ok((status?.lastError?.length ?? 0) < 400);
+    assert.equal(
+      drops(s.own).length,
+      before + 1,
+      "the drop after the call is reported when the process ends",
+    );
+    await s.supervisor.close();
+  });
+});
+
+describe("the daemon's log of plugins in its own process", () => {
+  test("an in-process plugin's flood gets its burst through, cut to length, and a summary with its next line after a quiet second", (t) => {
+    t.mock.timers.enable({ apis: ["Date"], now: 1_000_000 });
+    const lines: LogEntry[] = [];
+    const sink = inProcessPluginLog((e) => lines.push(e));
+    for (let i = 0; i < 1_000; i++) sink({ level: "info", plugin: "inline", message: "z".repeat(10_000) });
+    sink({ level: "info", plugin: "other", message: "unaffected" });
+    assert.equal(lines.length, 101);
+    assert.equal(lines[0]?.message.length, MAX_LINE + ` [line cut at ${MAX_LINE} characters]`.length + 1);
+    t.mock.timers.tick(2_000);
+    sink({ level: "info", plugin: "inline", message: "calm again" });
+    assert.deepEqual(
+      lines.slice(-2).map((l) => [l.scope, l.message]),
+      [
+        [
+          "plugins",
+          "plugin inline: 900 log lines dropped in the last 2 s (over its log budget of 100 lines at once, 20 a second)",
+        ],
+        ["inline", "calm again"],
+      ],
+    );
+  });
+});
