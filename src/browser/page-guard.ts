@@ -1,4 +1,4 @@
-import type { BrowserContext, HTTPRequest, Page } from "puppeteer-core";
+import type { HTTPRequest, Page } from "puppeteer-core";
 import type { HotspotError } from "../errors.ts";
 import type { BrowserGuard } from "./guard.ts";
 import { NO_BACKGROUND_WORKERS } from "./page-scripts.ts";
@@ -61,14 +61,4 @@ async function screen(request: HTTPRequest, current: CurrentBinding): Promise<vo
   } catch {
     // the page or the browser went away while deciding: nothing is sent then either
   }
-}
-
-/** Pages the portal opens (window.open, target=_blank) are guarded as they appear. */
-export function guardPopups(context: BrowserContext, current: CurrentBinding): void {
-  context.on("targetcreated", (target) => {
-    void target
-      .page()
-      .then((p) => (p === null ? undefined : guardPage(p, current)))
-      .catch(() => undefined);
-  });
 }

@@ -8,9 +8,10 @@ import { secretLeaves } from "../util/redact.ts";
 import { defaultArtifactsRoot, saveFailureArtifacts } from "./artifacts.ts";
 import { createBrowserGuard } from "./guard.ts";
 import { type LaunchedBrowser, launchBrowser } from "./launch.ts";
-import { guardPage, guardPopups, type PageBinding } from "./page-guard.ts";
+import { guardPage, type PageBinding } from "./page-guard.ts";
 import { type BrowserProxy, startBrowserProxy } from "./proxy.ts";
 import { pageSteps } from "./steps.ts";
+import { guardNewTargets } from "./target-guard.ts";
 import type { BrowserLease, LeaseBinding } from "./warm-instance.ts";
 
 /**
@@ -126,8 +127,10 @@ export function createBrowserSession(opts: BrowserSessionOptions): BrowserSessio
     const own = launched.browser.defaultBrowserContext();
     const page = (await launched.browser.pages())[0] ?? (await own.newPage());
     const current = (): PageBinding => binding;
+    // The first tab is there already and has not navigated: guarded directly. Any tab or
+    // popup after it is held until its guard is on (it dies with this browser).
     await guardPage(page, current);
-    guardPopups(own, current);
+    await guardNewTargets(launched.browser, current);
     return page;
   };
 

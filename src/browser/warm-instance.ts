@@ -3,9 +3,10 @@ import type { Readable, Writable } from "node:stream";
 import type { BrowserContext, Page } from "puppeteer-core";
 import { type CdpRelay, startCdpRelay } from "./cdp-relay.ts";
 import type { LaunchedBrowser } from "./launch.ts";
-import { guardPage, guardPopups, type PageBinding } from "./page-guard.ts";
+import type { PageBinding } from "./page-guard.ts";
 import { type BrowserProxy, type ProxyBinding, startBrowserProxy } from "./proxy.ts";
 import type { WarmLeaseData } from "./remote-lease.ts";
+import { guardNewTargets, type TargetGuard } from "./target-guard.ts";
 
 /**
  * One warm Chromium, ready for the next hook: its own link proxy, which lives as long as
@@ -88,6 +89,16 @@ export async function startWarmInstance(opts: WarmInstanceOptions): Promise<Warm
   const current = (): PageBinding | undefined => binding;
   let closed = false;
   let leased = false;
+  // Every tab made from now on (the prepared ones, and any a hook or its portal opens) is
+  // held until its request interception is on (target-guard.ts).
+  let targets: TargetGuard;
+  try {
+    targets = await guardNewTargets(browser, current);
+  } catch (e) {
+    await launched.close();
+    await proxy.close();
+    throw e;
+  }
 
   const prepare = async (): Promise<Prepared | undefined> => {
     let context: BrowserContext | undefined;
@@ -97,8 +108,6 @@ export async function startWarmInstance(opts: WarmInstanceOptions): Promise<Warm
         proxyBypassList: ["<-loopback>"],
       });
       const page = await context.newPage();
-      await guardPage(page, current);
-      guardPopups(context, current);
       return { context, page };
     } catch (e) {
       await context?.close().catch(() => undefined);
@@ -175,6 +184,7 @@ export async function startWarmInstance(opts: WarmInstanceOptions): Promise<Warm
       closed = true;
       binding = undefined;
       await relay?.close();
+      await targets.close();
       await launched.close();
       await proxy.close();
     },
