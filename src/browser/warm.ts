@@ -51,6 +51,8 @@ export interface WarmBrowser {
   ready(): Promise<boolean>;
   /** Whether an instance is running or starting. */
   readonly warm: boolean;
+  /** Whether a hook holds the instance's tab (in this process or lent to a plugin's). */
+  readonly leased: boolean;
   /** Closes the warm instance (daemon stop). */
   close(): Promise<void>;
 }
@@ -203,6 +205,9 @@ export function createWarmBrowser(opts: WarmBrowserOptions): WarmBrowser {
     },
     get warm() {
       return instance !== undefined;
+    },
+    get leased() {
+      return leased;
     },
     close: () => release("the daemon stops", false),
   };

@@ -38,7 +38,10 @@ export function createDaemonCalls(c: CallsSetup): PluginCalls {
     onHookError: (error, n) => c.problem(n?.interface, error),
     ca: opts.ca,
     testNetwork: opts.testNetwork,
-    ...(opts.warmBrowser ? { browser: { acquire: opts.warmBrowser.acquire } } : {}),
+    // In process a hook takes the warm tab itself; a plugin's own process is lent it.
+    ...(opts.warmBrowser
+      ? { browser: { acquire: opts.warmBrowser.acquire }, warmBrowser: opts.warmBrowser }
+      : {}),
     processes: opts.pluginProcesses,
   });
   return createPluginCalls({ registry: c.registry, host });

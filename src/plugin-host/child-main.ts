@@ -4,6 +4,7 @@ import { importDefault } from "../helper-api/plugin-entry.ts";
 import { resolvePlugin } from "../helper-api/plugin-settings.ts";
 import type { LoadedPlugin } from "../helper-api/registry-types.ts";
 import { serializeError } from "./child-errors.ts";
+import { childLeases } from "./child-lease.ts";
 import { describePlugin } from "./descriptor.ts";
 import { createPluginSide, type PluginSide } from "./plugin-side.ts";
 import type { ChildSideOptions, FromChild, ToChild } from "./protocol.ts";
@@ -40,6 +41,8 @@ let load: Extract<ToChild, { t: "load" }> | undefined;
 let plugin: LoadedPlugin | undefined;
 let side: PluginSide | undefined;
 const calls = new Map<number, AbortController>();
+// A hook's ctx.browser() first asks the daemon for its warm browser (child-lease.ts).
+const leases = childLeases(send, (message) => send({ t: "log", level: "warn", message }));
 
 function sideFor(opts: ChildSideOptions): PluginSide {
   return createPluginSide({
@@ -48,7 +51,7 @@ function sideFor(opts: ChildSideOptions): PluginSide {
     ca: opts.ca === undefined ? undefined : [...opts.ca],
     testNetwork: opts.testNetwork,
     userAgent: opts.userAgent,
-    browser: opts.browser,
+    browser: { ...opts.browser, acquire: (signal) => leases.acquire(signal) },
     log: (e) =>
       send({ t: "log", level: e.level, message: e.message, ...(e.fields ? { fields: e.fields } : {}) }),
     onHttp: (entry) => send({ t: "http", entry }),
@@ -92,6 +95,7 @@ async function onCall(message: Extract<ToChild, { t: "call" }>): Promise<void> {
   }
   const controller = new AbortController();
   calls.set(message.id, controller);
+  leases.track(controller.signal, message.id);
   try {
     const answer = await side.call(plugin, message.request, controller.signal);
     send({ t: "answer", id: message.id, ...answer });
@@ -117,6 +121,9 @@ process.on("message", (raw: unknown) => {
       break;
     case "abort":
       calls.get(message.id)?.abort(new Error(message.reason));
+      break;
+    case "leased":
+      leases.answered(message);
       break;
   }
 });

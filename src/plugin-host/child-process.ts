@@ -4,6 +4,7 @@ import type { PluginSettings } from "../config/schema.ts";
 import type { HttpLogEntry } from "../daemon/log.ts";
 import { type HotspotError, hotspotError } from "../errors.ts";
 import type { PluginOrigin } from "../helper-api/registry-types.ts";
+import { CallLease, type LeaseProvider } from "./call-lease.ts";
 import { childLoadError } from "./child-errors.ts";
 import { type PluginDescriptor, parseDescriptor } from "./descriptor.ts";
 import { MAX_LINE } from "./log-limit.ts";
@@ -27,7 +28,9 @@ import type { HookRequest } from "./seam.ts";
  * - when the process ends, every pending call rejects with HH_PLUGIN_PROCESS_FAILED;
  * - what it prints is split into lines of bounded length (output-lines.ts), and the last
  *   line on stderr that reads like an error (Node's report of an uncaught exception, V8's
- *   fatal error) is kept, so a crash's exit says what the process died of.
+ *   fatal error) is kept, so a crash's exit says what the process died of;
+ * - a call's warm-browser lease (call-lease.ts) ends with the call: answered, aborted, or
+ *   its process gone.
  */
 
 /** The memory check's pace while a child has nothing in flight: the daemon's maintain period. */
@@ -84,6 +87,7 @@ export interface ChildAnswer {
 }
 
 interface Pending {
+  readonly lease: CallLease;
   resolve(answer: ChildAnswer): void;
   reject(error: Error): void;
   cleanup(): void;
@@ -239,13 +243,21 @@ export class PluginChild {
     }
   }
 
-  /** One hook call. Rejects with HH_PLUGIN_PROCESS_FAILED when the process ends first. */
-  call(request: HookRequest, signal: AbortSignal): Promise<ChildAnswer> {
+  /**
+   * One hook call. Rejects with HH_PLUGIN_PROCESS_FAILED when the process ends first.
+   * `lease` supplies the daemon's warm browser when the hook asks for a browser.
+   */
+  call(request: HookRequest, signal: AbortSignal, lease?: LeaseProvider): Promise<ChildAnswer> {
     if (this.#exit) return Promise.reject(this.#ended(this.#exit));
     const id = this.#nextCall++;
+    const held = new CallLease(lease, signal, (data) =>
+      this.#send({ t: "leased", id, ...(data === undefined ? {} : { lease: data }) }),
+    );
     return new Promise<ChildAnswer>((resolve, reject) => {
       let grace: NodeJS.Timeout | undefined;
       const onAbort = (): void => {
+        // The hook's time is over: its browser goes now, whatever the process does next.
+        held.end();
         this.#send({ t: "abort", id, reason: String(signal.reason ?? "aborted") });
         grace = setTimeout(
           () => this.kill(`its ${request.hook} did not stop within ${this.#o.graceMs} ms of being abandoned`),
@@ -253,12 +265,13 @@ export class PluginChild {
         );
       };
       const cleanup = (): void => {
+        held.end();
         signal.removeEventListener("abort", onAbort);
         if (grace !== undefined) clearTimeout(grace);
         this.#calls.delete(id);
         this.#armRss();
       };
-      this.#calls.set(id, { resolve, reject, cleanup });
+      this.#calls.set(id, { lease: held, resolve, reject, cleanup });
       this.#armRss();
       signal.addEventListener("abort", onAbort, { once: true });
       this.#send({ t: "call", id, request });
@@ -348,6 +361,16 @@ export class PluginChild {
           // The daemon names the plugin, not the child.
           pluginId: this.#id,
         });
+        return;
+      case "lease": {
+        const call = this.#calls.get(m.id);
+        if (call) void call.lease.ask();
+        // A call that is over has no browser to lease.
+        else this.#send({ t: "leased", id: m.id });
+        return;
+      }
+      case "unlease":
+        this.#calls.get(m.id)?.lease.end();
         return;
       case "answer":
       case "threw": {

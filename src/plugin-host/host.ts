@@ -1,3 +1,4 @@
+import type { WarmBrowser } from "../browser/warm.ts";
 import type { UserConfig } from "../config/schema.ts";
 import { type HotspotError, hotspotError, isHotspotError, reasonOf } from "../errors.ts";
 import { preferenceFor } from "../helper-api/arbitration.ts";
@@ -23,6 +24,7 @@ import { createPluginSide, type PluginSideOptions } from "./plugin-side.ts";
 import { type HookCaller, prepareProcess, processCaller } from "./process-runner.ts";
 import type { HookAnswer, HookOutcome, HookRequest } from "./seam.ts";
 import type { PluginSupervisor } from "./supervisor.ts";
+import { warmLeases } from "./warm-leases.ts";
 
 /**
  * The plugin host: the one place that turns "call hook H of plugin P" into a bounded,
@@ -61,6 +63,11 @@ export interface PluginHostOptions
    * process go there (process-runner.ts); all others run in this process (plugin-side.ts).
    */
   readonly processes?: Pick<PluginSupervisor, "call" | "ready"> | undefined;
+  /**
+   * The daemon's warm browser, lent to hooks of plugins in their own processes when they
+   * ask for a browser (warm-leases.ts); in-process hooks take it through `browser.acquire`.
+   */
+  readonly warmBrowser?: Pick<WarmBrowser, "acquireData"> | undefined;
 }
 
 export interface EvaluateOptions {
@@ -116,7 +123,15 @@ export function createPluginHost(opts: PluginHostOptions): PluginHost {
     userAgent: config.userAgent,
   });
 
-  const call: HookCaller = opts.processes ? processCaller(opts.processes, side.call) : side.call;
+  const leases =
+    opts.warmBrowser === undefined
+      ? undefined
+      : warmLeases({
+          warm: opts.warmBrowser,
+          transportFor: opts.transportFor,
+          logger: side.logger,
+        });
+  const call: HookCaller = opts.processes ? processCaller(opts.processes, side.call, leases) : side.call;
 
   const deadline = (plugin: Pick<LoadedPlugin, "definition">, hook: HookName): number => {
     const ms = hookDeadline(plugin, hook, config);

@@ -1,6 +1,7 @@
 import { hotspotError, isHotspotError, reasonOf } from "../errors.ts";
 import type { HookName } from "../helper-api/plugin.ts";
 import type { LoadedPlugin } from "../helper-api/registry-types.ts";
+import type { LeaseProvider } from "./call-lease.ts";
 import { remoteDescriptor } from "./remote-plugin.ts";
 import type { HookAnswer, HookRequest } from "./seam.ts";
 import type { PluginSupervisor } from "./supervisor.ts";
@@ -21,11 +22,18 @@ export type HookCaller = (
  * in a child they come from a process running the plugin's code, which could forge a
  * `captive: false`. Without them the daemon verifies a login by probing itself, so a plugin
  * cannot talk the daemon into believing it is online.
+ *
+ * `leaseFor` gives a call the daemon's warm browser to lend when its hook asks for a browser
+ * (warm-leases.ts); without it such a process launches a Chromium of its own.
  */
-export function processCaller(supervisor: Pick<PluginSupervisor, "call">, inProcess: HookCaller): HookCaller {
+export function processCaller(
+  supervisor: Pick<PluginSupervisor, "call">,
+  inProcess: HookCaller,
+  leaseFor?: (plugin: LoadedPlugin, request: HookRequest) => LeaseProvider | undefined,
+): HookCaller {
   return async (plugin, request, signal) => {
     if (remoteDescriptor(plugin) === undefined) return inProcess(plugin, request, signal);
-    const answer = await supervisor.call(plugin.id, request, signal);
+    const answer = await supervisor.call(plugin.id, request, signal, leaseFor?.(plugin, request));
     return { value: answer.value };
   };
 }

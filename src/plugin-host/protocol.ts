@@ -1,4 +1,5 @@
 import { z } from "zod";
+import type { WarmLeaseData } from "../browser/remote-lease.ts";
 import type { PluginSettings } from "../config/schema.ts";
 import type { HttpLogEntry } from "../daemon/log.ts";
 import type { PluginOrigin } from "../helper-api/registry-types.ts";
@@ -22,7 +23,11 @@ import type { HookRequest } from "./seam.ts";
  * `load` → `defined` (the id, so the daemon can pick that plugin's settings and
  * send only those) → `settings` → `loaded` (the descriptor); or `failed` at either step.
  * Then any number of `call` → `answer` | `threw`, with `abort` for a call the daemon gave
- * up on, and `log` / `http` records at any time.
+ * up on, and `log` / `http` records at any time. During a call, the hook's `ctx.browser()`
+ * may ask for the daemon's warm browser: `lease` (the call's id) → `leased`, with the
+ * lease as plain data (browser/remote-lease.ts) or without one (none free: the child
+ * launches its own). The daemon ends the lease when the call ends, however it ends (answer,
+ * abort, the process dying), or earlier on `unlease` (the child could not use it).
  */
 
 /** The daemon's side of the exchange. */
@@ -41,7 +46,8 @@ export type ToChild =
       readonly files: { readonly config?: string; readonly credentials?: string };
     }
   | { readonly t: "call"; readonly id: number; readonly request: HookRequest }
-  | { readonly t: "abort"; readonly id: number; readonly reason: string };
+  | { readonly t: "abort"; readonly id: number; readonly reason: string }
+  | { readonly t: "leased"; readonly id: number; readonly lease?: WarmLeaseData };
 
 /** What the child needs to rebuild the plugin side (plugin-side.ts) on its own. */
 export interface ChildSideOptions {
@@ -79,7 +85,9 @@ export type FromChild =
       readonly message: string;
       readonly fields?: Readonly<Record<string, unknown>>;
     }
-  | { readonly t: "http"; readonly entry: HttpLogEntry };
+  | { readonly t: "http"; readonly entry: HttpLogEntry }
+  | { readonly t: "lease"; readonly id: number }
+  | { readonly t: "unlease"; readonly id: number };
 
 /** Longest log line or reason kept from a child; a plugin could otherwise flood the journal. */
 export const MAX_TEXT = 4_096;
@@ -141,6 +149,8 @@ export const fromChildSchema = z.discriminatedUnion("t", [
         .strict(),
     })
     .strict(),
+  z.object({ t: z.literal("lease"), id: callId }).strict(),
+  z.object({ t: z.literal("unlease"), id: callId }).strict(),
 ]);
 
 export type ParsedFromChild = z.output<typeof fromChildSchema>;

@@ -7,6 +7,7 @@ import type { HttpLogEntry } from "../daemon/log.ts";
 import { type HotspotError, hotspotError, isHotspotError, reasonOf } from "../errors.ts";
 import type { PluginOrigin } from "../helper-api/registry-types.ts";
 import { redact, redactValue, secretStrings } from "../util/redact.ts";
+import type { LeaseProvider } from "./call-lease.ts";
 import { childLaunch, storeDirOf, tmpDirOf } from "./child-launch.ts";
 import {
   type ChildAnswer,
@@ -268,14 +269,22 @@ export class PluginSupervisor {
     await this.#ensure(entry, signal);
   }
 
-  /** Calls a hook in the plugin's child, starting it when needed. */
-  async call(id: string, request: HookRequest, signal: AbortSignal): Promise<ChildAnswer> {
+  /**
+   * Calls a hook in the plugin's child, starting it when needed; `lease` lends the hook the
+   * daemon's warm browser when it asks for one (call-lease.ts).
+   */
+  async call(
+    id: string,
+    request: HookRequest,
+    signal: AbortSignal,
+    lease?: LeaseProvider,
+  ): Promise<ChildAnswer> {
     const entry = this.#entries.get(id);
     if (!entry) throw hotspotError("HH_INTERNAL", { reason: `plugin ${id} has no process` });
     const child = await this.#ensure(entry, signal);
     if (entry.idle !== undefined) clearTimeout(entry.idle);
     try {
-      return await child.call(request, signal);
+      return await child.call(request, signal, lease);
     } finally {
       this.#touch(entry);
       // A flood that ended with the call is reported now, not whenever the plugin next logs.

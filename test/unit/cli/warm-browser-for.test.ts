@@ -41,10 +41,15 @@ describe("which plugins the daemon keeps a warm Chromium for", () => {
     assert.equal(warmBrowserFor(undefined), false);
   });
 
-  test("not one whose hooks run in a process of its own: that process launches its own Chromium", () => {
+  test("one whose hooks run in a process of its own too (it is lent the warm tab), by the same rules", () => {
     const inProcess = plugin(true, { code: "c0de" });
     const isolated = remotePlugin(describePlugin(inProcess), undefined, { code: "c0de" });
     assert.equal(isolated.definition.needsBrowser, true);
-    assert.equal(warmBrowserFor(isolated), false);
+    assert.equal(warmBrowserFor(isolated), true);
+    assert.equal(warmBrowserFor(remotePlugin(describePlugin(plugin(true)), undefined, undefined)), false);
+    assert.equal(
+      warmBrowserFor(remotePlugin(describePlugin(plugin(false)), undefined, { code: "c0de" })),
+      false,
+    );
   });
 });

@@ -14,6 +14,8 @@ describe("messages from a plugin's process", () => {
       id: 3,
       value: { result: "success" },
     });
+    assert.deepEqual(parseFromChild({ t: "lease", id: 4 }), { t: "lease", id: 4 });
+    assert.deepEqual(parseFromChild({ t: "unlease", id: 4 }), { t: "unlease", id: 4 });
     const ssid = new Uint8Array([0xff, 0]);
     assert.deepEqual(parseFromChild({ t: "log", level: "info", message: "hi", fields: { ssid } }), {
       t: "log",
@@ -36,6 +38,9 @@ describe("messages from a plugin's process", () => {
       { t: "defined", id: "" },
       { t: "http", entry: { method: "GET", url: "http://x/", ms: -1 } },
       { t: "failed", error: { code: "HH_X", message: 5 } },
+      { t: "lease", id: -1 },
+      { t: "lease", id: 1, socketPath: "/tmp/elsewhere.sock" },
+      { t: "unlease" },
     ];
     for (const m of bad) assert.equal(parseFromChild(m), undefined, JSON.stringify(m));
   });
