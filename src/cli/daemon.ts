@@ -188,6 +188,7 @@ export function createDaemonCommand(signals: SignalSource = process): Command {
           ),
         );
         userAgent = loaded.config.userAgent;
+        processes.setRestartPolicy(loaded.config.pluginRestarts ?? {});
         return loaded;
       };
       // Independent reads, so one waits on the disk while another runs.

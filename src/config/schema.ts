@@ -68,6 +68,28 @@ export const userConfigSchema = z
      * `none`, in the daemon's own thread. See docs/plugin-host.md.
      */
     pluginIsolation: z.enum(["process", "none"]).default("process"),
+    /**
+     * How `hotspot daemon` answers a plugin process that crashes (with pluginIsolation
+     * "process"), in the spirit of systemd's RestartSec= and StartLimitBurst=: wait
+     * `backoffMs`, doubled with each further crash within `crashWindowMs` up to
+     * `maxBackoffMs`, before starting it again; `quarantineAfter` crashes within
+     * `crashWindowMs` quarantine it for `quarantineMs`. Each key is optional; the defaults
+     * are in src/plugin-host/supervisor.ts (1 s, 60 s, 3, 60 s, 10 min).
+     */
+    pluginRestarts: z
+      .object({
+        backoffMs: z.number().int().min(100).max(600_000).optional(),
+        maxBackoffMs: z.number().int().min(100).max(3_600_000).optional(),
+        quarantineAfter: z.number().int().min(1).max(100).optional(),
+        crashWindowMs: z.number().int().min(1_000).max(86_400_000).optional(),
+        quarantineMs: z.number().int().min(1_000).max(604_800_000).optional(),
+      })
+      .strict()
+      .refine((p) => p.maxBackoffMs === undefined || p.maxBackoffMs >= (p.backoffMs ?? 1_000), {
+        message: "maxBackoffMs must not be below backoffMs (default 1000)",
+        path: ["maxBackoffMs"],
+      })
+      .optional(),
   })
   .strict();
 export type UserConfig = z.infer<typeof userConfigSchema>;

@@ -104,7 +104,12 @@ type Waiter = {
  * `Name: message` line (after the source excerpt, before the stack), `Uncaught …` for a
  * thrown non-error, V8's `FATAL ERROR: …` when the heap is exhausted.
  */
-const ERROR_LINE = /^(?:[A-Z]\w*(?:Error|Exception)\b|Uncaught\b|FATAL ERROR:)/;
+const ERROR_LINE = /^(?:\w*Error\b|\w*Exception\b|Uncaught\b|FATAL ERROR:)/;
+
+/** Whether a line a process wrote on stderr reads like what it died of (see ERROR_LINE). */
+export function readsLikeError(line: string): boolean {
+  return ERROR_LINE.test(line);
+}
 
 /** Describes how a process ended, for errors and the log. */
 export function exitReason(exit: ChildExit): string {
@@ -146,7 +151,7 @@ export class PluginChild {
       if (!readable) continue;
       outputs.push(
         outputLines(readable, 2 * MAX_LINE, (line, cut) => {
-          if (stream === "stderr" && ERROR_LINE.test(line)) this.#lastWords = line;
+          if (stream === "stderr" && readsLikeError(line)) this.#lastWords = line;
           opts.onOutput(stream, line, cut);
         }),
       );

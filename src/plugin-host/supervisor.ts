@@ -39,6 +39,25 @@ import type { HookRequest } from "./seam.ts";
 
 const LOADING_AT_ONCE = 4;
 
+/** How crashes are answered; the config's `pluginRestarts` sets it (setRestartPolicy). */
+export interface RestartPolicy {
+  /** The first backoff; each further crash within the window doubles it. */
+  readonly backoffMs: number;
+  readonly maxBackoffMs: number;
+  /** Crashes within `crashWindowMs` that quarantine the plugin. */
+  readonly quarantineAfter: number;
+  readonly crashWindowMs: number;
+  readonly quarantineMs: number;
+}
+
+export const DEFAULT_RESTART_POLICY: RestartPolicy = {
+  backoffMs: 1_000,
+  maxBackoffMs: 60_000,
+  quarantineAfter: 3,
+  crashWindowMs: 60_000,
+  quarantineMs: 600_000,
+};
+
 export type PluginProcessState = "idle" | "starting" | "ready" | "backoff" | "crashed" | "quarantined";
 
 export interface PluginProcessStatus {
@@ -147,13 +166,43 @@ export class PluginSupervisor {
   #loading = 0;
   readonly #loadQueue: (() => void)[] = [];
   readonly #logLimits: PluginLogLimits;
+  #policy: RestartPolicy;
 
   constructor(opts: SupervisorOptions) {
     this.#o = opts;
+    this.#policy = this.#basePolicy();
     this.#logLimits = new PluginLogLimits(
       (plugin, line, s) => opts.log("warn", line, { plugin, dropped: s.dropped, overMs: s.overMs }),
       opts.logLimit,
     );
+  }
+
+  #basePolicy(): RestartPolicy {
+    const o = this.#o;
+    const d = DEFAULT_RESTART_POLICY;
+    return {
+      backoffMs: o.backoffBaseMs ?? d.backoffMs,
+      maxBackoffMs: o.backoffMaxMs ?? d.maxBackoffMs,
+      quarantineAfter: o.quarantineAfter ?? d.quarantineAfter,
+      crashWindowMs: o.crashWindowMs ?? d.crashWindowMs,
+      quarantineMs: o.quarantineMs ?? d.quarantineMs,
+    };
+  }
+
+  /**
+   * The restart policy from the config (at load and at each reload): what it sets over the
+   * supervisor's own. A backoff or quarantine already running keeps its end.
+   */
+  setRestartPolicy(policy: { readonly [K in keyof RestartPolicy]?: number | undefined }): void {
+    const base = this.#basePolicy();
+    this.#policy = {
+      backoffMs: policy.backoffMs ?? base.backoffMs,
+      // A first backoff set above the default cap raises the cap with it.
+      maxBackoffMs: policy.maxBackoffMs ?? Math.max(base.maxBackoffMs, policy.backoffMs ?? 0),
+      quarantineAfter: policy.quarantineAfter ?? base.quarantineAfter,
+      crashWindowMs: policy.crashWindowMs ?? base.crashWindowMs,
+      quarantineMs: policy.quarantineMs ?? base.quarantineMs,
+    };
   }
 
   get #idleMs(): number {
@@ -483,7 +532,8 @@ export class PluginSupervisor {
     }
     entry.crashedLast = true;
     const now = Date.now();
-    const windowMs = this.#o.crashWindowMs ?? 60_000;
+    const p = this.#policy;
+    const windowMs = p.crashWindowMs;
     entry.crashes = [...entry.crashes.filter((t) => now - t < windowMs), now];
     // Its last words are the plugin's own text: redacted with its credentials, cut short.
     const id = entry.spec.descriptor.id;
@@ -497,14 +547,13 @@ export class PluginSupervisor {
       plugin: entry.spec.descriptor.id,
       crashes: entry.crashes.length,
     });
-    if (entry.crashes.length >= (this.#o.quarantineAfter ?? 3)) {
-      this.#wait(entry, "quarantined", this.#o.quarantineMs ?? 600_000, () => {
+    if (entry.crashes.length >= p.quarantineAfter) {
+      this.#wait(entry, "quarantined", p.quarantineMs, () => {
         entry.crashes = [];
       });
       return;
     }
-    const base = this.#o.backoffBaseMs ?? 1_000;
-    const delay = Math.min(base * 2 ** (entry.crashes.length - 1), this.#o.backoffMaxMs ?? 60_000);
+    const delay = Math.min(p.backoffMs * 2 ** (entry.crashes.length - 1), p.maxBackoffMs);
     this.#wait(entry, "backoff", delay, () => {});
   }
 
@@ -567,10 +616,10 @@ export class PluginSupervisor {
   #quarantineError(entry: Entry): HotspotError {
     return hotspotError("HH_PLUGIN_QUARANTINED", {
       plugin: entry.spec.descriptor.id,
-      crashes: this.#o.quarantineAfter ?? 3,
-      windowMs: this.#o.crashWindowMs ?? 60_000,
+      crashes: this.#policy.quarantineAfter,
+      windowMs: this.#policy.crashWindowMs,
       last: entry.lastError,
-      untilMs: this.#o.quarantineMs ?? 600_000,
+      untilMs: this.#policy.quarantineMs,
     });
   }
 }

@@ -52,6 +52,7 @@ interface Parts {
   readonly sim: SimulatedNetworkManager;
   readonly dir: string;
   readonly config: string;
+  readonly api: boolean;
 }
 
 export interface WorldOptions {
@@ -61,6 +62,10 @@ export interface WorldOptions {
   readonly faultsInRange: boolean;
   /** Another copy of the product (an installed package) instead of this checkout. */
   readonly install?: Install | undefined;
+  /** Serve the daemon's D-Bus API on the world's bus (for `hotspot` commands); default off. */
+  readonly api?: boolean;
+  /** More config keys; `plugins` entries are added to the healthy plugins' settings. */
+  readonly config?: Readonly<Record<string, unknown>>;
 }
 
 /**
@@ -79,6 +84,12 @@ export class FaultWorld {
   readonly portal: Portal;
   readonly daemon: FaultDaemon;
   readonly startedAtMs: number;
+  /** The world's bus (the daemon's API is there when the world was started with `api`). */
+  readonly busAddress: string;
+  /** The daemon's config file. */
+  readonly configFile: string;
+  /** `--plugins` arguments naming every plugin folder the daemon loads. */
+  readonly pluginArgs: readonly string[];
   readonly #bus: PrivateBus;
   readonly #sim: SimulatedNetworkManager;
   readonly #dir: string;
@@ -93,18 +104,22 @@ export class FaultWorld {
     this.#bus = parts.bus;
     this.#sim = parts.sim;
     this.#dir = parts.dir;
+    this.busAddress = parts.bus.address;
+    this.configFile = parts.config;
     const plugins = [...HEALTHY.map((h) => h.dir), ...parts.faults.map((f) => f.dir)].flatMap((d) => [
       "--plugins",
       join(FIXTURES, d),
     ]);
+    this.pluginArgs = plugins;
     this.startedAtMs = performance.now();
     this.daemon = new FaultDaemon(
       [`--max-old-space-size=${DAEMON_HEAP_MB}`],
       [
-        ...["--bus", parts.bus.address, "--no-api", "--no-bundled", "--config", parts.config],
+        ...["--bus", parts.bus.address, ...(parts.api ? ["--api-bus", parts.bus.address] : ["--no-api"])],
+        ...["--no-bundled", "--config", parts.config],
         ...["--state-dir", join(parts.dir, "state"), "--json-logs", "--verbose", ...plugins],
       ],
-      {},
+      { CACHE_DIRECTORY: join(parts.dir, "cache") },
       install,
     );
   }
@@ -126,11 +141,15 @@ export class FaultWorld {
         hookTimeoutMs: HOOK_TIMEOUT_MS,
         evaluateTimeoutMs: HOOK_TIMEOUT_MS,
         ...hostModeConfig(o.mode),
-        plugins: Object.fromEntries(HEALTHY.map((h) => [h.id, { credentials: ACCOUNT }])),
+        ...o.config,
+        plugins: {
+          ...Object.fromEntries(HEALTHY.map((h) => [h.id, { credentials: ACCOUNT }])),
+          ...Object(o.config?.plugins),
+        },
       }),
     );
     const world = new FaultWorld(
-      { faults: o.faults, mode: o.mode, portal, bus, sim, dir, config },
+      { faults: o.faults, mode: o.mode, portal, bus, sim, dir, config, api: o.api === true },
       o.install,
     );
     for (const [i, h] of HEALTHY.entries()) world.#show(HEALTHY_IFACES[i] ?? "", h.ssid);

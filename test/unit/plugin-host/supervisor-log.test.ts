@@ -4,7 +4,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, type TestContext, test } from "node:test";
 import type { LogEntry } from "../../../src/daemon/log.ts";
-import type { ChildAnswer, ChildExit, ChildProcessOptions } from "../../../src/plugin-host/child-process.ts";
+import {
+  type ChildAnswer,
+  type ChildExit,
+  type ChildProcessOptions,
+  exitReason,
+  readsLikeError,
+} from "../../../src/plugin-host/child-process.ts";
 import { inProcessPluginLog } from "../../../src/plugin-host/daemon-processes.ts";
 import { DESCRIPTOR_VERSION, type PluginDescriptor } from "../../../src/plugin-host/descriptor.ts";
 import { MAX_LINE } from "../../../src/plugin-host/log-limit.ts";
@@ -215,6 +221,49 @@ describe("the daemon's log of plugins in its own process", () => {
         ],
         ["inline", "calm again"],
       ],
+    );
+  });
+});
+
+describe("what a crashed process died of", () => {
+  test("Node's and V8's reports read like errors; a stack frame, the source excerpt and Node's version do not", () => {
+    for (const line of [
+      "Error: portal refused",
+      "TypeError: Cannot read properties of undefined (reading 'loginUrl')",
+      "DOMException [AbortError]: This operation was aborted",
+      "Uncaught 'a string'",
+      "FATAL ERROR: Reached heap limit Allocation failed - JavaScript heap out of memory",
+    ])
+      assert.ok(readsLikeError(line), line);
+    for (const line of [
+      "    at Immediate.<anonymous> (file:///p/index.mjs:20:13)",
+      "        throw new Error(`portal refused`);",
+      "        ^",
+      "Node.js v20.20.2",
+      "(node:123) ExperimentalWarning: Permission is an experimental feature",
+      "logging in as someone",
+    ])
+      assert.ok(!readsLikeError(line), line);
+  });
+
+  test("the exit's description adds the last words to an exit or a signal, not to a kill the daemon chose", () => {
+    assert.equal(
+      exitReason({ code: 1, signal: null, lastWords: "Error: x" }),
+      "exited with code 1 (its last error output: Error: x)",
+    );
+    assert.equal(exitReason({ code: 3, signal: null }), "exited with code 3");
+    assert.equal(
+      exitReason({ code: null, signal: "SIGABRT", lastWords: "FATAL ERROR: heap" }),
+      "was killed by SIGABRT (its last error output: FATAL ERROR: heap)",
+    );
+    assert.equal(
+      exitReason({
+        code: null,
+        signal: "SIGKILL",
+        killedBecause: "its hook ran late",
+        lastWords: "Error: y",
+      }),
+      "was stopped: its hook ran late",
     );
   });
 });

@@ -182,6 +182,37 @@ describe("plugin supervisor", () => {
     await s.supervisor.close();
   });
 
+  test("the config's restart policy replaces backoff and quarantine threshold; keys it leaves out keep the supervisor's", async (t) => {
+    const s = await setup(t);
+    s.supervisor.setRestartPolicy({ backoffMs: 5_000, quarantineAfter: 2 });
+    await s.call();
+    const backoff = s.reaches("backoff");
+    s.serving().crash(1);
+    await backoff;
+    t.mock.timers.tick(4_999);
+    assert.equal(s.state(), "backoff");
+    t.mock.timers.tick(1);
+    assert.equal(s.state(), "crashed");
+    await s.call();
+    const quarantined = s.reaches("quarantined");
+    s.serving().crash(1);
+    assert.equal((await quarantined).crashes, 2);
+    t.mock.timers.tick(299_999);
+    assert.equal(s.state(), "quarantined", "quarantineMs is still the supervisor's 300 s");
+    t.mock.timers.tick(1);
+    assert.equal(s.state(), "crashed");
+    s.supervisor.setRestartPolicy({});
+    for (let i = 0; i < 2; i++) {
+      await s.call();
+      const next = s.reaches("backoff");
+      s.serving().crash(1);
+      await next;
+      t.mock.timers.tick(3_000);
+    }
+    assert.equal(s.state(), "crashed", "back to the supervisor's own: the third crash quarantines");
+    await s.supervisor.close();
+  });
+
   test("crashes further apart than the window do not add up to a quarantine", async (t) => {
     const s = await setup(t);
     for (let i = 0; i < 5; i++) {
