@@ -167,7 +167,7 @@ export function createDaemonCommand(signals: SignalSource = process): Command {
           {
             storeRoot: pluginStoreRoot,
             processes,
-            log: inProcessLog,
+            log: inProcessLog.log,
           },
           undefined,
           (config) => {

@@ -1,5 +1,6 @@
 import type { UserConfig } from "../config/schema.ts";
 import type { PluginRegistry } from "../helper-api/registry-types.ts";
+import { inProcessPluginLog } from "../plugin-host/daemon-processes.ts";
 import { createPluginHost } from "../plugin-host/host.ts";
 import type { DaemonOptions } from "./daemon-options.ts";
 import type { LinkChecks } from "./link-checks.ts";
@@ -23,16 +24,13 @@ interface CallsSetup {
  */
 export function createDaemonCalls(c: CallsSetup): PluginCalls {
   const { opts } = c;
+  // Each plugin's log budget and line cut, as for a plugin in a process of its own.
+  const pluginLog = inProcessPluginLog((e) => c.write(e));
   const host = createPluginHost({
     config: c.config,
     storeRoot: opts.pluginStoreRoot,
-    log: (e) =>
-      c.write({
-        level: e.level,
-        scope: e.plugin,
-        message: e.message,
-        ...(e.fields ? { fields: e.fields } : {}),
-      }),
+    log: pluginLog.log,
+    onHookEnd: pluginLog.hookEnded,
     onHttp: opts.onHttp,
     transportFor: (n, signal) => c.links.transport(n, signal),
     onHookError: (error, n) => c.problem(n?.interface, error),

@@ -30,11 +30,14 @@ export function daemonPluginProcesses(
 /**
  * The daemon's sink for what plugins running in its own process log (pluginIsolation "none",
  * and the registry's own filterScanList calls): the same per-plugin budget and cut as for a
- * plugin's process. Entries come already redacted (logger.ts). No hook's end is seen here, so
- * a flood's summary comes with the plugin's next line through or, while it lasts, every
- * summary period.
+ * plugin's process. Entries come already redacted (logger.ts). `hookEnded` reports a plugin's
+ * drops when its hook call ends (the host's `onHookEnd`); otherwise a flood's summary comes
+ * with the plugin's next line through or, while it lasts, every summary period.
  */
-export function inProcessPluginLog(log: LogSink): (e: PluginLogEntry) => void {
+export function inProcessPluginLog(log: LogSink): {
+  readonly log: (e: PluginLogEntry) => void;
+  readonly hookEnded: (pluginId: string) => void;
+} {
   const limits = new PluginLogLimits((plugin, message, s) =>
     log({
       level: "warn",
@@ -43,10 +46,13 @@ export function inProcessPluginLog(log: LogSink): (e: PluginLogEntry) => void {
       fields: { plugin, dropped: s.dropped, overMs: s.overMs },
     }),
   );
-  return (e) => {
-    if (!limits.admit(e.plugin)) return;
-    const fields = clipFields(e.fields);
-    log({ level: e.level, scope: e.plugin, message: clip(e.message), ...(fields ? { fields } : {}) });
+  return {
+    log: (e) => {
+      if (!limits.admit(e.plugin)) return;
+      const fields = clipFields(e.fields);
+      log({ level: e.level, scope: e.plugin, message: clip(e.message), ...(fields ? { fields } : {}) });
+    },
+    hookEnded: (pluginId) => limits.flush(pluginId),
   };
 }
 

@@ -68,6 +68,8 @@ export interface PluginHostOptions
    * ask for a browser (warm-leases.ts); in-process hooks take it through `browser.acquire`.
    */
   readonly warmBrowser?: Pick<WarmBrowser, "acquireData"> | undefined;
+  /** An authenticate, maintain, logoff or filterScanList call ended (the daemon's log budget reports drops then). */
+  readonly onHookEnd?: ((pluginId: string) => void) | undefined;
 }
 
 export interface EvaluateOptions {
@@ -163,7 +165,7 @@ export function createPluginHost(opts: PluginHostOptions): PluginHost {
         answer = await call(plugin, request, hookSignal);
         return answer.value;
       },
-    });
+    }).finally(() => opts.onHookEnd?.(plugin.id));
     return {
       result,
       ...(answer?.capport === undefined ? {} : { capport: answer.capport }),

@@ -28,8 +28,7 @@ const RESTARTS = { backoffMs: 10_000, quarantineAfter: 2 } as const;
 const QUARANTINE_WITHIN_MS = RESTARTS.backoffMs + 25_000;
 
 /** Its user name is one of its credentials too, so it is redacted as well. */
-const LAST_ERROR =
-  "its process exited with code 1 (its last error output: Error: portal refused ***:***)";
+const LAST_ERROR = "its process exited with code 1 (its last error output: Error: portal refused ***:***)";
 
 interface Row {
   readonly id: string;

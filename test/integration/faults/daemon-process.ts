@@ -13,6 +13,8 @@ export interface TimedLine {
   readonly scope: string;
   readonly message: string;
   readonly atMs: number;
+  /** When the daemon wrote it (its `time`, ms since the epoch); NaN if it had none. */
+  readonly timeMs: number;
 }
 
 export interface DaemonExit {
@@ -133,6 +135,7 @@ export class FaultDaemon {
       scope: String(Reflect.get(parsed, "scope")),
       message: String(Reflect.get(parsed, "message")),
       atMs,
+      timeMs: Date.parse(String(Reflect.get(parsed, "time"))),
     };
     const seen = (this.perScope.get(line.scope) ?? 0) + 1;
     this.perScope.set(line.scope, seen);

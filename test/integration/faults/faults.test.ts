@@ -3,6 +3,7 @@ import { after, before, describe, test } from "node:test";
 import { noDbusReason } from "../nm/helpers.ts";
 import { DEFAULT_MODE, FAULTS, type Fault, HEALTHY, type HostMode } from "./catalogue.ts";
 import {
+  droppedLines,
   type FaultReport,
   hookFault,
   importFault,
@@ -12,7 +13,7 @@ import {
   startUp,
 } from "./run-fault.ts";
 import { renderFaultTable } from "./table.ts";
-import { FaultWorld } from "./world.ts";
+import { BOUNDS, FaultWorld } from "./world.ts";
 
 /**
  * Faults no host that runs plugin code in the daemon's own process can survive: synchronous
@@ -40,6 +41,25 @@ function assertSurvived(r: FaultReport): void {
   } else {
     assert.ok(["skipped at load", "quarantined"].includes(r.aftermath), explain(r));
   }
+}
+
+/**
+ * The flooding plugin's lines in the daemon's log keep to its budget (100 at once, 20 a
+ * second: no more than 100 + 20·T lines over any T seconds, by the daemon's own timestamps),
+ * and the daemon said how many it dropped. The summary comes when the plugin's call ends,
+ * which for a flooding plugin is when its process has sent everything it queued or is
+ * killed for not answering after its deadline: waited for, not assumed.
+ */
+async function assertLogBudget(world: FaultWorld, r: FaultReport): Promise<void> {
+  const summary = new RegExp(`^plugin ${r.fault.pluginId}: [\\d,]+ log lines? dropped in the last \\d+ s`);
+  assert.ok(await world.daemon.waitFor(summary, BOUNDS.settleMs), `no summary of dropped lines${explain(r)}`);
+  const lines = world.daemon.lines.filter((l) => l.scope === r.fault.pluginId);
+  const seconds = ((lines.at(-1)?.timeMs ?? 0) - (lines[0]?.timeMs ?? 0)) / 1_000;
+  assert.ok(droppedLines(world, r.fault.pluginId) > 0);
+  assert.ok(
+    lines.length <= 100 + 20 * seconds + 2,
+    `${lines.length} lines in ${seconds} s: over the budget${explain(r)}`,
+  );
 }
 
 /**
@@ -91,6 +111,7 @@ describe("fault injection: faulty plugins beside two healthy ones in one real da
       });
       latest = r.after;
       assertSurvived(r);
+      if (fault.name === "floods") await assertLogBudget(world, r);
       if (quarantine) assert.notEqual(r.quarantineMs, undefined, `never quarantined${explain(r)}`);
     });
   }

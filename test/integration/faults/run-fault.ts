@@ -46,6 +46,8 @@ export interface FaultReport {
   readonly after: PhaseLogins;
   /** Log lines the faulty plugin got into the daemon's log. */
   readonly pluginLogLines: number;
+  /** Log lines of the faulty plugin the daemon dropped, as its summary lines say. */
+  readonly pluginLogDropped: number;
 }
 
 export async function logins(world: FaultWorld): Promise<PhaseLogins> {
@@ -133,6 +135,7 @@ function report(world: FaultWorld, fault: Fault, p: Phases): FaultReport {
     ...phases,
     ...(quarantineMs === undefined ? {} : { quarantineMs }),
     pluginLogLines: daemon.perScope.get(fault.pluginId) ?? 0,
+    pluginLogDropped: droppedLines(world, fault.pluginId),
     survived:
       daemon.alive && [p.before, p.during, p.after].every((x) => x.done === x.tried) && p.after.tried > 0,
     ...(exit ? { daemonExit: `exit ${exit.signal ?? exit.code}${tail(daemon.rawTail)}` } : {}),
@@ -292,6 +295,15 @@ export async function hookFault(
   } finally {
     world.hideFault(fault);
   }
+}
+
+/** The sum of the daemon's "plugin <id>: N log lines dropped …" summaries for one plugin. */
+export function droppedLines(world: FaultWorld, pluginId: string): number {
+  const summary = new RegExp(`^plugin ${pluginId}: ([\\d,]+) log lines? dropped `);
+  return world.daemon.lines.reduce((n, l) => {
+    const count = summary.exec(l.message)?.[1];
+    return count === undefined ? n : n + Number(count.replaceAll(",", ""));
+  }, 0);
 }
 
 /** Whether any line says the fault's plugin is quarantined. */

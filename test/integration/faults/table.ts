@@ -22,6 +22,7 @@ export function renderFaultTable(reports: readonly FaultReport[]): string {
     "during",
     "after",
     "plugin log lines",
+    "dropped",
   ];
   const rows = reports.map((r) => [
     r.fault.name,
@@ -35,6 +36,7 @@ export function renderFaultTable(reports: readonly FaultReport[]): string {
     logins(r.during),
     logins(r.after),
     r.pluginLogLines.toLocaleString("en-US"),
+    r.pluginLogDropped.toLocaleString("en-US"),
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => (row[i] ?? "").length)));
   const line = (cells: readonly string[]) =>
@@ -60,7 +62,8 @@ export function renderFaultTable(reports: readonly FaultReport[]): string {
     "restart: the host's line that the plugin's process ended to its line that a new one is ready.",
     "quarantined after: from the fault's start to the first line saying the plugin is quarantined.",
     "then: what a rejoin of the fault's network did afterwards. healthy: logins done/tried, judged",
-    "from the portal's own request log.",
+    "from the portal's own request log. plugin log lines: the faulty plugin's lines in the daemon's",
+    "log; dropped: those over its log budget, as the daemon's summary lines count them.",
   );
   return out.join("\n");
 }

@@ -205,7 +205,7 @@ describe("the daemon's log of plugins in its own process", () => {
   test("an in-process plugin's flood gets its burst through, cut to length, and a summary with its next line after a quiet second", (t) => {
     t.mock.timers.enable({ apis: ["Date"], now: 1_000_000 });
     const lines: LogEntry[] = [];
-    const sink = inProcessPluginLog((e) => lines.push(e));
+    const { log: sink, hookEnded } = inProcessPluginLog((e) => lines.push(e));
     for (let i = 0; i < 1_000; i++) sink({ level: "info", plugin: "inline", message: "z".repeat(10_000) });
     sink({ level: "info", plugin: "other", message: "unaffected" });
     assert.equal(lines.length, 101);
@@ -221,6 +221,14 @@ describe("the daemon's log of plugins in its own process", () => {
         ],
         ["inline", "calm again"],
       ],
+    );
+    for (let i = 0; i < 500; i++) sink({ level: "info", plugin: "inline", message: "again" });
+    t.mock.timers.tick(300);
+    hookEnded("inline");
+    hookEnded("other");
+    assert.equal(
+      lines.at(-1)?.message,
+      "plugin inline: 461 log lines dropped in the last 1 s (over its log budget of 100 lines at once, 20 a second)",
     );
   });
 });
