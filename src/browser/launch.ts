@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import type { Browser } from "puppeteer-core";
 import { hotspotError } from "../errors.ts";
+import { puppeteer } from "./puppeteer.ts";
 
 /**
  * Starting the system Chromium for a login or a portal window. Every launch gets a fresh
@@ -209,7 +210,7 @@ export async function launchBrowser(opts: LaunchOptions = {}): Promise<LaunchedB
       mode: 0o700,
     });
   }
-  const { launch } = await import("puppeteer-core");
+  const { launch } = puppeteer();
   let browser: Browser;
   try {
     browser = await launch({

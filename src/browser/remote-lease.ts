@@ -3,6 +3,7 @@ import type { ConnectionTransport } from "puppeteer-core";
 import { z } from "zod";
 import { hotspotError } from "../errors.ts";
 import { frame, frameReader } from "./cdp-frames.ts";
+import { puppeteer } from "./puppeteer.ts";
 import type { BrowserLease } from "./warm-instance.ts";
 
 /**
@@ -62,7 +63,7 @@ export async function connectWarmLease(given: unknown): Promise<BrowserLease> {
   const data = warmLeaseDataSchema.parse(given);
   const failed = (reason: string, cause?: unknown) =>
     hotspotError("HH_BROWSER_LAUNCH_FAILED", { executable: "warm browser", reason }, { cause });
-  const { connect } = await import("puppeteer-core");
+  const { connect } = puppeteer();
   let browser: import("puppeteer-core").Browser;
   try {
     browser = await connect({

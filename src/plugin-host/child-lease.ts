@@ -19,6 +19,13 @@ export interface ChildLeases {
   answered(message: Extract<ToChild, { t: "leased" }>): void;
   /** PluginBrowserOptions.acquire: the warm tab, or undefined to launch. */
   acquire(signal: AbortSignal): Promise<BrowserLease | undefined>;
+  /**
+   * Loads the browser driver ahead of the first hook (a plugin that needs a browser, in a
+   * process that stays: a loading process has gone by then). The daemon starts such a
+   * process when a scan shows its network, seconds before the join, so the login does not
+   * pay for it (0.2 s of a warm login of 0.5 s).
+   */
+  preload(): Promise<void>;
 }
 
 export function childLeases(
@@ -35,6 +42,14 @@ export function childLeases(
       const resolve = waiting.get(message.id);
       waiting.delete(message.id);
       resolve?.(message.lease);
+    },
+    async preload() {
+      if (!process.connected) return;
+      const [{ puppeteer }] = await Promise.all([
+        import("../browser/puppeteer.ts"),
+        import("../browser/remote-lease.ts"),
+      ]);
+      if (process.connected) puppeteer();
     },
     async acquire(signal) {
       const id = calls.get(signal);

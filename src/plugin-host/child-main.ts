@@ -82,7 +82,9 @@ function onSettings(message: Extract<ToChild, { t: "settings" }>): void {
     // The link context (HTTP client, forms, WISPr...) loads on a hook's first call; load it
     // now, between load and first call, so that call's deadline does not pay for it.
     if (descriptor.hooks.some((h) => h !== "filterScanList"))
-      void import("./link-context.ts").catch(() => {});
+      void import("./link-context.ts")
+        .then(() => (descriptor.needsBrowser ? leases.preload() : undefined))
+        .catch(() => {});
   } catch (e) {
     send({ t: "failed", error: serializeError(e) });
   }
