@@ -433,7 +433,9 @@ export class PluginChild {
       this.#rssTimer = undefined;
       void this.#checkRss().finally(() => this.#armRss());
     }, every);
-    this.#rssTimer.unref();
+    // Not unref'd (the process's IPC channel keeps the daemon alive while it runs, and its
+    // end clears the timer): Node still wakes the loop when a cleared unref'd timer would
+    // have fired, and this one is cleared and armed again at every call.
   }
 
   async #checkRss(): Promise<void> {

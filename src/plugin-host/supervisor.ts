@@ -300,7 +300,14 @@ export class PluginSupervisor {
     const next = new Set(ids);
     const released = [...this.#held].filter((id) => !next.has(id));
     this.#held.clear();
-    for (const id of next) this.#held.add(id);
+    for (const id of next) {
+      this.#held.add(id);
+      // The call that logged the session in left its idle timer behind (the plugin is held
+      // only once the session is up): it would wake the idle daemon once, idleMs later,
+      // only to find the child held.
+      const entry = this.#entries.get(id);
+      if (entry) this.#clearIdle(entry);
+    }
     for (const id of released) {
       const entry = this.#entries.get(id);
       if (entry) this.#touch(entry);
@@ -331,7 +338,7 @@ export class PluginSupervisor {
     const entry = this.#entries.get(id);
     if (!entry) throw hotspotError("HH_INTERNAL", { reason: `plugin ${id} has no process` });
     const child = await this.#ensure(entry, signal);
-    if (entry.idle !== undefined) clearTimeout(entry.idle);
+    this.#clearIdle(entry);
     try {
       return await child.call(request, signal, lease);
     } finally {
@@ -526,6 +533,7 @@ export class PluginSupervisor {
   #onExit(entry: Entry, child: ChildLike, exit: ChildExit): void {
     if (entry.child !== child) return;
     entry.child = undefined;
+    this.#clearIdle(entry);
     if (exit.retired || this.#closed || this.#entries.get(entry.spec.descriptor.id) !== entry) {
       if (entry.state !== "quarantined") this.#set(entry, "idle");
       return;
@@ -587,16 +595,16 @@ export class PluginSupervisor {
   /**
    * After a call or a warm start: end the child after `idleMs` unless it is held. A held
    * child gets no timer at all (hold() touches it again when its session ends), and a warm
-   * one is looked at again when its warm time runs out: re-checking a held child every
-   * `idleMs` woke the idle daemon once a minute for as long as a session lasted.
+   * one is looked at again when its warm time runs out: every timer here is a wake-up of
+   * the idle daemon, and one that finds the child held (or still warm) is a wasted one.
    */
   #touch(entry: Entry, ms: number = this.#idleMs): void {
-    if (entry.idle !== undefined) clearTimeout(entry.idle);
+    this.#clearIdle(entry);
+    if (this.#held.has(entry.spec.descriptor.id)) return;
     entry.idle = setTimeout(() => {
       entry.idle = undefined;
       const child = entry.child;
       if (!child || child.busy > 0) return;
-      if (this.#held.has(entry.spec.descriptor.id)) return;
       const warmFor = entry.warmUntil - Date.now();
       if (warmFor > 0) {
         this.#touch(entry, warmFor);
@@ -604,11 +612,19 @@ export class PluginSupervisor {
       }
       child.retire("idle");
     }, ms);
-    entry.idle.unref();
+    // Not unref'd, although a child's IPC channel keeps the daemon alive anyway: Node keeps
+    // the list of a cleared unref'd timer and still wakes the loop when it would have fired,
+    // so the timer hold() clears after a login would cost the idle daemon that wake-up all
+    // the same. The child's exit and close() clear it.
+  }
+
+  #clearIdle(entry: Entry): void {
+    if (entry.idle !== undefined) clearTimeout(entry.idle);
+    entry.idle = undefined;
   }
 
   #drop(entry: Entry, because: string): void {
-    if (entry.idle !== undefined) clearTimeout(entry.idle);
+    this.#clearIdle(entry);
     if (entry.waiting) clearTimeout(entry.waiting.timer);
     entry.child?.retire(because);
   }

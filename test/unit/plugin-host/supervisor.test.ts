@@ -137,6 +137,22 @@ async function setup(t: TestContext) {
   return { supervisor, children, reaches, serving, call, state: () => last?.state };
 }
 
+/**
+ * Records the delay of every timer armed from now on when it fires: each one is a wake-up
+ * of a daemon that otherwise sleeps.
+ */
+function countWakeUps(t: TestContext): { readonly fired: number[] } {
+  const arm = globalThis.setTimeout;
+  const fired: number[] = [];
+  t.mock.method(globalThis, "setTimeout", (fn: () => void, ms?: number) =>
+    arm(() => {
+      fired.push(ms ?? 0);
+      fn();
+    }, ms),
+  );
+  return { fired };
+}
+
 describe("plugin supervisor", () => {
   test("loading uses a child of its own that ends after describing; the first call starts the serving child", async (t) => {
     const s = await setup(t);
@@ -279,22 +295,28 @@ describe("plugin supervisor", () => {
     );
   });
 
-  test("a held plugin's child costs no timer while its session lasts (no idle re-checks waking the daemon)", async (t) => {
+  test("a held plugin's child costs the idle daemon no wake-up while its session lasts, held after the login's call or before a maintain's", async (t) => {
     const s = await setup(t);
-    s.supervisor.hold(["fake"]);
+    const wakeUps = countWakeUps(t);
+    // The daemon's order: the login's calls end, then the session is up and its plugin held.
     await s.call();
     const held = s.serving();
-    t.mock.timers.tick(10_000); // the call's idle check fires once and finds the child held
-    const timers = t.mock.method(globalThis, "setTimeout");
+    s.supervisor.hold(["fake"]);
     t.mock.timers.tick(600_000);
+    assert.deepEqual(wakeUps.fired, [], "no timer fires while the child is held");
     assert.equal(held.retired, false);
-    assert.equal(timers.mock.callCount(), 0, "nothing re-armed while held");
-    timers.mock.restore();
+    // A call while held (a maintain) leaves no timer behind either.
+    await s.call();
+    t.mock.timers.tick(600_000);
+    assert.deepEqual(wakeUps.fired, []);
+    assert.equal(s.serving(), held);
+
     s.supervisor.hold([]);
     const released = s.reaches("idle");
     t.mock.timers.tick(10_000);
     await released;
-    assert.equal(held.retired, true);
+    assert.equal(held.retired, true, "released, it retires after idleMs");
+    assert.deepEqual(wakeUps.fired, [10_000]);
     await s.supervisor.close();
   });
 
