@@ -74,7 +74,10 @@ export interface PluginStateView {
   readonly restarts: number;
   /** Crashes within the supervisor's current window. */
   readonly crashes: number;
-  /** Why its process last failed, in the supervisor's words (an HH_* message, no secrets). */
+  /**
+   * Why its process last failed, in the supervisor's words (an HH_* message, or how the
+   * process ended with the last error line it wrote), redacted with every credential.
+   */
   readonly lastError?: string;
 }
 
