@@ -1,7 +1,7 @@
 import { fileURLToPath } from "node:url";
 import { userConfigSchema } from "../src/config/schema.ts";
 import { Daemon } from "../src/daemon/daemon.ts";
-import type { Portal } from "../src/harness/index.ts";
+import type { Portal, RequestLogEntry } from "../src/harness/index.ts";
 import { loadRegistry } from "../src/helper-api/loader.ts";
 import { type FixtureLink, FixtureScanSource } from "../src/scan/fixture-source.ts";
 
@@ -11,8 +11,13 @@ const SCAN = fileURLToPath(new URL("../fixtures/scans/demo.json", import.meta.ur
 const BSSID = "02:ca:fe:00:00:01";
 export const SSID = "Cafe Free WiFi";
 
+/** What the portal recorded of a run's requests (a Portal, or a copy of its log taken at a moment). */
+export interface RequestRecord {
+  readonly log: readonly RequestLogEntry[];
+}
+
 /** Requests that arrived only after every earlier one was answered. */
-export function sequential(portal: Portal, untilMs: number): number {
+export function sequential(portal: RequestRecord, untilMs: number): number {
   const entries = [...portal.log].filter((e) => e.atMs <= untilMs).sort((a, b) => a.atMs - b.atMs);
   let frontier = Number.NEGATIVE_INFINITY;
   let count = 0;
@@ -24,7 +29,7 @@ export function sequential(portal: Portal, untilMs: number): number {
 }
 
 /** How long at least one request was open at the portal (arrival to answer sent). */
-export function portalBusy(portal: Portal, untilMs: number): number {
+export function portalBusy(portal: RequestRecord, untilMs: number): number {
   const spans = [...portal.log]
     .filter((e) => e.atMs <= untilMs)
     .map((e) => [e.atMs, Math.min(untilMs, e.atMs + e.durationMs)] as const)
