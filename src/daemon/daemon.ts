@@ -230,11 +230,28 @@ export class Daemon extends EventEmitter<DaemonEvents> {
     try {
       const claims = await this.#registry.filterScanList(list.networks);
       this.#scanClaims.record(list.device, list.networks, claims);
+      this.#preloadEngine(list, claims);
       this.emit("networks", list.device, list.networks, claims);
       this.#opts.warmBrowser?.onScan(list.device, list.networks, claims);
     } catch (e) {
       this.#problem(undefined, e);
     }
+  }
+
+  /**
+   * A network we could log in to is in range: a join may follow, and its login should not
+   * wait for the detection engine to load (the plugin processes are warmed likewise).
+   */
+  #preloadEngine(list: ScanList, claims: readonly (readonly ClaimMatch[])[]): void {
+    const i = claims.findIndex((c) => c.length > 0);
+    const network = list.networks[i];
+    const by = claims[i]?.[0]?.pluginId;
+    const engine = network && by !== undefined ? this.#links.preload() : undefined;
+    if (!network || by === undefined || !engine) return;
+    // One plugin's link context serves all in-process plugins: it is one set of modules.
+    void Promise.all([engine, this.#calls.preload?.(by)]).then(() =>
+      this.#log("debug", `detection engine loaded ahead of a join: ${network.ssidText} (${by}) is in range`),
+    );
   }
 
   #session(device: string): DeviceSession {

@@ -21,12 +21,15 @@ export interface LinkChecksOptions {
  * link, portal detection, and verification after a login. Engine code, never plugin code.
  *
  * The detection engine (probes, the RFC 8908 client, WISPr and page parsing, HTTP(S) with
- * its TLS and decompression) is imported on the first join, not at start: it is some twenty
- * modules and an HTML parser that a daemon waiting for a network does not need before it
- * tells systemd it is ready.
+ * its TLS and decompression) is not imported at start: it is some twenty modules and an
+ * HTML parser that a daemon waiting for a network does not need before it tells systemd it
+ * is ready, nor keeps in memory while no network it could log in to is in range. It is
+ * imported ahead of a join (`preload`, when a scan shows a claimed network), or else by
+ * the first join itself, which then waits some 100 ms for it.
  */
 export class LinkChecks {
   readonly #o: LinkChecksOptions;
+  #engine: Promise<void> | undefined;
 
   constructor(o: LinkChecksOptions) {
     this.#o = o;
@@ -38,6 +41,20 @@ export class LinkChecks {
 
   transport(network: JoinedNetwork, signal: AbortSignal): LinkTransport {
     return this.#o.transportFor ? this.#o.transportFor(network, signal) : linkTransport(network, { signal });
+  }
+
+  /**
+   * Imports the detection and verification engine now, so the next join does not wait for
+   * it. Resolves once loaded when this call started the import; undefined when an earlier
+   * call did. A failure here is left for the join's own import to report.
+   */
+  preload(): Promise<void> | undefined {
+    if (this.#engine) return undefined;
+    this.#engine = Promise.all([import("../auth/detect.ts"), import("../auth/verify.ts")]).then(
+      () => undefined,
+      () => undefined,
+    );
+    return this.#engine;
   }
 
   async detect(network: JoinedNetwork, signal: AbortSignal): Promise<PortalInfo> {

@@ -13,6 +13,11 @@ import type { HookOutcome } from "../plugin-host/seam.ts";
  */
 export interface PluginCalls {
   plugin(id: string): LoadedPlugin | undefined;
+  /**
+   * A join to a network `id` claims may follow: loads what its first hook call would load
+   * in this process. Undefined when there is nothing to load here.
+   */
+  preload?(id: string): Promise<void> | undefined;
   evaluate(
     candidates: readonly ClaimMatch[],
     network: JoinedNetwork,
@@ -54,6 +59,10 @@ export function createPluginCalls(opts: PluginCallsOptions): PluginCalls {
   const { registry, host } = opts;
   return {
     plugin: (id) => registry.get(id),
+    preload(id) {
+      const plugin = registry.get(id);
+      return plugin && host.preload(plugin);
+    },
     async evaluate(candidates, network, portal, signal) {
       return (await host.evaluate(candidates, network, portal, { registry, signal })).ranked;
     },

@@ -22,6 +22,7 @@ import {
 import { defaultPluginStoreRoot } from "./paths.ts";
 import { createPluginSide, type PluginSideOptions } from "./plugin-side.ts";
 import { type HookCaller, prepareProcess, processCaller } from "./process-runner.ts";
+import { remoteDescriptor } from "./remote-plugin.ts";
 import type { HookAnswer, HookOutcome, HookRequest } from "./seam.ts";
 import type { PluginSupervisor } from "./supervisor.ts";
 import { warmLeases } from "./warm-leases.ts";
@@ -82,6 +83,12 @@ export interface PluginHost {
   deadline(plugin: Pick<LoadedPlugin, "definition">, hook: HookName): number;
   logger(plugin: LoadedPlugin): PluginLogger;
   store(plugin: LoadedPlugin): PluginStore;
+  /**
+   * Ahead of a likely join: loads what `plugin`'s first login hook would load on its call,
+   * when it runs in this process; undefined when there is nothing to load here (a plugin
+   * process loads its own once the plugin is loaded).
+   */
+  preload(plugin: LoadedPlugin): Promise<void> | undefined;
   /** Dynamic claims of one plugin; undefined when it has no hook or failed (reported). */
   filterScanList(
     plugin: LoadedPlugin,
@@ -177,6 +184,11 @@ export function createPluginHost(opts: PluginHostOptions): PluginHost {
     deadline,
     logger: side.logger,
     store: side.store,
+    preload: (plugin) => {
+      const d = plugin.definition;
+      const loginHooks = d.evaluate ?? d.authenticate ?? d.maintain ?? d.logoff;
+      return remoteDescriptor(plugin) === undefined && loginHooks !== undefined ? side.preload() : undefined;
+    },
 
     async filterScanList(plugin, networks, signal) {
       if (!plugin.definition.filterScanList) return undefined;

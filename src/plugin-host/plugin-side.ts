@@ -68,6 +68,12 @@ export interface PluginSide {
   store(plugin: LoadedPlugin): PluginStore;
   /** Calls `request.hook` of `plugin`; rejects with whatever the hook threw. */
   call(plugin: LoadedPlugin, request: HookRequest, signal: AbortSignal): Promise<HookAnswer>;
+  /**
+   * Loads the link context (HTTP client, forms, WISPr...) now rather than in the first link
+   * hook's call, whose deadline and login would pay for it. Never rejects: a failure is
+   * that call's to report.
+   */
+  preload(): Promise<void>;
 }
 
 export function createPluginSide(opts: PluginSideOptions): PluginSide {
@@ -91,6 +97,11 @@ export function createPluginSide(opts: PluginSideOptions): PluginSide {
   return {
     logger,
     store,
+    preload: () =>
+      import("./link-context.ts").then(
+        () => undefined,
+        () => undefined,
+      ),
     async call(plugin, sent, signal) {
       // The plugin gets its own deeply frozen copy, as a worker would get a structured clone:
       // writing into its SSID bytes or network object cannot reach the daemon or another plugin.
