@@ -2,6 +2,7 @@ import { execFile } from "node:child_process";
 import { isIPv4 } from "node:net";
 import { hotspotError, reasonOf } from "../errors.ts";
 import { errnoCode } from "../util/errno.ts";
+import { type AddressOnLink, localAddressOn } from "./link-address.ts";
 import {
   addrShowCommand,
   flushCommand,
@@ -74,6 +75,12 @@ export type LinkRouteLog = (level: "debug" | "info" | "warn", message: string, c
 export interface LinkRouterOptions {
   /** Default: `ip` via execFile. Tests pass a fake, or one that adds `-n <namespace>`. */
   readonly run?: IpRunner;
+  /**
+   * Where the link's address sits (interface index, prefix). Default: read in this process
+   * (`localAddressOn`) when `run` is the default `ip` (the same network namespace), else
+   * `ip -json address show` through `run`.
+   */
+  readonly addressOn?: (iface: string, ipv4: string) => Promise<AddressOnLink | undefined>;
   /** Default: `process.getuid() === 0`. */
   readonly root?: boolean;
   readonly log?: LinkRouteLog;
@@ -95,6 +102,20 @@ export interface LinkRouter {
 
 export function createLinkRouter(opts: LinkRouterOptions = {}): LinkRouter {
   const run = opts.run ?? execIp;
+  const addressOn =
+    opts.addressOn ??
+    (opts.run === undefined
+      ? (iface: string, ipv4: string) => localAddressOn(iface, ipv4)
+      : async (iface: string, ipv4: string) => {
+          let shown: string;
+          try {
+            shown = await run(addrShowCommand(iface));
+          } catch (e) {
+            if (errnoCode(e) === "ENOENT") throw e;
+            return undefined;
+          }
+          return parseAddrShow(shown, ipv4);
+        });
   const log: LinkRouteLog = opts.log ?? (() => {});
   const pins = new Map<string, LinkRoutePlan>();
   let disabled: string | undefined =
@@ -127,8 +148,11 @@ export function createLinkRouter(opts: LinkRouterOptions = {}): LinkRouter {
     return next;
   };
 
-  const deleteRules = async (match: (src: string, table: string) => boolean): Promise<void> => {
-    for (const rule of parseOurRules(await run(RULES_SHOW))) {
+  const deleteRules = async (
+    match: (src: string, table: string) => boolean,
+    shown?: string,
+  ): Promise<void> => {
+    for (const rule of parseOurRules(shown ?? (await run(RULES_SHOW)))) {
       if (match(rule.src, rule.table)) await run(ruleDelCommand(rule));
     }
   };
@@ -171,15 +195,8 @@ export function createLinkRouter(opts: LinkRouterOptions = {}): LinkRouter {
     if (ipv4 === undefined || !isIPv4(ipv4)) return skip("no IPv4 address");
     if (ipv4.startsWith("127.") || iface === "lo") return skip("loopback");
     if (gateway === undefined || !isIPv4(gateway)) return skip("no IPv4 gateway");
-    let shown: string;
-    try {
-      shown = await run(addrShowCommand(iface));
-    } catch (e) {
-      if (errnoCode(e) === "ENOENT") throw e;
-      return skip(`interface ${iface} not found`);
-    }
     // The demo's and a stale join event's addresses are not on the interface: nothing to steer.
-    const found = parseAddrShow(shown, ipv4);
+    const found = await addressOn(iface, ipv4);
     if (!found) return skip(`${ipv4} is not on ${iface}`);
     const plan: LinkRoutePlan = {
       iface,
@@ -191,13 +208,24 @@ export function createLinkRouter(opts: LinkRouterOptions = {}): LinkRouter {
     // Record first: a failure half-way is undone by the next unpin/close like a success.
     pins.set(device, plan);
     try {
-      for (const args of routeCommands(plan)) await run(args);
+      // The table's routes and the read of our rules do not depend on each other: run at once,
+      // they cost the join's first probe one `ip` less. Both settle before anything is undone.
+      const [routes, rules] = await Promise.allSettled([
+        (async () => {
+          for (const args of routeCommands(plan)) await run(args);
+        })(),
+        run(RULES_SHOW),
+      ]);
+      if (routes.status === "rejected") throw routes.reason;
+      if (rules.status === "rejected") throw rules.reason;
       // Anything else of ours for this address or table (left by a crash) goes first, so the
       // add cannot fail on a duplicate and no second rule points elsewhere.
-      await deleteRules((src, table) => src === ipv4 || table === String(plan.table));
+      await deleteRules((src, table) => src === ipv4 || table === String(plan.table), rules.value);
       await run(ruleAddCommand(plan));
     } catch (e) {
       await remove(device).catch(() => {});
+      // No `ip` at all: the queue turns routing off rather than warn on every join.
+      if (errnoCode(e) === "ENOENT") throw e;
       throw hotspotError("HH_LINK_ROUTE_FAILED", { interface: iface, reason: reasonOf(e) }, { cause: e });
     }
     log("debug", `${device}: traffic from ${ipv4} routed via ${gateway} on ${iface} (table ${plan.table})`);

@@ -123,8 +123,8 @@ describe("link policy routing", () => {
     assert.deepEqual(ip.calls, [
       "-json address show dev wlan0",
       `route replace 192.168.7.0/24 dev wlan0 src 192.168.7.23 scope link table ${OUR_TABLE} proto 72`,
-      `route replace default via 192.168.7.1 dev wlan0 table ${OUR_TABLE} proto 72`,
       "-json rule show priority 5000",
+      `route replace default via 192.168.7.1 dev wlan0 table ${OUR_TABLE} proto 72`,
       `rule add from 192.168.7.23/32 lookup ${OUR_TABLE} priority 5000 protocol 72`,
     ]);
     assert.equal(router.pinned("wlan0")?.table, 0x4848_0003);
@@ -312,6 +312,93 @@ describe("link policy routing", () => {
     assert.deepEqual(
       logs.filter((l) => l.level === "warn").map((l) => l.code),
       ["HH_LINK_ROUTE_FAILED"],
+    );
+  });
+});
+
+describe("link policy routing on the join's critical path", () => {
+  const localSetup = () => {
+    const ip = new FakeIp();
+    const logs: { level: string; message: string; code?: string }[] = [];
+    const log: LinkRouteLog = (level, message, code) =>
+      logs.push({ level, message, ...(code === undefined ? {} : { code }) });
+    const asked: string[] = [];
+    const addressOn = async (iface: string, ipv4: string) => {
+      asked.push(`${iface} ${ipv4}`);
+      return iface === "wlan0" && ipv4 === WIFI.ipv4 ? { ifindex: 3, prefixlen: 24 } : undefined;
+    };
+    const router = createLinkRouter({ run: ip.run, root: true, log, addressOn });
+    return { ip, logs, asked, router };
+  };
+
+  test("with the address read in process, a pin runs no ip address show", async () => {
+    const { ip, asked, router } = localSetup();
+    await router.pin("wlan0", WIFI);
+    await router.pin("wlan0", { interface: "wlan0", ipv4: "10.23.0.42", gateway: "10.23.0.1" });
+    assert.deepEqual(asked, ["wlan0 192.168.7.23", "wlan0 10.23.0.42"]);
+    assert.ok(ip.calls.every((c) => !c.includes("address show")));
+    assert.equal(router.pinned("wlan0"), undefined);
+    assert.deepEqual(ip.ours(), { rules: [], routes: [] });
+  });
+
+  test("the read of our rules runs while the table's routes go in; the rule is added after both", async () => {
+    const ip = new FakeIp();
+    const held: { args: string; release: () => void }[] = [];
+    const run = (args: readonly string[]): Promise<string> => {
+      if (args[0] !== "route") return ip.run(args);
+      return new Promise((resolve, reject) =>
+        held.push({ args: args.join(" "), release: () => ip.run(args).then(resolve, reject) }),
+      );
+    };
+    const router = createLinkRouter({
+      run,
+      root: true,
+      addressOn: async () => ({ ifindex: 3, prefixlen: 24 }),
+    });
+    const pinned = router.pin("wlan0", WIFI);
+    while (held.length === 0) await new Promise((resolve) => setImmediate(resolve));
+    assert.deepEqual(ip.calls, ["-json rule show priority 5000"]);
+    held.shift()?.release();
+    while (held.length === 0) await new Promise((resolve) => setImmediate(resolve));
+    assert.ok(!ip.calls.some((c) => c.startsWith("rule add")));
+    held.shift()?.release();
+    await pinned;
+    assert.deepEqual(ip.calls.slice(-1), [
+      `rule add from 192.168.7.23/32 lookup ${OUR_TABLE} priority 5000 protocol 72`,
+    ]);
+    assert.deepEqual(
+      ip.ours().rules.map((r) => r.src),
+      ["192.168.7.23"],
+    );
+  });
+
+  test("a failing route while our rules are read rolls the pin back and is logged", async () => {
+    const { ip, logs, router } = localSetup();
+    ip.fail = (args) =>
+      args[0] === "route" && args[2] === "default"
+        ? new Error("RTNETLINK answers: Network is unreachable")
+        : undefined;
+    await router.pin("wlan0", WIFI);
+    assert.deepEqual(ip.ours(), { rules: [], routes: [] });
+    assert.equal(router.pinned("wlan0"), undefined);
+    assert.ok(!ip.calls.some((c) => c.startsWith("rule add")));
+    assert.deepEqual(
+      logs.filter((l) => l.level === "warn").map((l) => l.code),
+      ["HH_LINK_ROUTE_FAILED"],
+    );
+  });
+
+  test("without an ip binary, found only when the routes go in, the router turns itself off", async () => {
+    const { ip, logs, router } = localSetup();
+    ip.fail = () => Object.assign(new Error("spawn ip ENOENT"), { code: "ENOENT" });
+    await router.pin("wlan0", WIFI);
+    const calls = ip.calls.length;
+    await router.pin("wlan0", { ...WIFI, ipv4: "192.168.7.24" });
+    await router.sweep();
+    assert.equal(ip.calls.length, calls);
+    assert.deepEqual(
+      logs.map((l) => [l.level, /no `ip` binary/.test(l.message)]),
+      [["info", true]],
     );
   });
 });
