@@ -12,6 +12,11 @@ export interface LocalAddressSources {
   readonly interfaces?: () => NodeJS.Dict<NetworkInterfaceInfo[]>;
   /** Reads a file; default `fs.readFile` as UTF-8 (for `/sys/class/net/<iface>/ifindex`). */
   readonly read?: (path: string) => Promise<string>;
+  /**
+   * Asked when the address is on the interface but its index cannot be read here (sysfs
+   * hidden or odd): `ip` then tells. Without it, no answer.
+   */
+  readonly fallback?: (iface: string, ipv4: string) => Promise<AddressOnLink | undefined>;
 }
 
 /** A kernel interface name (IFNAMSIZ 16 with the NUL; no slash, no whitespace, not . or ..). */
@@ -22,8 +27,9 @@ const IFNAME = /^(?!\.{1,2}$)[^/\s:]{1,15}$/;
  * namespace, read without running `ip`: the pin runs before a join's first probe, and
  * starting a process there costs the login several milliseconds (tens on a loaded
  * machine). Undefined when the address is not on the interface (a made-up or stale join
- * event) or the interface cannot be read. An address with a label (`wlan0:1`) counts as
- * the interface's, as `ip address show dev wlan0` lists it.
+ * event); `fallback`'s answer when the address is there but sysfs does not give the index.
+ * An address with a label (`wlan0:1`) counts as the interface's, as `ip address show dev
+ * wlan0` lists it.
  */
 export async function localAddressOn(
   iface: string,
@@ -42,6 +48,7 @@ export async function localAddressOn(
   const read = sources.read ?? ((path: string) => readFile(path, "utf8"));
   const text = await read(`/sys/class/net/${iface}/ifindex`).catch(() => "");
   const ifindex = Number(text.trim());
-  if (text.trim() === "" || !Number.isInteger(ifindex) || ifindex <= 0) return undefined;
+  if (text.trim() === "" || !Number.isInteger(ifindex) || ifindex <= 0)
+    return sources.fallback?.(iface, ipv4);
   return { ifindex, prefixlen };
 }

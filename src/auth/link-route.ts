@@ -102,20 +102,21 @@ export interface LinkRouter {
 
 export function createLinkRouter(opts: LinkRouterOptions = {}): LinkRouter {
   const run = opts.run ?? execIp;
+  const viaIp = async (iface: string, ipv4: string): Promise<AddressOnLink | undefined> => {
+    let shown: string;
+    try {
+      shown = await run(addrShowCommand(iface));
+    } catch (e) {
+      if (errnoCode(e) === "ENOENT") throw e;
+      return undefined;
+    }
+    return parseAddrShow(shown, ipv4);
+  };
   const addressOn =
     opts.addressOn ??
     (opts.run === undefined
-      ? (iface: string, ipv4: string) => localAddressOn(iface, ipv4)
-      : async (iface: string, ipv4: string) => {
-          let shown: string;
-          try {
-            shown = await run(addrShowCommand(iface));
-          } catch (e) {
-            if (errnoCode(e) === "ENOENT") throw e;
-            return undefined;
-          }
-          return parseAddrShow(shown, ipv4);
-        });
+      ? (iface: string, ipv4: string) => localAddressOn(iface, ipv4, { fallback: viaIp })
+      : viaIp);
   const log: LinkRouteLog = opts.log ?? (() => {});
   const pins = new Map<string, LinkRoutePlan>();
   let disabled: string | undefined =

@@ -58,10 +58,31 @@ describe("the link's address, read without running ip", () => {
     assert.deepEqual(s.reads, []);
   });
 
-  test("an index that cannot be read or is not a positive number gives no answer", async () => {
+  test("an index that cannot be read or is not a positive number leaves the answer to the fallback", async () => {
     const list = { wlan0: [v4("192.168.7.23", "192.168.7.23/24")] };
     assert.equal(await localAddressOn("wlan0", "192.168.7.23", sources(list)), undefined);
-    const garbage = sources(list, { "/sys/class/net/wlan0/ifindex": "zero" });
-    assert.equal(await localAddressOn("wlan0", "192.168.7.23", garbage), undefined);
+    const asked: string[] = [];
+    const fallback = async (iface: string, ipv4: string) => {
+      asked.push(`${iface} ${ipv4}`);
+      return { ifindex: 9, prefixlen: 24 };
+    };
+    const garbage = { ...sources(list, { "/sys/class/net/wlan0/ifindex": "zero" }), fallback };
+    assert.deepEqual(await localAddressOn("wlan0", "192.168.7.23", garbage), { ifindex: 9, prefixlen: 24 });
+    assert.deepEqual(await localAddressOn("wlan0", "192.168.7.23", { ...sources(list), fallback }), {
+      ifindex: 9,
+      prefixlen: 24,
+    });
+    assert.deepEqual(asked, ["wlan0 192.168.7.23", "wlan0 192.168.7.23"]);
+  });
+
+  test("an address that is not there is not asked of the fallback", async () => {
+    let asked = 0;
+    const fallback = async () => {
+      asked++;
+      return { ifindex: 9, prefixlen: 24 };
+    };
+    const s = { ...sources({ wlan0: [v4("192.168.7.23", "192.168.7.23/24")] }), fallback };
+    assert.equal(await localAddressOn("wlan0", "10.23.0.42", s), undefined);
+    assert.equal(asked, 0);
   });
 });
