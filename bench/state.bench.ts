@@ -1,13 +1,14 @@
 import { mkdtemp, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { MAX_SESSIONS_PER_DEVICE, savedNetworkKey } from "../src/daemon/state/saved-sessions.ts";
 import { StateStore } from "../src/daemon/state/store.ts";
 import type { BenchRow, BenchTable } from "./table.ts";
 
 /**
  * The daemon's state file: how long an atomic save takes (write, fsync, rename, fsync of the
  * directory) and how long a start spends reading and validating it, with a state larger
- * than the daemon keeps (4 devices' sessions, 1,000 networks' plugin choices where the cache keeps 500, 100 networks'
+ * than the daemon keeps (4 devices' sessions on as many networks each as it keeps, 1,000 networks' plugin choices where the cache keeps 500, 100 networks'
  * failed logins). Also a burst of 100 updates in one turn, which the store coalesces.
  */
 
@@ -25,15 +26,22 @@ export default async function run(): Promise<readonly BenchTable[]> {
     const store = await StateStore.open({ dir, onProblem: (e) => problems.push(e.code) });
     store.update((s) => {
       for (let d = 0; d < 4; d++) {
-        s.sessions[`wlan${d}`] = {
-          ssidHex: "416972706f7274",
-          ssidText: "Airport",
-          bssid: `02:00:00:00:00:0${d}`,
-          pluginId: "capport",
-          authenticatedAt: 1_700_000_000_000,
-          facts: { expiresInSeconds: 3600, bytesRemaining: 1e9, canExtend: true },
-          factsAt: 1_700_000_000_000,
-        };
+        const byNetwork: (typeof s.sessions)[string] = {};
+        for (let n = 0; n < MAX_SESSIONS_PER_DEVICE; n++) {
+          const ssidHex = `416972706f7274${n.toString(16).padStart(2, "0")}`;
+          byNetwork[savedNetworkKey({ ssidHex, security: "open" })] = {
+            ssidHex,
+            ssidText: `Airport${n}`,
+            security: "open",
+            bssid: `02:00:00:00:00:0${d}`,
+            pluginId: "capport",
+            authenticatedAt: 1_700_000_000_000,
+            facts: { expiresInSeconds: 3600, bytesRemaining: 1e9, canExtend: true },
+            factsAt: 1_700_000_000_000,
+            savedAt: 1_700_000_000_000 + n,
+          };
+        }
+        s.sessions[`wlan${d}`] = byNetwork;
       }
       for (let i = 0; i < 1_000; i++) {
         s.choices[`ssid:${i.toString(16).padStart(8, "0")}`] = {
@@ -103,7 +111,7 @@ export default async function run(): Promise<readonly BenchTable[]> {
     ];
     return [
       {
-        title: "daemon state file (4 sessions, 1,000 plugin choices, 100 failure records)",
+        title: "daemon state file (4 devices × 8 sessions, 1,000 plugin choices, 100 failure records)",
         rows,
         notes: [`in ${tmpdir()}; fsync cost depends on the disk`],
       },

@@ -13,14 +13,16 @@ export interface Resumable {
 }
 
 /**
- * The session saved on `device` for this network, when its plugin is still loaded: one a
- * restarted daemon finds, or one the portal kept across a reconnect (it knows us by MAC
- * address, so this works with a stable address, not a random one). Taken up only when the
- * probe says the portal lets us through: Apple's rejoin from cache, no evaluate, no login.
+ * The session saved on `device` for this network, when its plugin is still loaded and its
+ * end has not passed: one a restarted daemon finds, or one the portal kept while the device
+ * was away, on this network's other access points or on other networks in between (it
+ * knows us by MAC address, so this works with a stable address, not a random one). Taken up
+ * only when the probe says the portal lets us through: Apple's rejoin from cache, no
+ * evaluate, no login; the first maintain, marked `justJoined`, asks the plugin.
  */
 export function resumable(deps: SessionDeps, device: string, network: JoinedNetwork): Resumable | undefined {
-  const saved = deps.records?.get(device);
-  if (!saved || saved.ssidHex !== network.ssidHex) return undefined;
+  const saved = deps.records?.get(device, network);
+  if (!saved) return undefined;
   const plugin = deps.calls.plugin(saved.pluginId);
   if (!plugin) return undefined;
   return {

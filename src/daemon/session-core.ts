@@ -108,6 +108,7 @@ export class SessionCore {
     records.save(this.device, {
       ssidHex: network.ssidHex,
       ssidText: network.ssidText,
+      security: network.security,
       bssid: network.bssid,
       pluginId: plugin.id,
       authenticatedAt: session.authenticatedAt,

@@ -9,7 +9,8 @@ import type { Clock } from "./clock.ts";
 import type { StateChange } from "./events.ts";
 import type { PluginCalls } from "./plugin-calls.ts";
 import type { ChoiceCache } from "./state/choices.ts";
-import type { FailureLog, SessionRecords } from "./state/records.ts";
+import type { FailureLog } from "./state/records.ts";
+import type { SessionRecords } from "./state/saved-sessions.ts";
 
 /** What an authenticate call's traffic learnt on the way (see HookOutcome). */
 export type AuthenticateLearnt = Omit<HookOutcome<AuthenticateResult>, "result">;
@@ -34,7 +35,10 @@ export interface SessionDeps {
   claimsFor(network: JoinedNetwork): readonly ClaimMatch[];
   /** Per-network cache of the chosen plugin (Apple's helper cache): skips evaluate on rejoin. */
   readonly winners: ChoiceCache;
-  /** Saved sessions, so a restarted daemon resumes instead of logging in again. Default: none. */
+  /**
+   * Saved sessions by device and network, so a restarted daemon, or a device back on a
+   * network whose portal still remembers it, resumes instead of logging in again. Default: none.
+   */
   readonly records?: SessionRecords;
   /** Failed logins per network, for the backoff on the next join. Default: none kept. */
   readonly failures?: FailureLog;

@@ -41,8 +41,8 @@ export async function evaluateAndLogin(
     s.to("Inactive", "no captive portal: already online");
     return;
   }
-  // Held by the portal: whatever session was saved for this device is over.
-  s.deps.records?.drop(s.device);
+  // Held by the portal: the session saved for this network is over (other networks' stay).
+  s.deps.records?.drop(s.device, network);
   const plugin = await choose(s, network, portal, signal, excluded);
   if (!plugin) return;
   s.plugin = plugin;

@@ -14,7 +14,7 @@ export async function logoffSession(s: SessionCore): Promise<boolean> {
     return false;
   }
   s.maintain.clear();
-  s.deps.records?.drop(s.device);
+  s.deps.records?.drop(s.device, network);
   // A maintain in flight would otherwise answer into LoggingOff (or Inactive) and try to put
   // the session back to Authenticated: cancel it and run the logoff under a signal of its own.
   previous.abort(new Error("logoff requested"));

@@ -73,11 +73,11 @@ export async function runMaintain(
     scheduleMaintain(s, signal, relogin);
   } else if (result === "authenticationRequired") {
     s.session = undefined;
-    s.deps.records?.drop(s.device);
+    s.deps.records?.drop(s.device, network);
     await relogin.authenticate(network, plugin, signal);
   } else {
     s.session = undefined;
-    s.deps.records?.drop(s.device);
+    s.deps.records?.drop(s.device, network);
     s.deps.winners.delete(networkKey(network));
     await relogin.evaluate(network, signal);
   }

@@ -12,7 +12,8 @@ import type { LinkChecks } from "./link-checks.ts";
 import type { PluginCalls } from "./plugin-calls.ts";
 import { DeviceSession, type RetryPolicy, type SessionDeps } from "./session.ts";
 import type { ChoiceCache, StateHolder } from "./state/choices.ts";
-import { failureLog, sessionRecords } from "./state/records.ts";
+import { failureLog } from "./state/records.ts";
+import { sessionRecords } from "./state/saved-sessions.ts";
 
 /** What the daemon lends its sessions. Read live: a reload swaps config, calls and secrets. */
 export interface SessionHost {
@@ -60,7 +61,7 @@ export function createDeviceSession(host: SessionHost, device: string, retry?: R
     pinLink: (network) => host.router.pin(device, network),
     unpinLink: () => void host.router.unpin(device),
     winners: host.winners,
-    records: sessionRecords(host.state),
+    records: sessionRecords(host.state, clock && (() => host.now())),
     failures: failureLog(host.state, clock && (() => host.now())),
     random: host.random ?? Math.random,
     ...(clock ? { now: () => host.now(), timer: clock.timer.bind(clock) } : {}),

@@ -130,8 +130,8 @@ export class DeviceSession {
       s.plugin = next;
       return true;
     }
+    if (s.network) s.deps.records?.drop(this.device, s.network);
     s.detach(`plugin ${current.id} is no longer loaded`);
-    s.deps.records?.drop(this.device);
     return false;
   }
 

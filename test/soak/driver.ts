@@ -1,5 +1,6 @@
 import { readFile } from "node:fs/promises";
 import { z } from "zod";
+import { MAX_SESSION_AGE_MS, MAX_SESSIONS_PER_DEVICE } from "../../src/daemon/state/saved-sessions.ts";
 import type { CountedClock } from "./clock.ts";
 import type { SoakWorld } from "./world.ts";
 
@@ -10,8 +11,17 @@ interface Joined {
 }
 
 const savedState = z.object({
-  sessions: z.record(z.string(), z.object({ ssidText: z.string(), bssid: z.string(), pluginId: z.string() })),
+  sessions: z.record(
+    z.string(),
+    z.record(z.string(), z.object({ ssidText: z.string(), bssid: z.string(), pluginId: z.string() })),
+  ),
 });
+
+/**
+ * How long a portal of this world remembers a device that left without logging off: less
+ * than the daemon keeps a saved session, so a return within it must find one to take up.
+ */
+const PORTAL_MEMORY_MS = MAX_SESSION_AGE_MS - 24 * 60 * 60 * 1000;
 
 /**
  * Acts on the world the way a laptop's day does (joins, leaves, roams, access points
@@ -21,7 +31,12 @@ const savedState = z.object({
  */
 export class SoakDriver {
   readonly #joined = new Map<string, Joined>();
+  /** When each device left each network whose portal kept remembering it (`device|ssid`). */
+  readonly #leftAt = new Map<string, number>();
   #transient = 0;
+  /** Joins to a network whose portal still let the device through, and the logins they cost. */
+  returns = 0;
+  returnLogins = 0;
 
   constructor(
     readonly world: SoakWorld,
@@ -46,7 +61,10 @@ export class SoakDriver {
   /**
    * Joins `device` to `ssid` and waits until the daemon is logged in there (or resumed). A
    * device still joined leaves first, so the wait cannot be met by the session of the
-   * earlier join; the portal it leaves forgets it unless it is the same network.
+   * earlier join; the portal it leaves forgets it unless it is the same network. A portal
+   * that still remembers the device (the same network again, or one left for another
+   * without being forgotten: A → B → A) must cost no login: the daemon takes up the
+   * session it saved for that network.
    */
   async join(device: string, ssid: string, bssid = 0): Promise<void> {
     const was = this.#joined.get(device);
@@ -54,6 +72,11 @@ export class SoakDriver {
     const w = this.world;
     const n = w.network(ssid);
     const portal = w.portal(device, ssid);
+    const leftAt = this.#leftAt.get(`${device}|${ssid}`);
+    this.#leftAt.delete(`${device}|${ssid}`);
+    if (leftAt !== undefined && this.#now() - leftAt > PORTAL_MEMORY_MS) portal.deauthorize();
+    const remembered = portal.authorized();
+    const loginsBefore = w.loginsOn.get(device) ?? 0;
     const d = this.devices.indexOf(device);
     await w.sim.join(device, this.#ap(device, ssid, bssid), {
       ipv4: `10.${d}.0.23`,
@@ -69,6 +92,10 @@ export class SoakDriver {
       `login on ${ssid}`,
     );
     await w.settle();
+    if (remembered) {
+      this.returns++;
+      this.returnLogins += (w.loginsOn.get(device) ?? 0) - loginsBefore;
+    }
   }
 
   /** Leaves; a portal that ties sessions to the association (`forget`) drops ours too. */
@@ -79,6 +106,11 @@ export class SoakDriver {
     this.#joined.delete(device);
     await this.world.until(device, (s) => s?.state === "Inactive" && s.network === undefined, "leave");
     if (forget) this.world.portal(device, was.ssid).deauthorize();
+    else this.#leftAt.set(`${device}|${was.ssid}`, this.#now());
+  }
+
+  #now(): number {
+    return this.clock?.now() ?? Date.now();
   }
 
   /** Moves to another access point of the same network; the session must carry over. */
@@ -200,7 +232,9 @@ export class SoakDriver {
         wrong.push(
           `${where}: the portal holds the device; ${JSON.stringify(s)}\n  ${w.trail.get(device)?.join("\n  ")}`,
         );
-      const record = saved[device];
+      const kept = Object.values(saved[device] ?? {});
+      if (kept.length > MAX_SESSIONS_PER_DEVICE) wrong.push(`${device}: ${kept.length} saved sessions`);
+      const record = kept.find((r) => r.ssidText === truth.ssid);
       if (
         record?.ssidText !== truth.ssid ||
         record.pluginId !== n.plugin ||

@@ -55,6 +55,7 @@ try {
     runHeapMiB: 8,
     timerSlack: 2,
     noLogins: ["roam", "restart"],
+    noLoginOnReturn: true,
   });
   const days = (clock.now() - started) / 86_400_000;
   console.log("## Soak (simulated time)\n");

@@ -24,6 +24,9 @@ export interface PhaseResult {
   /** MiB per 1,000 events, least squares over the samples. */
   readonly slope: number;
   readonly logins: number;
+  /** Joins to a network whose portal still remembered the device, and the logins they cost. */
+  readonly returns: number;
+  readonly returnLogins: number;
   readonly checks: number;
   /** What `SoakDriver.check` found wrong, prefixed with the phase and event count. */
   readonly wrong: readonly string[];
@@ -99,6 +102,8 @@ export async function runPhase(
   };
   const samples = [await measure(0)];
   const logins = world.logins;
+  const returns = driver.returns;
+  const returnLogins = driver.returnLogins;
   const wrong: string[] = [];
   let events = 0;
   let checks = 0;
@@ -109,7 +114,17 @@ export async function runPhase(
     for (const w of await driver.check()) wrong.push(`${phase} after ${events} events: ${w}`);
     samples.push(await measure(events));
   }
-  return { phase, events, samples, slope: heapSlope(samples), logins: world.logins - logins, checks, wrong };
+  return {
+    phase,
+    events,
+    samples,
+    slope: heapSlope(samples),
+    logins: world.logins - logins,
+    returns: driver.returns - returns,
+    returnLogins: driver.returnLogins - returnLogins,
+    checks,
+    wrong,
+  };
 }
 
 /** Every phase of a soak run, in order; the first warms up (JIT, caches, first logins) and is not judged. */
@@ -148,15 +163,14 @@ export async function runSoak(
   /**
    * Leaves and joins: now and then the same network again, its portal still letting us
    * through (resumed, not logged in); otherwise another one, and the portal left behind
-   * forgets us. Not covered: coming back to a network whose portal still remembers the
-   * device after a session on another network in between. The daemon saves one session per
-   * device, so it finds the portal open and nothing to resume, and stays Inactive ("already
-   * online") without maintaining that session.
+   * forgets us half the time. The other half it remembers the device, so a later return
+   * (A → B → A) finds it open and the daemon must take up the session it saved for it.
    */
   const hop = async (device: string): Promise<number> => {
     const was = driver.joined(device);
     const again = was !== undefined && driver.random() < 0.2;
-    await driver.leave(device, !again);
+    const forget = !again && driver.random() < 0.5;
+    await driver.leave(device, forget);
     await driver.join(device, again && was ? was.ssid : driver.pick(ssids), Math.floor(driver.random() * 3));
     return 2;
   };

@@ -11,7 +11,7 @@ import { SoakWorld } from "./world.ts";
 describe("the soak in real time (about a minute; `npm run soak` runs the long one in simulated time)", {
   skip: noDbusReason,
 }, () => {
-  test("joins, leaves, roams, 3,000 access-point changes, restarts and a minute of renewals and expiries on two devices keep sessions true to the world, and match rules, bus connections and timers flat", {
+  test("joins, leaves (and returns to networks whose portal still remembers the device), roams, 3,000 access-point changes, restarts and a minute of renewals and expiries on two devices keep sessions true to the world, and match rules, bus connections and timers flat", {
     timeout: 240_000,
   }, async (t) => {
     const random = seeded(7);
@@ -50,12 +50,17 @@ describe("the soak in real time (about a minute; `npm run soak` runs the long on
         // Sessions of a few seconds end during any phase here, and a login after an end is
         // right: only the simulated run, where time stands still, says roams and restarts cost none.
         noLogins: [],
+        noLoginOnReturn: false,
       });
       t.diagnostic(`\n${verdict.table}`);
       assert.deepEqual(verdict.failures, [], verdict.table);
       assert.ok(
         results.some((r) => r.phase === "maintain/expiry" && r.logins > 0),
         verdict.table,
+      );
+      assert.ok(
+        results.reduce((sum, r) => sum + r.returns, 0) > 0,
+        `no return to a network whose portal still remembered the device\n${verdict.table}`,
       );
       assert.deepEqual([...world.problems], []);
     } finally {

@@ -11,6 +11,12 @@ export interface SoakBounds {
   readonly timerSlack: number;
   /** Phases in which the daemon must not log in at all (the session carries over). */
   readonly noLogins: readonly string[];
+  /**
+   * A return to a network whose portal still remembers the device must cost no login, and
+   * the run must have made some. Only where time stands still during a join: in real time a
+   * session of a few seconds may end at the portal while the device comes back.
+   */
+  readonly noLoginOnReturn: boolean;
 }
 
 export interface SoakVerdict {
@@ -43,6 +49,8 @@ export function judge(results: readonly PhaseResult[], bounds: SoakBounds): Soak
       fail(`heap grew ${mib(z.heapMiB - a.heapMiB)} MiB (bound ${bounds.phaseHeapMiB})`);
     if (bounds.noLogins.includes(r.phase) && r.logins > 0)
       fail(`${r.logins} login(s) where the session should carry over`);
+    if (bounds.noLoginOnReturn && r.returnLogins > 0)
+      fail(`${r.returnLogins} login(s) on returns to a network whose portal still remembered the device`);
     return [
       r.phase,
       r.events.toLocaleString("en-US"),
@@ -57,10 +65,14 @@ export function judge(results: readonly PhaseResult[], bounds: SoakBounds): Soak
       `${a.children} → ${z.children}`,
       `${mib(a.childrenRssMiB)} → ${mib(z.childrenRssMiB)}`,
       String(r.logins),
+      `${r.returns} (${r.returnLogins})`,
       `${r.checks - new Set(r.wrong.map((w) => w.split(":")[0])).size}/${r.checks}`,
     ];
   });
   const judgedRuns = results.slice(1);
+  const returns = judgedRuns.reduce((sum, r) => sum + r.returns, 0);
+  if (bounds.noLoginOnReturn && returns === 0)
+    failures.push("no return to a network whose portal still remembered the device: A → B → A went untested");
   const series = judgedRuns.flatMap((r, i) => {
     const before = judgedRuns.slice(0, i).reduce((sum, x) => sum + x.events, 0);
     return r.samples.map((s) => ({ ...s, events: before + s.events }));
@@ -85,6 +97,7 @@ export function judge(results: readonly PhaseResult[], bounds: SoakBounds): Soak
       `${start.children} → ${end.children}`,
       `${mib(start.childrenRssMiB)} → ${mib(end.childrenRssMiB)}`,
       String(judgedRuns.reduce((sum, r) => sum + r.logins, 0)),
+      `${returns} (${judgedRuns.reduce((sum, r) => sum + r.returnLogins, 0)})`,
       `${judgedRuns.reduce((sum, r) => sum + r.checks, 0)} checks`,
     ]);
   }
@@ -105,6 +118,7 @@ const HEADER = [
   "children",
   "children RSS MiB",
   "logins",
+  "returns (logins)",
   "sessions ok",
 ];
 

@@ -95,6 +95,8 @@ export class SoakWorld {
   store!: StateStore;
   /** Logins (authenticated events) and problems since start, for the phases to compare. */
   logins = 0;
+  /** Logins by device, to tell which of them a join caused. */
+  readonly loginsOn = new Map<string, number>();
   readonly problems = new Map<string, number>();
   #processes: PluginSupervisor | undefined;
   #unfollow: (() => void) | undefined;
@@ -237,6 +239,7 @@ export class SoakWorld {
     });
     this.daemon.on("authenticated", (device, _id, facts) => {
       this.logins++;
+      this.loginsOn.set(device, (this.loginsOn.get(device) ?? 0) + 1);
       this.#note(device, `logged in with ${JSON.stringify(facts)}`);
     });
     this.daemon.on("state", (c) => this.#note(c.device, `${c.from} → ${c.to} (${c.reason})`));

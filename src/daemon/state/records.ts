@@ -1,33 +1,8 @@
 import { pruneOldest, type StateHolder } from "./choices.ts";
+import type { FailureRecord } from "./schema.ts";
 
 /** Failure records kept (networks failed on and never joined again would otherwise pile up). */
 export const MAX_FAILURES = 200;
-
-import type { FailureRecord, PersistedSession } from "./schema.ts";
-
-/** Sessions by Wi-Fi device, as saved for a restart. */
-export interface SessionRecords {
-  get(device: string): PersistedSession | undefined;
-  save(device: string, session: PersistedSession): void;
-  drop(device: string): void;
-}
-
-export function sessionRecords(holder: StateHolder): SessionRecords {
-  return {
-    get: (device) => holder.state.sessions[device],
-    save(device, session) {
-      holder.update((s) => {
-        s.sessions[device] = session;
-      });
-    },
-    drop(device) {
-      if (!(device in holder.state.sessions)) return;
-      holder.update((s) => {
-        delete s.sessions[device];
-      });
-    },
-  };
-}
 
 /** Failed logins by network, so the next join backs off (see loginBackoffMs). */
 export interface FailureLog {

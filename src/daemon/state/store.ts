@@ -4,7 +4,8 @@ import { type HotspotError, hotspotError, reasonOf } from "../../errors.ts";
 import { errnoCode } from "../../scan/scan-file.ts";
 import { writeFileAtomic } from "../../util/atomic-file.ts";
 import { firstIssue } from "../../util/zod.ts";
-import { type DaemonState, emptyState, STATE_VERSION, stateSchema } from "./schema.ts";
+import { migrateState } from "./migrate.ts";
+import { type DaemonState, emptyState, stateSchema } from "./schema.ts";
 
 export const STATE_FILE = "state.json";
 
@@ -35,8 +36,9 @@ export class StateStore {
   }
 
   /**
-   * Creates the directory (0700) when missing and loads the file. A file that is not JSON,
-   * fails the schema or has another version is moved to `state.json.corrupt-<time>` with a
+   * Creates the directory (0700) when missing and loads the file, migrating an older
+   * version (migrate.ts). A file that is not JSON, fails the schema or has a newer or
+   * unknown version is moved to `state.json.corrupt-<time>` with a
    * warning and the daemon starts empty: losing saved sessions costs one login, refusing
    * to start costs the user their network.
    */
@@ -91,7 +93,7 @@ async function readState(file: string, opts: StateStoreOptions): Promise<DaemonS
     if (errnoCode(e) === "ENOENT") return emptyState();
     throw hotspotError("HH_FILE_UNREADABLE", { file, reason: reasonOf(e) }, { cause: e });
   }
-  const problem = validate(text);
+  const problem = validate(text, opts.now?.() ?? Date.now());
   if (typeof problem !== "string") return problem;
   const stamp = new Date(opts.now?.() ?? Date.now()).toISOString().replaceAll(":", "-");
   const movedTo = `${file}.corrupt-${stamp}`;
@@ -100,17 +102,17 @@ async function readState(file: string, opts: StateStoreOptions): Promise<DaemonS
   return emptyState();
 }
 
-/** The valid state, or why the text is not one. */
-function validate(text: string): DaemonState | string {
+/** The valid state (an older version migrated), or why the text is not one. */
+function validate(text: string, now: number): DaemonState | string {
   let data: unknown;
   try {
     data = JSON.parse(text);
   } catch (e) {
     return `not JSON: ${reasonOf(e)}`;
   }
-  const version = typeof data === "object" && data !== null ? Reflect.get(data, "version") : undefined;
-  if (version !== STATE_VERSION) return `version ${String(version)}, expected ${STATE_VERSION}`;
-  const parsed = stateSchema.safeParse(data);
+  const migrated = migrateState(data, now);
+  if (typeof migrated === "string") return migrated;
+  const parsed = stateSchema.safeParse(migrated);
   if (!parsed.success) {
     const { field, reason } = firstIssue(parsed.error);
     return `${field}: ${reason}`;

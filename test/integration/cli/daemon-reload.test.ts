@@ -3,6 +3,7 @@ import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
+import { stateSchema } from "../../../src/daemon/state/schema.ts";
 import { type PrivateBus, startPrivateBus } from "../../../src/harness/dbus-daemon.ts";
 import { type Portal, startPortal } from "../../../src/harness/index.ts";
 import { SimulatedNetworkManager } from "../../../src/harness/nm/index.ts";
@@ -91,9 +92,10 @@ describe("hotspot daemon reloads its config and plugins on SIGHUP", { skip: noDb
   test("stopping logs nothing off and leaves the session saved for the next start", async () => {
     assert.equal(portal.authorized(), true);
     assert.equal(portal.log.filter((r) => r.method === "POST").length, 1);
-    const state = JSON.parse(await readFile(join(stateDir, "state.json"), "utf8"));
-    assert.equal(state.version, 1);
-    assert.equal(state.sessions.wlan0?.ssidText, "Hotel Guest");
-    assert.equal(state.sessions.wlan0?.pluginId, "click-through");
+    const state = stateSchema.parse(JSON.parse(await readFile(join(stateDir, "state.json"), "utf8")));
+    const saved = Object.values(state.sessions.wlan0 ?? {});
+    assert.equal(saved.length, 1);
+    assert.equal(saved[0]?.ssidText, "Hotel Guest");
+    assert.equal(saved[0]?.pluginId, "click-through");
   });
 });

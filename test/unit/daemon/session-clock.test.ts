@@ -4,7 +4,8 @@ import { defaultUserConfig } from "../../../src/config/schema.ts";
 import type { PluginCalls } from "../../../src/daemon/plugin-calls.ts";
 import { DeviceSession, type SessionDeps } from "../../../src/daemon/session.ts";
 import { choiceCache, memoryState } from "../../../src/daemon/state/choices.ts";
-import { failureLog, sessionRecords } from "../../../src/daemon/state/records.ts";
+import { failureLog } from "../../../src/daemon/state/records.ts";
+import { sessionRecords } from "../../../src/daemon/state/saved-sessions.ts";
 import type { AuthenticateResult } from "../../../src/helper-api/results.ts";
 import { SimulatedClock } from "../../soak/clock.ts";
 import { loaded, network, PORTAL } from "./builders.ts";
@@ -38,7 +39,7 @@ function session(clock: SimulatedClock, answers: AuthenticateResult[]) {
       () => "fp",
       () => clock.now(),
     ),
-    records: sessionRecords(holder),
+    records: sessionRecords(holder, () => clock.now()),
     failures: failureLog(holder, () => clock.now()),
     now: () => clock.now(),
     timer: (ms, fire) => clock.timer(ms, fire),

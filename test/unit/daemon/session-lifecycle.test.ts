@@ -5,8 +5,8 @@ import { defaultUserConfig } from "../../../src/config/schema.ts";
 import type { PluginCalls } from "../../../src/daemon/plugin-calls.ts";
 import { DeviceSession, type SessionDeps } from "../../../src/daemon/session.ts";
 import { choiceCache, memoryState } from "../../../src/daemon/state/choices.ts";
-import { failureLog, sessionRecords } from "../../../src/daemon/state/records.ts";
-import type { PersistedSession } from "../../../src/daemon/state/schema.ts";
+import { failureLog } from "../../../src/daemon/state/records.ts";
+import { type SessionToSave, sessionRecords } from "../../../src/daemon/state/saved-sessions.ts";
 import type { PortalInfo } from "../../../src/helper-api/context.ts";
 import type { AuthenticateResult, MaintainResult } from "../../../src/helper-api/results.ts";
 import { loaded, network, PORTAL } from "./builders.ts";
@@ -18,7 +18,7 @@ interface Script {
   portal?: () => PortalInfo;
   authenticate?: () => AuthenticateResult;
   maintain?: () => MaintainResult;
-  saved?: PersistedSession;
+  saved?: SessionToSave;
   random?: number;
 }
 
@@ -27,7 +27,7 @@ function harness(script: Script = {}) {
   const holder = memoryState();
   const calls: string[] = [];
   const states: string[] = [];
-  const records = sessionRecords(holder);
+  const records = sessionRecords(holder, () => now);
   if (script.saved) records.save("wlan0", script.saved);
   const pluginCalls: PluginCalls = {
     plugin: (id) => (id === "gone" ? undefined : loaded(id)),
@@ -73,6 +73,7 @@ function harness(script: Script = {}) {
     calls,
     states,
     holder,
+    records,
     advanceClock: (ms: number) => {
       now += ms;
     },
@@ -86,9 +87,10 @@ async function advance(t: TestContext, h: { advanceClock(ms: number): void }, ms
   for (let i = 0; i < 20; i++) await tick();
 }
 
-const SAVED: PersistedSession = {
+const SAVED: SessionToSave = {
   ssidHex: "43616665",
   ssidText: "Cafe",
+  security: "open",
   bssid: "02:00:00:00:00:01",
   pluginId: "cafe",
   authenticatedAt: 900_000,
@@ -127,18 +129,18 @@ describe("DeviceSession across restarts, rejoins and failures", () => {
     const held = harness({ saved: SAVED });
     await held.session.join(network());
     assert.deepEqual(held.calls, ["evaluate", "authenticate"]);
-    assert.equal(held.holder.state.sessions.wlan0?.authenticatedAt, 1_000_000);
+    assert.equal(held.records.get("wlan0", network())?.authenticatedAt, 1_000_000);
   });
 
   test("a login saves the session with its facts; leaving keeps it, logoff drops it", async () => {
     const h = harness({ authenticate: () => ({ result: "success", session: { expiresInSeconds: 900 } }) });
     await h.session.join(network());
-    assert.deepEqual(h.holder.state.sessions.wlan0?.facts, { expiresInSeconds: 900 });
+    assert.deepEqual(h.records.get("wlan0", network())?.facts, { expiresInSeconds: 900 });
     h.session.leave("left");
-    assert.ok(h.holder.state.sessions.wlan0);
+    assert.ok(h.records.get("wlan0", network()));
     await h.session.join(network());
     assert.equal(await h.session.logoff(), true);
-    assert.equal(h.holder.state.sessions.wlan0, undefined);
+    assert.equal(h.records.get("wlan0", network()), undefined);
   });
 
   test("a failed login keeps the network, records why, and the next join waits out the backoff before posting again", async (t) => {
@@ -216,7 +218,7 @@ describe("DeviceSession across restarts, rejoins and failures", () => {
     await h.session.join(network());
     h.session.roam({ ...network(), bssid: "02:00:00:00:00:02", justJoined: false });
     assert.equal(h.session.state, "Authenticated");
-    assert.equal(h.holder.state.sessions.wlan0?.bssid, "02:00:00:00:00:02");
+    assert.equal(h.records.get("wlan0", network())?.bssid, "02:00:00:00:00:02");
   });
 
   test("a reload that keeps the plugin keeps the session; one that removes it ends the session", async () => {
@@ -233,7 +235,7 @@ describe("DeviceSession across restarts, rejoins and failures", () => {
     );
     assert.equal(h.session.state, "Inactive");
     assert.match(h.session.lastReason, /plugin cafe is no longer loaded/);
-    assert.equal(h.holder.state.sessions.wlan0, undefined);
+    assert.equal(h.records.get("wlan0", network()), undefined);
   });
 
   test("a rejoin skips evaluate while the plugin set is unchanged, and evaluates again once it changed", async () => {

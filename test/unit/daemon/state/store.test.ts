@@ -7,7 +7,7 @@ import { defaultStateDir } from "../../../../src/daemon/state/dir.ts";
 import { STATE_FILE, StateStore } from "../../../../src/daemon/state/store.ts";
 import type { HotspotError } from "../../../../src/errors.ts";
 
-const SESSION = {
+const SESSION_V1 = {
   ssidHex: "43616665",
   ssidText: "Cafe",
   bssid: "02:00:00:00:00:01",
@@ -16,12 +16,14 @@ const SESSION = {
   facts: { expiresInSeconds: 600 },
   factsAt: 1_000,
 };
+const SESSION = { ...SESSION_V1, security: "open" as const, savedAt: 1_000 };
+const CAFE = { "ssid:43616665|open": SESSION };
+const NOW = Date.UTC(2026, 0, 2);
 
 describe("StateStore", () => {
   let dir = "";
   const problems: HotspotError[] = [];
-  const open = () =>
-    StateStore.open({ dir, onProblem: (e) => problems.push(e), now: () => Date.UTC(2026, 0, 2) });
+  const open = () => StateStore.open({ dir, onProblem: (e) => problems.push(e), now: () => NOW });
   beforeEach(async () => {
     dir = await mkdtemp(join(tmpdir(), "hh-state-test-"));
     problems.length = 0;
@@ -34,19 +36,19 @@ describe("StateStore", () => {
     const first = await open();
     assert.deepEqual(first.state.sessions, {});
     first.update((s) => {
-      s.sessions.wlan0 = SESSION;
+      s.sessions.wlan0 = CAFE;
       s.choices["ssid:43616665"] = { pluginId: "cafe", fingerprint: "f1", chosenAt: 1 };
     });
     await first.flush();
     const second = await open();
-    assert.deepEqual(second.state.sessions.wlan0, SESSION);
+    assert.deepEqual(second.state.sessions.wlan0, CAFE);
     assert.equal(second.state.choices["ssid:43616665"]?.pluginId, "cafe");
     assert.deepEqual(problems, []);
   });
 
   test("the file is replaced whole, leaves no temporary file and is readable by its owner only", async () => {
     const store = await open();
-    for (let i = 0; i < 20; i++) store.update((s) => Object.assign(s.sessions, { [`wlan${i}`]: SESSION }));
+    for (let i = 0; i < 20; i++) store.update((s) => Object.assign(s.sessions, { [`wlan${i}`]: CAFE }));
     await store.flush();
     assert.deepEqual(await readdir(dir), [STATE_FILE]);
     const saved = JSON.parse(await readFile(join(dir, STATE_FILE), "utf8"));
@@ -57,10 +59,23 @@ describe("StateStore", () => {
   for (const [what, text] of [
     ["text that is not JSON", '{"version": 1, "sessions": {'],
     [
-      "a session missing its plugin",
-      JSON.stringify({ version: 1, sessions: { wlan0: { ...SESSION, pluginId: undefined } }, choices: {} }),
+      "a version-1 session missing its plugin",
+      JSON.stringify({
+        version: 1,
+        sessions: { wlan0: { ...SESSION_V1, pluginId: undefined } },
+        choices: {},
+      }),
     ],
-    ["a version from the future", JSON.stringify({ version: 2, sessions: {}, choices: {} })],
+    [
+      "a session missing when it was last saved",
+      JSON.stringify({
+        version: 2,
+        sessions: { wlan0: { "ssid:43616665|open": { ...SESSION, savedAt: undefined } } },
+        choices: {},
+      }),
+    ],
+    ["a version from the future", JSON.stringify({ version: 3, sessions: {}, choices: {} })],
+    ["no version", JSON.stringify({ sessions: {}, choices: {} })],
   ] as const) {
     test(`${what} is moved aside with a warning and the daemon starts empty`, async () => {
       await writeFile(join(dir, STATE_FILE), text);
@@ -75,14 +90,39 @@ describe("StateStore", () => {
     });
   }
 
+  test("a version-1 file (one session per device) loads: each session under its SSID, stamped as saved now, and the next save writes version 2", async () => {
+    const v1 = {
+      version: 1,
+      sessions: { wlan0: SESSION_V1, wlan1: { ...SESSION_V1, ssidHex: "486f74656c", ssidText: "Hotel" } },
+      choices: { "ssid:43616665": { pluginId: "cafe", fingerprint: "f1", chosenAt: 1 } },
+      failures: {},
+    };
+    await writeFile(join(dir, STATE_FILE), JSON.stringify(v1));
+    const store = await open();
+    assert.deepEqual(problems, []);
+    assert.deepEqual(store.state.sessions, {
+      wlan0: { "ssid:43616665": { ...SESSION_V1, savedAt: NOW } },
+      wlan1: { "ssid:486f74656c": { ...SESSION_V1, ssidHex: "486f74656c", ssidText: "Hotel", savedAt: NOW } },
+    });
+    assert.equal(store.state.choices["ssid:43616665"]?.pluginId, "cafe");
+    assert.equal(JSON.parse(await readFile(join(dir, STATE_FILE), "utf8")).version, 1);
+    store.update((s) => {
+      s.failures["ssid:43616665"] = { count: 1, lastAt: NOW, reason: "x" };
+    });
+    await store.flush();
+    const written = JSON.parse(await readFile(join(dir, STATE_FILE), "utf8"));
+    assert.equal(written.version, 2);
+    assert.deepEqual((await open()).state.sessions, store.state.sessions);
+  });
+
   test("a save that fails is reported, not thrown, and the next update saves again", async () => {
     const store = await open();
     await rm(dir, { recursive: true, force: true });
-    store.update((s) => Object.assign(s.sessions, { wlan0: SESSION }));
+    store.update((s) => Object.assign(s.sessions, { wlan0: CAFE }));
     await store.flush();
     assert.equal(problems[0]?.code, "HH_STATE_WRITE_FAILED");
     await mkdir(dir);
-    store.update((s) => Object.assign(s.sessions, { wlan1: SESSION }));
+    store.update((s) => Object.assign(s.sessions, { wlan1: CAFE }));
     await store.flush();
     assert.deepEqual(Object.keys((await open()).state.sessions).sort(), ["wlan0", "wlan1"]);
   });
