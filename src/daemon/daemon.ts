@@ -9,6 +9,7 @@ import { redactValue } from "../util/redact.ts";
 import { createDaemonCalls } from "./daemon-calls.ts";
 import type { DaemonOptions } from "./daemon-options.ts";
 import { pluginStates, redactedError, secretsOf, toHotspot } from "./daemon-output.ts";
+import { logRegistryNotes, rebindSessions } from "./daemon-reload.ts";
 import type { PluginStateView } from "./dbus-api/views.ts";
 import type { DaemonEvents, ReloadReport, SessionSummary } from "./events.ts";
 import { LinkChecks } from "./link-checks.ts";
@@ -87,8 +88,7 @@ export class Daemon extends EventEmitter<DaemonEvents> {
 
   async start(): Promise<void> {
     if (this.#unfollow) return;
-    for (const problem of this.#registry.problems) this.#log("warn", `plugin skipped: ${problem.message}`);
-    for (const warning of this.#registry.warnings) this.#log("warn", warning.message);
+    logRegistryNotes(this.#registry, (message) => this.#log("warn", message));
     this.#unfollow = followSource(this.#opts.source, {
       scan: (l) => void this.#onScan(l),
       join: (e) => {
@@ -176,13 +176,11 @@ export class Daemon extends EventEmitter<DaemonEvents> {
   }
 
   /**
-   * Loads plugins and config again (SIGHUP, the API) without dropping sessions: a session
-   * whose plugin is still loaded keeps running on the new copy (new config, credentials);
-   * one whose plugin is gone ends (nothing to maintain or log off with). The plugin-set
-   * fingerprint changes, so cached choices are re-evaluated on the next join.
+   * Loads plugins and config again (SIGHUP, the API) without dropping sessions (see
+   * rebindSessions). The plugin-set fingerprint changes, so cached choices are re-evaluated.
    */
   async reload(): Promise<ReloadReport> {
-    const before = new Set(this.#registry.plugins.map((p) => p.id));
+    const before = this.pluginIds();
     const next = this.#opts.reload
       ? await this.#opts.reload()
       : { registry: this.#registry, config: this.#config };
@@ -191,20 +189,9 @@ export class Daemon extends EventEmitter<DaemonEvents> {
     this.#fingerprint = pluginSetFingerprint(next.registry.plugins);
     this.#secrets = secretsOf(next.registry);
     this.#calls = this.#createCalls();
-    for (const problem of next.registry.problems) this.#log("warn", `plugin skipped: ${problem.message}`);
-    for (const warning of next.registry.warnings) this.#log("warn", warning.message);
-    const endedSessions: string[] = [];
-    for (const session of this.#sessions.values()) {
-      if (!session.rebind((id) => next.registry.get(id))) endedSessions.push(session.device);
-    }
-    const after = next.registry.plugins.map((p) => p.id);
-    const report: ReloadReport = {
-      plugins: after,
-      added: after.filter((id) => !before.has(id)),
-      removed: [...before].filter((id) => !after.includes(id)),
-      endedSessions,
-    };
-    this.#log("info", `reloaded: ${after.length} plugin(s)`, { ...report });
+    logRegistryNotes(next.registry, (message) => this.#log("warn", message));
+    const report = rebindSessions(before, next.registry, this.#sessions.values());
+    this.#log("info", `reloaded: ${report.plugins.length} plugin(s)`, { ...report });
     this.emit("reloaded", report);
     return report;
   }
@@ -265,7 +252,6 @@ export class Daemon extends EventEmitter<DaemonEvents> {
   /** What sessions see of the daemon; getters, since a reload swaps config, calls and secrets. */
   #sessionHost(): SessionHost {
     const daemon = this;
-    const opts = this.#opts;
     return {
       get config() {
         return daemon.#config;
@@ -276,9 +262,9 @@ export class Daemon extends EventEmitter<DaemonEvents> {
       get secrets() {
         return daemon.#secrets;
       },
-      source: opts.source,
-      clock: opts.clock,
-      random: opts.random,
+      source: this.#opts.source,
+      clock: this.#opts.clock,
+      random: this.#opts.random,
       links: this.#links,
       router: this.#router,
       winners: this.#winners,
