@@ -232,6 +232,24 @@ describe("the warm browser lent to plugin processes", { skip: noChromium(), time
     assert.equal(await counted.warm.ready(), true, "a fresh tab is prepared");
   });
 
+  test("a hook the daemon abandons (the network was left) gives the lease back", async () => {
+    const host = hostWith(counted.warm);
+    const held = new Promise<void>((r) => {
+      holding = r;
+    });
+    const returned = counted.returned();
+    const caller = new AbortController();
+    const info = await detectPortal(portal.probeUrl);
+    const call = host.authenticate(plugin("lease-hold"), joined("Lease Hold"), info, caller.signal);
+    await held;
+    assert.equal(counted.warm.leased, true);
+    caller.abort(new Error("the network was left"));
+    await assert.rejects(call, (e: unknown) => isHotspotError(e, "HH_PLUGIN_HOOK_CANCELLED"));
+    await returned;
+    assert.equal(counted.warm.leased, false, "the daemon took the lease back");
+    assert.equal(await counted.warm.ready(), true);
+  });
+
   test("a process killed in the middle of its hook gives the lease back; the next login takes it", async () => {
     const host = hostWith(counted.warm);
     const held = new Promise<void>((r) => {
