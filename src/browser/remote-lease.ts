@@ -68,7 +68,9 @@ export async function connectWarmLease(given: unknown): Promise<BrowserLease> {
   try {
     browser = await connect({
       transport: await relayTransport(data),
-      defaultViewport: { width: 1280, height: 900 },
+      // The tab keeps the viewport the daemon gave it; emulating it again from here is one
+      // more round trip through the relay on the login's path.
+      defaultViewport: null,
     });
   } catch (e) {
     throw failed(e instanceof Error ? e.message : String(e), e);

