@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { type PrivateBus, startPrivateBus } from "../src/harness/dbus-daemon.ts";
 import { type Portal, startPortal } from "../src/harness/index.ts";
 import { SimulatedNetworkManager } from "../src/harness/nm/index.ts";
+import { DEFAULT_IDLE_MS } from "../src/plugin-host/supervisor.ts";
 import { DAEMON_NODE_FLAGS } from "../src/service/install.ts";
 import { type InstalledPackage, installedPackage } from "../test/support/installed-package.ts";
 import { NotifyListener } from "../test/support/notify-listener.ts";
@@ -25,10 +26,13 @@ const APS = 200;
 const IDLE_SECONDS = Number(process.env.HOTSPOT_BENCH_IDLE_SECONDS ?? 60);
 /**
  * Idle starts this long after the login: each burst of D-Bus calls leaves one empty wake-up
- * at its 5 s deadline (see nm.bench.ts), and the login's own follow-ups (NetworkManager's
- * connectivity re-check, the first API signals) settle within it.
+ * at its 5 s deadline (see nm.bench.ts), the login's own follow-ups (NetworkManager's
+ * connectivity re-check, the first API signals) settle, and the plugin's process ends: a
+ * session whose plugin has no maintain or logoff hook never calls it again, so it is not
+ * kept and ends like any idle one, DEFAULT_IDLE_MS after the login's last call (its exit is
+ * a few wake-ups of the daemon, once per login, not a periodic cost).
  */
-const SETTLE_MS = 20_000;
+const SETTLE_MS = DEFAULT_IDLE_MS + 20_000;
 const STATUS_RUNS = 10;
 /**
  * Starts timed to READY=1; the last one stays up for the idle part. One start is one sample

@@ -64,8 +64,8 @@ export interface FollowedDaemon extends Pick<EventEmitter<DaemonEvents>, "on" | 
 /**
  * Keeps the right children warm as the daemon goes: after each scan, the plugin that would
  * win each claimed network is started ahead of a join (the login then pays no cold start);
- * a plugin with a logged-in session keeps its child while the session lasts. Returns the
- * function that stops following.
+ * a plugin with a logged-in session keeps its child while the session lasts, when the
+ * session will call it (the supervisor's `hold`). Returns the function that stops following.
  */
 export function followDaemon(
   supervisor: Pick<PluginSupervisor, "warm" | "hold">,

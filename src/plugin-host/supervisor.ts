@@ -16,7 +16,7 @@ import {
   exitReason,
   PluginChild,
 } from "./child-process.ts";
-import type { PluginDescriptor } from "./descriptor.ts";
+import { hasHook, type PluginDescriptor } from "./descriptor.ts";
 import { clip, clipFields, type LogLimitOptions, PluginLogLimits } from "./log-limit.ts";
 import type { PluginLogLevel } from "./logger.ts";
 import type { ChildSideOptions } from "./protocol.ts";
@@ -28,7 +28,8 @@ import type { HookRequest } from "./seam.ts";
  *   daemon holds descriptors only (no plugin code, no idle processes);
  * - on demand: the first hook call starts the plugin's child; `warm()` starts it ahead (the
  *   daemon does so for plugins claiming a network in the latest scan), `hold()` keeps it
- *   (a plugin with a session); any other child ends after `idleMs` without calls;
+ *   (a plugin whose session will call it again); any other child ends after `idleMs`
+ *   without calls;
  * - crashes (exit, kill at a deadline, memory cap, protocol violation, a load that fails on a
  *   restart) put the plugin in `backoff` for base·2^(n-1) ms (capped), after which it starts
  *   again when wanted; `quarantineAfter` crashes within `crashWindowMs` quarantine it for
@@ -38,6 +39,10 @@ import type { HookRequest } from "./seam.ts";
  */
 
 const LOADING_AT_ONCE = 4;
+/** How long a child without calls stays up (the daemon's; tests pass their own). */
+export const DEFAULT_IDLE_MS = 60_000;
+/** The hooks a session calls after its login; a held plugin's child stays up for them. */
+const SESSION_HOOKS = ["maintain", "logoff"] as const;
 
 /** How crashes are answered; the config's `pluginRestarts` sets it (setRestartPolicy). */
 export interface RestartPolicy {
@@ -206,7 +211,7 @@ export class PluginSupervisor {
   }
 
   get #idleMs(): number {
-    return this.#o.idleMs ?? 60_000;
+    return this.#o.idleMs ?? DEFAULT_IDLE_MS;
   }
 
   /**
@@ -295,9 +300,20 @@ export class PluginSupervisor {
     }
   }
 
-  /** The plugins whose children must stay up (sessions), replacing the previous set. */
+  /**
+   * The plugins with sessions, replacing the previous set. Their children stay up while a
+   * session can call them, that is when the plugin has a maintain or logoff hook; another's
+   * ends after `idleMs` like any idle child (its session is maintained by probing alone, and
+   * a new login starts it again): a process nobody calls would cost its memory and a
+   * wake-up of the idle daemon for each memory check, for as long as the session lasts.
+   */
   hold(ids: Iterable<string>): void {
-    const next = new Set(ids);
+    const next = new Set<string>();
+    for (const id of ids) {
+      const entry = this.#entries.get(id);
+      if (entry && !SESSION_HOOKS.some((hook) => hasHook(entry.spec.descriptor, hook))) continue;
+      next.add(id);
+    }
     const released = [...this.#held].filter((id) => !next.has(id));
     this.#held.clear();
     for (const id of next) {

@@ -31,7 +31,8 @@ const descriptor: PluginDescriptor = {
   source: "/plugins/fake/index.js",
   claims: [],
   portalHosts: [],
-  hooks: ["authenticate"],
+  // maintain: a session calls it again, so holding its plugin keeps the child.
+  hooks: ["authenticate", "maintain"],
   timeouts: {},
   needsBrowser: false,
   takesConfig: false,
@@ -49,16 +50,19 @@ class FakeChild implements ChildLike {
   retired = false;
   readonly exited: Promise<ChildExit>;
   #end: (exit: ChildExit) => void = () => {};
-  constructor(readonly opts: ChildProcessOptions) {
+  constructor(
+    readonly opts: ChildProcessOptions,
+    readonly described: PluginDescriptor = descriptor,
+  ) {
     this.exited = new Promise((resolve) => {
       this.#end = resolve;
     });
   }
   async define(): Promise<string> {
-    return descriptor.id;
+    return this.described.id;
   }
   async configure(): Promise<PluginDescriptor> {
-    return descriptor;
+    return this.described;
   }
   async call(): Promise<ChildAnswer> {
     return { value: this.pid };
@@ -87,7 +91,7 @@ before(async () => {
 });
 after(() => rm(dir, { recursive: true, force: true }));
 
-async function setup(t: TestContext) {
+async function setup(t: TestContext, described: PluginDescriptor = descriptor) {
   t.mock.timers.enable({ apis: ["setTimeout", "Date"], now: 1_000_000 });
   const children: FakeChild[] = [];
   const events = new EventEmitter();
@@ -111,7 +115,7 @@ async function setup(t: TestContext) {
       events.emit("state", s);
     },
     spawn: (opts) => {
-      const child = new FakeChild(opts);
+      const child = new FakeChild(opts, described);
       children.push(child);
       return child;
     },
@@ -317,6 +321,22 @@ describe("plugin supervisor", () => {
     await released;
     assert.equal(held.retired, true, "released, it retires after idleMs");
     assert.deepEqual(wakeUps.fired, [10_000]);
+    await s.supervisor.close();
+  });
+
+  test("holding a plugin no session calls again (no maintain or logoff hook) does not keep its child", async (t) => {
+    const s = await setup(t, { ...descriptor, hooks: ["evaluate", "authenticate"] });
+    await s.call();
+    const child = s.serving();
+    s.supervisor.hold(["fake"]);
+    const idle = s.reaches("idle");
+    t.mock.timers.tick(10_000);
+    await idle;
+    assert.equal(child.retired, true, "it ends after idleMs like any idle child");
+    assert.equal(s.supervisor.status()[0]?.crashes, 0);
+    // The next login starts it again.
+    const again = await s.call();
+    assert.notEqual(again.value, child.pid);
     await s.supervisor.close();
   });
 
