@@ -74,7 +74,10 @@ export async function guardNewTargets(browser: Browser, current: CurrentBinding)
         child.on("Fetch.requestPaused", (event: unknown) => void screen(child, event, current));
         await Promise.all([
           child.send("Fetch.enable", { patterns: [{ urlPattern: "*", requestStage: "Request" }] }),
-          child.send("Page.addScriptToEvaluateOnNewDocument", { source: NO_BACKGROUND_WORKERS }),
+          // Best effort: a frame target may not take these; its requests are screened anyway.
+          child
+            .send("Page.addScriptToEvaluateOnNewDocument", { source: NO_BACKGROUND_WORKERS })
+            .catch(() => undefined),
           child.send("Network.setBypassServiceWorker", { bypass: true }).catch(() => undefined),
         ]);
       }
@@ -86,7 +89,8 @@ export async function guardNewTargets(browser: Browser, current: CurrentBinding)
         flatten: true,
       });
     } catch {
-      // The target went away while being set up: nothing of it runs.
+      // Not guarded (it went away while being set up, or refused): it is never let run.
+      return;
     }
     await child.send("Runtime.runIfWaitingForDebugger").catch(() => undefined);
   };

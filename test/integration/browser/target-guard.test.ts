@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { createServer, type Server } from "node:https";
 import type { LookupFunction } from "node:net";
 import { after, before, describe, test } from "node:test";
+import type { Page } from "puppeteer-core";
 import { launchBrowser, spkiPins } from "../../../src/browser/launch.ts";
 import { leaseBinding } from "../../../src/browser/lease-binding.ts";
 import { connectWarmLease } from "../../../src/browser/remote-lease.ts";
@@ -11,7 +12,7 @@ import { harnessTls } from "../../../src/harness/index.ts";
 import { noChromium, type PortalStandIn, startPortalStandIn } from "./helpers.ts";
 
 /**
- * A second tab, or a popup, is guarded from its very first request. The secret goes over
+ * A second tab, a popup, or a frame of another site, is guarded from its very first request. The secret goes over
  * TLS to a host the plugin did not declare: the link proxy only sees a CONNECT there, so
  * only the tab's request interception can stop it, and it must be on before the tab's
  * first navigation. Each test also sends a clean request the same way, which must arrive:
@@ -44,8 +45,16 @@ describe("tabs opened after the first", { skip: noChromium(), timeout: 120_000 }
     await new Promise<void>((r) => tls.listen(0, "127.0.0.1", r));
     const a = tls.address();
     tlsPort = typeof a === "object" && a !== null ? a.port : 0;
-    portal = await startPortalStandIn("127.0.0.1", (_req, _body, res) => {
-      res.writeHead(200, { "content-type": "text/html" }).end("<p>portal</p>");
+    portal = await startPortalStandIn("127.0.0.1", (req, _body, res) => {
+      // A page framing another site: the frame is a target of its own (site isolation).
+      const framed = /[?&]frame=([^&]+)/.exec(req.url ?? "")?.[1];
+      res
+        .writeHead(200, { "content-type": "text/html" })
+        .end(
+          framed === undefined
+            ? "<p>portal</p>"
+            : `<p>portal</p><iframe src="${decodeURIComponent(framed)}" onload="document.title='framed'"></iframe>`,
+        );
     });
     portalPort = portal.port;
     warm = await startWarmInstance({ launch: (o) => launchBrowser({ ...o, spkiPins: pins }) });
@@ -69,6 +78,19 @@ describe("tabs opened after the first", { skip: noChromium(), timeout: 120_000 }
     poll();
   })`;
 
+  /** A frame of another site on the portal's page, with the secret and without. */
+  const frames = async (page: Page, tag: string): Promise<void> => {
+    for (const [path, secret] of [
+      [`/steal-frame-${tag}`, true],
+      [`/fine-frame-${tag}`, false],
+    ] as const) {
+      const framed = encodeURIComponent(url(path, secret));
+      await page.goto(`http://portal.test:${portalPort}/framing?frame=${framed}`);
+      await page.waitForFunction("document.title === 'framed'");
+    }
+    assert.ok(seen.includes(`/fine-frame-${tag}`), JSON.stringify(seen));
+  };
+
   test("in a leased browser: a new tab and a popup of the plugin's connection", async () => {
     const refusals: string[] = [];
     const lease = await warm.leaseData(
@@ -90,6 +112,7 @@ describe("tabs opened after the first", { skip: noChromium(), timeout: 120_000 }
       await remote.page.goto(`http://portal.test:${portalPort}/`);
       assert.equal(await remote.page.evaluate(popup(url("/steal-popup", true))), "committed");
       assert.equal(await remote.page.evaluate(popup(url("/fine-popup"))), "committed");
+      await frames(remote.page, "lease");
     } finally {
       await remote.release();
       await lease.release();
@@ -116,6 +139,7 @@ describe("tabs opened after the first", { skip: noChromium(), timeout: 120_000 }
       await page.open(`http://portal.test:${portalPort}/own`);
       assert.equal(await page.page.evaluate(popup(url("/steal-own", true))), "committed");
       assert.equal(await page.page.evaluate(popup(url("/fine-own"))), "committed");
+      await frames(page.page, "own");
     } finally {
       await session.close();
     }
