@@ -11,7 +11,7 @@ import { readyLine } from "../test/integration/faults/host-lines.ts";
 import { runFault } from "../test/integration/faults/run-fault.ts";
 import { type InstalledPackage, installedPackage } from "../test/support/installed-package.ts";
 import { median, portalBusy, sequential } from "./login-run.ts";
-import { type ProcessTree, processTree } from "./proc-tree.ts";
+import { type ProcessTree, processTree, treeCpuMs } from "./proc-tree.ts";
 import type { BenchRow, BenchTable } from "./table.ts";
 
 /**
@@ -189,10 +189,12 @@ async function measureMode(pkg: InstalledPackage, mode: HostMode, rows: BenchRow
     const first = await loginOnce(w, ap);
     await leave(w);
     const runs: LoginTiming[] = [];
+    const cpuBefore = await treeCpuMs(w.daemon.pid ?? -1);
     for (let i = 0; i < RUNS; i++) {
       runs.push(await loginOnce(w, ap));
       if (i < RUNS - 1) await leave(w);
     }
+    const cpuMs = (await treeCpuMs(w.daemon.pid ?? -1)) - cpuBefore;
     const seq = Math.max(...runs.map((r) => r.seq));
     const med = (f: (t: LoginTiming) => number) => median(runs.map(f));
     overheadMs = Math.max(0, med(overheadOf));
@@ -207,6 +209,12 @@ async function measureMode(pkg: InstalledPackage, mode: HostMode, rows: BenchRow
         `${Math.round(med((t) => t.portalMs))} ms, ${seq} sequential requests (${REQUIRED_ROUND_TRIPS} needed); ` +
         `activation → Evaluating (joined) ${med((t) => t.noticedMs).toFixed(1)} ms; the former measure ` +
         `(Evaluating → Authenticated − requests × latency) ${med((t) => t.fromEvaluatingMs - t.seq * LATENCY_MS).toFixed(1)} ms`,
+    });
+    rows.push({
+      metric: `${mode}: CPU time per login`,
+      value: cpuMs / RUNS,
+      unit: "ms",
+      note: `the daemon and every process under it (plugin processes, commands it ran), over the ${RUNS} logins and the leaves between them: the work itself, which the load average barely moves`,
     });
     rows.push({
       metric: `${mode}: daemon overhead on the first login after start`,
