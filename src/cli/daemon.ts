@@ -6,11 +6,12 @@ import { defaultStateDir } from "../daemon/state/dir.ts";
 import { StateStore } from "../daemon/state/store.ts";
 import { reasonOf } from "../errors.ts";
 import { CachedIsolation } from "../plugin-host/cached-isolation.ts";
-import { daemonPluginProcesses, followDaemon, inProcessPluginLog } from "../plugin-host/daemon-processes.ts";
+import { followDaemon, inProcessPluginLog } from "../plugin-host/daemon-processes.ts";
 import { defaultDescriptorCacheFile } from "../plugin-host/descriptor-cache.ts";
 import { secretStrings } from "../util/redact.ts";
 import { booleanOption, type ParsedArgs, stringOption, usageError } from "./args.ts";
 import type { Command } from "./command.ts";
+import { daemonPluginProcessesIn } from "./daemon-plugin-processes.ts";
 import { daemonLogSink, daemonSurface, packageVersion, SURFACE_OPTIONS } from "./daemon-surface.ts";
 import type { CliIo } from "./io.ts";
 import { hostKey } from "./list-plugins.ts";
@@ -146,10 +147,9 @@ export function createDaemonCommand(signals: SignalSource = process): Command {
       // Plugin processes (config `pluginIsolation`, default "process"): each plugin file is
       // imported in a child of its own, and its hooks run there (src/plugin-host/supervisor.ts).
       let userAgent: string | undefined;
-      const processes = daemonPluginProcesses({
-        storeRoot: pluginStoreRoot,
+      const processes = await daemonPluginProcessesIn({
+        stateDir,
         side: () => (userAgent === undefined ? {} : { userAgent }),
-        permissions: true,
         env: io.env,
         log,
       });

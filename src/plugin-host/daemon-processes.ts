@@ -13,7 +13,10 @@ import { PluginSupervisor, type SupervisorOptions } from "./supervisor.ts";
  * secret back (it holds its plugin's credentials) cannot get it into the log.
  */
 export function daemonPluginProcesses(
-  opts: Pick<SupervisorOptions, "storeRoot" | "side" | "permissions" | "env" | "onHttp" | "onState"> & {
+  opts: Pick<
+    SupervisorOptions,
+    "storeRoot" | "side" | "permissions" | "env" | "onHttp" | "onState" | "browserDirs"
+  > & {
     readonly log: LogSink;
   },
 ): PluginSupervisor {

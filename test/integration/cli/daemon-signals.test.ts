@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { readdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, test } from "node:test";
+import { pathToFileURL } from "node:url";
 import { startPrivateBus } from "../../../src/harness/dbus-daemon.ts";
 import { SimulatedNetworkManager } from "../../../src/harness/nm/index.ts";
 import { noDbusReason } from "../nm/helpers.ts";
@@ -18,11 +19,21 @@ async function stopsCleanly(daemon: DaemonProcess, signal: NodeJS.Signals): Prom
   assert.equal(daemon.lines.at(-1)?.message, "stopped");
 }
 
+/** See still-running-probe.mjs: without it, a signal sent right after "started" proves nothing. */
+const PROBE = {
+  NODE_OPTIONS: `--import ${pathToFileURL(join(import.meta.dirname, "still-running-probe.mjs")).href}`,
+};
+
 describe("hotspot daemon --scan FILE as a real process", () => {
   for (const signal of ["SIGINT", "SIGTERM"] as const) {
-    test(`holds nothing open yet runs until ${signal}, then exits 0`, async () => {
-      const daemon = new DaemonProcess(SCAN);
+    test(`holds nothing open yet runs until ${signal}, then exits 0 (waits 1 s to see it still runs)`, async () => {
+      const daemon = new DaemonProcess([...SCAN, "--no-api"], PROBE);
       await daemon.waitFor(/^started: source fixture:demo\.json \(fixture\)/);
+      const running = await Promise.race([
+        daemon.waitFor(/^still running 1 s after started$/).then(() => true),
+        daemon.exited.then(() => false),
+      ]);
+      assert.ok(running, `it ended by itself before any signal:\n${daemon.stderr}`);
       await stopsCleanly(daemon, signal);
     });
   }
