@@ -1,4 +1,7 @@
 import assert from "node:assert/strict";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { after, describe, test } from "node:test";
 import { launchBrowser } from "../../../src/browser/launch.ts";
 import { createWarmBrowser } from "../../../src/browser/warm.ts";
@@ -8,15 +11,19 @@ import { Daemon } from "../../../src/daemon/daemon.ts";
 import { type Portal, startPortal } from "../../../src/harness/index.ts";
 import { loadRegistry } from "../../../src/helper-api/loader.ts";
 import { scannedNetwork } from "../../../src/helper-api/network.ts";
+import { createPluginHost } from "../../../src/plugin-host/host.ts";
+import { remoteDescriptor } from "../../../src/plugin-host/remote-plugin.ts";
+import { PluginSupervisor } from "../../../src/plugin-host/supervisor.ts";
 import { FixtureScanSource } from "../../../src/scan/fixture-source.ts";
 import type { ScanList } from "../../../src/scan/source.ts";
-import { chromiumCount, noChromium } from "./helpers.ts";
+import { chromiumBelow, chromiumCount, noChromium } from "./helpers.ts";
 
 /**
  * The warm start with the real daemon, real Chromium and the js-only harness portal: a scan
  * showing "City Wi-Fi" (claimed high by the bundled example-js-portal, which needs a
  * browser) launches Chromium before the join; the login uses that instance (one launch in
- * all); the next scan without the network closes it and leaves no process.
+ * all); the next scan without the network closes it and leaves no process. Then the same
+ * with the plugin loaded into a process of its own, as the daemon runs it by default.
  */
 
 const BSSID = "02:c1:71:00:00:01";
@@ -110,5 +117,101 @@ describe("warm start in the daemon", { skip: noChromium() }, () => {
     assert.match(await released, /out of range/);
     assert.equal(chromiumCount(profileDir), 0);
     assert.equal(warm.warm, false);
+  });
+
+  test("the same with the plugin in a process of its own: the daemon lends it the warm tab", {
+    timeout: 90_000,
+  }, async () => {
+    await daemon?.stop();
+    await portal?.close();
+    const dir = await mkdtemp(join(tmpdir(), "hh-warm-daemon-"));
+    portal = await startPortal({ scenario: "js-only" });
+    const config = userConfigSchema.parse({
+      probeUrl: portal.probeUrl,
+      plugins: {
+        "example-js-portal": {
+          config: { portalHost: "127.0.0.1", allowHttp: true },
+          credentials: { username: portal.credentials.username, password: portal.credentials.password },
+        },
+      },
+    });
+    const supervisor = new PluginSupervisor({
+      storeRoot: join(dir, "stores"),
+      tmpRoot: join(dir, "tmp"),
+      side: {},
+      importTimeoutMs: 30_000,
+      permissions: true,
+      log: () => {},
+      pluginLog: () => {},
+    });
+    try {
+      const registry = await loadRegistry({
+        roots: [
+          {
+            kind: "cli",
+            path: new URL("../../../plugins/example-js-portal/", import.meta.url).pathname,
+            required: true,
+          },
+        ],
+        config,
+        strict: true,
+        isolate: supervisor,
+        host: createPluginHost({ config, storeRoot: join(dir, "stores"), processes: supervisor }),
+      });
+      assert.ok(remoteDescriptor(registry.get("example-js-portal") ?? assert.fail("not loaded")));
+      let lent = 0;
+      let launched: WarmInstance | undefined;
+      const warm = createWarmBrowser({
+        start: async () => {
+          const w = await startWarmInstance({ launch: (o) => launchBrowser(o) });
+          launched = w;
+          return {
+            pid: w.pid,
+            profileDir: w.profileDir,
+            get usable() {
+              return w.usable;
+            },
+            ready: () => w.ready(),
+            lease: (binding) => w.lease(binding),
+            leaseData: async (binding) => {
+              const lease = await w.leaseData(binding);
+              if (lease !== undefined) lent++;
+              return lease;
+            },
+            close: () => w.close(),
+          };
+        },
+        needsBrowser: (id) => registry.get(id)?.definition.needsBrowser === true,
+      });
+      const source = new FixtureScanSource(scan(true));
+      daemon = new Daemon({
+        source,
+        registry,
+        config,
+        log: () => {},
+        warmBrowser: warm,
+        pluginProcesses: supervisor,
+        verifyAttempts: 1,
+      });
+      const scanned = new Promise<void>((resolve) => daemon?.once("networks", () => resolve()));
+      await daemon.start();
+      await scanned;
+      assert.equal(await warm.ready(), true, "warmed on the scan");
+      source.join(BSSID);
+      await daemon.session("wlan0")?.idle();
+      assert.equal(daemon.session("wlan0")?.state, "Authenticated", daemon.session("wlan0")?.lastReason);
+      assert.equal(portal.authorized(), true);
+      assert.equal(lent, 1, "the plugin's process was lent the warm tab");
+      const pid = supervisor.status().find((p) => p.id === "example-js-portal")?.pid;
+      assert.ok(pid, "the plugin ran in its own process");
+      assert.deepEqual(chromiumBelow(pid), [], "and started no Chromium");
+      await daemon.stop();
+      const profile = launched?.profileDir;
+      assert.ok(profile);
+      assert.equal(chromiumCount(profile), 0, "the daemon's stop closed it");
+    } finally {
+      await supervisor.close();
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
