@@ -51,12 +51,27 @@ export interface TrackerOptions {
   readonly settleMs: number;
 }
 
+/** What the tracker asks of the reader (reader.ts). */
+export type TrackerReader = Pick<Reader, "fetch" | "barrier" | "ensureReferenced">;
+
+/** The objects a device's link facts come from, as the store holds the device now. */
+function linkedObjects(store: ObjectStore, path: string): [string, string][] {
+  const o = store.get(path);
+  const refs: [string | undefined, string][] = [
+    [o?.device?.ActiveConnection, IFACE.activeConnection],
+    [o?.wireless?.ActiveAccessPoint, IFACE.accessPoint],
+    [o?.device?.Ip4Config, IFACE.ip4Config],
+    [o?.device?.Dhcp4Config, IFACE.dhcp4Config],
+  ];
+  return refs.flatMap(([p, iface]) => (p && p !== NO_OBJECT ? [[p, iface] as [string, string]] : []));
+}
+
 export class Tracker {
   readonly #store: ObjectStore;
   readonly #sink: TrackerSink;
   readonly #opts: TrackerOptions;
   readonly #tracks = new Map<string, Track>();
-  #reader: Reader | undefined;
+  #reader: TrackerReader | undefined;
   #epoch = 0;
 
   constructor(store: ObjectStore, sink: TrackerSink, opts: TrackerOptions) {
@@ -66,7 +81,7 @@ export class Tracker {
   }
 
   /** Starts working against a (new) NetworkManager owner whose snapshot is in the store. */
-  attach(reader: Reader): void {
+  attach(reader: TrackerReader): void {
     this.#reader = reader;
     this.#epoch++;
     const live = new Set<string>();
@@ -272,19 +287,27 @@ export class Tracker {
     this.#sink.join({ device: track.iface, network: joined });
   }
 
-  async #refresh(reader: Reader, path: string): Promise<void> {
-    await Promise.all([reader.fetch(path, IFACE.device), reader.fetch(path, IFACE.wireless)]);
+  /**
+   * The objects the device refers to as we hold them are read in the same round trip as the
+   * device itself: their paths usually arrived already (InterfacesAdded, StateChanged come at
+   * once) and only their properties may lag. A reference the device's answer changes is read
+   * after it; on a join this saves the login one round trip to NetworkManager.
+   */
+  async #refresh(reader: TrackerReader, path: string): Promise<void> {
+    const held = linkedObjects(this.#store, path);
+    await Promise.all([
+      reader.fetch(path, IFACE.device),
+      reader.fetch(path, IFACE.wireless),
+      ...held.map(([p, iface]) => reader.fetch(p, iface)),
+    ]);
+    const read = new Set(held.map(([p, iface]) => `${p}|${iface}`));
+    await Promise.all(
+      linkedObjects(this.#store, path)
+        .filter(([p, iface]) => !read.has(`${p}|${iface}`))
+        .map(([p, iface]) => reader.fetch(p, iface)),
+    );
     const o = this.#store.get(path);
     const ac = o?.device?.ActiveConnection;
-    const reads: Promise<void>[] = [];
-    const read = (p: string | undefined, iface: string): void => {
-      if (p && p !== NO_OBJECT) reads.push(reader.fetch(p, iface));
-    };
-    read(ac, IFACE.activeConnection);
-    read(o?.wireless?.ActiveAccessPoint, IFACE.accessPoint);
-    read(o?.device?.Ip4Config, IFACE.ip4Config);
-    read(o?.device?.Dhcp4Config, IFACE.dhcp4Config);
-    await Promise.all(reads);
     // Peers that only set the active connection (SpecificObject, Ip4Config) need one more level.
     const active = ac && ac !== NO_OBJECT ? this.#store.get(ac)?.active : undefined;
     const more: Promise<void>[] = [];
