@@ -1,3 +1,4 @@
+import { loadavg } from "node:os";
 import { setTimeout as delay } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
 import { chromiumAvailable, findChromium, launchBrowser } from "../src/browser/launch.ts";
@@ -116,6 +117,8 @@ export default async function bench(): Promise<readonly BenchTable[]> {
   if (!chromiumAvailable()) {
     return [{ title: "Browser login (skipped: Chromium is not installed; apt install chromium)", rows: [] }];
   }
+  // The machine's load: on a shared 2-core machine every figure here moves with it.
+  const loadAtStart = loadavg()[0] ?? 0;
   const plain: number[] = [];
   const cold: number[] = [];
   const launch: number[] = [];
@@ -218,6 +221,7 @@ export default async function bench(): Promise<readonly BenchTable[]> {
         "each run loads the plugin into a fresh supervisor and starts its process ahead, as a scan does in the daemon; the time is the authenticate call seen from the daemon (IPC, the hook, the lease or the launch)",
         "the warm memory is the same instance's (the table above): the lease adds no Chromium; the plugin's process runs in either mode",
         `median of ${RUNS} runs, interleaved with those of the table above`,
+        `load average (1 min) ${loadAtStart.toFixed(1)} at the start of the bench, ${(loadavg()[0] ?? 0).toFixed(1)} at its end`,
       ],
     },
   ];
