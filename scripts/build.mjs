@@ -20,6 +20,7 @@ import { cpSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync } 
 import { createRequire } from "node:module";
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
+import { importGraph, joinInto, libraryModules, processModules } from "./join-modules.mjs";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const DIST = join(ROOT, "dist");
@@ -61,7 +62,8 @@ for (const plugin of readdirSync(PLUGINS, { withFileTypes: true })) {
 /** Package → the module esbuild bundles for it (semver and eventemitter3 are CommonJS inside). */
 const VENDORED = {
   zod: 'export * from "zod";',
-  htmlparser2: 'export * from "htmlparser2";',
+  // Only its Parser, the one name our modules import (checked below); see lazyHtmlParser.
+  htmlparser2: 'export { Parser } from "htmlparser2";',
   semver: 'export { default } from "semver";',
   eventemitter3: 'export { default, EventEmitter } from "eventemitter3";',
   // Its XML parser (some 50 files) would load with it, though only introspection uses it.
@@ -193,14 +195,43 @@ for (const [name, contents] of Object.entries(VENDORED)) {
   await esbuild.build({
     stdin: { contents, resolveDir: ROOT, loader: "js" },
     bundle: true,
-    format: "esm",
+    // htmlparser2's real bundle is CommonJS so that its stand-in can load it synchronously.
+    format: name === "htmlparser2" ? "cjs" : "esm",
     platform: "node",
     target: "node20",
-    outfile: join(DIST, "vendor", `${name}.js`),
+    outfile: join(DIST, "vendor", name === "htmlparser2" ? "htmlparser2-parser.cjs" : `${name}.js`),
     plugins: { zod: [lazyZodLocales], "@jellybrick/dbus-next": [lazyXml, lazyBuiltins] }[name] ?? [],
     logLevel: "warning",
   });
 }
+
+/**
+ * htmlparser2 decodes its HTML-entity table when it loads: a hot loop that got V8's optimizing
+ * compiler running (some 4 MB more of Node's binary paged in) in every process that loads the
+ * forms or page readers, though only a hook that reads a page needs a parser. Our modules only
+ * ever construct a `Parser`; its stand-in loads the real bundle on the first construction
+ * and returns the real parser, so a process that never reads a page never loads it.
+ */
+for (const file of javascriptFiles(DIST)) {
+  for (const m of readFileSync(file, "utf8").matchAll(/import\s*([^;]*?)\s*from\s*"htmlparser2"/g)) {
+    if (!/^\{\s*Parser\s*\}$/.test(m[1]))
+      throw new Error(`build: ${relative(DIST, file)} imports ${m[1]} from htmlparser2; its stand-in has only Parser`);
+  }
+}
+writeFileSync(
+  join(DIST, "vendor", "htmlparser2.js"),
+  [
+    'import { createRequire } from "node:module";',
+    "let real;",
+    "export class Parser {",
+    "  constructor(callbacks, options) {",
+    '    real ??= createRequire(import.meta.url)("./htmlparser2-parser.cjs").Parser;',
+    "    return new real(callbacks, options);",
+    "  }",
+    "}",
+    "",
+  ].join("\n"),
+);
 
 /** Every compiled .js file under `dir`. */
 function* javascriptFiles(dir) {
@@ -373,3 +404,15 @@ await esbuild.build({
     },
   ],
 });
+
+// Last, the plugin child's world (see join-modules.mjs): the SDK joins the modules only it
+// loads (the terms walkers); the child's entry joins everything it reaches, its lazily
+// loaded link context included, but what the plugin's SDK loads too. From one graph of the
+// files as they are now, so neither decision sees the other's bundle.
+const SDK = join(DIST, "sdk.js");
+const CHILD = join(DIST, "plugin-host", "child-main.js");
+const graph = importGraph(DIST);
+const sdkModules = libraryModules(graph, DIST, SDK);
+const childModules = processModules(graph, DIST, CHILD, [SDK]);
+await joinInto(esbuild, SDK, sdkModules);
+await joinInto(esbuild, CHILD, childModules);

@@ -129,6 +129,7 @@ const STAGED = [
   "tsconfig.build.json",
   "tsconfig.plugins.json",
   "scripts/build.mjs",
+  "scripts/join-modules.mjs",
   "bin",
   "src",
   "plugins",
