@@ -54,7 +54,10 @@ function reach(graph, entry, dynamic) {
   const seen = new Set([entry]);
   for (const pending = [entry]; pending.length > 0; ) {
     const file = pending.pop();
-    for (const dep of [...(graph.statics.get(file) ?? []), ...(dynamic ? (graph.dynamics.get(file) ?? []) : [])]) {
+    for (const dep of [
+      ...(graph.statics.get(file) ?? []),
+      ...(dynamic ? (graph.dynamics.get(file) ?? []) : []),
+    ]) {
       if (seen.has(dep)) continue;
       seen.add(dep);
       pending.push(dep);
@@ -117,9 +120,7 @@ export function processModules(graph, dist, entry, shared) {
   const roots = [...shared, ...[...reached].filter((f) => f !== entry && graph.loadedByPath.has(f))];
   const elsewhere = new Set(roots.flatMap((s) => [...reach(graph, s, true)]));
   const joinable = new Set(
-    [...reached].filter(
-      (f) => f !== entry && !elsewhere.has(f) && !f.startsWith(join(dist, "vendor")),
-    ),
+    [...reached].filter((f) => f !== entry && !elsewhere.has(f) && !f.startsWith(join(dist, "vendor"))),
   );
   keepMetaHolding(graph, dist, entry, joinable);
   return joinable;

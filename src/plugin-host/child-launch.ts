@@ -9,7 +9,8 @@ import { fileURLToPath } from "node:url";
  *
  * - Heap: `--max-old-space-size` caps V8's old space, so a plugin that allocates without
  *   bound dies of its own OOM rather than growing the machine's memory (the supervisor also
- *   watches the resident size, which covers buffers outside the heap).
+ *   watches the resident size, which covers buffers outside the heap). Semi-spaces of 1 MB,
+ *   as the daemon's own (service/install.ts), keep an idle child's young generation small.
  * - A temp folder of its own (`TMPDIR`), one per plugin file, never read by the daemon:
  *   Chromium's throwaway profiles and, under tsx, tsx's compile cache go there, so a plugin
  *   that writes into its cache can only fool later processes of the same plugin.
@@ -107,7 +108,12 @@ function pluginFolders(o: ChildLaunchOptions): string[] {
 
 export function childLaunch(o: ChildLaunchOptions): ChildLaunch {
   const typescript = FROM_SOURCE || TYPESCRIPT.has(extname(o.file));
-  const execArgv: string[] = [`--max-old-space-size=${o.maxOldSpaceMb}`];
+  const execArgv: string[] = [
+    `--max-old-space-size=${o.maxOldSpaceMb}`,
+    // The daemon's own setting (service/install.ts): a young generation of 1 MB semi-spaces
+    // instead of up to 8 MB; a plugin allocates little, and its process idles most of its life.
+    "--max-semi-space-size=1",
+  ];
   let mayStartProcesses = true;
   if (o.permissions) {
     const writable = [

@@ -371,6 +371,52 @@ export default definePlugin({
     });
   });
 
+  test("a plugin's process loads its entry as one file, puppeteer never, and the HTML parser only when a hook parses a page", async () => {
+    const dir = join(pkg.tempDir, "child-modules");
+    await cp(join(import.meta.dirname, "../../fixtures/child-modules"), dir, { recursive: true });
+    const run = await pkg.node([join(dir, "drive.mjs"), pkg.packageDir, dir], pkg.appDir);
+    assert.equal(run.code, 0, run.stderr);
+    const loaded = z.object({ esm: z.array(z.string()), cjs: z.array(z.string()) });
+    const seen = z
+      .object({
+        evaluate: z.object({ reason: z.string() }).loose(),
+        authenticate: z.object({ reason: z.string() }).loose(),
+        afterEvaluate: loaded,
+        afterAuthenticate: loaded,
+      })
+      .parse(JSON.parse(run.stdout));
+    // The hook ran in its link context, and the parser it loaded on the way worked.
+    assert.equal(seen.evaluate.reason, "function");
+    assert.equal(seen.authenticate.reason, "[2]");
+    const dist = (urls: readonly string[]) =>
+      urls
+        .filter((u) => u.includes("/node_modules/hotspot-helper/dist/"))
+        .map((u) => u.replace(/.*\/dist\//, ""));
+    const files = dist(seen.afterEvaluate.esm);
+    assert.ok(files.includes("plugin-host/child-main.js") && files.includes("sdk.js"), files.join(", "));
+    // Joined into child-main.js: the plugin side and the whole link context (HTTP client,
+    // WISPr, store, browser session). What stays a file is what the SDK loads too.
+    const joined = files.filter((f) =>
+      /^(plugin-host\/(plugin-side|link-context|store)|auth\/(http-client|wispr\/client)|browser\/session)\.js$/.test(
+        f,
+      ),
+    );
+    assert.deepEqual(joined, []);
+    assert.ok(files.length <= 25, `${files.length} files: ${files.join(", ")}`);
+    for (const snapshot of [seen.afterEvaluate, seen.afterAuthenticate]) {
+      assert.deepEqual(
+        [...snapshot.esm, ...snapshot.cjs].filter((u) =>
+          /\/node_modules\/(puppeteer-core|tsx|typescript)\//.test(u),
+        ),
+        [],
+      );
+    }
+    const parser = (cjs: readonly string[]) =>
+      cjs.filter((f) => f.endsWith("/dist/vendor/htmlparser2-parser.cjs"));
+    assert.deepEqual(parser(seen.afterEvaluate.cjs), []);
+    assert.equal(parser(seen.afterAuthenticate.cjs).length, 1);
+  });
+
   test("service install --root from the installed package: the unit runs the installed bin, the bus policy ships, and systemd-analyze verify accepts it", async () => {
     const root = join(pkg.tempDir, "service-root");
     const run = await pkg.hotspot(["service", "install", "--root", root], pkg.appDir);
