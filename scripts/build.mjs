@@ -20,7 +20,7 @@ import { cpSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync } 
 import { createRequire } from "node:module";
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
-import { importGraph, joinInto, libraryModules, processModules } from "./join-modules.mjs";
+import { importGraph, joinInto, libraryModules, processPlan } from "./join-modules.mjs";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const DIST = join(ROOT, "dist");
@@ -412,13 +412,15 @@ await esbuild.build({
 });
 
 // Last, the plugin child's world (see join-modules.mjs): the SDK joins the modules only it
-// loads (the terms walkers); the child's entry joins everything it reaches, its lazily
-// loaded link context included, but what the plugin's SDK loads too. From one graph of the
-// files as they are now, so neither decision sees the other's bundle.
+// loads (the terms walkers); the child's entry joins everything it reaches but what the
+// plugin's SDK loads too, and its link context (HTTP client, forms, WISPr, browser session:
+// imported when a hook first needs it) becomes one file beside it. From one graph of the
+// files as they are now, so no decision sees another's bundle.
 const SDK = join(DIST, "sdk.js");
 const CHILD = join(DIST, "plugin-host", "child-main.js");
 const graph = importGraph(DIST);
-const sdkModules = libraryModules(graph, DIST, SDK);
-const childModules = processModules(graph, DIST, CHILD, [SDK]);
-await joinInto(esbuild, SDK, sdkModules);
-await joinInto(esbuild, CHILD, childModules);
+const plans = [
+  { entry: SDK, joinable: libraryModules(graph, DIST, SDK) },
+  ...processPlan(graph, DIST, CHILD, [SDK], [join(DIST, "plugin-host", "link-context.js")]),
+];
+for (const plan of plans) await joinInto(esbuild, plan);

@@ -10,7 +10,7 @@
 // `instanceof`, stores are shared per file), so a module is joined into a bundle only where
 // nothing else in any process that loads the bundle can load that module as a file.
 import { readdirSync, readFileSync } from "node:fs";
-import { dirname, join, relative, resolve } from "node:path";
+import { basename, dirname, join, relative, resolve } from "node:path";
 
 /** Every .js file under `dir`. */
 function* javascriptFiles(dir) {
@@ -49,8 +49,11 @@ export function importGraph(dist) {
   return { statics, dynamics, importers, loadedByPath, texts };
 }
 
-/** Everything `entry` reaches (itself included), following dynamic imports too when asked. */
-function reach(graph, entry, dynamic) {
+/**
+ * Everything `entry` reaches (itself included), following dynamic imports too when asked,
+ * but not into `stop`.
+ */
+function reach(graph, entry, dynamic, stop = new Set()) {
   const seen = new Set([entry]);
   for (const pending = [entry]; pending.length > 0; ) {
     const file = pending.pop();
@@ -58,7 +61,7 @@ function reach(graph, entry, dynamic) {
       ...(graph.statics.get(file) ?? []),
       ...(dynamic ? (graph.dynamics.get(file) ?? []) : []),
     ]) {
-      if (seen.has(dep)) continue;
+      if (seen.has(dep) || stop.has(dep)) continue;
       seen.add(dep);
       pending.push(dep);
     }
@@ -111,30 +114,60 @@ export function libraryModules(graph, dist, entry) {
 
 /**
  * A process's entry (the plugin child's): nothing else starts that process, so it may join
- * everything it reaches, dynamic imports included (esbuild keeps those lazy inside the
- * bundle), except what the process can also load as a file: through `shared` (the SDK, which
- * the plugin imports by itself), through any file it loads by path, and the vendored packages.
+ * everything it reaches, except what the process can also load as a file: through `shared`
+ * (the SDK, which the plugin imports by itself), through any file it loads by path, and the
+ * vendored packages. Each of `lazy` (a module the entry imports dynamically) gets a bundle
+ * of its own beside the entry, named `<entry>-<module>.js`: joined into the entry's, its
+ * imports of Node's modules and of shared files would be hoisted to the entry's top and load
+ * at start. A module both reach stays a file, so neither bundle holds a copy of the other's.
  */
-export function processModules(graph, dist, entry, shared) {
-  const reached = reach(graph, entry, true);
-  const roots = [...shared, ...[...reached].filter((f) => f !== entry && graph.loadedByPath.has(f))];
-  const elsewhere = new Set(roots.flatMap((s) => [...reach(graph, s, true)]));
-  const joinable = new Set(
-    [...reached].filter((f) => f !== entry && !elsewhere.has(f) && !f.startsWith(join(dist, "vendor"))),
-  );
-  keepMetaHolding(graph, dist, entry, joinable);
-  return joinable;
+export function processPlan(graph, dist, entry, shared, lazy) {
+  const stop = new Set(lazy);
+  const reaches = [
+    reach(graph, entry, true, stop),
+    ...lazy.map((target) => reach(graph, target, true, new Set(lazy.filter((t) => t !== target)))),
+  ];
+  const everything = reaches.flatMap((r) => [...r]);
+  const byPath = everything.filter((f) => f !== entry && !stop.has(f) && graph.loadedByPath.has(f));
+  const elsewhere = new Set([...shared, ...byPath].flatMap((s) => [...reach(graph, s, true)]));
+  const owners = new Map();
+  for (const [i, r] of reaches.entries()) for (const f of r) owners.set(f, [...(owners.get(f) ?? []), i]);
+  const vendor = join(dist, "vendor");
+  const own = (i, out) => {
+    const joinable = new Set(
+      [...owners]
+        .filter(([f, by]) => by.length === 1 && by[0] === i && f !== entry && !stop.has(f))
+        .map(([f]) => f)
+        .filter((f) => !elsewhere.has(f) && !f.startsWith(vendor)),
+    );
+    keepMetaHolding(graph, dist, out, joinable);
+    return joinable;
+  };
+  const beside = (target) => join(dirname(entry), `${basename(entry, ".js")}-${basename(target)}`);
+  const redirect = new Map(lazy.map((target) => [target, beside(target)]));
+  return [
+    { entry, out: entry, joinable: own(0, entry), redirect },
+    ...lazy.map((target, i) => ({
+      entry: target,
+      out: beside(target),
+      joinable: own(i + 1, beside(target)),
+      redirect,
+    })),
+  ];
 }
 
-/** Rewrites `entry` as one file holding `joinable`; everything else is imported from the entry's folder. */
-export async function joinInto(esbuild, entry, joinable) {
+/**
+ * Writes `entry` joined with `joinable` to `out` (default: over the entry); everything else
+ * is imported from the output's folder, a module in `redirect` from the file it names.
+ */
+export async function joinInto(esbuild, { entry, out = entry, joinable, redirect = new Map() }) {
   await esbuild.build({
     entryPoints: [entry],
     bundle: true,
     format: "esm",
     platform: "node",
     target: "node20",
-    outfile: entry,
+    outfile: out,
     allowOverwrite: true,
     packages: "external",
     logLevel: "warning",
@@ -146,7 +179,7 @@ export async function joinInto(esbuild, entry, joinable) {
             if (args.kind === "entry-point") return undefined;
             const target = join(args.resolveDir, args.path);
             if (joinable.has(target)) return undefined;
-            const fromEntry = relative(dirname(entry), target);
+            const fromEntry = relative(dirname(out), redirect.get(target) ?? target);
             return { path: fromEntry.startsWith(".") ? fromEntry : `./${fromEntry}`, external: true };
           });
         },

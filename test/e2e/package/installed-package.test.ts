@@ -394,8 +394,10 @@ export default definePlugin({
         .map((u) => u.replace(/.*\/dist\//, ""));
     const files = dist(seen.afterEvaluate.esm);
     assert.ok(files.includes("plugin-host/child-main.js") && files.includes("sdk.js"), files.join(", "));
-    // Joined into child-main.js: the plugin side and the whole link context (HTTP client,
-    // WISPr, store, browser session). What stays a file is what the SDK loads too.
+    // Joined: the plugin side and the store into child-main.js, the link context (HTTP
+    // client, WISPr, browser session) into the one file a hook's first call loads. What
+    // stays a file of its own is what the SDK loads too.
+    assert.ok(files.includes("plugin-host/child-main-link-context.js"), files.join(", "));
     const joined = files.filter((f) =>
       /^(plugin-host\/(plugin-side|link-context|store)|auth\/(http-client|wispr\/client)|browser\/session)\.js$/.test(
         f,
