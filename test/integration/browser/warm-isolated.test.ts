@@ -92,6 +92,7 @@ function countedWarm(): {
 describe("the warm browser lent to plugin processes", { skip: noChromium(), timeout: 180_000 }, () => {
   let dir = "";
   let profileRoot = "";
+  let artifactsRoot = "";
   let portal: Portal;
   let holdPage: PortalStandIn;
   let holding: () => void = () => {};
@@ -126,7 +127,9 @@ describe("the warm browser lent to plugin processes", { skip: noChromium(), time
   before(async () => {
     dir = await mkdtemp(join(tmpdir(), "hh-warm-iso-"));
     profileRoot = join(dir, "profiles");
+    artifactsRoot = join(dir, "failures");
     await mkdir(profileRoot);
+    await mkdir(artifactsRoot);
     watcher = watch(profileRoot, (_event, name) => {
       if (name !== null && !launches.includes(name)) launches.push(name);
     });
@@ -148,10 +151,10 @@ describe("the warm browser lent to plugin processes", { skip: noChromium(), time
     supervisor = new PluginSupervisor({
       storeRoot: join(dir, "stores"),
       tmpRoot: join(dir, "tmp"),
-      side: { browser: { profileRoot } },
+      side: { browser: { profileRoot, artifactsRoot } },
       // A launch of the process's own writes its profile there (the daemon's default is the
       // process's own temp folder).
-      browserDirs: [profileRoot],
+      browserDirs: [profileRoot, artifactsRoot],
       importTimeoutMs: 30_000,
       permissions: true,
       log: (level, message) => logs.push(`${level} ${message}`),
@@ -248,6 +251,33 @@ describe("the warm browser lent to plugin processes", { skip: noChromium(), time
     await returned;
     assert.equal(counted.warm.leased, false, "the daemon took the lease back");
     assert.equal(await counted.warm.ready(), true);
+  });
+
+  test("a failed step on the lent tab saves its screenshot and page in the process and names them", async () => {
+    const host = hostWith(counted.warm);
+    const returned = counted.returned();
+    const lentBefore = counted.lent.count;
+    const info = await detectPortal(portal.probeUrl);
+    await assert.rejects(
+      host.authenticate(plugin("lease-hold"), joined("Lease Fail"), info),
+      (e: unknown) => {
+        assert.ok(isHotspotError(e, "HH_PLUGIN_HOOK_FAILED"), String(e));
+        assert.match(e.message, /#no-such-button/);
+        assert.ok(e.message.includes(artifactsRoot), `names the folder: ${e.message}`);
+        return true;
+      },
+    );
+    await returned;
+    assert.equal(counted.lent.count, lentBefore + 1, "the step ran on the lent tab");
+    const files = (await readdir(artifactsRoot, { recursive: true })).map(String);
+    assert.ok(
+      files.some((f) => f.endsWith("page.png")),
+      JSON.stringify(files),
+    );
+    assert.ok(
+      files.some((f) => f.endsWith("page.html")),
+      JSON.stringify(files),
+    );
   });
 
   test("a process killed in the middle of its hook gives the lease back; the next login takes it", async () => {
