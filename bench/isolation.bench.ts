@@ -107,13 +107,16 @@ async function stopWorld(w: World): Promise<void> {
   await rm(w.dir, { recursive: true, force: true });
 }
 
-/** Brings the café's network into range; isolated, waits for its plugin's process to be ready. */
+/** Brings the café's network into range, and lets start-up work for it settle (see below). */
 async function showCafe(w: World, mode: HostMode): Promise<string> {
   const from = w.daemon.lines.length;
   const ap = w.sim.addAccessPoint("wlan0", { ssid: SSID, bssid: "02:61:00:00:00:01", strength: 70 });
   w.sim.completeScan("wlan0");
+  // Isolated, the plugin's process must be up; then both modes get the same time with the
+  // network in range before the first join (a real join follows its scan by seconds), so
+  // the first login does not race the warm start's own loading.
   if (mode === "isolated") await w.daemon.waitFor(readyLine("example-cafe"), 60_000, from);
-  else await pause(SETTLE_MS);
+  await pause(SETTLE_MS);
   return ap;
 }
 
