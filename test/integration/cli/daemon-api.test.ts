@@ -122,10 +122,12 @@ describe("hotspot daemon serves its API and tells systemd; status, list and logo
     assert.equal(parseRows(direct.stdout).find((r) => r.ssid === "Hotel Guest")?.provider, null);
   });
 
-  test("after a join, hotspot status shows the authenticated session with its provider", async () => {
+  test("after a join, hotspot status shows the authenticated session with its provider and a MAC address that changes", async () => {
     const authenticated = logLine(/→ Authenticated/);
-    await sim.join("wlan0", ap, { ipv4: "10.0.0.23", gateway: "10.0.0.1" });
-    await authenticated;
+    // The profile's MAC setting is read beside the login: its warning says it is known.
+    const macKnown = logLine(/new random MAC address on every connect/);
+    await sim.join("wlan0", ap, { ipv4: "10.0.0.23", gateway: "10.0.0.1", clonedMacAddress: "random" });
+    await Promise.all([authenticated, macKnown]);
     const status = await runHotspot(["status"], env());
     assert.equal(status.code, 0, status.stderr);
     assert.match(status.stdout, /^daemon: running, pid \d+/m);
@@ -133,6 +135,10 @@ describe("hotspot daemon serves its API and tells systemd; status, list and logo
     assert.match(
       status.stdout,
       /wlan0: Authenticated, on "Hotel Guest" \(02:00:00:00:00:01\), via click-through/,
+    );
+    assert.match(
+      status.stdout,
+      /^ {4}MAC address: random, new on every connect: the portal will forget this session when you reconnect/m,
     );
   });
 

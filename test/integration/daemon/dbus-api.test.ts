@@ -298,6 +298,39 @@ describe("the daemon's D-Bus API on a bus configured like the system bus", { ski
     }
   });
 
+  test("a scan is signalled as NetworksChanged with the number of networks", {
+    timeout: 10_000,
+  }, async () => {
+    const listener = await openBus(bus.address);
+    try {
+      await listener.call({
+        destination: "org.freedesktop.DBus",
+        path: "/org/freedesktop/DBus",
+        interface: "org.freedesktop.DBus",
+        member: "AddMatch",
+        signature: "s",
+        body: [`type='signal',interface='${API_INTERFACE}',member='NetworksChanged'`],
+      });
+      const got = new Promise<Message>((resolve) =>
+        listener.bus.on("message", (m: Message) => {
+          if (m.member === "NetworksChanged") resolve(m);
+        }),
+      );
+      daemon.emit(
+        "networks",
+        "wlan0",
+        [network("Cafe Free WiFi", "02:00:00:00:00:01"), network("Elsewhere", "02:00:00:00:00:09")],
+        [[], []],
+      );
+      const signal = await got;
+      assert.equal(signal.signature, "u");
+      assert.equal(signal.path, API_OBJECT_PATH);
+      assert.deepEqual(signal.body, [2]);
+    } finally {
+      listener.close();
+    }
+  });
+
   test("an unprivileged user may read: GetStatus as uid 65534 answers", async () => {
     const r = await dbusSend(bus, "GetStatus", [], NOBODY);
     assert.equal(r.code, 0, r.stderr);
@@ -316,6 +349,10 @@ describe("the daemon's D-Bus API on a bus configured like the system bus", { ski
     assert.equal(daemon.logoffs.length, before);
     const rescan = await dbusSend(bus, "Rescan", [], NOBODY);
     assert.match(rescan.stderr, /HH_DBUS_ACCESS_DENIED/);
+    const reloads = daemon.reloads;
+    const reload = await dbusSend(bus, "ReloadPlugins", [], NOBODY);
+    assert.match(reload.stderr, /HH_DBUS_ACCESS_DENIED/);
+    assert.equal(daemon.reloads, reloads);
   });
 
   test("root may act: Logoff runs and answers how many sessions", async () => {
