@@ -1,7 +1,8 @@
 import { spawn } from "node:child_process";
 import type { UserActionView } from "../daemon/dbus-api/views.ts";
 import { hotspotError, reasonOf } from "../errors.ts";
-import { type ParsedArgs, stringOption } from "./args.ts";
+import type { ParsedArgs } from "./args.ts";
+import { busAddressOption } from "./bus-address.ts";
 import type { Command } from "./command.ts";
 import { DAEMON_BUS_OPTION, daemonBusAddress } from "./daemon-bus.ts";
 import type { CliIo } from "./io.ts";
@@ -51,7 +52,7 @@ export const command: Command = {
   },
   common: [],
   async run(args: ParsedArgs, io: CliIo): Promise<number> {
-    const sessionBus = stringOption(args, "session-bus") ?? sessionBusAddress(io.env);
+    const sessionBus = busAddressOption(args, "session-bus") ?? sessionBusAddress(io.env);
     const systemBus = daemonBusAddress(args, io);
     const { startAgent } = await import("../agent/agent.ts");
     const agent = await startAgent({

@@ -1,6 +1,7 @@
 import type { DaemonClient } from "../daemon/dbus-api/client.ts";
 import { systemBusAddress } from "../scan/dbus/address.ts";
-import { type ParsedArgs, stringOption } from "./args.ts";
+import type { ParsedArgs } from "./args.ts";
+import { busAddressOption } from "./bus-address.ts";
 import type { OptionSpec } from "./command.ts";
 import type { CliIo } from "./io.ts";
 
@@ -14,7 +15,7 @@ export const DAEMON_BUS_OPTION: Readonly<Record<string, OptionSpec>> = {
 };
 
 export function daemonBusAddress(args: ParsedArgs, io: CliIo): string {
-  return stringOption(args, "daemon-bus") ?? systemBusAddress(io.env);
+  return busAddressOption(args, "daemon-bus") ?? systemBusAddress(io.env);
 }
 
 /** Runs `work` with a client of the running daemon and always closes it. */

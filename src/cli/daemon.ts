@@ -10,6 +10,7 @@ import { followDaemon, inProcessPluginLog } from "../plugin-host/daemon-processe
 import { defaultDescriptorCacheFile } from "../plugin-host/descriptor-cache.ts";
 import { secretStrings } from "../util/redact.ts";
 import { booleanOption, type ParsedArgs, stringOption, usageError } from "./args.ts";
+import { busAddressOption } from "./bus-address.ts";
 import type { Command } from "./command.ts";
 import { daemonPluginProcessesIn } from "./daemon-plugin-processes.ts";
 import { daemonLogSink, daemonSurface, packageVersion, SURFACE_OPTIONS } from "./daemon-surface.ts";
@@ -123,6 +124,8 @@ export function createDaemonCommand(signals: SignalSource = process): Command {
     },
     common: ["plugins", "no-bundled", "config"],
     async run(args: ParsedArgs, io: CliIo): Promise<number> {
+      // Checked before anything starts, like every other bad flag.
+      const apiBus = busAddressOption(args, "api-bus");
       const { kind, source } = await sourceFor(
         "daemon",
         command,
@@ -252,7 +255,7 @@ export function createDaemonCommand(signals: SignalSource = process): Command {
         source,
         io,
         log,
-        apiBus: stringOption(args, "api-bus"),
+        apiBus,
         serveApi: !booleanOption(args, "no-api"),
         version,
       });

@@ -3,6 +3,7 @@ import { systemBusAddress } from "../scan/dbus/address.ts";
 import { FixtureScanSource } from "../scan/fixture-source.ts";
 import type { ScanSource } from "../scan/source.ts";
 import { type ParsedArgs, stringOption, usageError } from "./args.ts";
+import { busAddressOption } from "./bus-address.ts";
 import type { Command, OptionSpec } from "./command.ts";
 import type { CliIo } from "./io.ts";
 
@@ -59,7 +60,7 @@ export async function sourceFor(
   pollIntervalMs?: number,
 ): Promise<SourceChoice> {
   const file = stringOption(args, "scan");
-  const bus = stringOption(args, "bus");
+  const bus = busAddressOption(args, "bus");
   const backendText = stringOption(args, "backend");
   if (file !== undefined) {
     if (bus !== undefined || backendText !== undefined) {
