@@ -3,7 +3,7 @@ import { z } from "zod";
 import { asDict, decodeSession } from "../daemon/dbus-api/decode.ts";
 import { API_BUS_NAME, API_INTERFACE, API_OBJECT_PATH } from "../daemon/dbus-api/names.ts";
 import type { UserActionView } from "../daemon/dbus-api/views.ts";
-import { reasonOf } from "../errors.ts";
+import { hotspotError, reasonOf } from "../errors.ts";
 import { type BusConnection, openBus } from "../scan/dbus/bus.ts";
 import { addMatch, matchRule } from "../scan/dbus/signals.ts";
 import { createNotifier, type Notifier } from "./notifications.ts";
@@ -44,7 +44,11 @@ const userActionSchema = z
   .transform(([device, ssid, providerName, url]): UserActionView => ({ device, ssid, providerName, url }));
 
 export async function startAgent(opts: AgentOptions): Promise<Agent> {
-  const system = await openBus(opts.systemBus);
+  // Which bus failed is the person's next step: no daemon can be reached there, or the
+  // agent runs outside their desktop session.
+  const system = await openBus(opts.systemBus).catch((e: unknown) => {
+    throw hotspotError("HH_DAEMON_NOT_RUNNING", { bus: opts.systemBus, reason: reasonOf(e) }, { cause: e });
+  });
   let session: BusConnection;
   try {
     session = await openBus(opts.sessionBus);

@@ -1,6 +1,6 @@
 import { spawn } from "node:child_process";
 import type { UserActionView } from "../daemon/dbus-api/views.ts";
-import { hotspotError, reasonOf } from "../errors.ts";
+import { hotspotError, isHotspotError, reasonOf } from "../errors.ts";
 import type { ParsedArgs } from "./args.ts";
 import { busAddressOption } from "./bus-address.ts";
 import type { Command } from "./command.ts";
@@ -61,9 +61,10 @@ export const command: Command = {
       open: spawnPortalWindow,
       log: (level, message) => io.stderr.write(`${level === "warn" ? "warning: " : ""}${message}\n`),
     }).catch((e: unknown) => {
+      if (isHotspotError(e) && e.code === "HH_DAEMON_NOT_RUNNING") throw e;
       throw hotspotError(
         "HH_AGENT_NO_SESSION_BUS",
-        { reason: `${sessionBus} or ${systemBus}: ${reasonOf(e)}` },
+        { reason: `${sessionBus}: ${reasonOf(e)}` },
         { cause: e },
       );
     });
