@@ -8,8 +8,8 @@ import {
   defaultDescriptorCacheFile,
   settingsKey,
 } from "../plugin-host/descriptor-cache.ts";
+import { hostKey } from "../plugin-host/host-key.ts";
 import { fileStamp, pluginStamp } from "../plugin-host/plugin-stamp.ts";
-import { ownPackageJson } from "../util/own-package.ts";
 import type { CommonOptions } from "./args.ts";
 import type { CliIo } from "./io.ts";
 import {
@@ -54,16 +54,6 @@ interface Candidate {
 interface Settings {
   readonly config: ListConfig;
   readonly key: (id: string) => string;
-}
-
-export async function hostKey(): Promise<string> {
-  const pkg = await ownPackageJson();
-  const version =
-    typeof pkg === "object" && pkg !== null && "version" in pkg && typeof pkg.version === "string"
-      ? pkg.version
-      : "unknown";
-  // A checkout runs its sources: their descriptors may differ from the build's of one version.
-  return `hotspot-helper ${version} ${import.meta.url.endsWith(".ts") ? "src" : "dist"}`;
 }
 
 /**
