@@ -272,7 +272,7 @@ describe("the daemon's D-Bus API on a bus configured like the system bus", { ski
     }
   });
 
-  test("a state change is signalled as SessionsChanged with the sessions", async () => {
+  test("a state change is signalled as SessionsChanged with the sessions", { timeout: 10_000 }, async () => {
     const listener = await openBus(bus.address);
     try {
       await listener.call({
