@@ -1,3 +1,6 @@
+import type { TestContext } from "node:test";
+import { setImmediate as tick } from "node:timers/promises";
+import type { SessionDeps } from "../../../src/daemon/session.ts";
 import type { PortalInfo } from "../../../src/helper-api/context.ts";
 import { type JoinedNetwork, scannedNetwork } from "../../../src/helper-api/network.ts";
 import { definePlugin } from "../../../src/helper-api/plugin.ts";
@@ -8,6 +11,50 @@ export const PORTAL: PortalInfo = {
   probeUrl: "http://probe.test/generate_204",
   loginUrl: "http://portal.test/login",
 };
+
+/** What the probe answers once the device is through. */
+export const ONLINE: PortalInfo = { verdict: "online", probeUrl: PORTAL.probeUrl, status: 204 };
+
+type Observers = Pick<
+  SessionDeps,
+  | "onState"
+  | "onPortal"
+  | "onEvaluated"
+  | "onAuthenticated"
+  | "onUiRequired"
+  | "onMaintained"
+  | "onLoggedOff"
+  | "onProblem"
+>;
+
+/** A session's observers that ignore what they are told; a test spreads them and overrides the ones it watches. */
+export function quietObservers(): Observers {
+  return {
+    onState: () => {},
+    onPortal: () => {},
+    onEvaluated: () => {},
+    onAuthenticated: () => {},
+    onUiRequired: () => {},
+    onMaintained: () => {},
+    onLoggedOff: () => {},
+    onProblem: () => {},
+  };
+}
+
+/**
+ * Moves the session's clock (`advanceClock`, its `now`) and node:test's mock timers on by
+ * `ms` together, letting the promises pending before and after settle.
+ */
+export async function advance(
+  t: TestContext,
+  w: { advanceClock(ms: number): void },
+  ms: number,
+): Promise<void> {
+  for (let i = 0; i < 20; i++) await tick();
+  w.advanceClock(ms);
+  t.mock.timers.tick(ms);
+  for (let i = 0; i < 20; i++) await tick();
+}
 
 export function network(ssid = "Cafe"): JoinedNetwork {
   return {

@@ -8,7 +8,7 @@ import { failureLog } from "../../../src/daemon/state/records.ts";
 import { sessionRecords } from "../../../src/daemon/state/saved-sessions.ts";
 import type { AuthenticateResult } from "../../../src/helper-api/results.ts";
 import { SimulatedClock } from "../../soak/clock.ts";
-import { loaded, network, PORTAL } from "./builders.ts";
+import { loaded, network, PORTAL, quietObservers } from "./builders.ts";
 
 function session(clock: SimulatedClock, answers: AuthenticateResult[]) {
   const holder = memoryState();
@@ -43,14 +43,7 @@ function session(clock: SimulatedClock, answers: AuthenticateResult[]) {
     failures: failureLog(holder, () => clock.now()),
     now: () => clock.now(),
     timer: (ms, fire) => clock.timer(ms, fire),
-    onState: () => {},
-    onPortal: () => {},
-    onEvaluated: () => {},
-    onAuthenticated: () => {},
-    onUiRequired: () => {},
-    onMaintained: () => {},
-    onLoggedOff: () => {},
-    onProblem: () => {},
+    ...quietObservers(),
   };
   const s = new DeviceSession("wlan0", deps, { retries: 0, minTimeoutMs: 1, maxTimeoutMs: 1 });
   return { s, calls };

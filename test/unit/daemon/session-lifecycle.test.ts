@@ -1,6 +1,5 @@
 import assert from "node:assert/strict";
-import { describe, type TestContext, test } from "node:test";
-import { setImmediate as tick } from "node:timers/promises";
+import { describe, test } from "node:test";
 import { defaultUserConfig } from "../../../src/config/schema.ts";
 import type { PluginCalls } from "../../../src/daemon/plugin-calls.ts";
 import { DeviceSession, type SessionDeps } from "../../../src/daemon/session.ts";
@@ -9,9 +8,7 @@ import { failureLog } from "../../../src/daemon/state/records.ts";
 import { type SessionToSave, sessionRecords } from "../../../src/daemon/state/saved-sessions.ts";
 import type { PortalInfo } from "../../../src/helper-api/context.ts";
 import type { AuthenticateResult, MaintainResult } from "../../../src/helper-api/results.ts";
-import { loaded, network, PORTAL } from "./builders.ts";
-
-const ONLINE: PortalInfo = { verdict: "online", probeUrl: PORTAL.probeUrl, status: 204 };
+import { advance, loaded, network, ONLINE, PORTAL, quietObservers } from "./builders.ts";
 
 interface Script {
   fingerprint?: () => string;
@@ -58,14 +55,8 @@ function harness(script: Script = {}) {
     failures: failureLog(holder, () => now),
     random: () => script.random ?? 0,
     now: () => now,
+    ...quietObservers(),
     onState: (c) => states.push(c.to),
-    onPortal: () => {},
-    onEvaluated: () => {},
-    onAuthenticated: () => {},
-    onUiRequired: () => {},
-    onMaintained: () => {},
-    onLoggedOff: () => {},
-    onProblem: () => {},
   };
   const session = new DeviceSession("wlan0", deps, { retries: 0, minTimeoutMs: 1, maxTimeoutMs: 1 });
   return {
@@ -78,13 +69,6 @@ function harness(script: Script = {}) {
       now += ms;
     },
   };
-}
-
-async function advance(t: TestContext, h: { advanceClock(ms: number): void }, ms: number): Promise<void> {
-  for (let i = 0; i < 20; i++) await tick();
-  h.advanceClock(ms);
-  t.mock.timers.tick(ms);
-  for (let i = 0; i < 20; i++) await tick();
 }
 
 const SAVED: SessionToSave = {

@@ -1,18 +1,14 @@
 import assert from "node:assert/strict";
-import { describe, type TestContext, test } from "node:test";
-import { setImmediate as tick } from "node:timers/promises";
+import { describe, test } from "node:test";
 import { defaultUserConfig } from "../../../src/config/schema.ts";
 import type { PluginCalls } from "../../../src/daemon/plugin-calls.ts";
 import { DeviceSession, type SessionDeps } from "../../../src/daemon/session.ts";
 import { choiceCache, memoryState } from "../../../src/daemon/state/choices.ts";
 import { failureLog } from "../../../src/daemon/state/records.ts";
 import { sessionRecords } from "../../../src/daemon/state/saved-sessions.ts";
-import type { PortalInfo } from "../../../src/helper-api/context.ts";
 import type { JoinedNetwork } from "../../../src/helper-api/network.ts";
 import type { MaintainResult } from "../../../src/helper-api/results.ts";
-import { loaded, network, PORTAL } from "./builders.ts";
-
-const ONLINE: PortalInfo = { verdict: "online", probeUrl: PORTAL.probeUrl, status: 204 };
+import { advance, loaded, network, ONLINE, PORTAL, quietObservers } from "./builders.ts";
 
 /**
  * One device moving between networks, each claimed by its own plugin (`cafe` for Cafe,
@@ -60,14 +56,7 @@ function world(maintain: (n: JoinedNetwork) => MaintainResult = () => ({ result:
     failures: failureLog(holder, () => now),
     random: () => 0,
     now: () => now,
-    onState: () => {},
-    onPortal: () => {},
-    onEvaluated: () => {},
-    onAuthenticated: () => {},
-    onUiRequired: () => {},
-    onMaintained: () => {},
-    onLoggedOff: () => {},
-    onProblem: () => {},
+    ...quietObservers(),
   };
   const session = new DeviceSession("wlan0", deps, { retries: 0, minTimeoutMs: 1, maxTimeoutMs: 1 });
   /** A → B → A: logs in on Cafe, then Hotel (Cafe's portal still remembering), then goes back to Cafe. */
@@ -91,13 +80,6 @@ function world(maintain: (n: JoinedNetwork) => MaintainResult = () => ({ result:
       now += ms;
     },
   };
-}
-
-async function advance(t: TestContext, w: { advanceClock(ms: number): void }, ms: number): Promise<void> {
-  for (let i = 0; i < 20; i++) await tick();
-  w.advanceClock(ms);
-  t.mock.timers.tick(ms);
-  for (let i = 0; i < 20; i++) await tick();
 }
 
 describe("DeviceSession on several networks in turn", () => {

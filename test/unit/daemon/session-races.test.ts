@@ -9,7 +9,7 @@ import type { PortalInfo } from "../../../src/helper-api/context.ts";
 import type { JoinedNetwork } from "../../../src/helper-api/network.ts";
 import type { ClaimMatch } from "../../../src/helper-api/registry-types.ts";
 import type { MaintainResult } from "../../../src/helper-api/results.ts";
-import { loaded, network, PORTAL } from "./builders.ts";
+import { loaded, network, PORTAL, quietObservers } from "./builders.ts";
 
 const CLAIM: ClaimMatch = {
   pluginId: "cafe",
@@ -44,13 +44,8 @@ function harness(o: Overrides = {}) {
     verify: async () => ({ online: true, portal: PORTAL }),
     claimsFor: () => [CLAIM],
     winners: new Map(),
+    ...quietObservers(),
     onState: (c) => changes.push(c),
-    onPortal: () => {},
-    onEvaluated: () => {},
-    onAuthenticated: () => {},
-    onUiRequired: () => {},
-    onMaintained: () => {},
-    onLoggedOff: () => {},
     onProblem: (e) => problems.push(`${e.code}: ${e.message}`),
   };
   const session = new DeviceSession("wlan0", deps, { retries: 0, minTimeoutMs: 1000, maxTimeoutMs: 1000 });

@@ -4,7 +4,7 @@ import { defaultUserConfig } from "../../../src/config/schema.ts";
 import type { PluginCalls } from "../../../src/daemon/plugin-calls.ts";
 import { type AuthenticateLearnt, DeviceSession, type SessionDeps } from "../../../src/daemon/session.ts";
 import type { CaptivePortalApiInfo } from "../../../src/helper-api/context.ts";
-import { loaded, network, PORTAL } from "./builders.ts";
+import { loaded, network, PORTAL, quietObservers } from "./builders.ts";
 
 const API: CaptivePortalApiInfo = {
   uri: "https://api.portal.test/captive",
@@ -32,14 +32,7 @@ function session(learnt: AuthenticateLearnt, seen: AuthenticateLearnt[]) {
       { pluginId: "cafe", displayName: "cafe", confidence: "high", priority: 0, origin: "static" },
     ],
     winners: new Map(),
-    onState: () => {},
-    onPortal: () => {},
-    onEvaluated: () => {},
-    onAuthenticated: () => {},
-    onUiRequired: () => {},
-    onMaintained: () => {},
-    onLoggedOff: () => {},
-    onProblem: () => {},
+    ...quietObservers(),
   };
   return new DeviceSession("wlan0", deps, { retries: 0, minTimeoutMs: 1000, maxTimeoutMs: 1000 });
 }

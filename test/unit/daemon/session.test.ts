@@ -9,9 +9,8 @@ import { hotspotError } from "../../../src/errors.ts";
 import type { PortalInfo } from "../../../src/helper-api/context.ts";
 import type { ClaimMatch } from "../../../src/helper-api/registry-types.ts";
 import type { AuthenticateResult, MaintainResult } from "../../../src/helper-api/results.ts";
-import { loaded, network, PORTAL } from "./builders.ts";
+import { loaded, network, ONLINE, PORTAL, quietObservers } from "./builders.ts";
 
-const ONLINE: PortalInfo = { verdict: "online", probeUrl: "http://probe.test/generate_204", status: 204 };
 const BUSY: PortalInfo = {
   verdict: "unreachable",
   probeUrl: PORTAL.probeUrl,
@@ -80,13 +79,10 @@ function harness(script: Script = {}) {
     },
     claimsFor: () => script.claims ?? [claim("cafe")],
     winners,
+    ...quietObservers(),
     onState: (c) => changes.push(c),
-    onPortal: () => {},
-    onEvaluated: () => {},
-    onAuthenticated: () => {},
     onUiRequired: (_id, url) => uiUrls.push(url),
     onMaintained: (id, r) => calls.push(`maintained:${id}:${r}`),
-    onLoggedOff: () => {},
     onProblem: (e) => problems.push(e.code),
   };
   const session = new DeviceSession("wlan0", deps, { retries: 2, minTimeoutMs: 1000, maxTimeoutMs: 4000 });
