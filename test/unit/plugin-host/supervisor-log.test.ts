@@ -6,7 +6,6 @@ import { after, before, describe, type TestContext, test } from "node:test";
 import type { LogEntry } from "../../../src/daemon/log.ts";
 import {
   type ChildAnswer,
-  type ChildExit,
   type ChildProcessOptions,
   exitReason,
   readsLikeError,
@@ -14,7 +13,8 @@ import {
 import { inProcessPluginLog } from "../../../src/plugin-host/daemon-processes.ts";
 import { DESCRIPTOR_VERSION, type PluginDescriptor } from "../../../src/plugin-host/descriptor.ts";
 import { MAX_LINE } from "../../../src/plugin-host/log-limit.ts";
-import { type ChildLike, PluginSupervisor } from "../../../src/plugin-host/supervisor.ts";
+import { PluginSupervisor } from "../../../src/plugin-host/supervisor.ts";
+import { FakeChild } from "./fake-child.ts";
 
 const SECRET = "Sup3r-Secret-Passw0rd";
 
@@ -37,40 +37,16 @@ const descriptor: PluginDescriptor = {
 };
 
 /** A plugin process that, on each call, does what the test tells it with the supervisor's own callbacks. */
-class TalkingChild implements ChildLike {
-  readonly pid = 4242;
-  alive = true;
-  busy = 0;
-  readonly exited: Promise<ChildExit>;
-  #end: (exit: ChildExit) => void = () => {};
+class TalkingChild extends FakeChild {
   constructor(
-    readonly opts: ChildProcessOptions,
+    opts: ChildProcessOptions,
     readonly onCall: (opts: ChildProcessOptions) => void,
   ) {
-    this.exited = new Promise((resolve) => {
-      this.#end = resolve;
-    });
+    super(opts, descriptor);
   }
-  async define(): Promise<string> {
-    return descriptor.id;
-  }
-  async configure(): Promise<PluginDescriptor> {
-    return descriptor;
-  }
-  async call(): Promise<ChildAnswer> {
+  override async call(): Promise<ChildAnswer> {
     this.onCall(this.opts);
     return { value: { result: "success" } };
-  }
-  kill(because: string): void {
-    this.end({ code: null, signal: "SIGKILL", killedBecause: because });
-  }
-  retire(): void {
-    this.end({ code: 0, signal: null, retired: true });
-  }
-  end(exit: ChildExit): void {
-    if (!this.alive) return;
-    this.alive = false;
-    this.#end(exit);
   }
 }
 

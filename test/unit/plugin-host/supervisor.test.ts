@@ -5,15 +5,14 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, type TestContext, test } from "node:test";
 import { isHotspotError } from "../../../src/errors.ts";
-import type { ChildAnswer, ChildExit, ChildProcessOptions } from "../../../src/plugin-host/child-process.ts";
 import { DESCRIPTOR_VERSION, type PluginDescriptor } from "../../../src/plugin-host/descriptor.ts";
 import type { HookRequest } from "../../../src/plugin-host/seam.ts";
 import {
-  type ChildLike,
   type PluginProcessState,
   type PluginProcessStatus,
   PluginSupervisor,
 } from "../../../src/plugin-host/supervisor.ts";
+import { FakeChild } from "./fake-child.ts";
 
 /**
  * The supervisor's policy with fake children (the process boundary is the fake) and mock
@@ -41,49 +40,6 @@ const descriptor: PluginDescriptor = {
 };
 
 const REQUEST: HookRequest = { hook: "filterScanList", networks: [] };
-
-class FakeChild implements ChildLike {
-  static next = 100;
-  readonly pid = FakeChild.next++;
-  alive = true;
-  busy = 0;
-  retired = false;
-  readonly exited: Promise<ChildExit>;
-  #end: (exit: ChildExit) => void = () => {};
-  constructor(
-    readonly opts: ChildProcessOptions,
-    readonly described: PluginDescriptor = descriptor,
-  ) {
-    this.exited = new Promise((resolve) => {
-      this.#end = resolve;
-    });
-  }
-  async define(): Promise<string> {
-    return this.described.id;
-  }
-  async configure(): Promise<PluginDescriptor> {
-    return this.described;
-  }
-  async call(): Promise<ChildAnswer> {
-    return { value: this.pid };
-  }
-  /** The process dies on its own. */
-  crash(code: number): void {
-    this.end({ code, signal: null });
-  }
-  kill(because: string): void {
-    this.end({ code: null, signal: "SIGKILL", killedBecause: because });
-  }
-  retire(): void {
-    this.retired = true;
-    this.end({ code: 0, signal: null, retired: true });
-  }
-  end(exit: ChildExit): void {
-    if (!this.alive) return;
-    this.alive = false;
-    this.#end(exit);
-  }
-}
 
 let dir = "";
 before(async () => {
