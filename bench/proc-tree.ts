@@ -1,4 +1,5 @@
-import { readdir, readFile } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
+import { descendants } from "../test/support/proc-tree.ts";
 
 /** A process and its resident memory (VmRSS), kB. */
 export interface ProcRss {
@@ -20,30 +21,9 @@ async function rssKb(pid: number): Promise<number> {
   return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
 }
 
-/** Every process below `root` (children, grandchildren, ...). */
-async function descendants(root: number): Promise<number[]> {
-  const parents = new Map<number, number>();
-  for (const name of await readdir("/proc")) {
-    if (!/^\d+$/.test(name)) continue;
-    const stat = await readFile(`/proc/${name}/stat`, "utf8").catch(() => "");
-    // The command name in parentheses may hold spaces: fields start after its ")".
-    if (stat !== "") parents.set(Number(name), Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]));
-  }
-  const below: number[] = [];
-  const queue = [root];
-  for (let pid = queue.shift(); pid !== undefined; pid = queue.shift()) {
-    for (const [child, parent] of parents) {
-      if (parent !== pid) continue;
-      below.push(child);
-      queue.push(child);
-    }
-  }
-  return below;
-}
-
 /** Resident memory of `root` and of every process under it, from /proc (Linux). */
 export async function processTree(root: number): Promise<ProcessTree> {
-  const below = await descendants(root);
+  const below = descendants(root);
   const rootKb = await rssKb(root);
   const children = await Promise.all(below.map(async (pid) => ({ pid, kb: await rssKb(pid) })));
   return { rootKb, children, totalKb: rootKb + children.reduce((sum, c) => sum + c.kb, 0) };
@@ -62,7 +42,7 @@ async function cpuOf(pid: number): Promise<number> {
  * the machine's load.
  */
 export async function treeCpuMs(root: number): Promise<number> {
-  const below = await descendants(root);
+  const below = descendants(root);
   const times = await Promise.all([root, ...below].map(cpuOf));
   return times.reduce((sum, t) => sum + t, 0);
 }

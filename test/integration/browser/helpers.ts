@@ -1,7 +1,7 @@
 import { execFileSync } from "node:child_process";
-import { readdirSync, readFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import { chromiumAvailable } from "../../../src/browser/launch.ts";
+import { commandLine, descendants } from "../../support/proc-tree.ts";
 
 /** Why the browser tests cannot run here, or false. */
 export function noChromium(): string | false {
@@ -53,27 +53,5 @@ export async function startPortalStandIn(
 
 /** Chromium processes below `root` (children, grandchildren...), read from /proc. */
 export function chromiumBelow(root: number): number[] {
-  const parents = new Map<number, number>();
-  const commands = new Map<number, string>();
-  for (const name of readdirSync("/proc")) {
-    if (!/^\d+$/.test(name)) continue;
-    try {
-      const stat = readFileSync(`/proc/${name}/stat`, "utf8");
-      // The command name in parentheses may hold spaces: the fields start after its ")".
-      parents.set(Number(name), Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]));
-      commands.set(Number(name), readFileSync(`/proc/${name}/cmdline`, "utf8"));
-    } catch {
-      // gone meanwhile
-    }
-  }
-  const below: number[] = [];
-  const queue = [root];
-  for (let pid = queue.shift(); pid !== undefined; pid = queue.shift()) {
-    for (const [child, parent] of parents) {
-      if (parent !== pid) continue;
-      below.push(child);
-      queue.push(child);
-    }
-  }
-  return below.filter((pid) => /chrom/i.test(commands.get(pid) ?? ""));
+  return descendants(root).filter((pid) => /chrom/i.test(commandLine(pid)));
 }
