@@ -3,9 +3,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, test } from "node:test";
-import { launchBrowser } from "../../../src/browser/launch.ts";
 import { createWarmBrowser } from "../../../src/browser/warm.ts";
-import { startWarmInstance, type WarmInstance } from "../../../src/browser/warm-instance.ts";
 import { userConfigSchema } from "../../../src/config/schema.ts";
 import { Daemon } from "../../../src/daemon/daemon.ts";
 import { type Portal, startPortal } from "../../../src/harness/index.ts";
@@ -16,6 +14,7 @@ import { remoteDescriptor } from "../../../src/plugin-host/remote-plugin.ts";
 import { PluginSupervisor } from "../../../src/plugin-host/supervisor.ts";
 import { FixtureScanSource } from "../../../src/scan/fixture-source.ts";
 import type { ScanList } from "../../../src/scan/source.ts";
+import { countedWarmStart } from "./counted-warm.ts";
 import { chromiumBelow, chromiumCount, noChromium } from "./helpers.ts";
 
 /**
@@ -67,33 +66,13 @@ describe("warm start in the daemon", { skip: noChromium() }, () => {
     });
     const registry = await loadRegistry({ pluginDirs: [], config, strict: false });
     assert.ok(registry.get("example-js-portal"), "the bundled js-only plugin is loaded");
-    const launches: WarmInstance[] = [];
-    let leases = 0;
+    const counted = countedWarmStart();
     let closed: (why: string) => void = () => {};
     const released = new Promise<string>((resolve) => {
       closed = resolve;
     });
     const warm = createWarmBrowser({
-      start: async () => {
-        const w = await startWarmInstance({ launch: (o) => launchBrowser(o) });
-        launches.push(w);
-        // Counts the leases, so a login that launched a browser of its own is noticed.
-        return {
-          pid: w.pid,
-          profileDir: w.profileDir,
-          get usable() {
-            return w.usable;
-          },
-          ready: () => w.ready(),
-          lease: async (binding) => {
-            const lease = await w.lease(binding);
-            if (lease !== undefined) leases++;
-            return lease;
-          },
-          leaseData: (binding) => w.leaseData(binding),
-          close: () => w.close(),
-        };
-      },
+      start: counted.start,
       needsBrowser: (id) => registry.get(id)?.definition.needsBrowser === true,
       onClosed: (why) => closed(why),
     });
@@ -108,9 +87,9 @@ describe("warm start in the daemon", { skip: noChromium() }, () => {
     await daemon.session("wlan0")?.idle();
     assert.equal(daemon.session("wlan0")?.state, "Authenticated", daemon.session("wlan0")?.lastReason);
     assert.equal(portal.authorized(), true);
-    assert.equal(launches.length, 1, "one warm launch");
-    assert.equal(leases, 1, "the login used the warm instance's prepared tab");
-    const profileDir = launches[0]?.profileDir ?? "";
+    assert.equal(counted.instances.length, 1, "one warm launch");
+    assert.equal(counted.counts.leases, 1, "the login used the warm instance's prepared tab");
+    const profileDir = counted.instances[0]?.profileDir ?? "";
     assert.ok(chromiumCount(profileDir) > 0, "still warm after the login (until idle or out of range)");
 
     source.setScan(scan(false));
@@ -159,28 +138,9 @@ describe("warm start in the daemon", { skip: noChromium() }, () => {
         host: createPluginHost({ config, storeRoot: join(dir, "stores"), processes: supervisor }),
       });
       assert.ok(remoteDescriptor(registry.get("example-js-portal") ?? assert.fail("not loaded")));
-      let lent = 0;
-      let launched: WarmInstance | undefined;
+      const counted = countedWarmStart();
       const warm = createWarmBrowser({
-        start: async () => {
-          const w = await startWarmInstance({ launch: (o) => launchBrowser(o) });
-          launched = w;
-          return {
-            pid: w.pid,
-            profileDir: w.profileDir,
-            get usable() {
-              return w.usable;
-            },
-            ready: () => w.ready(),
-            lease: (binding) => w.lease(binding),
-            leaseData: async (binding) => {
-              const lease = await w.leaseData(binding);
-              if (lease !== undefined) lent++;
-              return lease;
-            },
-            close: () => w.close(),
-          };
-        },
+        start: counted.start,
         needsBrowser: (id) => registry.get(id)?.definition.needsBrowser === true,
       });
       const source = new FixtureScanSource(scan(true));
@@ -201,12 +161,12 @@ describe("warm start in the daemon", { skip: noChromium() }, () => {
       await daemon.session("wlan0")?.idle();
       assert.equal(daemon.session("wlan0")?.state, "Authenticated", daemon.session("wlan0")?.lastReason);
       assert.equal(portal.authorized(), true);
-      assert.equal(lent, 1, "the plugin's process was lent the warm tab");
+      assert.equal(counted.counts.lent, 1, "the plugin's process was lent the warm tab");
       const pid = supervisor.status().find((p) => p.id === "example-js-portal")?.pid;
       assert.ok(pid, "the plugin ran in its own process");
       assert.deepEqual(chromiumBelow(pid), [], "and started no Chromium");
       await daemon.stop();
-      const profile = launched?.profileDir;
+      const profile = counted.instances.at(-1)?.profileDir;
       assert.ok(profile);
       assert.equal(chromiumCount(profile), 0, "the daemon's stop closed it");
     } finally {

@@ -6,9 +6,7 @@ import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { fileURLToPath } from "node:url";
 import { detectPortal } from "../../../src/auth/detect.ts";
-import { launchBrowser } from "../../../src/browser/launch.ts";
 import { createWarmBrowser, type WarmBrowser } from "../../../src/browser/warm.ts";
-import { startWarmInstance, type WarmInstance } from "../../../src/browser/warm-instance.ts";
 import { type UserConfig, userConfigSchema } from "../../../src/config/schema.ts";
 import { isHotspotError } from "../../../src/errors.ts";
 import { type Portal, startPortal } from "../../../src/harness/index.ts";
@@ -19,6 +17,7 @@ import { createPluginHost, type PluginHost } from "../../../src/plugin-host/host
 import { remoteDescriptor } from "../../../src/plugin-host/remote-plugin.ts";
 import { PluginSupervisor } from "../../../src/plugin-host/supervisor.ts";
 import { network } from "../../unit/helper-api/helpers.ts";
+import { countedWarmStart } from "./counted-warm.ts";
 import {
   chromiumBelow,
   chromiumCount,
@@ -46,49 +45,6 @@ const joined = (ssid: string): JoinedNetwork => ({
   autoJoined: true,
 });
 
-/** The warm instance, counting the leases it lends and telling when one comes back. */
-function countedWarm(): {
-  readonly warm: WarmBrowser;
-  readonly instances: WarmInstance[];
-  readonly lent: { count: number; returned: number };
-  returned(): Promise<void>;
-} {
-  const instances: WarmInstance[] = [];
-  const lent = { count: 0, returned: 0 };
-  const waiters: (() => void)[] = [];
-  const warm = createWarmBrowser({
-    start: async () => {
-      const w = await startWarmInstance({ launch: (o) => launchBrowser(o) });
-      instances.push(w);
-      return {
-        pid: w.pid,
-        profileDir: w.profileDir,
-        get usable() {
-          return w.usable;
-        },
-        ready: () => w.ready(),
-        lease: (b) => w.lease(b),
-        leaseData: async (b) => {
-          const lease = await w.leaseData(b);
-          if (lease === undefined) return undefined;
-          lent.count++;
-          return {
-            data: lease.data,
-            release: async () => {
-              await lease.release();
-              lent.returned++;
-              for (const w of waiters.splice(0)) w();
-            },
-          };
-        },
-        close: () => w.close(),
-      };
-    },
-    needsBrowser: () => true,
-  });
-  return { warm, instances, lent, returned: () => new Promise((r) => waiters.push(r)) };
-}
-
 describe("the warm browser lent to plugin processes", { skip: noChromium(), timeout: 180_000 }, () => {
   let dir = "";
   let profileRoot = "";
@@ -99,18 +55,19 @@ describe("the warm browser lent to plugin processes", { skip: noChromium(), time
   let supervisor: PluginSupervisor;
   let registry: PluginRegistry;
   let config: UserConfig;
-  const counted = countedWarm();
+  const counted = countedWarmStart();
+  const warm = createWarmBrowser({ start: counted.start, needsBrowser: () => true });
   const logs: string[] = [];
   /** Profile folders made under the processes' profile root: a launch of their own. */
   const launches: string[] = [];
   let watcher: FSWatcher;
 
-  const hostWith = (warm: WarmBrowser | undefined): PluginHost =>
+  const hostWith = (lender: WarmBrowser | undefined): PluginHost =>
     createPluginHost({
       config,
       storeRoot: join(dir, "stores"),
       processes: supervisor,
-      ...(warm ? { warmBrowser: warm } : {}),
+      ...(lender ? { warmBrowser: lender } : {}),
       log: (e) => logs.push(`${e.level} [${e.plugin}] ${e.message}`),
     });
   const plugin = (id: string): LoadedPlugin => {
@@ -175,7 +132,7 @@ describe("the warm browser lent to plugin processes", { skip: noChromium(), time
   });
   after(async () => {
     watcher.close();
-    await counted.warm.close();
+    await warm.close();
     await supervisor.close();
     for (const w of counted.instances)
       assert.equal(chromiumCount(w.profileDir), 0, "the warm Chromium is gone");
@@ -187,9 +144,9 @@ describe("the warm browser lent to plugin processes", { skip: noChromium(), time
   });
 
   test("without a warm browser, the plugin's process launches its own and closes it", async () => {
-    const answer = await jsLogin(hostWith(counted.warm));
+    const answer = await jsLogin(hostWith(warm));
     assert.equal(answer.result.result, "success", JSON.stringify(answer.result));
-    assert.equal(counted.lent.count, 0);
+    assert.equal(counted.counts.lent, 0);
     assert.equal(launches.length, 1, "one launch in the plugin's process");
     const pid = supervisor.status().find((s) => s.id === "example-js-portal")?.pid;
     assert.ok(pid);
@@ -197,7 +154,7 @@ describe("the warm browser lent to plugin processes", { skip: noChromium(), time
   });
 
   test("with one, the login takes the warm tab: no launch in the plugin's process, the guard holds", async () => {
-    counted.warm.onScan(
+    warm.onScan(
       "wlan0",
       [network("City Wi-Fi")],
       [
@@ -212,14 +169,14 @@ describe("the warm browser lent to plugin processes", { skip: noChromium(), time
         ],
       ],
     );
-    assert.equal(await counted.warm.ready(), true);
+    assert.equal(await warm.ready(), true);
     const warmPid = counted.instances[0]?.pid;
     const before = launches.length;
     const returned = counted.returned();
-    const answer = await jsLogin(hostWith(counted.warm));
+    const answer = await jsLogin(hostWith(warm));
     assert.equal(answer.result.result, "success", JSON.stringify(answer.result));
     assert.equal(portal.authorized(), true);
-    assert.equal(counted.lent.count, 1, "the warm tab was lent to the plugin's process");
+    assert.equal(counted.counts.lent, 1, "the warm tab was lent to the plugin's process");
     assert.equal(launches.length, before, "the plugin's process launched no Chromium");
     assert.equal(counted.instances.length, 1);
     assert.equal(counted.instances[0]?.pid, warmPid);
@@ -231,12 +188,12 @@ describe("the warm browser lent to plugin processes", { skip: noChromium(), time
     );
     assert.ok(!logs.some((l) => l.includes(portal.credentials.password)), "no secret in the log");
     await returned;
-    assert.equal(counted.warm.leased, false, "given back when the hook ended");
-    assert.equal(await counted.warm.ready(), true, "a fresh tab is prepared");
+    assert.equal(warm.leased, false, "given back when the hook ended");
+    assert.equal(await warm.ready(), true, "a fresh tab is prepared");
   });
 
   test("a hook the daemon abandons (the network was left) gives the lease back", async () => {
-    const host = hostWith(counted.warm);
+    const host = hostWith(warm);
     const held = new Promise<void>((r) => {
       holding = r;
     });
@@ -245,18 +202,18 @@ describe("the warm browser lent to plugin processes", { skip: noChromium(), time
     const info = await detectPortal(portal.probeUrl);
     const call = host.authenticate(plugin("lease-hold"), joined("Lease Hold"), info, caller.signal);
     await held;
-    assert.equal(counted.warm.leased, true);
+    assert.equal(warm.leased, true);
     caller.abort(new Error("the network was left"));
     await assert.rejects(call, (e: unknown) => isHotspotError(e, "HH_PLUGIN_HOOK_CANCELLED"));
     await returned;
-    assert.equal(counted.warm.leased, false, "the daemon took the lease back");
-    assert.equal(await counted.warm.ready(), true);
+    assert.equal(warm.leased, false, "the daemon took the lease back");
+    assert.equal(await warm.ready(), true);
   });
 
   test("a failed step on the lent tab saves its screenshot and page in the process and names them", async () => {
-    const host = hostWith(counted.warm);
+    const host = hostWith(warm);
     const returned = counted.returned();
-    const lentBefore = counted.lent.count;
+    const lentBefore = counted.counts.lent;
     const info = await detectPortal(portal.probeUrl);
     await assert.rejects(
       host.authenticate(plugin("lease-hold"), joined("Lease Fail"), info),
@@ -268,7 +225,7 @@ describe("the warm browser lent to plugin processes", { skip: noChromium(), time
       },
     );
     await returned;
-    assert.equal(counted.lent.count, lentBefore + 1, "the step ran on the lent tab");
+    assert.equal(counted.counts.lent, lentBefore + 1, "the step ran on the lent tab");
     const files = (await readdir(artifactsRoot, { recursive: true })).map(String);
     assert.ok(
       files.some((f) => f.endsWith("page.png")),
@@ -281,7 +238,7 @@ describe("the warm browser lent to plugin processes", { skip: noChromium(), time
   });
 
   test("a process killed in the middle of its hook gives the lease back; the next login takes it", async () => {
-    const host = hostWith(counted.warm);
+    const host = hostWith(warm);
     const held = new Promise<void>((r) => {
       holding = r;
     });
@@ -289,19 +246,19 @@ describe("the warm browser lent to plugin processes", { skip: noChromium(), time
     const info = await detectPortal(portal.probeUrl);
     const call = host.authenticate(plugin("lease-hold"), joined("Lease Hold"), info);
     await held;
-    assert.equal(counted.warm.leased, true, "the warm instance is lent to the hook");
+    assert.equal(warm.leased, true, "the warm instance is lent to the hook");
     const pid = supervisor.status().find((s) => s.id === "lease-hold")?.pid;
     assert.ok(pid);
     assert.deepEqual(chromiumBelow(pid), [], "the hook drives the warm Chromium, none of its own");
     process.kill(pid, "SIGKILL");
     await assert.rejects(call, (e: unknown) => isHotspotError(e, "HH_PLUGIN_PROCESS_FAILED"));
     await returned;
-    assert.equal(counted.warm.leased, false, "the daemon took the lease back");
-    assert.equal(await counted.warm.ready(), true);
-    const lentBefore = counted.lent.count;
+    assert.equal(warm.leased, false, "the daemon took the lease back");
+    assert.equal(await warm.ready(), true);
+    const lentBefore = counted.counts.lent;
     const answer = await jsLogin(host);
     assert.equal(answer.result.result, "success", JSON.stringify(answer.result));
-    assert.equal(counted.lent.count, lentBefore + 1, "the next login was lent the same warm browser");
+    assert.equal(counted.counts.lent, lentBefore + 1, "the next login was lent the same warm browser");
     assert.equal(counted.instances.length, 1);
   });
 });
