@@ -169,6 +169,31 @@ async function fakeLogind(
   return conn;
 }
 
+/**
+ * Subscribes `listener` to the API's signal `member`. Resolves once the bus has the match,
+ * with `first`: the first such signal (wrapped in an object: returned bare, the async
+ * function's own promise would wait for it).
+ */
+async function subscribe(
+  listener: BusConnection,
+  member: string,
+): Promise<{ readonly first: Promise<Message> }> {
+  await listener.call({
+    destination: "org.freedesktop.DBus",
+    path: "/org/freedesktop/DBus",
+    interface: "org.freedesktop.DBus",
+    member: "AddMatch",
+    signature: "s",
+    body: [`type='signal',interface='${API_INTERFACE}',member='${member}'`],
+  });
+  const first = new Promise<Message>((resolve) =>
+    listener.bus.on("message", (m: Message) => {
+      if (m.member === member) resolve(m);
+    }),
+  );
+  return { first };
+}
+
 describe("the daemon's D-Bus API on a bus configured like the system bus", { skip }, () => {
   let bus: SystemLikeBus;
   let dir: string;
@@ -275,19 +300,7 @@ describe("the daemon's D-Bus API on a bus configured like the system bus", { ski
   test("a state change is signalled as SessionsChanged with the sessions", { timeout: 10_000 }, async () => {
     const listener = await openBus(bus.address);
     try {
-      await listener.call({
-        destination: "org.freedesktop.DBus",
-        path: "/org/freedesktop/DBus",
-        interface: "org.freedesktop.DBus",
-        member: "AddMatch",
-        signature: "s",
-        body: [`type='signal',interface='${API_INTERFACE}',member='SessionsChanged'`],
-      });
-      const got = new Promise<Message>((resolve) =>
-        listener.bus.on("message", (m: Message) => {
-          if (m.member === "SessionsChanged") resolve(m);
-        }),
-      );
+      const { first: got } = await subscribe(listener, "SessionsChanged");
       const [summary] = daemon.current;
       if (summary) daemon.emit("session", { ...summary, state: "Maintaining" });
       const signal = await got;
@@ -303,19 +316,7 @@ describe("the daemon's D-Bus API on a bus configured like the system bus", { ski
   }, async () => {
     const listener = await openBus(bus.address);
     try {
-      await listener.call({
-        destination: "org.freedesktop.DBus",
-        path: "/org/freedesktop/DBus",
-        interface: "org.freedesktop.DBus",
-        member: "AddMatch",
-        signature: "s",
-        body: [`type='signal',interface='${API_INTERFACE}',member='NetworksChanged'`],
-      });
-      const got = new Promise<Message>((resolve) =>
-        listener.bus.on("message", (m: Message) => {
-          if (m.member === "NetworksChanged") resolve(m);
-        }),
-      );
+      const { first: got } = await subscribe(listener, "NetworksChanged");
       daemon.emit(
         "networks",
         "wlan0",
