@@ -37,6 +37,18 @@ export async function joinedLink(
     return link;
   } catch (e) {
     if (isHotspotError(e) && e.code === "HH_PORTAL_NO_LINK") throw e;
+    // NetworkManager's own message points at --bus, which this command does not have: it
+    // reads NetworkManager on the bus it finds the daemon on.
+    if (isHotspotError(e) && e.code === "HH_NM_UNAVAILABLE") {
+      throw hotspotError(
+        "HH_PORTAL_NO_LINK",
+        {
+          device: device ?? "any Wi-Fi device",
+          reason: `NetworkManager is not reachable on ${String(e.params.bus)}: ${String(e.params.reason)} (is NetworkManager running? set DBUS_SYSTEM_BUS_ADDRESS or --daemon-bus for another bus)`,
+        },
+        { cause: e },
+      );
+    }
     throw hotspotError(
       "HH_PORTAL_NO_LINK",
       { device: device ?? "any Wi-Fi device", reason: reasonOf(e) },
