@@ -13,6 +13,7 @@ import { loadRegistry } from "../src/helper-api/loader.ts";
 import { type JoinedNetwork, scannedNetwork } from "../src/helper-api/network.ts";
 import { createPluginHost } from "../src/plugin-host/host.ts";
 import { PluginSupervisor } from "../src/plugin-host/supervisor.ts";
+import { loopbackPortalSettings } from "../test/integration/browser/helpers.ts";
 
 /**
  * The browser login in the default mode: the plugin's hooks run in a process of their own
@@ -28,7 +29,7 @@ const root = fileURLToPath(new URL("../", import.meta.url));
 /** Between the processes being up (and the warm tab ready) and the login: the join takes seconds. */
 const SETTLE_MS = 2_000;
 
-const CITY = scannedNetwork({
+export const CITY = scannedNetwork({
   ssid: new TextEncoder().encode("City Wi-Fi"),
   bssid: "02:c1:71:00:00:01",
   strength: 70,
@@ -44,11 +45,10 @@ export async function isolatedLoginMs(kind: IsolatedLogin): Promise<number> {
   const dir = await mkdtemp(join(tmpdir(), "hh-bench-browser-"));
   const portal = await startPortal({ scenario: kind === "plain" ? "form-login:direct" : "js-only" });
   const pluginId = kind === "plain" ? "example-cafe" : "example-js-portal";
-  const settings = {
-    config: { portalHost: "127.0.0.1", allowHttp: true },
-    credentials: { username: portal.credentials.username, password: portal.credentials.password },
-  };
-  const config = userConfigSchema.parse({ probeUrl: portal.probeUrl, plugins: { [pluginId]: settings } });
+  const config = userConfigSchema.parse({
+    probeUrl: portal.probeUrl,
+    plugins: { [pluginId]: loopbackPortalSettings(portal) },
+  });
   const supervisor = new PluginSupervisor({
     storeRoot: join(dir, "stores"),
     tmpRoot: join(dir, "tmp"),

@@ -6,8 +6,7 @@ import { groupMemory } from "../src/browser/rss.ts";
 import { createWarmBrowser } from "../src/browser/warm.ts";
 import { startWarmInstance, type WarmInstance } from "../src/browser/warm-instance.ts";
 import { runPluginTest } from "../src/harness/index.ts";
-import { scannedNetwork } from "../src/helper-api/network.ts";
-import { isolatedLoginMs } from "./browser-isolated.ts";
+import { CITY, isolatedLoginMs } from "./browser-isolated.ts";
 import type { BenchTable } from "./table.ts";
 
 /**
@@ -53,14 +52,6 @@ async function launchMs(): Promise<number> {
   await launched.close();
   return ms;
 }
-
-const CITY = scannedNetwork({
-  ssid: new TextEncoder().encode("City Wi-Fi"),
-  bssid: "02:c1:71:00:00:01",
-  strength: 70,
-  frequency: 2437,
-  security: "open",
-});
 
 /**
  * The warm start as the daemon runs it: a scan claims the network, the warm browser

@@ -1,11 +1,23 @@
 import { execFileSync } from "node:child_process";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import { chromiumAvailable } from "../../../src/browser/launch.ts";
+import type { Portal } from "../../../src/harness/index.ts";
 import { commandLine, descendants } from "../../support/proc-tree.ts";
 
 /** Why the browser tests cannot run here, or false. */
 export function noChromium(): string | false {
   return chromiumAvailable() ? false : "Chromium is not installed (apt install chromium)";
+}
+
+/**
+ * A bundled example plugin's settings for a harness portal on loopback: the portal's host,
+ * plain HTTP allowed there, and the portal's credentials.
+ */
+export function loopbackPortalSettings(portal: Portal) {
+  return {
+    config: { portalHost: "127.0.0.1", allowHttp: true },
+    credentials: { username: portal.credentials.username, password: portal.credentials.password },
+  };
 }
 
 /** How many processes carry this profile folder on their command line (pgrep by the unique path). */

@@ -15,7 +15,7 @@ import { PluginSupervisor } from "../../../src/plugin-host/supervisor.ts";
 import { FixtureScanSource } from "../../../src/scan/fixture-source.ts";
 import type { ScanList } from "../../../src/scan/source.ts";
 import { countedWarmStart } from "./counted-warm.ts";
-import { chromiumBelow, chromiumCount, noChromium } from "./helpers.ts";
+import { chromiumBelow, chromiumCount, loopbackPortalSettings, noChromium } from "./helpers.ts";
 
 /**
  * The warm start with the real daemon, real Chromium and the js-only harness portal: a scan
@@ -57,10 +57,7 @@ describe("warm start in the daemon", { skip: noChromium() }, () => {
     const config = userConfigSchema.parse({
       probeUrl: portal.probeUrl,
       plugins: {
-        "example-js-portal": {
-          config: { portalHost: "127.0.0.1", allowHttp: true },
-          credentials: { username: portal.credentials.username, password: portal.credentials.password },
-        },
+        "example-js-portal": loopbackPortalSettings(portal),
         "click-through": { enabled: false },
       },
     });
@@ -108,10 +105,7 @@ describe("warm start in the daemon", { skip: noChromium() }, () => {
     const config = userConfigSchema.parse({
       probeUrl: portal.probeUrl,
       plugins: {
-        "example-js-portal": {
-          config: { portalHost: "127.0.0.1", allowHttp: true },
-          credentials: { username: portal.credentials.username, password: portal.credentials.password },
-        },
+        "example-js-portal": loopbackPortalSettings(portal),
       },
     });
     const supervisor = new PluginSupervisor({

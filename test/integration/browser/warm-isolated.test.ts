@@ -21,6 +21,7 @@ import { countedWarmStart } from "./counted-warm.ts";
 import {
   chromiumBelow,
   chromiumCount,
+  loopbackPortalSettings,
   noChromium,
   type PortalStandIn,
   startPortalStandIn,
@@ -98,10 +99,7 @@ describe("the warm browser lent to plugin processes", { skip: noChromium(), time
     config = userConfigSchema.parse({
       probeUrl: portal.probeUrl,
       plugins: {
-        "example-js-portal": {
-          config: { portalHost: "127.0.0.1", allowHttp: true },
-          credentials: { username: portal.credentials.username, password: portal.credentials.password },
-        },
+        "example-js-portal": loopbackPortalSettings(portal),
         "lease-hold": { config: { url: `http://127.0.0.1:${holdPage.port}/held` } },
       },
     });
