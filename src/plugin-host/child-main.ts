@@ -71,23 +71,31 @@ async function onLoad(message: Extract<ToChild, { t: "load" }>): Promise<void> {
   }
 }
 
-function onSettings(message: Extract<ToChild, { t: "settings" }>): void {
+async function onSettings(message: Extract<ToChild, { t: "settings" }>): Promise<void> {
   if (!definition || !load) return;
+  let ready: { plugin: LoadedPlugin; side: PluginSide; descriptor: ReturnType<typeof describePlugin> };
   try {
     const resolved = resolvePlugin(definition, load.source, message.settings, message.files);
-    plugin = Object.freeze({ ...resolved, ...(load.origin ? { origin: load.origin } : {}) });
-    side = sideFor(load.side);
-    const descriptor = describePlugin(plugin);
-    send({ t: "loaded", descriptor });
-    // The link context (HTTP client, forms, WISPr...) loads on a hook's first call; load it
-    // now, between load and first call, so that call's deadline does not pay for it.
-    if (descriptor.hooks.some((h) => h !== "filterScanList"))
-      void import("./link-context.ts")
-        .then(() => (descriptor.needsBrowser ? leases.preload() : undefined))
-        .catch(() => {});
+    const loaded = Object.freeze({ ...resolved, ...(load.origin ? { origin: load.origin } : {}) });
+    ready = { plugin: loaded, side: sideFor(load.side), descriptor: describePlugin(loaded) };
   } catch (e) {
     send({ t: "failed", error: serializeError(e) });
+    return;
   }
+  // A process that will serve calls loads the link context (HTTP client, forms, WISPr...) and
+  // a browser plugin's driver BEFORE it says it is loaded: the daemon starts a hook's deadline
+  // once the process is ready, so the daemon's own module loading (seconds from a checkout on
+  // a busy machine) must not be spent from the plugin's time. A process that only describes
+  // its plugin is ended right after and loads none of it. A failure here is the first call's
+  // to report, as it would be without preloading.
+  const { descriptor } = ready;
+  if (message.prepare && descriptor.hooks.some((h) => h !== "filterScanList")) {
+    await ready.side.preload();
+    if (descriptor.needsBrowser) await leases.preload().catch(() => undefined);
+  }
+  plugin = ready.plugin;
+  side = ready.side;
+  send({ t: "loaded", descriptor });
 }
 
 async function onCall(message: Extract<ToChild, { t: "call" }>): Promise<void> {
@@ -116,7 +124,7 @@ process.on("message", (raw: unknown) => {
       void onLoad(message);
       break;
     case "settings":
-      onSettings(message);
+      void onSettings(message);
       break;
     case "call":
       void onCall(message);

@@ -225,16 +225,29 @@ export class PluginChild {
     return answer.id;
   }
 
-  /** Step two: the settings for that id; resolves with the plugin's descriptor. */
+  /**
+   * Step two: the settings for that id; resolves with the plugin's descriptor. With
+   * `prepare` (a process that will serve calls) it resolves once the process has also loaded
+   * what its hooks need, which is the daemon's own modules, so it gets the boot's time too.
+   */
   async configure(
     settings: PluginSettings | undefined,
     files: { readonly config?: string; readonly credentials?: string },
+    prepare = false,
   ): Promise<PluginDescriptor> {
+    const m = this.#o;
     const answer = await this.#expect(
       ["loaded", "failed"],
-      { t: "settings", ...(settings === undefined ? {} : { settings }), files },
-      this.#o.importTimeoutMs + this.#o.graceMs,
-      "did not apply its settings in time",
+      {
+        t: "settings",
+        ...(settings === undefined ? {} : { settings }),
+        files,
+        ...(prepare ? { prepare } : {}),
+      },
+      m.importTimeoutMs + m.graceMs + (prepare ? m.bootTimeoutMs : 0),
+      prepare
+        ? "did not apply its settings and load its hooks' modules in time"
+        : "did not apply its settings in time",
     );
     if (answer.t === "failed") throw childLoadError(answer.error, this.#o.file);
     if (answer.t !== "loaded") throw this.#protocol("expected the plugin's description");

@@ -21,7 +21,9 @@ import type { HookRequest } from "./seam.ts";
  * Sequence: the child says `hello` once its own modules are loaded (Node and, from a
  * checkout, tsx take a while on a busy machine; that is not the plugin's import time); then
  * `load` → `defined` (the id, so the daemon can pick that plugin's settings and
- * send only those) → `settings` → `loaded` (the descriptor); or `failed` at either step.
+ * send only those) → `settings` → `loaded` (the descriptor); or `failed` at either step. A
+ * process that will serve calls is told so in `settings` and loads its link context (and a
+ * browser plugin's driver) before it answers `loaded`.
  * Then any number of `call` → `answer` | `threw`, with `abort` for a call the daemon gave
  * up on, and `log` / `http` records at any time. During a call, the hook's `ctx.browser()`
  * may ask for the daemon's warm browser: `lease` (the call's id) → `leased`, with the
@@ -44,6 +46,12 @@ export type ToChild =
       readonly t: "settings";
       readonly settings?: PluginSettings;
       readonly files: { readonly config?: string; readonly credentials?: string };
+      /**
+       * The process will serve calls: load what its hooks need before answering `loaded`
+       * (a hook's deadline starts once the process is ready). Unset for a process that only
+       * describes its plugin and is then ended.
+       */
+      readonly prepare?: boolean;
     }
   | { readonly t: "call"; readonly id: number; readonly request: HookRequest }
   | { readonly t: "abort"; readonly id: number; readonly reason: string }

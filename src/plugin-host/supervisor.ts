@@ -531,7 +531,9 @@ export class PluginSupervisor {
           plugin: id,
           reason: `its file now holds plugin ${defined}`,
         });
-      await child.configure(spec.settings, spec.files);
+      // Prepared: the process loads what its hooks need before it is ready, since a hook's
+      // deadline starts then (host.ts prepareProcess).
+      await child.configure(spec.settings, spec.files, true);
       entry.starting = undefined;
       this.#set(entry, "ready");
       return child;
