@@ -191,6 +191,14 @@ export const catalogue = {
     userError: true,
     exitCode: 3,
   },
+  HH_BROWSER_NOT_DECLARED: {
+    template: (p) =>
+      // Said instead of "no Chromium found": its process may neither read Chromium nor start
+      // it, so looking for it would blame a missing install.
+      `plugin ${s(p.plugin)} called ctx.browser() but does not declare \`needsBrowser: true\`: its process runs under the permission model without what a browser needs (starting Chromium, reading it, writing failure screenshots) and is never lent the daemon's warm browser; add \`needsBrowser: true\` to its definePlugin({...})`,
+    userError: true,
+    exitCode: 3,
+  },
   HH_BROWSER_LAUNCH_FAILED: {
     template: (p) => `could not start Chromium (${s(p.executable)}): ${s(p.reason)}`,
     userError: false,

@@ -15,6 +15,9 @@ export interface DaemonPluginProcessesOptions {
   readonly log: LogSink;
 }
 
+/** Where the daemon's plugins, in processes or not, save a failed browser step. */
+export const browserFailuresDir = (stateDir: string): string => join(stateDir, "browser-failures");
+
 /**
  * The daemon's plugin processes, with their stores and their browser's failure artifacts
  * (screenshot and page of a failed step) beside the daemon's own state, as `--state-dir`
@@ -24,7 +27,7 @@ export interface DaemonPluginProcessesOptions {
  * would save nothing and its error would name no folder.
  */
 export async function daemonPluginProcessesIn(opts: DaemonPluginProcessesOptions): Promise<PluginSupervisor> {
-  const browserFailures = join(opts.stateDir, "browser-failures");
+  const browserFailures = browserFailuresDir(opts.stateDir);
   let browserDirs: string[] = [];
   try {
     await mkdir(browserFailures, { recursive: true, mode: 0o700 });

@@ -13,7 +13,7 @@ import { secretStrings } from "../util/redact.ts";
 import { booleanOption, type ParsedArgs, stringOption, usageError } from "./args.ts";
 import { busAddressOption } from "./bus-address.ts";
 import type { Command } from "./command.ts";
-import { daemonPluginProcessesIn } from "./daemon-plugin-processes.ts";
+import { browserFailuresDir, daemonPluginProcessesIn } from "./daemon-plugin-processes.ts";
 import { daemonLogSink, daemonSurface, packageVersion, SURFACE_OPTIONS } from "./daemon-surface.ts";
 import type { CliIo } from "./io.ts";
 import { loadCliPlugins } from "./registry.ts";
@@ -225,6 +225,7 @@ export function createDaemonCommand(signals: SignalSource = process): Command {
         config,
         log,
         pluginStoreRoot,
+        browserArtifactsRoot: browserFailuresDir(stateDir),
         state,
         deferRouteSweep: true,
         reload: async () => {

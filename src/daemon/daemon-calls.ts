@@ -36,10 +36,13 @@ export function createDaemonCalls(c: CallsSetup): PluginCalls {
     onHookError: (error, n) => c.problem(n?.interface, error),
     ca: opts.ca,
     testNetwork: opts.testNetwork,
-    // In process a hook takes the warm tab itself; a plugin's own process is lent it.
-    ...(opts.warmBrowser
-      ? { browser: { acquire: opts.warmBrowser.acquire }, warmBrowser: opts.warmBrowser }
-      : {}),
+    // In process a hook takes the warm tab itself; a plugin's own process is lent it. Its
+    // failure screenshots go where the daemon's plugin processes put theirs.
+    browser: {
+      ...(opts.browserArtifactsRoot === undefined ? {} : { artifactsRoot: opts.browserArtifactsRoot }),
+      ...(opts.warmBrowser ? { acquire: opts.warmBrowser.acquire } : {}),
+    },
+    ...(opts.warmBrowser ? { warmBrowser: opts.warmBrowser } : {}),
     processes: opts.pluginProcesses,
   });
   return createPluginCalls({ registry: c.registry, host });

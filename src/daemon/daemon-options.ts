@@ -61,6 +61,12 @@ export interface DaemonOptions {
    */
   readonly pluginStoreRoot?: string;
   /**
+   * Where a failed browser step of an in-process plugin saves its screenshot and page (the
+   * daemon passes `<state dir>/browser-failures`, as its plugin processes get); default
+   * `defaultArtifactsRoot()`, which knows nothing of `--state-dir`.
+   */
+  readonly browserArtifactsRoot?: string;
+  /**
    * Where sessions, chosen plugins and failed logins are kept (a StateStore on disk, so a
    * restart resumes). Default: memory only.
    */

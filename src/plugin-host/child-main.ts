@@ -51,7 +51,13 @@ function sideFor(opts: ChildSideOptions): PluginSide {
     ca: opts.ca === undefined ? undefined : [...opts.ca],
     testNetwork: opts.testNetwork,
     userAgent: opts.userAgent,
-    browser: { ...opts.browser, acquire: (signal) => leases.acquire(signal) },
+    browser: {
+      ...opts.browser,
+      acquire: (signal) => leases.acquire(signal),
+      // Under the permission model this process got a browser's grants only if the plugin
+      // declared needsBrowser (child-launch.ts); an undeclared call would fail as "no Chromium".
+      declaredOnly: process.permission !== undefined,
+    },
     log: (e) =>
       send({ t: "log", level: e.level, message: e.message, ...(e.fields ? { fields: e.fields } : {}) }),
     onHttp: (entry) => send({ t: "http", entry }),

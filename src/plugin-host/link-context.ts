@@ -9,6 +9,7 @@ import { createUamClient } from "../auth/uam.ts";
 import { createWisprClient } from "../auth/wispr/client.ts";
 import { spkiPins } from "../browser/launch.ts";
 import { type BrowserSession, createBrowserSession } from "../browser/session.ts";
+import { hotspotError } from "../errors.ts";
 import type {
   AuthenticateContext,
   CaptivePortalApiInfo,
@@ -90,6 +91,8 @@ export function linkContext(
     uam: createUamClient(http, portal),
     checkOnline,
     browser: (options) => {
+      if (opts.browser?.declaredOnly === true && plugin.definition.needsBrowser !== true)
+        return Promise.reject(hotspotError("HH_BROWSER_NOT_DECLARED", { plugin: plugin.id }));
       browsers.session ??= createBrowserSession({
         pluginId: plugin.id,
         credentials: plugin.credentials,

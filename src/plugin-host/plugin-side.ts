@@ -61,6 +61,12 @@ export interface PluginBrowserOptions {
   readonly profileRoot?: string | undefined;
   /** Called when a hook's browser is fully closed. */
   readonly onClosed?: BrowserSessionOptions["onClosed"];
+  /**
+   * Refuse `ctx.browser()` to a plugin that does not declare `needsBrowser` with
+   * HH_BROWSER_NOT_DECLARED: set in a plugin's process under the permission model, which grants
+   * a browser's needs only to a plugin that declares it.
+   */
+  readonly declaredOnly?: boolean | undefined;
 }
 
 export interface PluginSide {

@@ -371,6 +371,35 @@ export default definePlugin({
     });
   });
 
+  test("from the installed package, ctx.browser() of a JavaScript plugin without needsBrowser says to declare it, not to install Chromium", async () => {
+    const dir = join(pkg.tempDir, "browser-plugins", "undeclared");
+    await cp(join(import.meta.dirname, "../../fixtures/browser-plugins/undeclared"), dir, {
+      recursive: true,
+    });
+    const script = `
+      import { PluginSupervisor } from ${JSON.stringify(join(pkg.packageDir, "dist/plugin-host/supervisor.js"))};
+      const s = new PluginSupervisor({ storeRoot: ${JSON.stringify(join(pkg.tempDir, "stores"))}, side: {},
+        importTimeoutMs: 10000, permissions: true, log() {}, pluginLog() {} });
+      const defined = await s.define(${JSON.stringify(join(dir, "index.mjs"))}, "undeclared");
+      await defined.configure(undefined, {});
+      const network = { ssid: new TextEncoder().encode("Undeclared Net"), ssidText: "Undeclared Net",
+        ssidHex: "", bssid: "02:00:00:00:00:01", strength: 50, frequency: 2412, security: "open",
+        interface: "lo", justJoined: true, autoJoined: true };
+      try {
+        const answer = await s.call("browser-undeclared", { hook: "authenticate", network,
+          portal: { verdict: "portal", probeUrl: "http://127.0.0.1:9/" } }, new AbortController().signal);
+        console.log("answered " + JSON.stringify(answer.value));
+      } catch (e) { console.log(String(e)); }
+      await s.close();`;
+    const run = await pkg.node(["--input-type=module", "-e", script], pkg.appDir);
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(
+      run.stdout,
+      /browser-undeclared called ctx\.browser\(\) but does not declare `needsBrowser: true`/,
+    );
+    assert.doesNotMatch(run.stdout, /no Chromium found|apt install/);
+  });
+
   test("a plugin's process loads its entry as one file, puppeteer never, and the HTML parser only when a hook parses a page", async () => {
     const dir = join(pkg.tempDir, "child-modules");
     await cp(join(import.meta.dirname, "../../fixtures/child-modules"), dir, { recursive: true });
