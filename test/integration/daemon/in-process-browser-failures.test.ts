@@ -66,7 +66,7 @@ describe("a failed browser step of an in-process plugin in the daemon (a Chromiu
     const logs: LogEntry[] = [];
     const calls = createDaemonCalls({
       opts: {
-        source: new FixtureScanSource({ networks: [] }),
+        source: new FixtureScanSource({ device: "lo", networks: [], at: 0 }),
         registry,
         config,
         log: (e) => logs.push(e),
