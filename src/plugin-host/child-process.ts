@@ -135,6 +135,9 @@ export class PluginChild {
   #rssTimer: NodeJS.Timeout | undefined;
   #rssEvery = 0;
   #lastWords: string | undefined;
+  /** Calls given up on whose grace is running, and who waits for there to be none (settled). */
+  #abandoned = 0;
+  readonly #calm: (() => void)[] = [];
 
   constructor(opts: ChildProcessOptions) {
     this.#o = opts;
@@ -262,6 +265,17 @@ export class PluginChild {
   }
 
   /**
+   * Undefined when no call the daemon gave up on is still in its grace here; else resolves
+   * once none is (each answered in its grace, or the process was killed or ended). A new call
+   * waits for it (supervisor.ts): sent now, it would fail with a process about to be killed
+   * for a call that was not its own.
+   */
+  settled(): Promise<void> | undefined {
+    if (this.#abandoned === 0) return undefined;
+    return new Promise((resolve) => this.#calm.push(resolve));
+  }
+
+  /**
    * One hook call. Rejects with HH_PLUGIN_PROCESS_FAILED when the process ends first.
    * `lease` supplies the daemon's warm browser when the hook asks for a browser.
    */
@@ -277,6 +291,7 @@ export class PluginChild {
         // The hook's time is over: its browser goes now, whatever the process does next.
         held.end();
         this.#send({ t: "abort", id, reason: String(signal.reason ?? "aborted") });
+        this.#abandoned++;
         grace = setTimeout(
           () => this.kill(`its ${request.hook} did not stop within ${this.#o.graceMs} ms of being abandoned`),
           this.#o.graceMs,
@@ -285,7 +300,11 @@ export class PluginChild {
       const cleanup = (): void => {
         held.end();
         signal.removeEventListener("abort", onAbort);
-        if (grace !== undefined) clearTimeout(grace);
+        if (grace !== undefined) {
+          clearTimeout(grace);
+          this.#abandoned--;
+          if (this.#abandoned === 0) for (const calm of this.#calm.splice(0)) calm();
+        }
         this.#calls.delete(id);
         this.#armRss();
       };

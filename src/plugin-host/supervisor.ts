@@ -79,7 +79,7 @@ export interface PluginProcessStatus {
 /** What the supervisor needs of a child (the real one is PluginChild; tests give fakes). */
 export type ChildLike = Pick<
   PluginChild,
-  "pid" | "alive" | "busy" | "exited" | "define" | "configure" | "call" | "kill" | "retire"
+  "pid" | "alive" | "busy" | "exited" | "define" | "configure" | "settled" | "call" | "kill" | "retire"
 >;
 
 export interface SupervisorOptions {
@@ -488,7 +488,14 @@ export class PluginSupervisor {
           reason: "is stopping with the daemon",
         });
       if (entry.state === "quarantined") throw this.#quarantineError(entry);
-      if (entry.child?.alive && entry.state === "ready") return entry.child;
+      if (entry.child?.alive && entry.state === "ready") {
+        // A call it gave up on is still in its grace: wait until it answers (the process
+        // serves on) or the process is killed for it (the next loop starts another).
+        const settling = entry.child.settled();
+        if (settling === undefined) return entry.child;
+        await abortable(settling, signal);
+        continue;
+      }
       // Its process has ended but how is not settled yet (its last output is still being
       // read): wait for that, so a crash is counted and backed off before the next start.
       if (entry.child !== undefined && !entry.child.alive) {

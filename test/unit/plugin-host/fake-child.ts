@@ -29,6 +29,11 @@ export class FakeChild implements ChildLike {
   async configure(): Promise<PluginDescriptor> {
     return this.described;
   }
+  /** A call given up on still in its grace (settled()); set by a test. */
+  settling: Promise<void> | undefined;
+  settled(): Promise<void> | undefined {
+    return this.settling;
+  }
   async call(): Promise<ChildAnswer> {
     return { value: this.pid };
   }

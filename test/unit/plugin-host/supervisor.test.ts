@@ -220,6 +220,47 @@ describe("plugin supervisor", () => {
     await s.supervisor.close();
   });
 
+  test("a call made while the process has a call it gave up on in its grace waits: answered in time, that process serves it; killed for it, a new one does", async (t) => {
+    const s = await setup(t);
+    await s.call();
+    const first = s.serving();
+    let sent = 0;
+    const call = first.call.bind(first);
+    first.call = () => {
+      sent++;
+      return call();
+    };
+    const turn = () => new Promise((resolve) => setImmediate(resolve));
+    let calm = (): void => {};
+    // The abandoned call answers within its grace: the same process takes the next call.
+    first.settling = new Promise((resolve) => {
+      calm = resolve;
+    });
+    const answered = s.call();
+    await turn();
+    assert.equal(sent, 0, "not sent while the abandoned call may still get its process killed");
+    first.settling = undefined;
+    calm();
+    assert.equal((await answered).value, first.pid);
+    // The process is killed for the abandoned call: the waiting call goes to a new process.
+    first.settling = new Promise((resolve) => {
+      calm = resolve;
+    });
+    const replaced = s.call();
+    await turn();
+    assert.equal(sent, 1);
+    const backoff = s.reaches("backoff");
+    first.kill("its authenticate did not stop within 1000 ms of being abandoned");
+    calm();
+    await backoff;
+    const ready = s.reaches("ready");
+    t.mock.timers.tick(1_000);
+    await ready;
+    assert.notEqual((await replaced).value, first.pid);
+    assert.equal(sent, 1, "nothing more went to the killed process");
+    await s.supervisor.close();
+  });
+
   test("an idle child retires after idleMs; a held plugin's child does not; a warm start keeps one for idleMs", async (t) => {
     const s = await setup(t);
     await s.call();
