@@ -1,3 +1,4 @@
+import { writeSummary } from "../../bench/hostile-summary.ts";
 import { type FuzzResult, MAX_CASE_MS, runTarget } from "./target.ts";
 import { fuzzTargets } from "./targets.ts";
 
@@ -5,7 +6,8 @@ import { fuzzTargets } from "./targets.ts";
  * The long fuzz run (`npm run fuzz`): every target with HOTSPOT_FUZZ_RUNS cases (default
  * 20,000; the test suite runs 2,000 each), then a table. HOTSPOT_FUZZ_SEED replays a run;
  * HOTSPOT_FUZZ_FLOOD sets the most repeats of one token in a flooded input (default 2,000).
- * Exits 1 when any target failed, after printing each counterexample.
+ * Exits 1 when any target failed, after printing each counterexample. With HOTSPOT_SUMMARY_JSON
+ * set, also writes the results there as JSON (what `npm run hostile` reads).
  */
 
 function positiveInt(name: string, fallback: number): number {
@@ -42,5 +44,11 @@ console.log(
   row(["total", String(total), String(failed.length), Math.max(...results.map((r) => r.maxMs)).toFixed(2)]),
 );
 console.log(`\n${seconds.toFixed(1)} s`);
+writeSummary({
+  kind: "fuzz",
+  seed,
+  runs,
+  targets: results.map((r) => ({ name: r.name, cases: r.cases, failures: r.failures, maxMs: r.maxMs })),
+});
 for (const r of failed) console.log(`\n${r.name} failed:\n${r.counterexample ?? ""}`);
 process.exitCode = failed.length > 0 ? 1 : 0;

@@ -4,8 +4,10 @@
  * the portals' clock is simulated, so days of maintains, renewals and expiries pass in
  * minutes, while D-Bus and HTTP stay real. Prints one row per phase and exits 1 when a
  * bound is broken. Sizes: HOTSPOT_SOAK_SCALE multiplies every count (default 1: 10,000
- * access-point changes and more).
+ * access-point changes and more). With HOTSPOT_SUMMARY_JSON set, also writes the heap,
+ * match-rule and timer trend there as JSON (what `npm run hostile` reads).
  */
+import { writeSummary } from "../../bench/hostile-summary.ts";
 import { dbusDaemonAvailable } from "../../src/harness/dbus-daemon.ts";
 import { SimulatedClock } from "./clock.ts";
 import { SoakDriver } from "./driver.ts";
@@ -50,13 +52,14 @@ try {
   const results = await runSoak(driver, clock, simulatedTime(driver, clock), plan, (r, ms) =>
     console.error(`soak: ${r.phase}: ${r.events} events in ${(ms / 1000).toFixed(1)} s`),
   );
-  const verdict = judge(results, {
+  const bounds = {
     phaseHeapMiB: 6,
     runHeapMiB: 8,
     timerSlack: 2,
     noLogins: ["roam", "restart"],
     noLoginOnReturn: true,
-  });
+  };
+  const verdict = judge(results, bounds);
   const days = (clock.now() - started) / 86_400_000;
   console.log("## Soak (simulated time)\n");
   console.log(verdict.table);
@@ -76,6 +79,16 @@ try {
     ...verdict.failures,
     ...[...world.problems].map(([code, count]) => `the daemon reported ${code} ${count} time(s)`),
   ];
+  writeSummary({
+    kind: "soak",
+    scale,
+    simulatedDays: days,
+    runHeapBoundMiB: bounds.runHeapMiB,
+    timerSlack: bounds.timerSlack,
+    ...(verdict.trend ? { trend: verdict.trend } : {}),
+    problems: Object.fromEntries(world.problems),
+    failures,
+  });
   if (failures.length > 0) {
     console.log("\nFAILED:");
     for (const f of failures.slice(0, 40)) console.log(`- ${f}`);

@@ -19,14 +19,36 @@ export interface SoakBounds {
   readonly noLoginOnReturn: boolean;
 }
 
+/** The run after its warm-up, first sample to last: what a combined report shows of the soak. */
+export interface SoakTrend {
+  readonly events: number;
+  readonly heapStartMiB: number;
+  readonly heapEndMiB: number;
+  /** MiB per 1,000 events, least squares over every sample after the warm-up. */
+  readonly slope: number;
+  readonly rulesStart: number;
+  readonly rulesEnd: number;
+  readonly busRulesStart: number;
+  readonly busRulesEnd: number;
+  readonly timersStart: number;
+  readonly timersEnd: number;
+  readonly checks: number;
+  /** Checks in which every session matched the world. */
+  readonly checksOk: number;
+}
+
 export interface SoakVerdict {
   readonly table: string;
   readonly failures: readonly string[];
+  /** Undefined when the run had no phase after its warm-up. */
+  readonly trend?: SoakTrend;
 }
 
 const first = (r: PhaseResult): Sample => r.samples[0] as Sample;
 const last = (r: PhaseResult): Sample => r.samples[r.samples.length - 1] as Sample;
 const mib = (n: number): string => n.toFixed(1);
+/** Checks that found nothing wrong: a check reports each wrong session as "<check>: …". */
+const checksOk = (r: PhaseResult): number => r.checks - new Set(r.wrong.map((w) => w.split(":")[0])).size;
 
 /** Judges every phase against the bounds (the warm-up only on correctness) and renders the table. */
 export function judge(results: readonly PhaseResult[], bounds: SoakBounds): SoakVerdict {
@@ -66,7 +88,7 @@ export function judge(results: readonly PhaseResult[], bounds: SoakBounds): Soak
       `${mib(a.childrenRssMiB)} → ${mib(z.childrenRssMiB)}`,
       String(r.logins),
       `${r.returns} (${r.returnLogins})`,
-      `${r.checks - new Set(r.wrong.map((w) => w.split(":")[0])).size}/${r.checks}`,
+      `${checksOk(r)}/${r.checks}`,
     ];
   });
   const judgedRuns = results.slice(1);
@@ -79,7 +101,22 @@ export function judge(results: readonly PhaseResult[], bounds: SoakBounds): Soak
   });
   const start = series[0];
   const end = series[series.length - 1];
+  let trend: SoakTrend | undefined;
   if (start && end) {
+    trend = {
+      events: end.events,
+      heapStartMiB: start.heapMiB,
+      heapEndMiB: end.heapMiB,
+      slope: heapSlope(series),
+      rulesStart: start.rules,
+      rulesEnd: end.rules,
+      busRulesStart: start.busRules,
+      busRulesEnd: end.busRules,
+      timersStart: start.timers,
+      timersEnd: end.timers,
+      checks: judgedRuns.reduce((sum, r) => sum + r.checks, 0),
+      checksOk: judgedRuns.reduce((sum, r) => sum + checksOk(r), 0),
+    };
     const grown = end.heapMiB - start.heapMiB;
     if (grown > bounds.runHeapMiB)
       failures.push(`run: heap grew ${mib(grown)} MiB (bound ${bounds.runHeapMiB})`);
@@ -88,7 +125,7 @@ export function judge(results: readonly PhaseResult[], bounds: SoakBounds): Soak
       end.events.toLocaleString("en-US"),
       mib(start.heapMiB),
       mib(end.heapMiB),
-      heapSlope(series).toFixed(2),
+      trend.slope.toFixed(2),
       `${start.rules} → ${end.rules}`,
       `${start.busRules} → ${end.busRules}`,
       `${start.connections} → ${end.connections}`,
@@ -101,7 +138,7 @@ export function judge(results: readonly PhaseResult[], bounds: SoakBounds): Soak
       `${judgedRuns.reduce((sum, r) => sum + r.checks, 0)} checks`,
     ]);
   }
-  return { table: render(HEADER, rows), failures };
+  return { table: render(HEADER, rows), failures, ...(trend ? { trend } : {}) };
 }
 
 const HEADER = [

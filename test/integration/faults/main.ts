@@ -1,3 +1,4 @@
+import { writeSummary } from "../../../bench/hostile-summary.ts";
 import { FAULTS, HOST_MODES, type HostMode } from "./catalogue.ts";
 import { type FaultReport, runFault } from "./run-fault.ts";
 import { renderFaultTable } from "./table.ts";
@@ -6,7 +7,8 @@ import { renderFaultTable } from "./table.ts";
  * `npm run faults [-- NAME...] [-- --mode in-process|isolated]`: every fault (or those named)
  * against a real daemon in each host mode on main, then the table. Exits 1 when a fault was
  * not survived in a mode that is meant to survive all of them (the isolated host), so the
- * in-process baseline can be printed without failing the run.
+ * in-process baseline can be printed without failing the run. With HOTSPOT_SUMMARY_JSON set,
+ * also writes the results there as JSON (what `npm run hostile` reads).
  */
 const args = process.argv.slice(2);
 const modeArg = args.indexOf("--mode");
@@ -31,4 +33,15 @@ for (const mode of modes) {
   }
 }
 console.log(renderFaultTable(reports));
+writeSummary({
+  kind: "faults",
+  faults: reports.map((r) => ({
+    name: r.fault.name,
+    mode: r.mode,
+    survived: r.survived,
+    ...(r.recoveryMs === undefined ? {} : { recoveryMs: r.recoveryMs }),
+    ...(r.restartMs === undefined ? {} : { restartMs: r.restartMs }),
+    ...(r.quarantineMs === undefined ? {} : { quarantineMs: r.quarantineMs }),
+  })),
+});
 if (reports.some((r) => r.mode === "isolated" && !r.survived)) process.exitCode = 1;
