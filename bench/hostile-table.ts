@@ -51,7 +51,7 @@ function faultRows(s: FaultsSummary): { rows: BenchRow[]; notes: string[] } {
   }
   for (const f of s.faults) {
     if (f.recoveryMs === undefined) {
-      notes.push(`${f.name} (${f.mode}): no recovery measured (the daemon never got past the fault)`);
+      notes.push(`${f.name} (${f.mode}): no recovery measured`);
       continue;
     }
     rows.push({ metric: `recovery: ${f.name} (${f.mode})`, value: Math.round(f.recoveryMs), unit: "ms" });
@@ -133,6 +133,12 @@ function soakRows(s: SoakSummary): { rows: BenchRow[]; notes: string[] } {
   return { rows, notes };
 }
 
+/** Where each runner's own table went, with more columns than the merged one. */
+function logs(o: HostileOutcomes): string[] {
+  const files = [o.faults.log, o.fuzz.log, o.soak.log].filter((l) => l !== undefined);
+  return files.length > 0 ? [`the runners' own tables: ${files.join(", ")}`] : [];
+}
+
 /** The one hostile-world table. */
 export function hostileTable(o: HostileOutcomes): BenchTable {
   const rows: BenchRow[] = [];
@@ -153,9 +159,7 @@ export function hostileTable(o: HostileOutcomes): BenchTable {
   }
   notes.push(
     "recovery: from the daemon's → Authenticating with the faulty plugin to its next state (for an import fault, daemon spawn to started); see docs/faults.md",
-    ...[o.faults.log, o.fuzz.log, o.soak.log]
-      .filter((l) => l !== undefined)
-      .map((l) => `each runner's own table: ${l}`),
+    ...logs(o),
   );
   return { title: "Hostile world: faults, fuzzing, soak", rows, notes };
 }

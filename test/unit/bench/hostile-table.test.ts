@@ -142,6 +142,7 @@ describe("the hostile-world table", () => {
     assert.equal(rowPassed(r), false);
     assert.match(r.note ?? "", /exited SIGKILL without a summary; its output: \/tmp\/x\/soak\.log/);
     assert.equal(row(t, "fuzz cases: wispr").value, 500);
+    assert.ok(t.notes?.includes("the runners' own tables: /tmp/x/soak.log"));
     assert.match(renderTable(t), /\| soak: results written +\| +0 runs \| ≥ 1 runs +\| FAIL +\|/);
   });
 
