@@ -18,7 +18,7 @@ export interface MaintainPlan {
 /**
  * When to run the next maintain. The periodic interval is the plugin's or the config's
  * (default 300 s). When the portal told us when the session ends (RFC 8908
- * `seconds-remaining`, a WISPr session timeout, a plugin's own expiry), maintain runs
+ * `seconds-remaining`, a plugin's own expiry; WISPr replies carry none), maintain runs
  * before that end, so a plugin can renew where the portal allows it (`canExtend`); a
  * session that cannot be extended is looked at just after its end, when the portal
  * captures us again and maintain's `authenticationRequired` logs in anew.

@@ -10,7 +10,11 @@ import { confidenceSchema } from "./scan-schemas.ts";
 /** Facts about a session the portal or plugin knows; all optional. */
 export const sessionFactsSchema = z
   .object({
-    /** Seconds until the portal ends the session (RFC 8908 `seconds-remaining`, WISPr session timeout). */
+    /**
+     * Seconds until the portal ends the session: RFC 8908 `seconds-remaining`, or what a
+     * plugin learnt from its portal. Not WISPr: its AuthenticationReply carries no session
+     * time (the RADIUS Session-Timeout stays between gateway and AAA server).
+     */
     expiresInSeconds: z.number().nonnegative().finite().optional(),
     /** Bytes left on the session's quota (RFC 8908 `bytes-remaining`). */
     bytesRemaining: z.number().nonnegative().finite().optional(),
