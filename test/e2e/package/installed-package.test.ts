@@ -400,6 +400,30 @@ export default definePlugin({
     assert.doesNotMatch(run.stdout, /no Chromium found|apt install/);
   });
 
+  test('from the installed package, a plugin process reports an ESM index.js under "type": "commonjs" as hotspot plugins does', async () => {
+    const dir = join(pkg.tempDir, "esm-in-commonjs");
+    await mkdir(dir, { recursive: true });
+    await writeFile(join(dir, "package.json"), JSON.stringify({ type: "commonjs" }));
+    await writeFile(
+      join(dir, "index.js"),
+      'import { definePlugin } from "hotspot-helper/sdk";\nexport default definePlugin({ id: "esm-cjs", displayName: "E", version: "1.0.0", sdk: "^0.1.0" });\n',
+    );
+    const script = `
+      import { PluginSupervisor } from ${JSON.stringify(join(pkg.packageDir, "dist/plugin-host/supervisor.js"))};
+      const s = new PluginSupervisor({ storeRoot: ${JSON.stringify(join(pkg.tempDir, "stores"))}, side: {},
+        importTimeoutMs: 10000, permissions: true, log() {}, pluginLog() {} });
+      try { await s.define(${JSON.stringify(join(dir, "index.js"))}, "esm"); console.log("defined"); }
+      catch (e) { console.log(e.code + " " + e.message); }
+      await s.close();`;
+    const run = await pkg.node(["--input-type=module", "-e", script], pkg.appDir);
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(
+      run.stdout,
+      /^HH_PLUGIN_LOAD_FAILED .*index\.js:1: Cannot use import statement outside a module/,
+    );
+    assert.doesNotMatch(run.stdout, /require\(\)|cycle/);
+  });
+
   test("a plugin's process loads its entry as one file, puppeteer never, and the HTML parser only when a hook parses a page", async () => {
     const dir = join(pkg.tempDir, "child-modules");
     await cp(join(import.meta.dirname, "../../fixtures/child-modules"), dir, { recursive: true });
