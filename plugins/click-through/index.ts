@@ -40,10 +40,16 @@ const config = z
 /** Plain-HTTP endings the browser may get past, on a page with script: nothing pressable, or script in the way. */
 const BROWSER_CAN_TRY = new Set(["HH_TERMS_SCRIPT_UNSUPPORTED", "HH_TERMS_NO_ACTION"]);
 
-/** The browser cannot start (not installed, or it failed to launch): keep the plain-HTTP answer. */
+/**
+ * The browser cannot start (not installed, it failed to launch, or this plugin's own process
+ * is not granted one: it does not declare needsBrowser, so no warm Chromium is started for
+ * every click-through network): keep the plain-HTTP answer.
+ */
 function browserUnavailable(e: unknown): boolean {
   const code = e instanceof Error && "code" in e ? e.code : undefined;
-  return code === "HH_BROWSER_MISSING" || code === "HH_BROWSER_LAUNCH_FAILED";
+  return (
+    code === "HH_BROWSER_MISSING" || code === "HH_BROWSER_LAUNCH_FAILED" || code === "HH_BROWSER_NOT_DECLARED"
+  );
 }
 
 function result(walk: TermsWalkOutcome, before = ""): AuthenticateResult {

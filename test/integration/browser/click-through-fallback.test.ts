@@ -48,4 +48,16 @@ describe("click-through falls back to the browser on script-built pages", { skip
     assert.match(auth?.detail ?? "", /unsupportedNetwork.*HH_TERMS_NO_ACTION/, details(r));
     assert.ok(!r.log.some((e) => e.path === "/guest/api/authorize"));
   });
+
+  test("in a plugin process granted no browser (click-through does not declare needsBrowser), the plain-HTTP answer stands", async () => {
+    const r = await runPluginTest({
+      pluginDir: plugin,
+      scenario: "click-through:script-built",
+      pluginConfig: { anyOpenNetwork: true },
+      browser: { declaredOnly: true },
+    });
+    const auth = step(r, "authenticate");
+    assert.match(auth?.detail ?? "", /unsupportedNetwork.*HH_TERMS_NO_ACTION/, details(r));
+    assert.ok(!r.log.some((e) => e.path === "/guest/api/authorize"));
+  });
 });
