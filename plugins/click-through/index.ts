@@ -41,9 +41,9 @@ const config = z
 const BROWSER_CAN_TRY = new Set(["HH_TERMS_SCRIPT_UNSUPPORTED", "HH_TERMS_NO_ACTION"]);
 
 /**
- * The browser cannot start (not installed, it failed to launch, or this plugin's own process
- * is not granted one: it does not declare needsBrowser, so no warm Chromium is started for
- * every click-through network): keep the plain-HTTP answer.
+ * The browser cannot start (not installed, it failed to launch, or the plugin's process is
+ * not granted one, as happens to a copy of this plugin that drops `needsBrowser`): keep the
+ * plain-HTTP answer.
  */
 function browserUnavailable(e: unknown): boolean {
   const code = e instanceof Error && "code" in e ? e.code : undefined;
@@ -91,6 +91,11 @@ export default definePlugin({
   // theirs, and any of them that can log in does better than accepting terms.
   priority: -10,
   description: "Accepts click-through terms pages on open networks you enable",
+  // Script-built terms pages are walked in Chromium when plain HTTP cannot finish them, and
+  // a plugin's process under the permission model may start a browser only when its plugin
+  // declares one. Its claims are all low confidence, so this starts no warm Chromium ahead
+  // of a join (the daemon warms only for high-confidence claims).
+  needsBrowser: true,
   configSchema: config,
   claims: (c) => [
     ...c.ssids.map((ssid) => ({ ssid, confidence: "low" as const, security: ["open" as const] })),
