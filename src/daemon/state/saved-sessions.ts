@@ -88,7 +88,7 @@ export function sessionRecords(holder: StateHolder, now: () => number = Date.now
 }
 
 /** Past its announced end (with EXPIRY_GRACE_MS of slack), or not seen alive for MAX_SESSION_AGE_MS. */
-export function isStale(session: PersistedSession, now: number): boolean {
+function isStale(session: PersistedSession, now: number): boolean {
   const { expiresInSeconds } = session.facts;
   if (expiresInSeconds !== undefined && session.factsAt + expiresInSeconds * 1000 + EXPIRY_GRACE_MS < now) {
     return true;
@@ -101,7 +101,7 @@ export function isStale(session: PersistedSession, now: number): boolean {
  * MAX_SESSION_DEVICES devices seen most recently, so the state file (read at every start,
  * rewritten at every maintain) stays small however long the daemon roams.
  */
-export function pruneSessions(sessions: Record<string, Record<string, PersistedSession>>, now: number): void {
+function pruneSessions(sessions: Record<string, Record<string, PersistedSession>>, now: number): void {
   const newest = new Map<string, number>();
   for (const [device, byNetwork] of Object.entries(sessions)) {
     const kept = Object.entries(byNetwork)

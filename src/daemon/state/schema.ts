@@ -13,7 +13,7 @@ const epochMs = z.number().int().nonnegative();
 const ssidHex = z.string().regex(/^([0-9a-f]{2}){0,32}$/);
 
 /** A session the portal granted and the daemon maintains, on one network of one Wi-Fi device. */
-export const persistedSessionSchema = z
+const persistedSessionSchema = z
   .object({
     ssidHex,
     ssidText: z.string().max(128),
