@@ -1,4 +1,3 @@
-import type { SessionInfo } from "../helper-api/context.ts";
 import type { JoinedNetwork } from "../helper-api/network.ts";
 import type { LoadedPlugin } from "../helper-api/registry-types.ts";
 import type { SessionSummary } from "./events.ts";
@@ -38,9 +37,6 @@ export class DeviceSession {
   }
   get pluginId(): string | undefined {
     return this.#s.plugin?.id;
-  }
-  get sessionInfo(): SessionInfo | undefined {
-    return this.#s.session;
   }
   get lastReason(): string {
     return this.#s.lastReason;
