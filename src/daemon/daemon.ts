@@ -233,8 +233,10 @@ export class Daemon extends EventEmitter<DaemonEvents> {
     const i = claims.findIndex((c) => c.length > 0);
     const network = list.networks[i];
     const by = claims[i]?.[0]?.pluginId;
-    const engine = network && by !== undefined ? this.#links.preload() : undefined;
-    if (!network || by === undefined || !engine) return;
+    if (!network || by === undefined) return;
+    // Undefined once an earlier scan started the import: nothing more to do.
+    const engine = this.#links.preload();
+    if (!engine) return;
     // One plugin's link context serves all in-process plugins: it is one set of modules.
     void Promise.all([engine, this.#calls.preload?.(by)]).then(() =>
       this.#log("debug", `detection engine loaded ahead of a join: ${network.ssidText} (${by}) is in range`),
