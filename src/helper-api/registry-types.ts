@@ -83,13 +83,15 @@ export interface PluginIsolation {
   define(file: string, source: string, origin?: PluginOrigin): Promise<IsolatedDefinition>;
 }
 
-/** A plugin file whose child process said which plugin it holds. */
+/** A plugin file whose child process said which plugin it holds; configure or discard it. */
 export interface IsolatedDefinition {
   readonly id: string;
+  /** Applies the settings, returns the descriptor and registers the plugin; its loading child ends. */
   configure(
     settings: PluginSettings | undefined,
     files: { readonly config?: string; readonly credentials?: string },
   ): Promise<PluginDescriptor>;
+  /** Not wanted (overridden, disabled): ends its child. */
   discard(): void;
 }
 

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import type { PluginSettings } from "../config/schema.ts";
 import type { HttpLogEntry } from "../daemon/log.ts";
 import { type HotspotError, hotspotError, isHotspotError, reasonOf } from "../errors.ts";
-import type { PluginOrigin } from "../helper-api/registry-types.ts";
+import type { IsolatedDefinition, PluginOrigin } from "../helper-api/registry-types.ts";
 import { redact, redactValue, secretStrings } from "../util/redact.ts";
 import type { LeaseProvider } from "./call-lease.ts";
 import { childLaunch, storeDirOf, tmpDirOf } from "./child-launch.ts";
@@ -126,18 +126,6 @@ export interface SupervisorOptions {
   spawn?(opts: ChildProcessOptions): ChildLike;
 }
 
-/** A plugin file whose child has said which plugin it holds; configure or discard it. */
-export interface DefinedPlugin {
-  readonly id: string;
-  /** Applies the settings, returns the descriptor and registers the plugin; its loading child ends. */
-  configure(
-    settings: PluginSettings | undefined,
-    files: { readonly config?: string; readonly credentials?: string },
-  ): Promise<PluginDescriptor>;
-  /** Not wanted (overridden, disabled): ends its child. */
-  discard(): void;
-}
-
 export interface Spec {
   readonly file: string;
   readonly source: string;
@@ -219,7 +207,7 @@ export class PluginSupervisor {
    * LOADING_AT_ONCE children load at a time: a folder of many plugins must not start as many
    * processes at once on a small machine.
    */
-  async define(file: string, source: string, origin?: PluginOrigin): Promise<DefinedPlugin> {
+  async define(file: string, source: string, origin?: PluginOrigin): Promise<IsolatedDefinition> {
     while (this.#loading >= LOADING_AT_ONCE) await new Promise<void>((r) => this.#loadQueue.push(r));
     this.#loading++;
     const child = this.#spawn(file, source, origin, undefined);
