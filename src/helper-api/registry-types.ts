@@ -6,6 +6,7 @@ import type { Confidence } from "./confidence.ts";
 import type { ScannedNetwork } from "./network.ts";
 import type { Plugin, PortalHost } from "./plugin.ts";
 import type { PluginRoot, PluginSourceKind } from "./plugin-paths.ts";
+import type { SettingsFiles } from "./plugin-settings.ts";
 
 /** Where a loaded plugin came from, for `hotspot plugins` and override warnings. */
 export interface PluginOrigin {
@@ -87,10 +88,7 @@ export interface PluginIsolation {
 export interface IsolatedDefinition {
   readonly id: string;
   /** Applies the settings, returns the descriptor and registers the plugin; its loading child ends. */
-  configure(
-    settings: PluginSettings | undefined,
-    files: { readonly config?: string; readonly credentials?: string },
-  ): Promise<PluginDescriptor>;
+  configure(settings: PluginSettings | undefined, files: SettingsFiles): Promise<PluginDescriptor>;
   /** Not wanted (overridden, disabled): ends its child. */
   discard(): void;
 }

@@ -1,5 +1,6 @@
 import type { PluginSettings } from "../config/schema.ts";
 import { hotspotError } from "../errors.ts";
+import type { SettingsFiles } from "../helper-api/plugin-settings.ts";
 import type { IsolatedDefinition, PluginIsolation, PluginOrigin } from "../helper-api/registry-types.ts";
 import { type PluginDescriptor, parseDescriptor } from "./descriptor.ts";
 import { type CachedPlugin, DescriptorCache, settingsKey } from "./descriptor-cache.ts";
@@ -25,7 +26,6 @@ import type { PluginSupervisor } from "./supervisor.ts";
  */
 
 type Supervisor = Pick<PluginSupervisor, "define" | "adopt">;
-type Files = { readonly config?: string; readonly credentials?: string };
 
 export interface CachedIsolationOptions {
   readonly file: string;
@@ -34,7 +34,7 @@ export interface CachedIsolationOptions {
 }
 
 /** The settings key of a plugin's settings: its config, and the stamp of where its credentials came from. */
-async function keyOf(settings: PluginSettings | undefined, files: Files): Promise<string> {
+async function keyOf(settings: PluginSettings | undefined, files: SettingsFiles): Promise<string> {
   const from = files.credentials;
   const stamp = from === undefined ? "none" : `${from} ${(await fileStamp(from)) ?? "absent"}`;
   return settingsKey(settings, stamp);
@@ -99,7 +99,7 @@ export class CachedIsolation implements PluginIsolation {
         this.#updates.set(source, { stamp, id });
         defined.discard();
       },
-      configure: async (settings: PluginSettings | undefined, files: Files) => {
+      configure: async (settings: PluginSettings | undefined, files: SettingsFiles) => {
         const key = await keyOf(settings, files);
         const descriptor = await defined.configure(settings, files);
         this.#updates.set(source, { stamp, id, settings: key, descriptor });

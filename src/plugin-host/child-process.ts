@@ -3,6 +3,7 @@ import { readFile } from "node:fs/promises";
 import type { PluginSettings } from "../config/schema.ts";
 import type { HttpLogEntry } from "../daemon/log.ts";
 import { type HotspotError, hotspotError } from "../errors.ts";
+import type { SettingsFiles } from "../helper-api/plugin-settings.ts";
 import type { PluginOrigin } from "../helper-api/registry-types.ts";
 import { CallLease, type LeaseProvider } from "./call-lease.ts";
 import { childLoadError } from "./child-errors.ts";
@@ -235,7 +236,7 @@ export class PluginChild {
    */
   async configure(
     settings: PluginSettings | undefined,
-    files: { readonly config?: string; readonly credentials?: string },
+    files: SettingsFiles,
     prepare = false,
   ): Promise<PluginDescriptor> {
     const m = this.#o;

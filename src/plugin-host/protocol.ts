@@ -2,6 +2,7 @@ import { z } from "zod";
 import type { WarmLeaseData } from "../browser/remote-lease.ts";
 import type { PluginSettings } from "../config/schema.ts";
 import type { HttpLogEntry } from "../daemon/log.ts";
+import type { SettingsFiles } from "../helper-api/plugin-settings.ts";
 import type { PluginOrigin } from "../helper-api/registry-types.ts";
 import type { SerializedError } from "./child-errors.ts";
 import type { PluginDescriptor } from "./descriptor.ts";
@@ -45,7 +46,7 @@ export type ToChild =
   | {
       readonly t: "settings";
       readonly settings?: PluginSettings;
-      readonly files: { readonly config?: string; readonly credentials?: string };
+      readonly files: SettingsFiles;
       /**
        * The process will serve calls: load what its hooks need before answering `loaded`
        * (a hook's deadline starts once the process is ready). Unset for a process that only

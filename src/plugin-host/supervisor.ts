@@ -5,6 +5,7 @@ import { join } from "node:path";
 import type { PluginSettings } from "../config/schema.ts";
 import type { HttpLogEntry } from "../daemon/log.ts";
 import { type HotspotError, hotspotError, isHotspotError, reasonOf } from "../errors.ts";
+import type { SettingsFiles } from "../helper-api/plugin-settings.ts";
 import type { IsolatedDefinition, PluginOrigin } from "../helper-api/registry-types.ts";
 import { redact, redactValue, secretStrings } from "../util/redact.ts";
 import type { LeaseProvider } from "./call-lease.ts";
@@ -131,7 +132,7 @@ export interface Spec {
   readonly source: string;
   readonly origin?: PluginOrigin | undefined;
   readonly settings: PluginSettings | undefined;
-  readonly files: { readonly config?: string; readonly credentials?: string };
+  readonly files: SettingsFiles;
   readonly descriptor: PluginDescriptor;
 }
 
