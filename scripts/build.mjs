@@ -20,7 +20,7 @@ import { cpSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync } 
 import { createRequire } from "node:module";
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
-import { importGraph, joinInto, libraryModules, processPlan } from "./join-modules.mjs";
+import { importGraph, javascriptFiles, joinInto, libraryModules, processPlan } from "./join-modules.mjs";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const DIST = join(ROOT, "dist");
@@ -239,15 +239,6 @@ writeFileSync(
   ].join("\n"),
 );
 
-/** Every compiled .js file under `dir`. */
-function* javascriptFiles(dir) {
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) yield* javascriptFiles(path);
-    else if (entry.name.endsWith(".js")) yield path;
-  }
-}
-
 const vendorImport = new RegExp(`(from |import\\()"(${Object.keys(VENDORED).join("|")})"`, "g");
 for (const file of javascriptFiles(DIST)) {
   if (file.startsWith(join(DIST, "vendor"))) continue;
@@ -384,32 +375,8 @@ for (const file of [...joinable]) {
   if (depth(file) === depth(DAEMON) && !ownFolderLiteral.test(text)) continue;
   for (const input of (await staticGraph(file)).inputs) joinable.delete(input);
 }
-await esbuild.build({
-  entryPoints: [DAEMON],
-  bundle: true,
-  format: "esm",
-  platform: "node",
-  target: "node20",
-  outfile: DAEMON,
-  allowOverwrite: true,
-  // Packages (p-retry, tsx for TypeScript plugins) stay imports of the installed packages.
-  packages: "external",
-  logLevel: "warning",
-  plugins: [
-    {
-      name: "daemon-own-modules",
-      setup(build) {
-        build.onResolve({ filter: /^\./ }, (args) => {
-          if (args.kind === "entry-point") return undefined;
-          const target = join(args.resolveDir, args.path);
-          if (args.kind !== "dynamic-import" && joinable.has(target)) return undefined;
-          const fromBundle = relative(dirname(DAEMON), target);
-          return { path: fromBundle.startsWith(".") ? fromBundle : `./${fromBundle}`, external: true };
-        });
-      },
-    },
-  ],
-});
+// Dynamic-import targets are never in `joinable` (each is in `elsewhere`), so they stay files.
+await joinInto(esbuild, { entry: DAEMON, joinable });
 
 // Last, the plugin child's world (see join-modules.mjs): the SDK joins the modules only it
 // loads (the terms walkers); the child's entry joins everything it reaches but what the

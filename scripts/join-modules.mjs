@@ -13,7 +13,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { basename, dirname, join, relative, resolve } from "node:path";
 
 /** Every .js file under `dir`. */
-function* javascriptFiles(dir) {
+export function* javascriptFiles(dir) {
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
     const path = join(dir, entry.name);
     if (entry.isDirectory()) yield* javascriptFiles(path);
