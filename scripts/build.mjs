@@ -20,7 +20,14 @@ import { cpSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync } 
 import { createRequire } from "node:module";
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
-import { importGraph, javascriptFiles, joinInto, libraryModules, processPlan } from "./join-modules.mjs";
+import {
+  importGraph,
+  javascriptFiles,
+  joinInto,
+  keepMetaHolding,
+  libraryModules,
+  processPlan,
+} from "./join-modules.mjs";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const DIST = join(ROOT, "dist");
@@ -363,18 +370,10 @@ while (pending.length > 0) {
 const joinable = new Set(
   daemonGraph.inputs.filter((file) => !entryGraph.has(file) && !elsewhere.has(file) && file !== DAEMON),
 );
-// A module that uses import.meta keeps its URLs only if it sits as deep under dist/ as the
-// bundle and names nothing relative to its own folder ("./child-main.js" would resolve from
-// dist/cli/; "../sdk.js" resolves the same). Otherwise it stays a file of its own, and so
-// does everything it imports, or that would load a second time beside the bundle's copy.
-const depth = (file) => relative(DIST, file).split("/").length;
-const ownFolderLiteral = /(?<!from |import\()["']\.\//;
-for (const file of [...joinable]) {
-  const text = readFileSync(file, "utf8");
-  if (!text.includes("import.meta") || dirname(file) === dirname(DAEMON)) continue;
-  if (depth(file) === depth(DAEMON) && !ownFolderLiteral.test(text)) continue;
-  for (const input of (await staticGraph(file)).inputs) joinable.delete(input);
-}
+// A module whose import.meta URLs would not hold from the bundle's place stays a file of its
+// own, and so does everything it imports, or that would load a second time beside the
+// bundle's copy (join-modules.mjs's rule, as for the plugin child).
+keepMetaHolding(importGraph(DIST), DIST, DAEMON, joinable);
 // Dynamic-import targets are never in `joinable` (each is in `elsewhere`), so they stay files.
 await joinInto(esbuild, { entry: DAEMON, joinable });
 

@@ -82,7 +82,7 @@ function metaHolds(graph, dist, file, entry) {
 }
 
 /** Drops from `joinable` every module whose URLs would break, with all it imports. */
-function keepMetaHolding(graph, dist, entry, joinable) {
+export function keepMetaHolding(graph, dist, entry, joinable) {
   for (const file of [...joinable]) {
     if (metaHolds(graph, dist, file, entry)) continue;
     for (const dep of reach(graph, file, true)) joinable.delete(dep);
