@@ -15,7 +15,6 @@ import type {
   PluginRegistry,
 } from "./registry-types.ts";
 
-export { importDefault, PLUGIN_IMPORT_TIMEOUT_MS } from "./plugin-entry.ts";
 export { BUNDLED_PLUGINS_DIR } from "./plugin-paths.ts";
 
 /**
