@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { once } from "node:events";
-import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { availableParallelism, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { type PrivateBus, startPrivateBus } from "../src/harness/dbus-daemon.ts";
@@ -10,6 +10,7 @@ import { DEFAULT_IDLE_MS } from "../src/plugin-host/supervisor.ts";
 import { DAEMON_NODE_FLAGS } from "../src/service/install.ts";
 import { type InstalledPackage, installedPackage } from "../test/support/installed-package.ts";
 import { NotifyListener } from "../test/support/notify-listener.ts";
+import { descendants } from "../test/support/proc-tree.ts";
 import type { BenchTable } from "./table.ts";
 
 /**
@@ -62,29 +63,10 @@ async function procStats(pid: number): Promise<{ ticks: number; switches: number
   };
 }
 
-/**
- * The processes `pid` started (and theirs): plugin processes, the sd_notify helper. Their
- * memory is the daemon's too, though not in its own VmRSS.
- */
-async function descendants(pid: number): Promise<{ pid: number; comm: string }[]> {
-  const parents = new Map<number, { ppid: number; comm: string }>();
-  for (const entry of await readdir("/proc")) {
-    if (!/^\d+$/.test(entry)) continue;
-    const stat = await readFile(`/proc/${entry}/stat`, "utf8").catch(() => undefined);
-    if (stat === undefined) continue;
-    const comm = stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")"));
-    parents.set(Number(entry), { ppid: Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]), comm });
-  }
-  const found: { pid: number; comm: string }[] = [];
-  const walk = (parent: number): void => {
-    for (const [child, p] of parents)
-      if (p.ppid === parent) {
-        found.push({ pid: child, comm: p.comm });
-        walk(child);
-      }
-  };
-  walk(pid);
-  return found;
+/** A process's command name (in parentheses in /proc/<pid>/stat), or "" once it has ended. */
+async function commandName(pid: number): Promise<string> {
+  const stat = await readFile(`/proc/${pid}/stat`, "utf8").catch(() => "");
+  return stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")"));
 }
 
 function timed(
@@ -219,10 +201,12 @@ export default async function daemonBench(): Promise<readonly BenchTable[]> {
     await pause(IDLE_SECONDS * 1000);
     const b = await procStats(pid);
     const nodeRss = (await procStats(idleNode.pid ?? -1)).rssKb;
-    const children = await descendants(pid);
+    // The processes it started (and theirs): plugin processes, the sd_notify helper. Their
+    // memory is the daemon's too, though not in its own VmRSS.
+    const children = descendants(pid);
     let childrenKb = 0;
-    for (const c of children) childrenKb += (await procStats(c.pid).catch(() => ({ rssKb: 0 }))).rssKb;
-    const childNames = [...new Set(children.map((c) => c.comm))].join(", ") || "none";
+    for (const c of children) childrenKb += (await procStats(c).catch(() => ({ rssKb: 0 }))).rssKb;
+    const childNames = [...new Set(await Promise.all(children.map(commandName)))].join(", ") || "none";
 
     const statusArgs = [join(pkg.packageDir, "bin/hotspot.js"), "status", "--daemon-bus", w.bus.address];
     const status: number[] = [];
